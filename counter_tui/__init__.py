@@ -1,0 +1,1 @@
+"""Okienko front end: counter_tui (built on storage only)."""

@@ -1,0 +1,1 @@
+"""Okienko front end: public_status (built on storage only)."""

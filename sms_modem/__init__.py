@@ -1,0 +1,1 @@
+"""Okienko front end: sms_modem (built on storage only)."""

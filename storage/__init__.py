@@ -1,0 +1,58 @@
+"""Okienko's case store: the schema and every rule. Front ends call these functions only."""
+
+from storage.case_numbers import format_number, looks_like_case_number
+from storage.case_numbers import parse as parse_case_number
+from storage.cases import (
+    add_deficiency,
+    edit_deficiency_note,
+    register_filing,
+    reissue_password,
+    resolve_deficiency,
+    set_sms_opt_out,
+    set_stage,
+    update_contact,
+)
+from storage.catalog import case_types, deficiency_kinds, load_fixtures, offices, stages
+from storage.clerks import authenticate_clerk, create_clerk, list_clerks, set_clerk_active
+from storage.clock import to_warsaw, today_in_warsaw
+from storage.db import open_database, unit_of_work
+from storage.errors import DomainError, StoreUnavailable
+from storage.public import ApplicantLoginFailed, check_applicant, public_view
+from storage.queries import case_detail, store_stats
+from storage.schema import init, migrate
+
+__all__ = [
+    "ApplicantLoginFailed",
+    "DomainError",
+    "StoreUnavailable",
+    "add_deficiency",
+    "authenticate_clerk",
+    "case_detail",
+    "case_types",
+    "check_applicant",
+    "create_clerk",
+    "deficiency_kinds",
+    "edit_deficiency_note",
+    "format_number",
+    "init",
+    "list_clerks",
+    "load_fixtures",
+    "looks_like_case_number",
+    "migrate",
+    "offices",
+    "open_database",
+    "parse_case_number",
+    "public_view",
+    "register_filing",
+    "reissue_password",
+    "resolve_deficiency",
+    "set_clerk_active",
+    "set_sms_opt_out",
+    "set_stage",
+    "stages",
+    "store_stats",
+    "to_warsaw",
+    "today_in_warsaw",
+    "unit_of_work",
+    "update_contact",
+]

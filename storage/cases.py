@@ -1,0 +1,364 @@
+"""The rules clerks apply to cases. Each public function is one transaction and is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from storage import audit, case_numbers, passwords, phones
+from storage.clerks import acting_clerk
+from storage.clock import today_in_warsaw, utcnow
+from storage.db import locked, unit_of_work, write_transaction
+from storage.errors import DomainError
+from storage.models import (
+    CHANNELS,
+    LANGUAGES,
+    Case,
+    CaseNumberCounter,
+    CaseType,
+    Deficiency,
+    DeficiencyKind,
+    Office,
+    RequiredDocument,
+    SmsOutbox,
+    Stage,
+    StageHistory,
+)
+from storage.text import clean_line, surname_key
+from storage.views import RegisteredFiling, StageChange
+
+NAME_MAX = 200
+NOTE_MAX = 1000
+EXTERNAL_REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,63}$")
+# A text still waiting to go out covers any further change: one SMS per burst of changes.
+UNSENT_SMS_STATES = ("queued", "sending")
+
+
+# ---------------------------------------------------------------- validation helpers
+
+
+def _applicant_name(value: str) -> str:
+    name = clean_line(value, "applicant_name", NAME_MAX, required=True)
+    if not any(ch.isalpha() for ch in name):
+        raise DomainError("applicant_name", "imię i nazwisko musi zawierać litery")
+    return name
+
+
+def _language(value: str) -> str:
+    lang = (value or "").strip().lower()
+    if lang not in LANGUAGES:
+        raise DomainError("language", f"dozwolone języki: {', '.join(LANGUAGES)}")
+    return lang
+
+
+def _channel(value: str) -> str:
+    channel = (value or "").strip().lower()
+    if channel not in CHANNELS:
+        raise DomainError("channel", f"dozwolone: {', '.join(CHANNELS)}")
+    return channel
+
+
+def _external_ref(value: str | None) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    if not EXTERNAL_REF_PATTERN.match(text):
+        raise DomainError("external_ref", "1–64 znaki: litery, cyfry, / . _ -")
+    return text
+
+
+def _filed_on(value: dt.date | None) -> dt.date:
+    today = today_in_warsaw()
+    if value is None:
+        return today
+    if value > today:
+        raise DomainError("filed_on", "data złożenia nie może być w przyszłości")
+    if value < today - dt.timedelta(days=366 * 5):
+        raise DomainError("filed_on", "data złożenia jest starsza niż 5 lat")
+    return value
+
+
+def _note(value: str | None) -> str | None:
+    text = (value or "").strip()
+    if len(text) > NOTE_MAX:
+        raise DomainError("note", f"najwyżej {NOTE_MAX} znaków (wpisano {len(text)})")
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
+        raise DomainError("note", "zawiera niedozwolone znaki sterujące")
+    return text or None
+
+
+def _case_for_update(number_text: str) -> Case:
+    number = case_numbers.parse(number_text)
+    case = locked(Case.select().where(Case.number == number)).first()
+    if case is None:
+        raise DomainError("case_number", f"nie ma sprawy o numerze {case_numbers.format_number(number)}")
+    return case
+
+
+def _stage(code: str) -> Stage:
+    stage = Stage.get_or_none(Stage.code == (code or "").strip())
+    if stage is None or not stage.active:
+        raise DomainError("stage", f"nieznany etap {code!r} (lista: python -m storage catalog)")
+    return stage
+
+
+# ---------------------------------------------------------------- case numbers
+
+
+def _allocate_number(year: int) -> str:
+    """Next number in the shared register; must run inside a write transaction.
+
+    The UPDATE takes the counter row's lock (PostgreSQL) or runs under BEGIN IMMEDIATE
+    (SQLite), so two desks can never get the same serial.
+    """
+    CaseNumberCounter.insert(year=year, last_serial=0).on_conflict_ignore().execute()
+    CaseNumberCounter.update(last_serial=CaseNumberCounter.last_serial + 1).where(
+        CaseNumberCounter.year == year
+    ).execute()
+    serial = CaseNumberCounter.get(CaseNumberCounter.year == year).last_serial
+    return case_numbers.compose(year, serial)
+
+
+# ---------------------------------------------------------------- rules
+
+
+def register_filing(
+    *,
+    clerk: str,
+    case_type: str,
+    applicant_name: str,
+    phone: str | None = None,
+    language: str = "pl",
+    channel: str = "in_person",
+    external_ref: str | None = None,
+    filed_on: dt.date | None = None,
+    office: str | None = None,
+    missing: Iterable[str] = (),
+    sms_opt_out: bool = False,
+) -> RegisteredFiling:
+    """Register a filing: new case number, first stage, a one-time password and a
+    deficiency for every required document the clerk marked missing."""
+    name = _applicant_name(applicant_name)
+    mobile = phones.normalise_mobile(phone)
+    lang = _language(language)
+    chan = _channel(channel)
+    ref = _external_ref(external_ref)
+    filed = _filed_on(filed_on)
+    missing_codes = list(dict.fromkeys(code.strip() for code in missing if code and code.strip()))
+    plain_password = passwords.new_applicant_password()
+    # bcrypt takes a quarter of a second: never inside the write lock.
+    hashed = passwords.hash_password(passwords.normalise_applicant_password(plain_password))
+
+    with write_transaction():
+        actor = acting_clerk(clerk)
+        ctype = CaseType.get_or_none(CaseType.code == (case_type or "").strip())
+        if ctype is None or not ctype.active:
+            raise DomainError("case_type", f"nieznany rodzaj sprawy {case_type!r} (lista: python -m storage catalog)")
+        office_code = (office or actor.office_id).upper()
+        if Office.get_or_none(Office.code == office_code) is None:
+            raise DomainError("office", f"nie ma oddziału {office!r}")
+        required = [
+            r.kind_id
+            for r in RequiredDocument.select()
+            .where(RequiredDocument.case_type == ctype)
+            .order_by(RequiredDocument.position)
+        ]
+        for code in missing_codes:
+            if code not in required:
+                raise DomainError(
+                    "missing",
+                    f"{code!r} nie jest wymaganym dokumentem dla sprawy {ctype.code} (wymagane: {', '.join(required)})",
+                )
+        initial = Stage.get_or_none(Stage.is_initial & Stage.active)
+        if initial is None:
+            raise DomainError("stage", "katalog etapów nie ma etapu początkowego – wczytaj katalogi (load-fixtures)")
+
+        now = utcnow()
+        number = _allocate_number(today_in_warsaw().year)
+        case = Case.create(
+            number=number,
+            case_type=ctype,
+            office=office_code,
+            channel=chan,
+            external_ref=ref,
+            filed_on=filed,
+            applicant_name=name,
+            surname_key=surname_key(name),
+            phone=mobile,
+            language=lang,
+            sms_opt_out=sms_opt_out,
+            password_hash=hashed,
+            stage=initial,
+            stage_changed_at=now,
+            deadline_on=filed + dt.timedelta(days=ctype.deadline_days),
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
+        )
+        StageHistory.create(case=case, stage=initial, changed_at=now, clerk=actor)
+        for code in missing_codes:
+            Deficiency.create(case=case, kind=code, created_by=actor, created_at=now)
+        audit.record(
+            "filing_registered",
+            actor,
+            case,
+            case_type=ctype.code,
+            channel=chan,
+            office=office_code,
+            missing=missing_codes,
+            has_phone=bool(mobile),
+            sms_opt_out=sms_opt_out,
+        )
+    return RegisteredFiling(case.id, number, case_numbers.format_number(number), plain_password, missing_codes)
+
+
+def set_stage(number: str, stage: str, *, clerk: str) -> StageChange:
+    """Move a case to a stage: history, audit and (where allowed) one SMS, all or nothing."""
+    with write_transaction():
+        actor = acting_clerk(clerk)
+        case = _case_for_update(number)
+        new_stage = _stage(stage)
+        if case.closed:
+            raise DomainError("stage", "sprawa jest zakończona – jej etapu nie można już zmienić")
+        if case.stage_id == new_stage.code:
+            raise DomainError("stage", f"sprawa już jest na etapie {new_stage.label_pl!r}")
+        now = utcnow()
+        Case.update(stage=new_stage, stage_changed_at=now, closed=new_stage.closes_case, updated_at=now).where(
+            Case.id == case.id
+        ).execute()
+        StageHistory.create(case=case, stage=new_stage, changed_at=now, clerk=actor)
+
+        skipped = None
+        if not case.phone:
+            skipped = "no_phone"
+        elif case.sms_opt_out:
+            skipped = "opted_out"
+        elif SmsOutbox.select().where((SmsOutbox.case == case) & SmsOutbox.state.in_(UNSENT_SMS_STATES)).exists():
+            skipped = "already_queued"
+        else:
+            SmsOutbox.create(case=case, stage=new_stage, state="queued", created_at=now, due_at=now, updated_at=now)
+        audit.record("stage_changed", actor, case, old=case.stage_id, new=new_stage.code, sms=skipped or "queued")
+        return StageChange(case.number, new_stage.code, new_stage.closes_case, skipped is None, skipped)
+
+
+def add_deficiency(
+    number: str, *, clerk: str, kind: str | None = None, free_text: str | None = None, note: str | None = None
+) -> int:
+    """Record a missing or faulty document: a catalogue kind or free text, with an optional note."""
+    text = clean_line(free_text, "deficiency", 300, required=False)
+    note_text = _note(note)
+    if bool(kind) == bool(text):
+        raise DomainError("deficiency", "podaj rodzaj braku z katalogu albo własny opis – dokładnie jedno z nich")
+    with write_transaction():
+        actor = acting_clerk(clerk)
+        case = _case_for_update(number)
+        if case.closed:
+            raise DomainError("deficiency", "sprawa jest zakończona – nie można dopisać braku")
+        if kind:
+            kind_row = DeficiencyKind.get_or_none(DeficiencyKind.code == kind.strip())
+            if kind_row is None or not kind_row.active:
+                raise DomainError(
+                    "deficiency_kind", f"nieznany rodzaj braku {kind!r} (lista: python -m storage catalog)"
+                )
+            duplicate = Deficiency.select().where(
+                (Deficiency.case == case) & (Deficiency.kind == kind_row) & Deficiency.resolved_at.is_null()
+            )
+            if duplicate.exists():
+                raise DomainError("deficiency_kind", f"brak {kind_row.label_pl!r} jest już wpisany i nieuzupełniony")
+        row = Deficiency.create(case=case, kind=kind or None, free_text=text, note=note_text, created_by=actor)
+        Case.update(updated_at=utcnow()).where(Case.id == case.id).execute()
+        audit.record("deficiency_added", actor, case, deficiency=row.id, kind=kind, has_note=bool(note_text))
+        return row.id
+
+
+def _deficiency_for_update(deficiency_id: int) -> tuple[Deficiency, Case]:
+    row = locked(Deficiency.select().where(Deficiency.id == deficiency_id)).first()
+    if row is None:
+        raise DomainError("deficiency", f"nie ma braku nr {deficiency_id}")
+    return row, Case.get_by_id(row.case_id)
+
+
+def edit_deficiency_note(deficiency_id: int, note: str | None, *, clerk: str) -> None:
+    note_text = _note(note)
+    with write_transaction():
+        actor = acting_clerk(clerk)
+        row, case = _deficiency_for_update(deficiency_id)
+        if row.resolved_at is not None:
+            raise DomainError("note", "brak jest już uzupełniony – jego uwagi nie zmienia się")
+        Deficiency.update(note=note_text).where(Deficiency.id == row.id).execute()
+        audit.record("deficiency_note_edited", actor, case, deficiency=row.id, has_note=bool(note_text))
+
+
+def resolve_deficiency(deficiency_id: int, *, clerk: str) -> None:
+    with write_transaction():
+        actor = acting_clerk(clerk)
+        row, case = _deficiency_for_update(deficiency_id)
+        if row.resolved_at is not None:
+            raise DomainError("deficiency", "ten brak jest już oznaczony jako uzupełniony")
+        Deficiency.update(resolved_at=utcnow(), resolved_by=actor).where(Deficiency.id == row.id).execute()
+        audit.record("deficiency_resolved", actor, case, deficiency=row.id)
+
+
+def set_sms_opt_out(number: str, opted_out: bool, *, clerk: str) -> int:
+    """Record (or withdraw) "no SMS, please". Opting out cancels texts still queued; what was
+    already sent stays as it was. Returns how many queued texts were cancelled."""
+    with write_transaction():
+        actor = acting_clerk(clerk)
+        case = _case_for_update(number)
+        cancelled = 0
+        if opted_out:
+            cancelled = (
+                SmsOutbox.update(state="cancelled", updated_at=utcnow(), last_error="applicant opted out")
+                .where((SmsOutbox.case == case) & (SmsOutbox.state == "queued"))
+                .execute()
+            )
+        Case.update(sms_opt_out=opted_out, updated_at=utcnow()).where(Case.id == case.id).execute()
+        audit.record("sms_opt_out" if opted_out else "sms_opt_in", actor, case, cancelled=cancelled)
+        return cancelled
+
+
+def update_contact(number: str, *, clerk: str, phone: str | None, language: str) -> None:
+    """Change the applicant's mobile number or language (for letters and SMS)."""
+    mobile = phones.normalise_mobile(phone)
+    lang = _language(language)
+    with write_transaction():
+        actor = acting_clerk(clerk)
+        case = _case_for_update(number)
+        Case.update(phone=mobile, language=lang, updated_at=utcnow()).where(Case.id == case.id).execute()
+        audit.record("contact_changed", actor, case, phone_changed=mobile != case.phone, language=lang)
+
+
+def reissue_password(number: str, *, clerk: str) -> str:
+    """New password for a case; the old one stops working at once and the credential
+    version moves on, which ends web sessions opened with the old one."""
+    plain = passwords.new_applicant_password()
+    hashed = passwords.hash_password(passwords.normalise_applicant_password(plain))
+    with write_transaction():
+        actor = acting_clerk(clerk)
+        case = _case_for_update(number)
+        Case.update(password_hash=hashed, credential_version=Case.credential_version + 1, updated_at=utcnow()).where(
+            Case.id == case.id
+        ).execute()
+        audit.record("password_reissued", actor, case, credential_version=case.credential_version + 1)
+    return plain
+
+
+def case_exists(number: str) -> bool:
+    canonical = case_numbers.parse(number)
+    with unit_of_work():
+        return Case.select().where(Case.number == canonical).exists()
+
+
+__all__ = [
+    "add_deficiency",
+    "case_exists",
+    "edit_deficiency_note",
+    "register_filing",
+    "reissue_password",
+    "resolve_deficiency",
+    "set_sms_opt_out",
+    "set_stage",
+    "today_in_warsaw",
+    "update_contact",
+]

@@ -1,0 +1,279 @@
+"""`python -m storage` / `okienko-store`: the administrator's and scripts' command line.
+
+Every command prints one clear line to stderr and exits non-zero on bad input or an
+unreachable database; `--json` output is meant for other office systems.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+import storage
+from storage import demo, schema
+from storage.errors import DomainError, StoreUnavailable
+from storage.models import CHANNELS, LANGUAGES, ROLES
+from storage.views import to_jsonable
+
+EXIT_RULE = 2
+EXIT_STORE = 3
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2))
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"data w formacie RRRR-MM-DD, nie {text!r}") from None
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Hasło: ")
+    if first != getpass.getpass("Powtórz hasło: "):
+        raise DomainError("password", "hasła się różnią")
+    return first
+
+
+# ------------------------------------------------------------------ commands
+
+
+def cmd_init(args: argparse.Namespace) -> None:
+    created = schema.init()
+    print("utworzono schemat" if created else "schemat już istnieje – nic nie zmieniono")
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    applied = schema.migrate()
+    print("schemat jest aktualny" if not applied else "zastosowano: " + ", ".join(applied))
+    drift = schema.schema_drift()
+    if drift:
+        raise DomainError("database", f"schemat różni się od modeli po migracji:\n{drift}")
+
+
+def cmd_load_fixtures(args: argparse.Namespace) -> None:
+    changed = storage.load_fixtures(args.dir)
+    print("katalogi wczytane; zmienione wiersze: " + ", ".join(f"{k}={v}" for k, v in changed.items()))
+
+
+def cmd_create_clerk(args: argparse.Namespace) -> None:
+    clerk = storage.create_clerk(args.login, args.name, args.office, args.role, _read_password(args))
+    print(f"utworzono konto {clerk.login} ({clerk.full_name}, {clerk.office_code}, {clerk.role})")
+
+
+def cmd_deactivate_clerk(args: argparse.Namespace) -> None:
+    clerk = storage.set_clerk_active(args.login, False)
+    print(f"konto {clerk.login} wyłączone")
+
+
+def cmd_clerks(args: argparse.Namespace) -> None:
+    rows = storage.list_clerks()
+    if args.json:
+        _print_json(rows)
+        return
+    table = Table("login", "imię i nazwisko", "oddział", "rola", "aktywne")
+    for c in rows:
+        table.add_row(c.login, c.full_name, c.office_code, c.role, "tak" if c.active else "nie")
+    Console().print(table)
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    summary = demo.build_demo(case_count=args.cases)
+    print(f"baza demonstracyjna gotowa: {summary.cases} nowych spraw")
+    print(f"  urzędnik: login {summary.clerk_login!r}, hasło {summary.password!r}")
+    print(f"  administrator: login {summary.admin_login!r}, hasło {summary.password!r}")
+    print(f"  przykładowa sprawa dla portalu: {summary.sample_number}, hasło {summary.sample_password}")
+    _print_stats(storage.store_stats())
+
+
+def _print_stats(stats: dict) -> None:
+    table = Table("co", "ile", title="Okienko – stan bazy")
+    for key, value in stats.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k}: {v}" for k, v in sorted(value.items())) or "–"
+        table.add_row(key, str(value))
+    Console().print(table)
+
+
+def cmd_stats(args: argparse.Namespace) -> None:
+    stats = storage.store_stats()
+    if args.json:
+        _print_json(stats)
+    else:
+        _print_stats(stats)
+
+
+def cmd_catalog(args: argparse.Namespace) -> None:
+    data = {
+        "case_types": [t.code for t in storage.case_types()],
+        "stages": [s.code for s in storage.stages()],
+        "deficiency_kinds": [k.code for k in storage.deficiency_kinds()],
+        "offices": [o.code for o in storage.offices()],
+    }
+    if args.json:
+        _print_json(data)
+        return
+    for key, codes in data.items():
+        print(f"{key}: {' '.join(codes)}")
+
+
+def cmd_register(args: argparse.Namespace) -> None:
+    filing = storage.register_filing(
+        clerk=args.clerk,
+        case_type=args.type,
+        applicant_name=args.name,
+        phone=args.phone,
+        language=args.lang,
+        channel=args.channel,
+        external_ref=args.external_ref,
+        filed_on=args.filed_on,
+        office=args.office,
+        missing=args.missing or (),
+        sms_opt_out=args.no_sms,
+    )
+    if args.json:
+        _print_json(
+            {"case_number": filing.display_number, "password": filing.password, "deficiencies": filing.deficiencies}
+        )
+    else:
+        print(f"numer sprawy: {filing.display_number}")
+        print(f"hasło (jednorazowo): {filing.password}")
+
+
+def cmd_set_stage(args: argparse.Namespace) -> None:
+    change = storage.set_stage(args.number, args.stage, clerk=args.clerk)
+    sms = "SMS w kolejce" if change.sms_queued else f"bez SMS ({change.sms_skipped_because})"
+    print(f"{storage.format_number(change.number)}: etap {change.stage}; {sms}")
+
+
+def cmd_add_deficiency(args: argparse.Namespace) -> None:
+    kind, text = (None, args.kind[len("text:") :]) if args.kind.startswith("text:") else (args.kind, None)
+    new_id = storage.add_deficiency(args.number, clerk=args.clerk, kind=kind, free_text=text, note=args.note)
+    print(f"dopisano brak nr {new_id}")
+
+
+def cmd_resolve_deficiency(args: argparse.Namespace) -> None:
+    storage.resolve_deficiency(args.id, clerk=args.clerk)
+    print(f"brak nr {args.id} uzupełniony")
+
+
+def cmd_opt_out(args: argparse.Namespace) -> None:
+    cancelled = storage.set_sms_opt_out(args.number, not args.undo, clerk=args.clerk)
+    print("SMS wyłączone" if not args.undo else "SMS włączone", f"(anulowano w kolejce: {cancelled})")
+
+
+def cmd_reissue_password(args: argparse.Namespace) -> None:
+    print(f"nowe hasło (jednorazowo): {storage.reissue_password(args.number, clerk=args.clerk)}")
+
+
+def cmd_show(args: argparse.Namespace) -> None:
+    detail = storage.case_detail(args.number)
+    if args.json:
+        _print_json(detail)
+        return
+    print(f"{detail.display_number}  {detail.case_type_label}  [{detail.office}]")
+    print(f"  wnioskodawca: {detail.applicant_name}  tel.: {detail.phone or '–'}  język: {detail.language}")
+    print(f"  etap: {detail.stage_label}  termin: {detail.deadline_on}{'  PO TERMINIE' if detail.overdue else ''}")
+    for d in detail.deficiencies:
+        state = "uzupełniony" if d.resolved_at else "brak"
+        print(f"  [{d.id}] {state}: {d.label}" + (f" (!) {d.note}" if d.note else ""))
+
+
+# ------------------------------------------------------------------ parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m storage", description="Okienko – administracja bazą spraw")
+    parser.add_argument("--db", help="adres bazy (domyślnie OKIENKO_DB albo sqlite:///okienko.sqlite3)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler: Callable[[argparse.Namespace], None], help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    add("init", cmd_init, "utwórz schemat w pustej bazie")
+    add("migrate", cmd_migrate, "doprowadź schemat do bieżącej wersji (bez utraty danych)")
+    p = add("load-fixtures", cmd_load_fixtures, "wczytaj katalogi z fixtures/ (idempotentnie)")
+    p.add_argument("--dir", type=__import__("pathlib").Path, help="katalog z plikami TOML")
+    p = add("create-clerk", cmd_create_clerk, "załóż konto urzędnika")
+    p.add_argument("login")
+    p.add_argument("--name", required=True, help="imię i nazwisko")
+    p.add_argument("--office", required=True, help="GDA albo SLU")
+    p.add_argument("--role", default="clerk", choices=ROLES)
+    p.add_argument("--password-stdin", action="store_true", help="czytaj hasło z wejścia (dla skryptów)")
+    p = add("deactivate-clerk", cmd_deactivate_clerk, "wyłącz konto urzędnika")
+    p.add_argument("login")
+    p = add("clerks", cmd_clerks, "lista kont urzędników")
+    p.add_argument("--json", action="store_true")
+    p = add("demo", cmd_demo, "zbuduj bazę demonstracyjną")
+    p.add_argument("--cases", type=int, default=36)
+    p = add("stats", cmd_stats, "podsumowanie bazy")
+    p.add_argument("--json", action="store_true")
+    p = add("catalog", cmd_catalog, "kody rodzajów spraw, etapów i braków")
+    p.add_argument("--json", action="store_true")
+
+    p = add("register", cmd_register, "zarejestruj wniosek")
+    p.add_argument("--clerk", required=True)
+    p.add_argument("--type", required=True, help="kod rodzaju sprawy (zob. catalog)")
+    p.add_argument("--name", required=True, help="imię i nazwisko wnioskodawcy")
+    p.add_argument("--phone")
+    p.add_argument("--lang", default="pl", choices=LANGUAGES)
+    p.add_argument("--channel", default="in_person", choices=CHANNELS)
+    p.add_argument("--external-ref")
+    p.add_argument("--filed-on", type=_date)
+    p.add_argument("--office")
+    p.add_argument("--missing", nargs="*", metavar="CODE")
+    p.add_argument("--no-sms", action="store_true", help="wnioskodawca nie chce SMS")
+    p.add_argument("--json", action="store_true")
+    p = add("set-stage", cmd_set_stage, "zmień etap sprawy")
+    p.add_argument("number")
+    p.add_argument("stage")
+    p.add_argument("--clerk", required=True)
+    p = add("add-deficiency", cmd_add_deficiency, "dopisz brak (kod z katalogu albo text:OPIS)")
+    p.add_argument("number")
+    p.add_argument("kind")
+    p.add_argument("--note")
+    p.add_argument("--clerk", required=True)
+    p = add("resolve-deficiency", cmd_resolve_deficiency, "oznacz brak jako uzupełniony")
+    p.add_argument("id", type=int)
+    p.add_argument("--clerk", required=True)
+    p = add("opt-out", cmd_opt_out, "wnioskodawca nie chce SMS (--undo: znów chce)")
+    p.add_argument("number")
+    p.add_argument("--undo", action="store_true")
+    p.add_argument("--clerk", required=True)
+    p = add("reissue-password", cmd_reissue_password, "wydaj nowe hasło do sprawy")
+    p.add_argument("number")
+    p.add_argument("--clerk", required=True)
+    p = add("show", cmd_show, "pokaż sprawę")
+    p.add_argument("number")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        storage.open_database(args.db)
+        args.handler(args)
+    except DomainError as exc:
+        print(f"błąd: {exc}", file=sys.stderr)
+        return EXIT_RULE
+    except StoreUnavailable as exc:
+        print(f"błąd: {exc}", file=sys.stderr)
+        return EXIT_STORE
+    except KeyboardInterrupt:
+        print("przerwano", file=sys.stderr)
+        return 130
+    return 0

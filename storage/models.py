@@ -1,0 +1,248 @@
+"""The schema. Only `storage` touches these classes; front ends get plain values back."""
+
+from __future__ import annotations
+
+import json
+
+import peewee as pw
+
+from storage.clock import utcnow
+from storage.db import database
+
+LANGUAGES = ("pl", "en", "ru", "uk")
+CHANNELS = ("in_person", "post", "electronic")
+ROLES = ("clerk", "admin")
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class MultilingualLabel(BaseModel):
+    """Catalogue rows that an applicant reads carry a label in each portal language."""
+
+    label_pl = pw.CharField(max_length=300)
+    label_en = pw.CharField(max_length=300)
+    label_ru = pw.CharField(max_length=300)
+    label_uk = pw.CharField(max_length=300)
+
+    def label(self, lang: str) -> str:
+        return getattr(self, f"label_{lang}", None) or self.label_pl
+
+
+class Office(BaseModel):
+    code = pw.CharField(primary_key=True, max_length=8)
+    name = pw.CharField(max_length=200)
+    city = pw.CharField(max_length=80)
+    address = pw.TextField()
+    phone = pw.CharField(max_length=40, null=True)
+    # JSON list of [weekday 1..7, "HH:MM", "HH:MM"]; front ends name the weekdays per language.
+    hours_json = pw.TextField(default="[]")
+    is_main = pw.BooleanField(default=False)
+    position = pw.IntegerField(default=0)
+
+    @property
+    def hours(self) -> list[tuple[int, str, str]]:
+        return [tuple(row) for row in json.loads(self.hours_json)]
+
+
+class Clerk(BaseModel):
+    login = pw.CharField(max_length=40, unique=True)
+    full_name = pw.CharField(max_length=200)
+    office = pw.ForeignKeyField(Office, backref="clerks", on_delete="RESTRICT")
+    role = pw.CharField(max_length=10, default="clerk")
+    password_hash = pw.CharField(max_length=100)
+    active = pw.BooleanField(default=True)
+    failed_logins = pw.IntegerField(default=0)
+    last_failed_at = pw.DateTimeField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+class CaseType(MultilingualLabel):
+    code = pw.CharField(primary_key=True, max_length=40)
+    deadline_days = pw.IntegerField()
+    position = pw.IntegerField(default=0)
+    active = pw.BooleanField(default=True)
+
+
+class Fee(BaseModel):
+    case_type = pw.ForeignKeyField(CaseType, backref="fees", on_delete="CASCADE")
+    code = pw.CharField(max_length=40)
+    label_pl = pw.CharField(max_length=300)
+    label_en = pw.CharField(max_length=300)
+    amount_grosze = pw.IntegerField()
+    position = pw.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("case_type", "code"), True),)
+
+
+class DeficiencyKind(MultilingualLabel):
+    code = pw.CharField(primary_key=True, max_length=40)
+    position = pw.IntegerField(default=0)
+    active = pw.BooleanField(default=True)
+
+
+class RequiredDocument(BaseModel):
+    case_type = pw.ForeignKeyField(CaseType, backref="required_documents", on_delete="CASCADE")
+    kind = pw.ForeignKeyField(DeficiencyKind, on_delete="RESTRICT")
+    position = pw.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("case_type", "kind"), True),)
+
+
+class Stage(MultilingualLabel):
+    code = pw.CharField(primary_key=True, max_length=40)
+    position = pw.IntegerField(default=0)
+    explanation_pl = pw.TextField()
+    explanation_en = pw.TextField()
+    explanation_ru = pw.TextField()
+    explanation_uk = pw.TextField()
+    closes_case = pw.BooleanField(default=False)
+    is_initial = pw.BooleanField(default=False)
+    active = pw.BooleanField(default=True)
+
+    def explanation(self, lang: str) -> str:
+        return getattr(self, f"explanation_{lang}", None) or self.explanation_pl
+
+
+class CaseNumberCounter(BaseModel):
+    """One row per year; the row lock on it is what makes numbers unique across desks."""
+
+    year = pw.IntegerField(primary_key=True)
+    last_serial = pw.IntegerField(default=0)
+
+
+class Case(BaseModel):
+    number = pw.CharField(max_length=16, unique=True)
+    case_type = pw.ForeignKeyField(CaseType, on_delete="RESTRICT")
+    office = pw.ForeignKeyField(Office, on_delete="RESTRICT")
+    channel = pw.CharField(max_length=12)
+    external_ref = pw.CharField(max_length=64, null=True, index=True)
+    filed_on = pw.DateField()
+    applicant_name = pw.CharField(max_length=200)
+    # Case-folded surname without diacritics, for the clerks' prefix search.
+    surname_key = pw.CharField(max_length=200, index=True)
+    phone = pw.CharField(max_length=20, null=True)
+    language = pw.CharField(max_length=2, default="pl")
+    sms_opt_out = pw.BooleanField(default=False)
+    password_hash = pw.CharField(max_length=100)
+    credential_version = pw.IntegerField(default=1)
+    stage = pw.ForeignKeyField(Stage, on_delete="RESTRICT")
+    stage_changed_at = pw.DateTimeField()
+    deadline_on = pw.DateField()
+    closed = pw.BooleanField(default=False)
+    created_by = pw.ForeignKeyField(Clerk, on_delete="RESTRICT")
+    created_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=utcnow)
+    personal_data_purged_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "case_file"  # CASE is an SQL keyword
+        indexes = (
+            (("office", "id"), False),
+            (("office", "stage", "id"), False),
+            (("office", "case_type", "id"), False),
+            (("office", "closed", "deadline_on"), False),
+        )
+
+
+class StageHistory(BaseModel):
+    case = pw.ForeignKeyField(Case, backref="history", on_delete="CASCADE")
+    stage = pw.ForeignKeyField(Stage, on_delete="RESTRICT")
+    changed_at = pw.DateTimeField(default=utcnow)
+    clerk = pw.ForeignKeyField(Clerk, null=True, on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("case", "changed_at"), False),)
+
+
+class Deficiency(BaseModel):
+    case = pw.ForeignKeyField(Case, backref="deficiencies", on_delete="CASCADE")
+    kind = pw.ForeignKeyField(DeficiencyKind, null=True, on_delete="RESTRICT")
+    free_text = pw.CharField(max_length=300, null=True)
+    note = pw.TextField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+    created_by = pw.ForeignKeyField(Clerk, backref="+", on_delete="RESTRICT")
+    resolved_at = pw.DateTimeField(null=True)
+    resolved_by = pw.ForeignKeyField(Clerk, null=True, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("case", "resolved_at"), False),)
+
+
+OUTBOX_STATES = ("queued", "sending", "sent", "delivered", "failed", "cancelled", "unknown")
+
+
+class SmsOutbox(BaseModel):
+    """A text to send. The phone is read from the case at send time, never copied here."""
+
+    case = pw.ForeignKeyField(Case, backref="sms", on_delete="CASCADE")
+    stage = pw.ForeignKeyField(Stage, null=True, on_delete="RESTRICT")
+    state = pw.CharField(max_length=10, default="queued")
+    created_at = pw.DateTimeField(default=utcnow)
+    due_at = pw.DateTimeField(default=utcnow)
+    attempts = pw.IntegerField(default=0)
+    lease_owner = pw.CharField(max_length=80, null=True)
+    lease_until = pw.DateTimeField(null=True)
+    message_ref = pw.IntegerField(null=True)
+    error_code = pw.CharField(max_length=40, null=True)
+    last_error = pw.TextField(null=True)
+    sent_at = pw.DateTimeField(null=True)
+    delivered_at = pw.DateTimeField(null=True)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("state", "due_at"), False),
+            (("case", "state"), False),
+        )
+
+
+class AuditEvent(BaseModel):
+    """Append-only (enforced by triggers): who did what, when. No personal data in `detail`."""
+
+    at = pw.DateTimeField(default=utcnow)
+    clerk = pw.ForeignKeyField(Clerk, null=True, on_delete="RESTRICT")
+    actor = pw.CharField(max_length=80)
+    action = pw.CharField(max_length=40)
+    case = pw.ForeignKeyField(Case, null=True, backref="audit", on_delete="RESTRICT")
+    detail_json = pw.TextField(default="{}")
+
+    class Meta:
+        indexes = ((("case", "at"), False),)
+
+    @property
+    def detail(self) -> dict:
+        return json.loads(self.detail_json)
+
+
+class LoginThrottle(BaseModel):
+    """Failed public logins per key ("case:<number>" or "addr:<ip>"), shared by all web processes."""
+
+    key = pw.CharField(max_length=120, primary_key=True)
+    failures = pw.IntegerField(default=0)
+    first_failure_at = pw.DateTimeField()
+    last_failure_at = pw.DateTimeField()
+    blocked_until = pw.DateTimeField(null=True)
+
+
+ALL_MODELS: list[type[BaseModel]] = [
+    Office,
+    Clerk,
+    CaseType,
+    Fee,
+    DeficiencyKind,
+    RequiredDocument,
+    Stage,
+    CaseNumberCounter,
+    Case,
+    StageHistory,
+    Deficiency,
+    SmsOutbox,
+    AuditEvent,
+    LoginThrottle,
+]

@@ -1,0 +1,111 @@
+"""What the public site may know: the applicant login check and the case's public projection.
+
+The projection selects named columns only and never the applicant's name, phone or any
+clerk, so nothing personal can leak through it, whatever a template does with it.
+"""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from storage import case_numbers, passwords
+from storage.clock import warsaw_date
+from storage.db import unit_of_work
+from storage.errors import DomainError
+from storage.models import LANGUAGES, Case, CaseType, Deficiency, DeficiencyKind, Stage, StageHistory
+from storage.views import PublicCaseView, PublicDeficiency, PublicHistoryEntry
+
+LOGIN_FAILED = "numer sprawy lub hasło są nieprawidłowe"
+
+# Only these columns of the case table are read for applicants (and granted to the
+# public database role on PostgreSQL).
+PUBLIC_CASE_COLUMNS = (
+    Case.id,
+    Case.number,
+    Case.case_type,
+    Case.filed_on,
+    Case.stage,
+    Case.closed,
+    Case.credential_version,
+    Case.password_hash,
+)
+
+
+class ApplicantLoginFailed(DomainError):
+    """One message for every failed applicant login, whatever the reason."""
+
+    def __init__(self) -> None:
+        super().__init__("password", LOGIN_FAILED)
+
+
+def _projection(case: Case, lang: str) -> PublicCaseView:
+    ctype = CaseType.get_by_id(case.case_type_id)
+    stage = Stage.get_by_id(case.stage_id)
+    history = [
+        PublicHistoryEntry(warsaw_date(h.changed_at), h.stage.code, h.stage.label(lang))
+        for h in StageHistory.select(StageHistory.changed_at, StageHistory.id, Stage)
+        .join(Stage)
+        .where(StageHistory.case == case.id)
+        .order_by(StageHistory.changed_at, StageHistory.id)
+    ]
+    deficiencies = [
+        PublicDeficiency(d.kind.label(lang) if d.kind_id else (d.free_text or ""), d.note)
+        for d in Deficiency.select(
+            Deficiency.id, Deficiency.kind, Deficiency.free_text, Deficiency.note, DeficiencyKind
+        )
+        .join(DeficiencyKind, pw.JOIN.LEFT_OUTER)
+        .where((Deficiency.case == case.id) & Deficiency.resolved_at.is_null())
+        .order_by(Deficiency.id)
+    ]
+    return PublicCaseView(
+        case_number=case.number,
+        display_number=case_numbers.format_number(case.number),
+        case_type=ctype.code,
+        case_type_label=ctype.label(lang),
+        filed_on=case.filed_on,
+        stage=stage.code,
+        stage_label=stage.label(lang),
+        stage_explanation=stage.explanation(lang),
+        closed=case.closed,
+        history=history,
+        deficiencies=deficiencies,
+        credential_version=case.credential_version,
+        language=lang,
+    )
+
+
+def _lang(lang: str) -> str:
+    return lang if lang in LANGUAGES else "pl"
+
+
+def _public_case(canonical: str) -> Case | None:
+    return Case.select(*PUBLIC_CASE_COLUMNS).where(Case.number == canonical).first()
+
+
+def check_applicant(number_text: str, password: str, lang: str = "pl") -> PublicCaseView:
+    """Check case number + password; return the public projection or raise.
+
+    A number with a wrong check digit raises DomainError('case_number') without touching
+    the database. Any other failure raises ApplicantLoginFailed with one message, after
+    spending the same bcrypt time whether or not the case exists.
+    """
+    canonical = case_numbers.parse(number_text)
+    typed = passwords.normalise_applicant_password(password)
+    with unit_of_work():
+        case = _public_case(canonical)
+        if case is None:
+            passwords.burn_equal_time(typed)
+            raise ApplicantLoginFailed()
+        if not typed or not passwords.check_password(typed, case.password_hash):
+            raise ApplicantLoginFailed()
+        return _projection(case, _lang(lang))
+
+
+def public_view(number: str, credential_version: int, lang: str = "pl") -> PublicCaseView | None:
+    """The projection for an open web session; None when the credentials changed since login."""
+    canonical = case_numbers.parse(number)
+    with unit_of_work():
+        case = _public_case(canonical)
+        if case is None or case.credential_version != credential_version:
+            return None
+        return _projection(case, _lang(lang))

@@ -1,0 +1,127 @@
+"""Read-only views of cases for clerks (with personal data) and the store's summary."""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from storage import case_numbers
+from storage.clock import today_in_warsaw
+from storage.db import unit_of_work
+from storage.errors import DomainError
+from storage.models import (
+    AuditEvent,
+    Case,
+    CaseType,
+    Clerk,
+    Deficiency,
+    DeficiencyKind,
+    Office,
+    SmsOutbox,
+    Stage,
+    StageHistory,
+)
+from storage.views import AuditInfo, CaseDetail, DeficiencyInfo, HistoryEntry, SmsInfo
+
+
+def deficiency_label(row: Deficiency, lang: str = "pl") -> str:
+    if row.kind_id is None:
+        return row.free_text or ""
+    return row.kind.label(lang)
+
+
+def case_detail(number: str) -> CaseDetail:
+    canonical = case_numbers.parse(number)
+    with unit_of_work():
+        case = (
+            Case.select(Case, CaseType, Stage, Clerk)
+            .join(CaseType)
+            .switch(Case)
+            .join(Stage)
+            .switch(Case)
+            .join(Clerk)
+            .where(Case.number == canonical)
+            .first()
+        )
+        if case is None:
+            raise DomainError("case_number", f"nie ma sprawy o numerze {case_numbers.format_number(canonical)}")
+        history = [
+            HistoryEntry(h.stage.code, h.stage.label_pl, h.changed_at, h.clerk.login if h.clerk_id else None)
+            for h in StageHistory.select(StageHistory, Stage, Clerk)
+            .join(Stage)
+            .switch(StageHistory)
+            .join(Clerk, pw.JOIN.LEFT_OUTER)
+            .where(StageHistory.case == case)
+            .order_by(StageHistory.changed_at, StageHistory.id)
+        ]
+        deficiencies = [
+            DeficiencyInfo(d.id, d.kind_id, deficiency_label(d), d.note, d.created_at, d.resolved_at)
+            for d in Deficiency.select(Deficiency, DeficiencyKind)
+            .join(DeficiencyKind, pw.JOIN.LEFT_OUTER)
+            .where(Deficiency.case == case)
+            .order_by(Deficiency.id)
+        ]
+        sms = [
+            SmsInfo(
+                s.id,
+                s.state,
+                s.stage_id,
+                s.created_at,
+                s.attempts,
+                s.sent_at,
+                s.delivered_at,
+                s.error_code,
+                s.last_error,
+            )
+            for s in SmsOutbox.select().where(SmsOutbox.case == case).order_by(SmsOutbox.id)
+        ]
+        audit = [
+            AuditInfo(a.at, a.actor, a.action, a.detail)
+            for a in AuditEvent.select().where(AuditEvent.case == case).order_by(AuditEvent.id)
+        ]
+        return CaseDetail(
+            id=case.id,
+            number=case.number,
+            display_number=case_numbers.format_number(case.number),
+            case_type=case.case_type.code,
+            case_type_label=case.case_type.label_pl,
+            office=case.office_id,
+            channel=case.channel,
+            external_ref=case.external_ref,
+            filed_on=case.filed_on,
+            deadline_on=case.deadline_on,
+            overdue=not case.closed and case.deadline_on < today_in_warsaw(),
+            applicant_name=case.applicant_name,
+            phone=case.phone,
+            language=case.language,
+            sms_opt_out=case.sms_opt_out,
+            stage=case.stage.code,
+            stage_label=case.stage.label_pl,
+            closed=case.closed,
+            credential_version=case.credential_version,
+            created_by=case.created_by.login,
+            history=history,
+            deficiencies=deficiencies,
+            sms=sms,
+            audit=audit,
+        )
+
+
+def store_stats() -> dict[str, object]:
+    """Counts an administrator wants at a glance."""
+    with unit_of_work():
+        by_office = {o.code: 0 for o in Office.select()}
+        for office, count in Case.select(Case.office, pw.fn.COUNT(Case.id)).group_by(Case.office).tuples():
+            by_office[office] = count
+        by_stage = dict(Case.select(Case.stage, pw.fn.COUNT(Case.id)).where(~Case.closed).group_by(Case.stage).tuples())
+        outbox = dict(SmsOutbox.select(SmsOutbox.state, pw.fn.COUNT(SmsOutbox.id)).group_by(SmsOutbox.state).tuples())
+        return {
+            "cases": Case.select().count(),
+            "open_cases": Case.select().where(~Case.closed).count(),
+            "overdue_cases": Case.select().where(~Case.closed & (Case.deadline_on < today_in_warsaw())).count(),
+            "cases_by_office": by_office,
+            "open_cases_by_stage": by_stage,
+            "open_deficiencies": Deficiency.select().where(Deficiency.resolved_at.is_null()).count(),
+            "sms_outbox": outbox,
+            "clerks": Clerk.select().where(Clerk.active).count(),
+            "audit_events": AuditEvent.select().count(),
+        }

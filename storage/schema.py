@@ -1,0 +1,84 @@
+"""Creating and migrating the schema.
+
+A new store is created from the models and stamped with every migration file present;
+an existing store gets the migration files it has not applied yet (peewee's
+`playhouse.migrations.Runner`, history in the `schema_migration` table). A migration file
+therefore describes the change from the previous schema in plain table/column names and
+never imports the models, which keep moving.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playhouse.migrations import Runner
+from playhouse.schema_diff import diff_models
+
+from storage.db import database, is_postgres, unit_of_work
+from storage.models import ALL_MODELS, AuditEvent
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def _runner(migrations_dir: Path | None) -> Runner:
+    return Runner(database.obj, directory=str(migrations_dir or MIGRATIONS_DIR))
+
+
+def _audit_guard_sql() -> list[str]:
+    table = AuditEvent._meta.table_name
+    if is_postgres():
+        return [
+            """CREATE OR REPLACE FUNCTION okienko_audit_is_append_only() RETURNS trigger
+               LANGUAGE plpgsql AS $$
+               BEGIN RAISE EXCEPTION 'audit trail is append-only'; END $$""",
+            f"DROP TRIGGER IF EXISTS audit_append_only ON {table}",
+            f"""CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON {table}
+                FOR EACH ROW EXECUTE FUNCTION okienko_audit_is_append_only()""",
+        ]
+    return [
+        f"""CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON {table}
+            BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END""",
+        f"""CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON {table}
+            BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END""",
+    ]
+
+
+def is_initialised() -> bool:
+    with unit_of_work():
+        return database.table_exists("case_file")
+
+
+def init(migrations_dir: Path | None = None) -> bool:
+    """Create the schema in an empty store. Returns False (and does nothing) if it exists."""
+    with unit_of_work():
+        if database.table_exists("case_file"):
+            return False
+        with database.atomic():
+            database.create_tables(ALL_MODELS)
+            for statement in _audit_guard_sql():
+                database.execute_sql(statement)
+        _runner(migrations_dir).fake()
+        return True
+
+
+def migrate(migrations_dir: Path | None = None) -> list[str]:
+    """Bring any older schema to the current one; on a current one do nothing.
+
+    Returns the names of the migrations applied (an empty store is created instead).
+    """
+    with unit_of_work():
+        if init(migrations_dir):
+            return ["(new store created)"]
+        return _runner(migrations_dir).up()
+
+
+def pending_migrations(migrations_dir: Path | None = None) -> list[str]:
+    with unit_of_work():
+        return [m.name for m in _runner(migrations_dir).status() if not m.applied and m.path]
+
+
+def schema_drift() -> str:
+    """Differences between the live schema and the models ('' when they agree)."""
+    with unit_of_work():
+        diff = diff_models(database.obj, ALL_MODELS)
+        return str(diff) if diff else ""

@@ -1,0 +1,198 @@
+"""Plain values that storage hands to the front ends (no live model objects cross the line)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+
+def to_jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value):
+        return {k: to_jsonable(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+@dataclasses.dataclass(frozen=True)
+class OfficeInfo:
+    code: str
+    name: str
+    city: str
+    address: str
+    phone: str | None
+    hours: list[tuple[int, str, str]]
+    is_main: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class FeeInfo:
+    code: str
+    label_pl: str
+    label_en: str
+    amount_grosze: int
+
+    @property
+    def amount_zl(self) -> str:
+        zl, gr = divmod(self.amount_grosze, 100)
+        return f"{zl} zł" if not gr else f"{zl},{gr:02d} zł"
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseTypeInfo:
+    code: str
+    label: dict[str, str]
+    deadline_days: int
+    fees: list[FeeInfo]
+    required_documents: list[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class StageInfo:
+    code: str
+    position: int
+    label: dict[str, str]
+    explanation: dict[str, str]
+    closes_case: bool
+    is_initial: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class DeficiencyKindInfo:
+    code: str
+    label: dict[str, str]
+
+
+@dataclasses.dataclass(frozen=True)
+class ClerkInfo:
+    id: int
+    login: str
+    full_name: str
+    office_code: str
+    office_name: str
+    role: str
+    active: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class RegisteredFiling:
+    case_id: int
+    number: str
+    display_number: str
+    password: str  # plaintext, handed over exactly once; only its hash is stored
+    deficiencies: list[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class StageChange:
+    number: str
+    stage: str
+    closed: bool
+    sms_queued: bool
+    sms_skipped_because: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class HistoryEntry:
+    stage: str
+    stage_label: str
+    changed_at: dt.datetime
+    clerk_login: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class DeficiencyInfo:
+    id: int
+    kind: str | None
+    label: str
+    note: str | None
+    created_at: dt.datetime
+    resolved_at: dt.datetime | None
+
+
+@dataclasses.dataclass(frozen=True)
+class SmsInfo:
+    id: int
+    state: str
+    stage: str | None
+    created_at: dt.datetime
+    attempts: int
+    sent_at: dt.datetime | None
+    delivered_at: dt.datetime | None
+    error_code: str | None
+    last_error: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditInfo:
+    at: dt.datetime
+    actor: str
+    action: str
+    detail: dict[str, Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseDetail:
+    """Everything about a case, personal data included: for clerks only."""
+
+    id: int
+    number: str
+    display_number: str
+    case_type: str
+    case_type_label: str
+    office: str
+    channel: str
+    external_ref: str | None
+    filed_on: dt.date
+    deadline_on: dt.date
+    overdue: bool
+    applicant_name: str
+    phone: str | None
+    language: str
+    sms_opt_out: bool
+    stage: str
+    stage_label: str
+    closed: bool
+    credential_version: int
+    created_by: str
+    history: list[HistoryEntry]
+    deficiencies: list[DeficiencyInfo]
+    sms: list[SmsInfo]
+    audit: list[AuditInfo]
+
+
+@dataclasses.dataclass(frozen=True)
+class PublicHistoryEntry:
+    on: dt.date
+    stage: str
+    label: str
+
+
+@dataclasses.dataclass(frozen=True)
+class PublicDeficiency:
+    label: str
+    note: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class PublicCaseView:
+    """What an applicant may see: by construction no name, no phone, no clerk."""
+
+    case_number: str
+    display_number: str
+    case_type: str
+    case_type_label: str
+    filed_on: dt.date
+    stage: str
+    stage_label: str
+    stage_explanation: str
+    closed: bool
+    history: list[PublicHistoryEntry]
+    deficiencies: list[PublicDeficiency]
+    credential_version: int
+    language: str

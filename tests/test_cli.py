@@ -1,0 +1,129 @@
+"""The admin CLI as scripts use it: real processes, JSON out, one clear line and non-zero exit on errors."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def run_cli(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "OKIENKO_DB": url, "OKIENKO_BCRYPT_COST": "4"}
+    return subprocess.run(
+        [sys.executable, "-m", "storage", *args], input=stdin, capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+def ok(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def refused(result: subprocess.CompletedProcess, *words: str) -> str:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    line = result.stderr.strip()
+    assert line.count("\n") == 0, line
+    for word in words:
+        assert word in line
+    return line
+
+
+@pytest.mark.parametrize(
+    "empty_store_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+def test_admin_workflow_from_an_empty_store(empty_store_url):
+    _, url = empty_store_url
+    assert "utworzono" in ok(run_cli(url, "init"))
+    assert "nic nie zmieniono" in ok(run_cli(url, "init"))
+    assert "aktualny" in ok(run_cli(url, "migrate"))
+    ok(run_cli(url, "load-fixtures"))
+    ok(
+        run_cli(
+            url,
+            "create-clerk",
+            "ewa",
+            "--name",
+            "Ewa Lis",
+            "--office",
+            "SLU",
+            "--password-stdin",
+            stdin="a-long-password\n",
+        )
+    )
+    catalog = json.loads(ok(run_cli(url, "catalog", "--json")))
+    assert "temp_work" in catalog["case_types"] and "card_ready" in catalog["stages"]
+
+    reg = json.loads(
+        ok(
+            run_cli(
+                url,
+                "register",
+                "--clerk",
+                "ewa",
+                "--type",
+                "temp_work",
+                "--name",
+                "Iryna Bondarenko",
+                "--phone",
+                "+380 67 123 4567",
+                "--lang",
+                "uk",
+                "--missing",
+                "photos",
+                "--json",
+            )
+        )
+    )
+    number, password = reg["case_number"], reg["password"]
+    assert reg["deficiencies"] == ["photos"]
+    assert "SMS w kolejce" in ok(run_cli(url, "set-stage", number, "formal_check", "--clerk", "ewa"))
+    assert "dopisano" in ok(
+        run_cli(url, "add-deficiency", number, "fee_proof", "--note", "Brak potwierdzenia", "--clerk", "ewa")
+    )
+    assert "dopisano" in ok(run_cli(url, "add-deficiency", number, "text:Inny dokument", "--clerk", "ewa"))
+    shown = json.loads(ok(run_cli(url, "show", number, "--json")))
+    assert shown["applicant_name"] == "Iryna Bondarenko" and shown["office"] == "SLU"
+    assert shown["stage"] == "formal_check" and len(shown["deficiencies"]) == 3
+    assert password not in json.dumps(shown)
+    stats = json.loads(ok(run_cli(url, "stats", "--json")))
+    assert stats["cases"] == 1 and stats["sms_outbox"] == {"queued": 1}
+    assert "nowe hasło" in ok(run_cli(url, "reissue-password", number, "--clerk", "ewa"))
+    assert "SMS wyłączone" in ok(run_cli(url, "opt-out", number, "--clerk", "ewa"))
+    assert "wyłączone" in ok(run_cli(url, "deactivate-clerk", "ewa"))
+    refused(run_cli(url, "set-stage", number, "fingerprints", "--clerk", "ewa"), "urzędnik", "wyłączone")
+
+
+@pytest.mark.parametrize("empty_store_url", ["sqlite"], indirect=True)
+def test_errors_are_one_line_naming_field_and_rule(empty_store_url):
+    _, url = empty_store_url
+    ok(run_cli(url, "init"))
+    ok(run_cli(url, "load-fixtures"))
+    ok(
+        run_cli(
+            url,
+            "create-clerk",
+            "ewa",
+            "--name",
+            "Ewa Lis",
+            "--office",
+            "GDA",
+            "--password-stdin",
+            stdin="a-long-password\n",
+        )
+    )
+    refused(run_cli(url, "register", "--clerk", "ewa", "--type", "nope", "--name", "X Y"), "rodzaj sprawy", "nieznany")
+    refused(
+        run_cli(url, "register", "--clerk", "ewa", "--type", "temp_work", "--name", "X Y", "--phone", "58 307 74 27"),
+        "telefon",
+        "stacjonarny",
+    )
+    refused(run_cli(url, "register", "--clerk", "ewa", "--type", "temp_work", "--name", "X" * 500), "najwyżej 200")
+    refused(run_cli(url, "show", "26-000001-0"), "numer sprawy", "cyfra kontrolna")
+    refused(
+        run_cli(url, "create-clerk", "ewa", "--name", "E", "--office", "GDA", "--password-stdin", stdin="x\n"), "hasło"
+    )
+    line = refused(run_cli("postgresql://nobody@127.0.0.1:1/none", "stats"), "niedostępna")
+    assert "Connection refused" in line or "connection" in line.lower()
+    assert json.loads(ok(run_cli(url, "stats", "--json")))["cases"] == 0

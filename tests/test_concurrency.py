@@ -1,0 +1,63 @@
+"""Many desks registering at once: 4 processes × 200 filings → 800 distinct, valid numbers."""
+
+import multiprocessing
+import time
+from pathlib import Path
+
+import pytest
+
+import storage
+from storage import case_numbers
+from tests.conftest import CLERK
+
+PROCESSES = 4
+PER_PROCESS = 200
+
+
+def _register_many(url: str, count: int, queue) -> None:
+    import os
+
+    os.environ["OKIENKO_BCRYPT_COST"] = "4"
+    import storage as st
+
+    st.open_database(url)
+    numbers, errors = [], []
+    for i in range(count):
+        try:
+            filing = st.register_filing(
+                clerk=CLERK, case_type="temp_study", applicant_name=f"Applicant {os.getpid()} {i}", language="en"
+            )
+            numbers.append(filing.number)
+        except Exception as exc:  # reported to the parent, which fails the test
+            errors.append(repr(exc))
+    queue.put((numbers, errors))
+
+
+def test_concurrent_registrations_get_distinct_valid_numbers(store, record_property):
+    """Spawned processes, each with its own connection, as separate desks would be."""
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    started = time.perf_counter()
+    workers = [ctx.Process(target=_register_many, args=(store.url, PER_PROCESS, queue)) for _ in range(PROCESSES)]
+    for w in workers:
+        w.start()
+    results = [queue.get(timeout=600) for _ in workers]
+    for w in workers:
+        w.join(timeout=60)
+    elapsed = time.perf_counter() - started
+    numbers = [n for got, _ in results for n in got]
+    errors = [e for _, errs in results for e in errs]
+    assert errors == []
+    assert len(numbers) == PROCESSES * PER_PROCESS
+    assert len(set(numbers)) == len(numbers)
+    assert all(case_numbers.is_valid(n) for n in numbers)
+    assert storage.store_stats()["cases"] == PROCESSES * PER_PROCESS
+    record_property("seconds", round(elapsed, 2))
+    # Reported, not asserted: `make test` prints this file after the run.
+    artifacts = Path(__file__).resolve().parent.parent / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    with (artifacts / "timings.txt").open("a", encoding="utf-8") as fh:
+        fh.write(f"{store.backend}: {PROCESSES} processes × {PER_PROCESS} registrations in {elapsed:.2f} s\n")
+
+
+pytestmark = pytest.mark.slow

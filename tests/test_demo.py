@@ -1,0 +1,17 @@
+"""The demo store: catalogues, demo clerks and realistic cases in many stages."""
+
+import storage
+from storage import demo
+
+
+def test_demo_store_is_populated_and_usable(store):
+    summary = demo.build_demo(case_count=24)
+    stats = storage.store_stats()
+    assert stats["cases"] == 24
+    assert len(stats["open_cases_by_stage"]) >= 4
+    assert stats["open_deficiencies"] > 0 and stats["sms_outbox"].get("queued", 0) > 0
+    assert set(stats["cases_by_office"]) == {"GDA", "SLU"}
+    assert storage.authenticate_clerk(summary.clerk_login, summary.password).login == "demo"
+    view = storage.check_applicant(summary.sample_number, summary.sample_password, "en")
+    dates = [h.on for h in view.history]
+    assert dates == sorted(dates) and dates[0] == view.filed_on
