@@ -18,21 +18,36 @@ from storage.clock import to_warsaw, today_in_warsaw
 from storage.db import open_database, unit_of_work
 from storage.errors import DomainError, StoreUnavailable
 from storage.public import ApplicantLoginFailed, check_applicant, public_view
-from storage.queries import case_detail, store_stats
+from storage.queries import case_detail, credential_letter, filing_receipt, store_stats
 from storage.schema import init, migrate
+from storage.worklist import (
+    PAGE_SIZE,
+    WorklistPage,
+    WorklistRow,
+    search_by_external_ref,
+    search_by_number,
+    search_by_surname,
+    search_cases,
+    worklist,
+)
 
 __all__ = [
+    "PAGE_SIZE",
     "ApplicantLoginFailed",
     "DomainError",
     "StoreUnavailable",
+    "WorklistPage",
+    "WorklistRow",
     "add_deficiency",
     "authenticate_clerk",
     "case_detail",
     "case_types",
     "check_applicant",
     "create_clerk",
+    "credential_letter",
     "deficiency_kinds",
     "edit_deficiency_note",
+    "filing_receipt",
     "format_number",
     "init",
     "list_clerks",
@@ -46,6 +61,10 @@ __all__ = [
     "register_filing",
     "reissue_password",
     "resolve_deficiency",
+    "search_by_external_ref",
+    "search_by_number",
+    "search_by_surname",
+    "search_cases",
     "set_clerk_active",
     "set_sms_opt_out",
     "set_stage",
@@ -55,4 +74,5 @@ __all__ = [
     "today_in_warsaw",
     "unit_of_work",
     "update_contact",
+    "worklist",
 ]

@@ -142,11 +142,14 @@ class Case(BaseModel):
 
     class Meta:
         table_name = "case_file"  # CASE is an SQL keyword
+        # Every worklist page walks one of these in order (storage.worklist).
         indexes = (
-            (("office", "id"), False),
-            (("office", "stage", "id"), False),
-            (("office", "case_type", "id"), False),
-            (("office", "closed", "deadline_on"), False),
+            (("office", "closed", "id"), False),
+            (("office", "closed", "stage", "id"), False),
+            (("office", "closed", "case_type", "id"), False),
+            (("office", "closed", "deadline_on", "id"), False),
+            (("closed", "id"), False),
+            (("closed", "deadline_on", "id"), False),
         )
 
 

@@ -20,7 +20,15 @@ from storage.models import (
     Stage,
     StageHistory,
 )
-from storage.views import AuditInfo, CaseDetail, DeficiencyInfo, HistoryEntry, SmsInfo
+from storage.views import (
+    AuditInfo,
+    CaseDetail,
+    CredentialLetterData,
+    DeficiencyInfo,
+    FilingReceiptData,
+    HistoryEntry,
+    SmsInfo,
+)
 
 
 def deficiency_label(row: Deficiency, lang: str = "pl") -> str:
@@ -125,3 +133,66 @@ def store_stats() -> dict[str, object]:
             "clerks": Clerk.select().where(Clerk.active).count(),
             "audit_events": AuditEvent.select().count(),
         }
+
+
+def filing_receipt(number: str) -> FilingReceiptData:
+    """The receipt for a filing: what was filed, when, by whom, received by which clerk, and
+    which required documents were missing at intake (as recorded when it was registered)."""
+    canonical = case_numbers.parse(number)
+    with unit_of_work():
+        case = (
+            Case.select(Case, Office, CaseType, Clerk)
+            .join(Office)
+            .switch(Case)
+            .join(CaseType)
+            .switch(Case)
+            .join(Clerk)
+            .where(Case.number == canonical)
+            .first()
+        )
+        if case is None:
+            raise DomainError("case_number", f"nie ma sprawy o numerze {case_numbers.format_number(canonical)}")
+        registered = (
+            AuditEvent.select()
+            .where((AuditEvent.case == case) & (AuditEvent.action == "filing_registered"))
+            .order_by(AuditEvent.id)
+            .first()
+        )
+        missing_codes = registered.detail.get("missing", []) if registered else []
+        labels = {k.code: k.label_pl for k in DeficiencyKind.select().where(DeficiencyKind.code.in_(missing_codes))}
+        return FilingReceiptData(
+            office_name=case.office.name,
+            office_address=case.office.address,
+            case_number=case_numbers.format_number(case.number),
+            case_type_label=case.case_type.label_pl,
+            channel=case.channel,
+            external_ref=case.external_ref,
+            filed_on=case.filed_on,
+            applicant_name=case.applicant_name,
+            clerk_name=case.created_by.full_name,
+            missing_at_intake=[labels.get(code, code) for code in missing_codes],
+        )
+
+
+def credential_letter(number: str) -> CredentialLetterData:
+    canonical = case_numbers.parse(number)
+    with unit_of_work():
+        case = (
+            Case.select(Case, Office, CaseType)
+            .join(Office)
+            .switch(Case)
+            .join(CaseType)
+            .where(Case.number == canonical)
+            .first()
+        )
+        if case is None:
+            raise DomainError("case_number", f"nie ma sprawy o numerze {case_numbers.format_number(canonical)}")
+        return CredentialLetterData(
+            case_number=case_numbers.format_number(case.number),
+            language=case.language,
+            case_type_label_pl=case.case_type.label_pl,
+            case_type_label=case.case_type.label(case.language),
+            office_name=case.office.name,
+            office_address=case.office.address,
+            credential_version=case.credential_version,
+        )

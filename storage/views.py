@@ -196,3 +196,32 @@ class PublicCaseView:
     deficiencies: list[PublicDeficiency]
     credential_version: int
     language: str
+
+
+@dataclasses.dataclass(frozen=True)
+class FilingReceiptData:
+    """What the filing receipt prints (the applicant's copy; holds the name, never the password)."""
+
+    office_name: str
+    office_address: str
+    case_number: str
+    case_type_label: str
+    channel: str
+    external_ref: str | None
+    filed_on: dt.date
+    applicant_name: str
+    clerk_name: str
+    missing_at_intake: list[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class CredentialLetterData:
+    """What the credential letter prints besides the password, which the caller supplies."""
+
+    case_number: str
+    language: str
+    case_type_label_pl: str
+    case_type_label: str
+    office_name: str
+    office_address: str
+    credential_version: int
