@@ -1,0 +1,184 @@
+"""How the clerk app's worklist queries behave on a store of 1,000,000 cases.
+
+Builds the store with bulk inserts (bcrypt for a million rows would take days and is not
+what is measured), then times the storage calls exactly as the TUI issues them: the first
+worklist page, the next page, the deadline-ordered page, a stage filter, search by case
+number, by surname prefix and by external reference. Each figure is the median (and p95)
+of repeated calls; the last column is the ratio to a primary-key lookup in the same run,
+which stays comparable on a noisy shared machine.
+
+    python -m bench.tui_scale                      # SQLite in bench-data/, 1,000,000 cases
+    python -m bench.tui_scale --pg URL             # also PostgreSQL (a database it may fill)
+    python -m bench.tui_scale --cases 100000       # smaller
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("OKIENKO_BCRYPT_COST", "4")
+
+from rich.console import Console
+from rich.table import Table
+
+import storage
+from storage import case_numbers, schema
+from storage.db import close_database, database, write_transaction
+from storage.models import Case, CaseNumberCounter
+from storage.text import surname_key
+
+SURNAMES = [
+    "Kovalenko", "Shevchenko", "Bondarenko", "Tkachenko", "Melnyk", "Kravchuk", "Lysenko", "Kazlou", "Novikava",
+    "Beridze", "Kapanadze", "Sharma", "Nair", "Santos", "Nguyen", "Tran", "Karimov", "Yilmaz", "Rodriguez", "Gomez",
+    "Okafor", "Khan", "Zhang", "Rakhimova", "Sargsyan", "Ivanova", "Marchenko", "Koval", "Fernandez", "Thapa",
+]  # fmt: skip
+GIVEN = ["Olena", "Andrii", "Iryna", "Mykola", "Nino", "Rahul", "Priya", "Maria", "Jose", "Minh", "Aigerim", "Mehmet"]
+BATCH = 5000
+
+
+def build(url: str, count: int, rng: random.Random) -> None:
+    storage.open_database(url)
+    schema.init()
+    storage.load_fixtures()
+    if not storage.list_clerks():
+        storage.create_clerk("bench", "Bench Clerk", "GDA", "clerk", "bench-password")
+    have = Case.select().count()
+    if have >= count:
+        return
+    clerk_id = storage.list_clerks()[0].id
+    types = [t.code for t in storage.case_types()]
+    deadlines = {t.code: t.deadline_days for t in storage.case_types()}
+    stages = [s.code for s in storage.stages()]
+    dummy_hash = "$2b$04$" + "x" * 53
+    today = storage.today_in_warsaw()
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    started = time.perf_counter()
+    serial_by_year: dict[int, int] = {}
+    for start in range(have, count, BATCH):
+        rows = []
+        for _ in range(start, min(start + BATCH, count)):
+            filed = today - dt.timedelta(days=rng.randrange(0, 6 * 365))
+            year = filed.year
+            serial_by_year[year] = serial_by_year.get(year, 0) + 1
+            name = f"{rng.choice(GIVEN)} {rng.choice(SURNAMES)}{rng.randrange(1000):03d}"
+            stage = rng.choice(stages)
+            ctype = rng.choice(types)
+            rows.append(
+                {
+                    "number": case_numbers.compose(year, serial_by_year[year] + 500_000),
+                    "case_type": ctype,
+                    "office": "GDA" if rng.random() < 0.7 else "SLU",
+                    "channel": "electronic" if rng.random() < 0.3 else "in_person",
+                    "external_ref": f"MOS/{year}/{rng.randrange(10**7):07d}" if rng.random() < 0.3 else None,
+                    "filed_on": filed,
+                    "applicant_name": name,
+                    "surname_key": surname_key(name),
+                    "phone": None,
+                    "language": "uk",
+                    "password_hash": dummy_hash,
+                    "stage": stage,
+                    "stage_changed_at": now,
+                    "deadline_on": filed + dt.timedelta(days=deadlines[ctype]),
+                    "closed": stage == "closed" or filed < today - dt.timedelta(days=400),
+                    "created_by": clerk_id,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        with write_transaction():
+            Case.insert_many(rows).execute()
+        done = min(start + BATCH, count)
+        if done % 100_000 == 0:
+            print(f"  {done:>9,} cases  {time.perf_counter() - started:6.1f} s", flush=True)
+    with write_transaction():
+        for year, serial in serial_by_year.items():
+            CaseNumberCounter.insert(year=year, last_serial=serial + 500_000).on_conflict(
+                conflict_target=[CaseNumberCounter.year], update={CaseNumberCounter.last_serial: serial + 500_000}
+            ).execute()
+    # Fresh planner statistics, as an administrator's nightly ANALYZE would leave them.
+    database.execute_sql("ANALYZE")
+
+
+def timed(fn: Callable[[int], object], repeats: int) -> list[float]:
+    samples = []
+    for i in range(repeats):
+        t0 = time.perf_counter()
+        fn(i)
+        samples.append((time.perf_counter() - t0) * 1000)
+    return samples
+
+
+def measure(url: str, repeats: int, rng: random.Random) -> list[tuple[str, float, float]]:
+    storage.open_database(url)
+    numbers = [n for (n,) in Case.select(Case.number).order_by(Case.id).limit(2000).tuples()]
+    ids = [i for (i,) in Case.select(Case.id).order_by(Case.id.desc()).limit(2000).tuples()]
+    refs = [r for (r,) in Case.select(Case.external_ref).where(Case.external_ref.is_null(False)).limit(500).tuples()]
+    first = storage.worklist("GDA")
+    deadline_first = storage.worklist("GDA", order="deadline")
+    prefixes = [s[:3].lower() for s in SURNAMES]
+    probes: list[tuple[str, Callable[[int], object]]] = [
+        ("baseline: case by primary key", lambda i: Case.get_by_id(rng.choice(ids))),
+        ("worklist, first page (my office)", lambda i: storage.worklist("GDA")),
+        ("worklist, next page", lambda i: storage.worklist("GDA", after=first.next_cursor)),
+        ("worklist, by deadline (overdue first)", lambda i: storage.worklist("GDA", order="deadline")),
+        ("worklist, by deadline, next page", lambda i: storage.worklist("GDA", order="deadline",
+                                                                        after=deadline_first.next_cursor)),
+        ("worklist, stage filter", lambda i: storage.worklist("GDA", stage="fingerprints")),
+        ("worklist, overdue only", lambda i: storage.worklist("GDA", overdue_only=True)),
+        ("search by case number", lambda i: storage.search_cases(case_numbers.format_number(rng.choice(numbers)))),
+        ("search by surname prefix", lambda i: storage.search_cases(prefixes[i % len(prefixes)])),
+        ("search by external reference", lambda i: storage.search_cases(rng.choice(refs))),
+    ]  # fmt: skip
+    results = []
+    with storage.unit_of_work():  # one connection, as one TUI worker per query would reuse the pool
+        for name, fn in probes:
+            fn(0)  # warm the cache
+            samples = timed(fn, repeats)
+            results.append((name, statistics.median(samples), sorted(samples)[int(0.95 * (len(samples) - 1))]))
+    close_database()
+    return results
+
+
+def report(backend: str, count: int, results: list[tuple[str, float, float]]) -> None:
+    baseline = results[0][1]
+    table = Table(title=f"Worklist on {count:,} cases – {backend}")
+    table.add_column("query (as the TUI issues it)")
+    table.add_column("median ms", justify="right")
+    table.add_column("p95 ms", justify="right")
+    table.add_column("× PK lookup", justify="right")
+    table.add_column("< 100 ms", justify="center")
+    for name, median, p95 in results:
+        table.add_row(name, f"{median:.2f}", f"{p95:.2f}", f"{median / baseline:.1f}", "yes" if median < 100 else "NO")
+    Console().print(table)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--sqlite", default="bench-data/tui_scale.sqlite3", help="SQLite file (kept for reruns)")
+    parser.add_argument("--pg", default=os.environ.get("OKIENKO_BENCH_PG"), help="PostgreSQL URL to fill and measure")
+    args = parser.parse_args()
+    rng = random.Random(7)
+    targets = [("SQLite", f"sqlite:///{Path(args.sqlite).resolve()}")]
+    Path(args.sqlite).parent.mkdir(parents=True, exist_ok=True)
+    if args.pg:
+        targets.append(("PostgreSQL", args.pg))
+    for backend, url in targets:
+        print(f"building {backend} store with {args.cases:,} cases (reused if already there)…", flush=True)
+        t0 = time.perf_counter()
+        build(url, args.cases, rng)
+        close_database()
+        print(f"  ready in {time.perf_counter() - t0:.1f} s", flush=True)
+        report(backend, args.cases, measure(url, args.repeats, rng))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""`python -m counter_tui` / `okienko-desk`: the clerk app on OKIENKO_DB."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import storage
+from counter_tui.settings import SettingsError, load_settings
+from storage import schema
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m counter_tui", description="Okienko – aplikacja okienka")
+    parser.add_argument("--db", help="adres bazy (domyślnie OKIENKO_DB)")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        storage.open_database(args.db)
+        if not schema.is_initialised():
+            print("błąd: baza nie ma jeszcze schematu – uruchom: python -m storage migrate", file=sys.stderr)
+            return 2
+    except SettingsError as exc:
+        print(f"błąd: {exc}", file=sys.stderr)
+        return 2
+    except storage.StoreUnavailable as exc:
+        print(f"błąd: {exc}", file=sys.stderr)
+        return 3
+    from counter_tui.app import OkienkoApp
+
+    OkienkoApp(settings).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

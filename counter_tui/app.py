@@ -1,0 +1,160 @@
+"""The clerk app: login, worklist, registration, case detail; printing runs in workers."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+import storage
+from counter_tui.catalog import Catalog
+from counter_tui.messages import PrintDone
+from counter_tui.printing import (
+    FontsMissing,
+    PrintFailed,
+    render_credential_letter,
+    render_filing_receipt,
+    save_pdf,
+    send_to_printer,
+)
+from counter_tui.screens.case_detail import CaseDetailScreen
+from counter_tui.screens.dialogs import CredentialsDialog, PrintFailedDialog
+from counter_tui.screens.login import LoginScreen
+from counter_tui.screens.register import RegisterScreen
+from counter_tui.screens.worklist import WorklistScreen
+from counter_tui.settings import CounterSettings, load_settings
+from storage.views import ClerkInfo, RegisteredFiling
+
+
+class OkienkoApp(App):
+    CSS_PATH = "styles/app.tcss"
+    TITLE = "Okienko"
+    SUB_TITLE = "Oddział ds. Cudzoziemców"
+    BINDINGS = [Binding("ctrl+q", "quit", "Zakończ", id="quit", priority=True)]
+
+    def __init__(self, settings: CounterSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or load_settings()
+        self.clerk: ClerkInfo | None = None
+        self.catalog: Catalog | None = None
+
+    def on_mount(self) -> None:
+        self.push_screen(LoginScreen())
+
+    @property
+    def desk_office(self) -> str | None:
+        return self.settings.default_office or (self.clerk.office_code if self.clerk else None)
+
+    # ------------------------------------------------------------ session
+
+    def signed_in(self, clerk: ClerkInfo, catalog: Catalog) -> None:
+        self.clerk, self.catalog = clerk, catalog
+        office = next((o.city for o in catalog.offices if o.code == self.desk_office), self.desk_office)
+        self.sub_title = f"{clerk.full_name} ({clerk.login}) · okienko: {office}"
+        self.switch_screen(WorklistScreen())
+
+    def action_logout(self) -> None:
+        self.clerk = None
+        self.sub_title = self.SUB_TITLE
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(LoginScreen())
+
+    # ------------------------------------------------------------ navigation
+
+    def open_case(self, number: str) -> None:
+        self.push_screen(CaseDetailScreen(number))
+
+    def open_register(self) -> None:
+        self.push_screen(RegisterScreen())
+
+    def filing_registered(self, filing: RegisteredFiling) -> None:
+        self.pop_screen()
+        self.push_screen(CaseDetailScreen(filing.number))
+        self.print_receipt(filing.number)
+        self.show_credentials(filing.number, filing.password, reissued=False)
+
+    def show_credentials(self, number: str, password: str, reissued: bool) -> None:
+        title = "Nowe hasło do sprawy" if reissued else "Wniosek zarejestrowany"
+        note = "Drukuję list z danymi logowania" + ("" if reissued else " i potwierdzenie złożenia wniosku") + "…"
+        self.push_screen(CredentialsDialog(title, storage.format_number(number), password, note))
+        self.print_letter(number, password)
+
+    # ------------------------------------------------------------ printing
+
+    @work(thread=True, group="print")
+    def print_receipt(self, number: str) -> None:
+        label = f"potwierdzenie złożenia wniosku {storage.format_number(number)}"
+        try:
+            data = storage.filing_receipt(number)
+            pdf = render_filing_receipt(data, storage.to_warsaw(storage.clock.utcnow()))
+        except (storage.DomainError, storage.StoreUnavailable, FontsMissing) as exc:
+            self.post_message(PrintDone("receipt", number, label, None, str(exc), sensitive=False))
+            return
+        self._send(pdf, "receipt", number, label, sensitive=False)
+
+    @work(thread=True, group="print")
+    def print_letter(self, number: str, password: str) -> None:
+        label = f"list z danymi logowania {storage.format_number(number)}"
+        try:
+            data = storage.credential_letter(number)
+            pdf = render_credential_letter(data, password, self.settings.portal_url)
+        except (storage.DomainError, storage.StoreUnavailable, FontsMissing) as exc:
+            self.post_message(PrintDone("letter", number, label, None, str(exc), sensitive=True))
+            return
+        self._send(pdf, "letter", number, label, sensitive=True)
+
+    @work(thread=True, group="print")
+    def retry_print(self, pdf: bytes, kind: str, number: str, label: str, sensitive: bool) -> None:
+        self._send(pdf, kind, number, label, sensitive)
+
+    def _send(self, pdf: bytes, kind: str, number: str, label: str, sensitive: bool) -> None:
+        try:
+            send_to_printer(pdf, command=self.settings.print_command, printer=self.settings.printer)
+        except PrintFailed as exc:
+            self.post_message(PrintDone(kind, number, label, pdf, str(exc), sensitive))
+        else:
+            self.post_message(PrintDone(kind, number, label, None, None, sensitive))
+
+    def on_print_done(self, message: PrintDone) -> None:
+        if message.error is None:
+            self.notify(f"Wydrukowano: {message.label}", timeout=4)
+            return
+        pdf = message.pdf
+
+        def decided(choice: str | None) -> None:
+            if choice == "retry" and pdf is not None:
+                self.retry_print(pdf, message.kind, message.number, message.label, message.sensitive)
+            elif choice == "retry" and message.kind == "receipt":
+                self.print_receipt(message.number)
+            elif choice == "save" and pdf is not None and not message.sensitive:
+                try:
+                    path = save_pdf(pdf, self.settings.save_dir, message.kind)
+                except OSError as exc:
+                    self.notify(f"Nie zapisano PDF: {exc}", severity="error")
+                else:
+                    self.notify(f"Zapisano {path}", timeout=8)
+            else:
+                self.notify(f"Nie wydrukowano: {message.label}", severity="warning")
+
+        self.push_screen(PrintFailedDialog(message.label, message.error, can_save=not message.sensitive), decided)
+
+    # ------------------------------------------------------------ command palette
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action of the current screen is in the palette too, under its footer name."""
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.action in seen or binding.action.startswith("app.command"):
+                continue
+            seen.add(binding.action)
+            key = binding.key_display or binding.key.split(",")[0]
+            yield SystemCommand(
+                binding.description, f"skrót: {key}", functools.partial(self.run_action, binding.action, active.node)
+            )
+        yield from super().get_system_commands(screen)

@@ -1,0 +1,29 @@
+"""The catalogues the screens need, loaded once after login (they change only on load-fixtures)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import storage
+from storage.views import CaseTypeInfo, DeficiencyKindInfo, OfficeInfo, StageInfo
+
+
+@dataclasses.dataclass(frozen=True)
+class Catalog:
+    stages: list[StageInfo]
+    case_types: list[CaseTypeInfo]
+    deficiency_kinds: list[DeficiencyKindInfo]
+    offices: list[OfficeInfo]
+
+    def stage_label(self, code: str) -> str:
+        return next((s.label["pl"] for s in self.stages if s.code == code), code)
+
+    def kind_label(self, code: str) -> str:
+        return next((k.label["pl"] for k in self.deficiency_kinds if k.code == code), code)
+
+    def case_type(self, code: str) -> CaseTypeInfo | None:
+        return next((t for t in self.case_types if t.code == code), None)
+
+
+def load_catalog() -> Catalog:
+    return Catalog(storage.stages(), storage.case_types(), storage.deficiency_kinds(), storage.offices())

@@ -1,0 +1,1 @@
+"""The clerk app's screens."""

@@ -1,0 +1,69 @@
+"""Clerk login. Repeated failures make storage refuse for a growing while."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+import storage
+from counter_tui.catalog import load_catalog
+from counter_tui.messages import StoreDone
+from counter_tui.screens.base import StoreScreen
+
+
+class LoginScreen(StoreScreen):
+    BINDINGS = [Binding("ctrl+q", "app.quit", "Zakończ", id="quit")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="login-box"):
+            yield Static("Okienko – logowanie urzędnika", id="login-title")
+            yield Label("Login", classes="field-label")
+            yield Input(placeholder="np. anowak", id="login")
+            yield Label("Hasło", classes="field-label")
+            yield Input(password=True, id="password")
+            yield Label("", id="login-error", classes="error")
+            yield Button("Zaloguj (Enter)", variant="primary", id="login-button")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#login", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "login":
+            self.query_one("#password", Input).focus()
+        else:
+            self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self._submit()
+
+    def _submit(self) -> None:
+        login = self.query_one("#login", Input).value
+        password = self.query_one("#password", Input).value
+        if not login.strip() or not password:
+            self.query_one("#login-error", Label).update("Podaj login i hasło")
+            return
+        self.query_one("#login-button", Button).disabled = True
+        self.query_one("#login-error", Label).update("Sprawdzam…")
+        self.run_store("login", storage.authenticate_clerk, login, password)
+
+    def on_store_done_login(self, message: StoreDone) -> None:
+        self.query_one("#login-button", Button).disabled = False
+        password = self.query_one("#password", Input)
+        if not message.ok:
+            self.query_one("#login-error", Label).update(message.error or "")
+            password.value = ""
+            password.focus()
+            return
+        password.value = ""
+        self._clerk = message.value
+        self.run_store("catalog", load_catalog)
+
+    def on_store_done_catalog(self, message: StoreDone) -> None:
+        if message.ok:
+            self.app.signed_in(self._clerk, message.value)
+        else:
+            self.query_one("#login-error", Label).update(message.error or "")

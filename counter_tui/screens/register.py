@@ -1,0 +1,146 @@
+"""Registering a filing: the form, then the credentials shown once and two documents printed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select
+
+import storage
+from counter_tui.messages import StoreDone
+from counter_tui.screens.base import StoreScreen
+from counter_tui.validators import ApplicantName, ExternalRef, FilingDate, MobilePhone
+from counter_tui.widgets.document_checklist import DocumentChecklist
+
+CHANNELS = [("osobiście w okienku", "in_person"), ("pocztą", "post"), ("elektronicznie (MOS)", "electronic")]
+LANGUAGES = [("polski", "pl"), ("angielski", "en"), ("rosyjski", "ru"), ("ukraiński", "uk")]
+
+
+class RegisterScreen(StoreScreen):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Zapisz wniosek", id="save", priority=True),
+        Binding("escape", "cancel", "Anuluj", id="cancel"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        catalog = self.app.catalog
+        yield Header()
+        with VerticalScroll(id="register-form"):
+            yield Label("Rodzaj sprawy (pisz, aby szukać)", classes="field-label")
+            yield Select([(t.label["pl"], t.code) for t in catalog.case_types], prompt="wybierz…", id="case-type")
+            yield Label("", id="case-type-error", classes="error")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Sposób złożenia", classes="field-label")
+                    yield Select(CHANNELS, value="in_person", allow_blank=False, id="channel")
+                with Vertical():
+                    yield Label("Numer zewnętrzny (np. MOS)", classes="field-label")
+                    yield Input(id="external-ref", validators=[ExternalRef()], valid_empty=True)
+                with Vertical():
+                    yield Label("Data złożenia", classes="field-label")
+                    yield Input(storage.today_in_warsaw().isoformat(), id="filed-on", validators=[FilingDate()])
+            yield Label("Imię i nazwisko wnioskodawcy (jak w paszporcie)", classes="field-label")
+            yield Input(id="applicant-name", validators=[ApplicantName()])
+            yield Label("", id="applicant-name-error", classes="error")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Telefon komórkowy (zagraniczny z kodem kraju)", classes="field-label")
+                    yield Input(
+                        placeholder="np. 501 234 567 albo +380 67 123 4567", id="phone", validators=[MobilePhone()]
+                    )
+                with Vertical():
+                    yield Label("Język listów i SMS", classes="field-label")
+                    yield Select(LANGUAGES, value="pl", allow_blank=False, id="language")
+            yield Label("", id="phone-error", classes="error")
+            yield Checkbox("Zgoda na powiadomienia SMS", value=True, id="sms-consent")
+            yield Label("Wymagane dokumenty – zaznacz złożone (niezaznaczone staną się brakami)", classes="field-label")
+            yield DocumentChecklist(id="documents")
+            yield Label("", id="form-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Zapisz (Ctrl+S)", variant="primary", id="save")
+                yield Button("Anuluj (Esc)", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Nowy wniosek"
+        self.query_one("#case-type", Select).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id != "case-type" or event.value is Select.NULL:
+            return
+        ctype = self.app.catalog.case_type(event.value)
+        docs = [(code, self.app.catalog.kind_label(code)) for code in ctype.required_documents] if ctype else []
+        self.query_one(DocumentChecklist).show_documents(docs)
+        self.query_one("#case-type-error", Label).update("")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        target = {"applicant-name": "#applicant-name-error", "phone": "#phone-error"}.get(event.input.id or "")
+        if target and event.validation_result is not None:
+            errors = event.validation_result.failure_descriptions
+            self.query_one(target, Label).update(errors[0] if errors else "")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.app.pop_screen()
+
+    def _first_invalid(self) -> tuple[str, str] | None:
+        case_type = self.query_one("#case-type", Select).value
+        if case_type is Select.NULL:
+            return "#case-type", "Rodzaj sprawy: wybierz z listy"
+        for input_id in ("#external-ref", "#filed-on", "#applicant-name", "#phone"):
+            widget = self.query_one(input_id, Input)
+            result = widget.validate(widget.value)
+            if result is not None and not result.is_valid:
+                return input_id, result.failure_descriptions[0]
+        return None
+
+    def action_save(self) -> None:
+        problem = self._first_invalid()
+        if problem:
+            widget_id, text = problem
+            self.query_one("#form-error", Label).update(text)
+            self.query_one(widget_id).focus()
+            return
+        self.query_one("#form-error", Label).update("Zapisuję…")
+        self.query_one("#save", Button).disabled = True
+        value = lambda wid: self.query_one(wid, Input).value  # noqa: E731
+        self.run_store(
+            "register",
+            storage.register_filing,
+            clerk=self.app.clerk.login,
+            case_type=self.query_one("#case-type", Select).value,
+            applicant_name=value("#applicant-name"),
+            phone=value("#phone"),
+            language=self.query_one("#language", Select).value,
+            channel=self.query_one("#channel", Select).value,
+            external_ref=value("#external-ref"),
+            filed_on=dt.date.fromisoformat(value("#filed-on").strip()),
+            office=self.app.desk_office,
+            missing=self.query_one(DocumentChecklist).missing(),
+            sms_opt_out=not self.query_one("#sms-consent", Checkbox).value,
+        )
+
+    def on_store_done_register(self, message: StoreDone) -> None:
+        self.query_one("#save", Button).disabled = False
+        if not message.ok:
+            self.query_one("#form-error", Label).update(message.error or "")
+            field_widget = {
+                "applicant_name": "#applicant-name",
+                "phone": "#phone",
+                "external_ref": "#external-ref",
+                "filed_on": "#filed-on",
+                "case_type": "#case-type",
+            }.get(message.field or "")
+            if field_widget:
+                self.query_one(field_widget).focus()
+            return
+        self.query_one("#form-error", Label).update("")
+        self.app.filing_registered(message.value)

@@ -1,0 +1,45 @@
+"""The worklist table: one row per case, keyed by case number, overdue rows flagged."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from storage.worklist import WorklistRow
+
+# (title, width): fixed widths keep the deadline column on an 120-column counter terminal.
+COLUMNS = (("", 1), ("Numer sprawy", 11), ("Wnioskodawca", 22), ("Rodzaj sprawy", 26), ("Etap", 24),
+           ("Złożono", 10), ("Termin", 10), ("Oddz.", 5))  # fmt: skip
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class CaseTable(DataTable):
+    """Enter on a row posts DataTable.RowSelected with the case number as the row key."""
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        for title, width in COLUMNS:
+            self.add_column(title, width=width)
+
+    def show_rows(self, rows: list[WorklistRow]) -> None:
+        self.clear()
+        for row in rows:
+            flag = Text("⚠", style="bold red") if row.overdue else Text("✓" if row.closed else " ")
+            deadline = Text(row.deadline_on.isoformat(), style="bold red" if row.overdue else "")
+            self.add_row(
+                flag,
+                row.display_number,
+                _fit(row.applicant_name, 22),
+                _fit(row.case_type_label, 26),
+                _fit(row.stage_label, 24),
+                row.filed_on.isoformat(),
+                deadline,
+                row.office,
+                key=row.number,
+            )
+        if rows:
+            self.move_cursor(row=0)

@@ -1,0 +1,20 @@
+"""Case number and password, large and unambiguous, for reading out at the counter."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Label, Static
+
+
+class CredentialCard(Vertical):
+    def __init__(self, number: str, password: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.number = number
+        self.password = password
+
+    def compose(self) -> ComposeResult:
+        yield Label("Numer sprawy", classes="card-label")
+        yield Static(self.number, id="card-number", classes="card-value")
+        yield Label("Hasło (pokazane tylko teraz)", classes="card-label")
+        yield Static(self.password, id="card-password", classes="card-value")

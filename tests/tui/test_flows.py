@@ -1,0 +1,300 @@
+"""Every clerk flow, driven from the keyboard through Textual's pilot."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Label, OptionList, Select, SelectionList, Static
+
+import storage
+from counter_tui.app import OkienkoApp
+from counter_tui.screens.case_detail import CaseDetailScreen
+from counter_tui.screens.dialogs import CredentialsDialog, PrintFailedDialog
+from counter_tui.screens.login import LoginScreen
+from counter_tui.screens.register import RegisterScreen
+from counter_tui.screens.worklist import WorklistScreen
+from tests.conftest import CLERK, register
+from tests.tui.conftest import SIZE, log_in, screen_input, settle, type_text
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _tmp_pdfs() -> set[Path]:
+    return set(Path(tempfile.gettempdir()).glob("okienko-*.pdf"))
+
+
+async def test_login_failure_then_success_shows_clerk_and_office(app: OkienkoApp):
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, password="wrong-password")
+        assert isinstance(app.screen, LoginScreen)
+        assert "nieprawidłowy login lub hasło" in str(app.screen.query_one("#login-error", Label).render())
+        await pilot.press("ctrl+a", "backspace")  # the login field keeps its text; password was cleared
+        app.screen.query_one("#login", Input).value = ""
+        app.screen.query_one("#login", Input).focus()
+        await log_in(pilot)
+        assert isinstance(app.screen, WorklistScreen)
+        assert "Anna Nowak" in app.sub_title and "Gdańsk" in app.sub_title
+
+
+async def test_repeated_login_failures_are_slowed_down(app: OkienkoApp):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(4):
+            app.screen.query_one("#login", Input).value = CLERK
+            app.screen.query_one("#password", Input).value = "bad-password"
+            app.screen.query_one("#password", Input).focus()
+            await pilot.press("enter")
+            await settle(pilot)
+        app.screen.query_one("#password", Input).value = "correct-horse-1"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert "spróbuj ponownie za" in str(app.screen.query_one("#login-error", Label).render())
+
+
+@pytest.mark.parametrize("store", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+async def test_register_a_filing_from_the_keyboard(app: OkienkoApp, printer):
+    before = _tmp_pdfs()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+        await pilot.press("enter")  # open the case-type list
+        await type_text(pilot, "Pobyt czasowy i")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one("#case-type", Select).value == "temp_work"
+        await pilot.press("tab", "tab")  # channel -> external reference
+        await type_text(pilot, "MOS/2026/001234")
+        await pilot.press("tab", "tab")  # date stays today -> name
+        await type_text(pilot, "Łukasz Żółć")
+        await pilot.press("tab")
+        await type_text(pilot, "58 307 74 27")
+        await pilot.pause()
+        assert "stacjonarny" in str(app.screen.query_one("#phone-error", Label).render())
+        screen_input(pilot, "#phone").value = ""
+        await type_text(pilot, "+380 67 123 4567")
+        await pilot.pause()
+        assert str(app.screen.query_one("#phone-error", Label).render()) == ""
+        checklist = app.screen.query_one(SelectionList)
+        checklist.focus()
+        await pilot.press("space", "down", "space", "down", "space")  # form, photos, passport brought
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CredentialsDialog)
+        number = app.screen.query_one("#card-number", Static).render().plain.strip()
+        password = app.screen.query_one("#card-password", Static).render().plain.strip()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseDetailScreen)
+    detail = storage.case_detail(number)
+    assert (detail.applicant_name, detail.phone, detail.external_ref) == ("Łukasz Żółć", "+380671234567",
+                                                                          "MOS/2026/001234")  # fmt: skip
+    assert [d.kind for d in detail.deficiencies] == ["fee_proof", "employer_annex", "employment_contract",
+                                                     "health_insurance", "flat_title"]  # fmt: skip
+    assert storage.check_applicant(number, password).case_number == detail.number
+    texts = printer.texts()
+    assert len(texts) == 2
+    receipt = next(t for t in texts if "Potwierdzenie złożenia wniosku" in t)
+    letter = next(t for t in texts if "Numer sprawy" in t and t is not receipt)
+    assert "Łukasz Żółć" in receipt and "Anna Nowak" in receipt and number in receipt
+    assert "Dowód wniesienia opłaty skarbowej" in receipt and "informacyjny" in receipt
+    assert password not in receipt
+    assert password in letter and "https://okienko.example/status" in letter
+    assert _tmp_pdfs() == before  # the letter never stays on disk
+
+
+async def test_register_refuses_bad_fields_by_name(app: OkienkoApp):
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Rodzaj sprawy" in str(app.screen.query_one("#form-error", Label).render())
+        app.screen.query_one("#case-type", Select).value = "permanent"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Imię i nazwisko: pole jest wymagane" in str(app.screen.query_one("#form-error", Label).render())
+        assert app.focused is screen_input(pilot, "#applicant-name")
+        assert storage.store_stats()["cases"] == 0
+
+
+async def test_worklist_search_filters_and_paging(app: OkienkoApp):
+    filings = [register(applicant_name=f"Olena Kovalenko{i}") for i in range(55)]
+    register(applicant_name="Rahul Sharma", external_ref="MOS/2026/777", channel="electronic")
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        table = app.screen.query_one("#cases", DataTable)
+        assert table.row_count == 50
+        await pilot.press("f8")
+        await settle(pilot)
+        assert table.row_count == 6
+        await pilot.press("f7")
+        await settle(pilot)
+        assert table.row_count == 50
+        await pilot.press("slash")
+        typo = filings[3].number[:-1] + str((int(filings[3].number[-1]) + 1) % 10)
+        await type_text(pilot, typo)
+        await pilot.pause()
+        assert "cyfra kontrolna" in str(app.screen.query_one("#search-error", Label).render())
+        screen_input(pilot, "#search").value = ""
+        await type_text(pilot, storage.format_number(filings[3].number).replace("-", " "))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert table.row_count == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "shar")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert table.row_count == 1 and table.get_row_at(0)[2] == "Rahul Sharma"
+        await pilot.press("enter")  # open it
+        await settle(pilot)
+        assert isinstance(app.screen, CaseDetailScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        app.screen.query_one("#overdue-filter").value = True
+        await settle(pilot)
+        assert table.row_count == 0
+
+
+async def test_case_detail_actions(app: OkienkoApp, printer):
+    filing = register(missing=["photos", "fee_proof"])
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        app.open_case(filing.number)
+        await settle(pilot)
+        # stage picker
+        await pilot.press("s")
+        await settle(pilot)
+        options = app.screen.query_one(OptionList)
+        options.highlighted = next(i for i, o in enumerate(options._options) if o.id == "formal_check")
+        await pilot.press("enter")
+        await settle(pilot)
+        # deficiency in own words, with a note
+        await pilot.press("a")
+        await settle(pilot)
+        app.screen.query_one("#kind", Select).value = "__free_text__"
+        await pilot.pause()
+        await type_text(pilot, "Zaświadczenie z urzędu skarbowego")
+        app.screen.query_one("#note").focus()
+        await type_text(pilot, "Oryginał albo kopia poświadczona.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        # edit the first deficiency's note, then resolve the second
+        deficiencies = app.screen.query_one("#deficiencies", DataTable)
+        deficiencies.focus()
+        deficiencies.move_cursor(row=0)
+        await pilot.press("e")
+        await settle(pilot)
+        await type_text(pilot, "Jasne tło.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        deficiencies.move_cursor(row=1)
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        # SMS opt-out, then a new password (confirmations by keyboard)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, CredentialsDialog)
+        new_password = app.screen.query_one("#card-password", Static).render().plain.strip()
+        await pilot.press("enter")
+        await pilot.press("r")  # reprint the receipt
+        await settle(pilot)
+        summary = str(app.screen.query_one("#case-summary", Static).render())
+        assert "Sprawdzanie kompletności" in summary and "NIE (rezygnacja)" in summary
+    detail = storage.case_detail(filing.number)
+    assert detail.stage == "formal_check" and detail.sms_opt_out and detail.credential_version == 2
+    by_label = {d.label: d for d in detail.deficiencies}
+    assert by_label["Aktualne zdjęcia 35×45 mm"].note == "Jasne tło."
+    assert by_label["Dowód wniesienia opłaty skarbowej"].resolved_at is not None
+    assert by_label["Zaświadczenie z urzędu skarbowego"].note == "Oryginał albo kopia poświadczona."
+    assert [s.state for s in detail.sms] == ["cancelled"]
+    with pytest.raises(storage.ApplicantLoginFailed):
+        storage.check_applicant(filing.number, filing.password)
+    assert storage.check_applicant(filing.number, new_password).credential_version == 2
+    texts = printer.texts()
+    assert sum(new_password in t for t in texts) == 1 and sum("Potwierdzenie złożenia" in t for t in texts) == 1
+
+
+async def test_failed_print_offers_retry_and_save(store, settings, tmp_path):
+    broken = type(settings)(**{**settings.__dict__, "print_command": "false {file}"})
+    app = OkienkoApp(broken)
+    filing = register()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        app.open_case(filing.number)
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, PrintFailedDialog)
+        await pilot.press("r")  # retry fails again
+        await settle(pilot)
+        assert isinstance(app.screen, PrintFailedDialog)
+        await pilot.press("s")
+        await settle(pilot)
+    saved = list((tmp_path / "saved").glob("receipt-*.pdf"))
+    assert len(saved) == 1
+
+
+async def test_failed_letter_print_cannot_be_saved(store, settings, tmp_path):
+    broken = type(settings)(**{**settings.__dict__, "print_command": "false {file}"})
+    app = OkienkoApp(broken)
+    filing = register()
+    before = _tmp_pdfs()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        app.open_case(filing.number)
+        await settle(pilot)
+        await pilot.press("h", "t")
+        await settle(pilot)
+        # the letter's print failure sits on top of the credentials dialog
+        assert isinstance(app.screen, PrintFailedDialog)
+        assert "nie jest zapisywany" in str(app.screen.query_one(".error", Static).render())
+        await pilot.press("s")  # refused: stays open
+        await pilot.pause()
+        assert isinstance(app.screen, PrintFailedDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert not (tmp_path / "saved").exists()
+    assert _tmp_pdfs() == before
+
+
+async def test_database_failure_is_a_message_not_a_crash(app: OkienkoApp, store):
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        storage.open_database("postgresql://nobody@127.0.0.1:1/gone")
+        await pilot.press("f5")
+        await settle(pilot)
+        status = str(app.screen.query_one("#status-line", Label).render())
+        assert "niedostępna" in status
+        assert app.is_running
+        storage.open_database(store.url)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "Strona 1" in str(app.screen.query_one("#status-line", Label).render())
+
+
+async def test_every_footer_action_is_in_the_command_palette(app: OkienkoApp):
+    filing = register()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        app.open_case(filing.number)
+        await settle(pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        for binding in CaseDetailScreen.BINDINGS:
+            assert binding.description in titles
