@@ -19,7 +19,7 @@ from storage.models import ALL_MODELS, AuditEvent
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # Indexes made by hand in _backend_specific_sql(); the models cannot declare them.
-BACKEND_EXTRA_INDEXES = {"case_file_surname_key_pattern"}
+BACKEND_EXTRA_INDEXES = {"case_file_surname_key_c"}
 
 
 def _runner(migrations_dir: Path | None) -> Runner:
@@ -31,8 +31,8 @@ def _backend_specific_sql() -> list[str]:
     table = AuditEvent._meta.table_name
     if is_postgres():
         return [
-            # The ordinary index cannot serve LIKE 'abc%' under a non-C collation.
-            "CREATE INDEX IF NOT EXISTS case_file_surname_key_pattern ON case_file (surname_key text_pattern_ops)",
+            # Surname-prefix search: LIKE and ORDER BY in the C collation (migration 0002 says why).
+            'CREATE INDEX IF NOT EXISTS case_file_surname_key_c ON case_file ((surname_key COLLATE "C"), id)',
             """CREATE OR REPLACE FUNCTION okienko_audit_is_append_only() RETURNS trigger
                LANGUAGE plpgsql AS $$
                BEGIN RAISE EXCEPTION 'audit trail is append-only'; END $$""",

@@ -148,16 +148,19 @@ def search_by_surname(prefix: str, office: str | None = None, limit: int = PAGE_
         raise DomainError("search", "nazwisko może zawierać litery, spację, myślnik i apostrof")
     # Folded keys hold no wildcard characters, so the prefix needs no escaping beyond `_`.
     if is_postgres():
-        # LIKE with a constant prefix uses the text_pattern_ops index (see storage.schema).
-        condition = Case.surname_key % (key.replace("_", r"\_") + "%")
+        # In the "C" collation one index serves both the prefix and the order (migration 0002).
+        key_c = pw.NodeList((Case.surname_key, pw.SQL('COLLATE "C"')))
+        condition = pw.Expression(key_c, "LIKE", key.replace("_", r"\_") + "%")
+        order = (key_c, Case.id)
     else:
         # GLOB is case-sensitive, so SQLite can use the plain index on the folded key.
         condition = pw.Expression(Case.surname_key, "GLOB", key + "*")
+        order = (Case.surname_key, Case.id)
     query = Case.select(*_COLUMNS).where(condition)
     if office:
         query = query.where(Case.office == office)
     with unit_of_work():
-        return _rows(query.order_by(Case.surname_key, Case.id).limit(limit))
+        return _rows(query.order_by(*order).limit(limit))
 
 
 def search_by_external_ref(ref: str, limit: int = PAGE_SIZE) -> list[WorklistRow]:

@@ -42,9 +42,9 @@ def test_second_migration_keeps_every_row(empty_store_url, tmp_path):
     before = _snapshot()
 
     assert schema.migrate(migrations) == []  # current: nothing to do
-    (migrations / "0002_archive_box.py").write_text(SECOND_MIGRATION, encoding="utf-8")
-    assert schema.pending_migrations(migrations) == ["0002_archive_box"]
-    assert schema.migrate(migrations) == ["0002_archive_box"]
+    (migrations / "0100_archive_box.py").write_text(SECOND_MIGRATION, encoding="utf-8")
+    assert schema.pending_migrations(migrations) == ["0100_archive_box"]
+    assert schema.migrate(migrations) == ["0100_archive_box"]
     assert schema.migrate(migrations) == []
 
     assert _snapshot() == before  # the models do not know the new column; every row is intact
