@@ -7,6 +7,9 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: install demo demo-reset test lint format bench clean
 
+bench: install
+	$(PY) -m bench.tui_scale
+
 # Re-installs whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -19,13 +22,10 @@ install: $(VENV)/.installed
 $(DEMO_DB): | $(VENV)/.installed
 	OKIENKO_DB=$(DEMO_URL) $(PY) -m storage demo
 
+# The demo prints nowhere unless OKIENKO_PRINT_COMMAND names a real print command.
 demo: install $(DEMO_DB)
-	@if [ -f counter_tui/__main__.py ]; then \
-		OKIENKO_DB=$(DEMO_URL) $(PY) -m counter_tui; \
-	else \
-		OKIENKO_DB=$(DEMO_URL) $(PY) -m storage stats; \
-		echo "Demo store: $(DEMO_DB) (login: demo / okienko-demo-2026)"; \
-	fi
+	@echo "Demo store: $(DEMO_DB) – log in as demo / okienko-demo-2026"
+	OKIENKO_DB=$(DEMO_URL) OKIENKO_PRINT_COMMAND="$${OKIENKO_PRINT_COMMAND:-true {file}}" $(PY) -m counter_tui
 
 demo-reset:
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
