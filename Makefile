@@ -17,7 +17,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
-install: $(VENV)/.installed
+# The portal's message catalogues, compiled from the committed .po files.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard public_status/translations/*/LC_MESSAGES/messages.po))
+%.mo: %.po $(VENV)/.installed
+	$(VENV)/bin/pybabel -q compile -i $< -o $@
+
+install: $(VENV)/.installed $(MO_FILES)
 
 $(DEMO_DB): | $(VENV)/.installed
 	OKIENKO_DB=$(DEMO_URL) $(PY) -m storage demo

@@ -17,7 +17,7 @@ from storage.clerks import authenticate_clerk, create_clerk, list_clerks, set_cl
 from storage.clock import to_warsaw, today_in_warsaw
 from storage.db import open_database, unit_of_work
 from storage.errors import DomainError, StoreUnavailable
-from storage.public import ApplicantLoginFailed, check_applicant, public_view
+from storage.public import ApplicantLoginFailed, LoginThrottled, applicant_login, check_applicant, public_view
 from storage.queries import case_detail, credential_letter, filing_receipt, store_stats
 from storage.schema import init, migrate
 from storage.worklist import (
@@ -35,10 +35,12 @@ __all__ = [
     "PAGE_SIZE",
     "ApplicantLoginFailed",
     "DomainError",
+    "LoginThrottled",
     "StoreUnavailable",
     "WorklistPage",
     "WorklistRow",
     "add_deficiency",
+    "applicant_login",
     "authenticate_clerk",
     "case_detail",
     "case_types",

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 import storage
-from storage import demo, schema
+from storage import demo, roles, schema
 from storage.errors import DomainError, StoreUnavailable
 from storage.models import CHANNELS, LANGUAGES, ROLES
 from storage.views import to_jsonable
@@ -104,6 +104,13 @@ def _print_stats(stats: dict) -> None:
             value = ", ".join(f"{k}: {v}" for k, v in sorted(value.items())) or "–"
         table.add_row(key, str(value))
     Console().print(table)
+
+
+def cmd_grant_public_role(args: argparse.Namespace) -> None:
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    for statement in roles.grant_public_role(args.role, password):
+        print(statement)
+    print(f"rola {args.role} gotowa: czyta tylko projekcję publiczną, zapisuje tylko blokady logowania")
 
 
 def cmd_stats(args: argparse.Namespace) -> None:
@@ -219,6 +226,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p = add("demo", cmd_demo, "zbuduj bazę demonstracyjną")
     p.add_argument("--cases", type=int, default=36)
+    p = add(
+        "grant-public-role", cmd_grant_public_role, "PostgreSQL: utwórz/odśwież rolę portalu (najmniejsze uprawnienia)"
+    )
+    p.add_argument("role")
+    p.add_argument("--password-stdin", action="store_true", help="ustaw hasło roli z wejścia")
     p = add("stats", cmd_stats, "podsumowanie bazy")
     p.add_argument("--json", action="store_true")
     p = add("catalog", cmd_catalog, "kody rodzajów spraw, etapów i braków")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import peewee as pw
 
-from storage import case_numbers, passwords
+from storage import case_numbers, passwords, throttle
 from storage.clock import warsaw_date
 from storage.db import unit_of_work
 from storage.errors import DomainError
@@ -36,6 +36,15 @@ class ApplicantLoginFailed(DomainError):
 
     def __init__(self) -> None:
         super().__init__("password", LOGIN_FAILED)
+
+
+class LoginThrottled(DomainError):
+    """Too many failures for this case number or this address: wait `retry_after` seconds.
+    Raised before any password check, for unknown numbers exactly as for known ones."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__("password", f"zbyt wiele nieudanych prób – spróbuj za {retry_after} s")
 
 
 def _projection(case: Case, lang: str) -> PublicCaseView:
@@ -99,6 +108,31 @@ def check_applicant(number_text: str, password: str, lang: str = "pl") -> Public
         if not typed or not passwords.check_password(typed, case.password_hash):
             raise ApplicantLoginFailed()
         return _projection(case, _lang(lang))
+
+
+def applicant_login(number_text: str, password: str, client_address: str, lang: str = "pl") -> PublicCaseView:
+    """The public site's login: check digit (no database), throttle (before bcrypt), password.
+
+    Failures count against the case number and the client address; success clears the
+    case number's count. Raises DomainError('case_number'), LoginThrottled or
+    ApplicantLoginFailed.
+    """
+    canonical = case_numbers.parse(number_text)
+    keys = {
+        throttle.case_key(canonical): throttle.CASE_POLICY,
+        throttle.address_key(client_address): throttle.ADDRESS_POLICY,
+    }
+    with unit_of_work():
+        wait = throttle.seconds_to_wait(list(keys))
+        if wait:
+            raise LoginThrottled(wait)
+        try:
+            view = check_applicant(canonical, password, lang)
+        except ApplicantLoginFailed:
+            throttle.record_failure(keys)
+            raise
+        throttle.clear(throttle.case_key(canonical))
+        return view
 
 
 def public_view(number: str, credential_version: int, lang: str = "pl") -> PublicCaseView | None:

@@ -1,0 +1,46 @@
+"""`python -m public_status serve` / `okienko-portal serve`: the portal behind waitress."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+import storage
+from public_status.settings import SettingsError, load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m public_status", description="Okienko – applicants' status portal")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the portal with waitress")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--threads", type=int, default=8, help="worker threads (each may hold one DB connection)")
+    serve.add_argument("--db", help="database URL (default: OKIENKO_DB)")
+    serve.add_argument(
+        "--demo", action="store_true", help="local demo: random secret key, cookies over plain http allowed"
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings(demo=args.demo)
+        storage.open_database(args.db)
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except storage.StoreUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    from waitress import serve as waitress_serve
+
+    from public_status.app import create_app
+
+    app = create_app(settings)
+    print(f"portal on http://{args.host}:{args.port}/ ({'demo' if args.demo else 'production'} settings)", flush=True)
+    waitress_serve(app, host=args.host, port=args.port, threads=args.threads, ident="okienko")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

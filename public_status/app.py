@@ -1,0 +1,68 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from flask import Flask, render_template
+from flask_babel import Babel
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import storage
+from public_status.i18n import select_locale
+from public_status.security import add_security_headers
+from public_status.settings import PortalSettings, load_settings
+from public_status.views import portal
+
+log = logging.getLogger("okienko.portal")
+csrf = CSRFProtect()
+babel = Babel()
+
+
+def create_app(settings: PortalSettings | None = None, **overrides: object) -> Flask:
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="okienko_session",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=settings.absolute_minutes),
+        OKIENKO_IDLE_SECONDS=settings.idle_minutes * 60,
+        OKIENKO_ABSOLUTE_SECONDS=settings.absolute_minutes * 60,
+        # Referrer-Policy: no-referrer means browsers send no Referer, which Flask-WTF's strict
+        # HTTPS check would demand; the token plus SameSite=Lax cookies already stop CSRF.
+        WTF_CSRF_SSL_STRICT=False,
+        MAX_CONTENT_LENGTH=16 * 1024,
+    )
+    app.config.update(overrides)
+    if settings.proxy_hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.register_blueprint(portal)
+    app.after_request(add_security_headers)
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        return render_template("error.html", message=_("The form has expired. Please go back and try again.")), 400
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_template("error.html", message=_("There is no such page.")), 404
+
+    @app.errorhandler(storage.StoreUnavailable)
+    def store_down(error):
+        log.error("database unavailable: %s", error.detail)
+        message = _("The service is temporarily unavailable. Please try again in a few minutes.")
+        return render_template("error.html", message=message), 503
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return render_template("error.html", message=_("Something went wrong on our side. Please try again.")), 500
+
+    return app

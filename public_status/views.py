@@ -1,0 +1,121 @@
+"""The portal's pages. A case is read only through storage's public projection."""
+
+from __future__ import annotations
+
+from babel.dates import get_day_names
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+import storage
+from public_status.forms import LoginForm, LogoutForm
+from public_status.i18n import COOKIE, LANGUAGES
+from public_status.security import current_case, start_session
+
+portal = Blueprint("portal", __name__)
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+def _lang() -> str:
+    return str(get_locale())
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
+
+
+@portal.app_context_processor
+def inject_common() -> dict:
+    return {"languages": LANGUAGES, "lang": _lang(), "logged_in": "case" in session}
+
+
+@portal.get("/")
+def home():
+    if current_case(current_app):
+        return redirect(url_for("portal.status"))
+    return _no_store(make_response(render_template("home.html", form=LoginForm())))
+
+
+@portal.post("/login")
+def login():
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return _no_store(make_response(render_template("home.html", form=form), 400))
+    try:
+        view = storage.applicant_login(form.case_number.data, form.password.data, request.remote_addr or "?", _lang())
+    except storage.LoginThrottled as exc:
+        minutes = max(1, round(exc.retry_after / 60))
+        form.form_errors.append(_("Too many failed attempts. Please try again in %(minutes)d min.", minutes=minutes))
+        response = make_response(render_template("home.html", form=form), 429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return _no_store(response)
+    except storage.ApplicantLoginFailed:
+        form.form_errors.append(_("The case number or the password is not correct."))
+        return _no_store(make_response(render_template("home.html", form=form), 401))
+    except storage.DomainError:
+        # Only the case number can fail here: its check digit or its shape. No database was asked.
+        form.case_number.errors = [_("Please check the case number: it looks like 26-004217-3.")]
+        return _no_store(make_response(render_template("home.html", form=form), 400))
+    start_session(view.case_number, view.credential_version)
+    return redirect(url_for("portal.status"), 303)
+
+
+@portal.get("/status")
+def status():
+    logged = current_case(current_app)
+    if logged is None:
+        flash(_("Please log in to see your case."))
+        return redirect(url_for("portal.home"))
+    view = storage.public_view(logged[0], logged[1], _lang())
+    if view is None:
+        session.clear()
+        flash(_("Your session has ended because the password was changed. Please log in with the new password."))
+        return redirect(url_for("portal.home"))
+    return _no_store(make_response(render_template("status.html", case=view, logout=LogoutForm())))
+
+
+@portal.post("/logout")
+def logout():
+    LogoutForm().validate_on_submit()  # CSRFProtect has already refused a missing or wrong token
+    session.clear()
+    flash(_("You have logged out."))
+    return redirect(url_for("portal.home"), 303)
+
+
+@portal.get("/stages")
+def stages():
+    return render_template("stages.html", stages=storage.stages())
+
+
+@portal.get("/contact")
+def contact():
+    days = get_day_names("wide", locale=_lang())
+    return render_template("contact.html", offices=storage.offices(), day_names=days)
+
+
+@portal.get("/lang/<code>")
+def choose_language(code: str):
+    target = request.args.get("next", "/")
+    # Only paths on this site: never "//host" or a full URL (no open redirect).
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        target = "/"
+    response = redirect(target)
+    if code in LANGUAGES:
+        response.set_cookie(
+            COOKIE, code, max_age=ONE_YEAR, secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
+            samesite="Lax",
+        )  # fmt: skip
+    return response

@@ -1,0 +1,174 @@
+"""Failed logins, throttling before bcrypt, CSRF, and the life of an applicant's session."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import storage
+from public_status.app import create_app
+from public_status.settings import PortalSettings
+from storage import case_numbers, passwords
+from tests.conftest import CLERK, register
+from tests.portal.conftest import SECRET, Portal
+
+GENERIC = "Numer sprawy lub hasło są nieprawidłowe."
+
+
+@pytest.fixture
+def bcrypt_calls(monkeypatch):
+    """Count real password checks, to prove which paths reach bcrypt."""
+    calls = []
+    original = passwords.check_password
+
+    def counting(plain, hashed):
+        calls.append(hashed)
+        return original(plain, hashed)
+
+    monkeypatch.setattr(passwords, "check_password", counting)
+    return calls
+
+
+def _message(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_wrong_password_and_unknown_number_look_the_same_and_both_cost_bcrypt(portal, store, bcrypt_calls):
+    filing = register()
+    unknown = case_numbers.format_number(case_numbers.compose(2026, 999_999))
+    wrong = portal.login(filing.number, "AAAA-BBBB-CCCC")
+    ghost = portal.login(unknown, filing.password)
+    assert wrong.status_code == ghost.status_code == 401
+    assert GENERIC in _message(wrong) and GENERIC in _message(ghost)
+    assert len(bcrypt_calls) == 2  # the unknown number was checked against the dummy hash
+
+
+def test_mistyped_number_is_answered_without_the_database(portal, store, bcrypt_calls):
+    filing = register()
+    typo = filing.number[:-1] + str((int(filing.number[-1]) + 1) % 10)
+    token = portal.csrf()
+    storage.open_database("postgresql://nobody@127.0.0.1:1/unreachable")
+    try:
+        response = portal.post("/login", data={"case_number": typo, "password": "X", "csrf_token": token})
+    finally:
+        storage.open_database(store.url)
+    assert response.status_code == 400 and "Sprawdź numer sprawy" in _message(response)
+    assert bcrypt_calls == []
+
+
+def test_empty_fields_name_the_field(portal):
+    response = portal.post("/login", data={"case_number": "", "password": "", "csrf_token": portal.csrf()})
+    assert response.status_code == 400
+    assert "Wpisz numer sprawy." in _message(response) and "Wpisz hasło." in _message(response)
+
+
+def test_login_and_logout_need_the_csrf_token(portal, store):
+    filing = register()
+    assert portal.post("/login", data={"case_number": filing.number, "password": filing.password}).status_code == 400
+    assert portal.login(filing.number, filing.password).status_code == 303
+    assert portal.post("/logout").status_code == 400
+    assert portal.get("/status").status_code == 200  # still logged in
+    assert portal.logout().status_code == 303
+    assert portal.get("/status").status_code == 302
+
+
+def test_case_number_throttle_is_checked_before_bcrypt_and_shared_by_processes(portal, store, bcrypt_calls):
+    filing = register()
+    for _ in range(storage.throttle.CASE_POLICY.free_failures):
+        assert portal.login(filing.number, "AAAA-BBBB-CCCC").status_code == 401
+    checks_so_far = len(bcrypt_calls)
+    blocked = portal.login(filing.number, filing.password)  # even the right password waits
+    assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
+    assert "Zbyt wiele nieudanych prób" in _message(blocked)
+    assert len(bcrypt_calls) == checks_so_far  # refused before any hashing
+    # another web process (a second app on the same database) sees the same block
+    other = Portal(create_app(PortalSettings(secret_key=SECRET)), address="198.51.100.9")
+    assert other.login(filing.number, filing.password).status_code == 429
+
+
+def test_case_number_lock_is_short_so_the_applicant_gets_back_in(store):
+    policy = storage.throttle.CASE_POLICY
+    assert policy.delay(policy.free_failures) > 0
+    assert max(policy.delay(n) for n in range(100)) == 300  # never more than 5 minutes
+    filing = register()
+    keys = {storage.throttle.case_key(filing.number): policy}
+    for _ in range(50):
+        storage.throttle.record_failure(keys)
+    with storage.unit_of_work():
+        assert storage.throttle.seconds_to_wait(list(keys)) <= 301
+
+
+def test_address_throttle_stops_guessing_across_many_numbers(portal, store):
+    for serial in range(1, storage.throttle.ADDRESS_POLICY.free_failures + 1):
+        number = case_numbers.format_number(case_numbers.compose(2026, 500_000 + serial))
+        assert portal.login(number, "AAAA-BBBB-CCCC").status_code == 401
+    filing = register()
+    assert portal.login(filing.number, filing.password).status_code == 429
+    elsewhere = Portal(portal.app, address="198.51.100.10")
+    assert elsewhere.login(filing.number, filing.password).status_code == 303
+
+
+def test_success_clears_the_case_count(portal, store):
+    filing = register()
+    for _ in range(storage.throttle.CASE_POLICY.free_failures - 1):
+        portal.login(filing.number, "AAAA-BBBB-CCCC")
+    assert portal.login(filing.number, filing.password).status_code == 303
+    portal.logout()
+    for _ in range(storage.throttle.CASE_POLICY.free_failures - 1):
+        portal.login(filing.number, "AAAA-BBBB-CCCC")
+    assert portal.login(filing.number, filing.password).status_code == 303
+
+
+def test_login_starts_a_new_session_with_safe_cookie_flags(portal, store):
+    filing = register()
+    portal.get("/")
+    with portal.client.session_transaction(base_url="https://portal.test") as before:
+        before["planted"] = "by an attacker"
+    response = portal.login(filing.number, filing.password)
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    with portal.client.session_transaction(base_url="https://portal.test") as after:
+        assert "planted" not in after and after["case"] == filing.number and len(after["sid"]) >= 16
+
+
+def _age_session(portal, **fields_seconds_ago):
+    with portal.client.session_transaction(base_url="https://portal.test") as session:
+        for field, ago in fields_seconds_ago.items():
+            session[field] = int(time.time()) - ago
+
+
+def test_idle_and_absolute_timeouts(portal, store):
+    filing = register()
+    portal.login(filing.number, filing.password)
+    _age_session(portal, seen=14 * 60)
+    assert portal.get("/status").status_code == 200  # 14 idle minutes: still in, and the clock restarts
+    _age_session(portal, seen=16 * 60)
+    assert portal.get("/status").status_code == 302
+    portal.login(filing.number, filing.password)
+    _age_session(portal, login_at=2 * 3600 + 60, seen=10)
+    assert portal.get("/status").status_code == 302
+
+
+def test_reissued_password_ends_open_sessions(portal, store):
+    filing = register()
+    portal.login(filing.number, filing.password)
+    assert portal.get("/status").status_code == 200
+    new_password = storage.reissue_password(filing.number, clerk=CLERK)
+    response = portal.get("/status")
+    assert response.status_code == 302
+    assert "hasło zostało zmienione" in portal.get("/").get_data(as_text=True)
+    assert portal.login(filing.number, filing.password).status_code == 401
+    assert portal.login(filing.number, new_password).status_code == 303
+
+
+def test_serve_refuses_to_start_without_a_secret_key(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OKIENKO_SECRET_KEY"}
+    env["OKIENKO_DB"] = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    result = subprocess.run([sys.executable, "-m", "public_status", "serve", "--port", "1"], env=env,
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 2 and "OKIENKO_SECRET_KEY" in result.stderr and "Traceback" not in result.stderr
