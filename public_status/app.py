@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import storage
 from public_status.i18n import select_locale
+from public_status.page_cache import PageCache
 from public_status.security import add_security_headers
 from public_status.settings import PortalSettings, load_settings
 from public_status.views import portal
@@ -32,6 +33,9 @@ def create_app(settings: PortalSettings | None = None, **overrides: object) -> F
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="okienko_session",
         PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=settings.absolute_minutes),
+        # The cookie then expires at login + 2 h (the absolute limit) instead of being re-signed
+        # and re-sent on every request; the idle limit is checked on the server (security.py).
+        SESSION_REFRESH_EACH_REQUEST=False,
         OKIENKO_IDLE_SECONDS=settings.idle_minutes * 60,
         OKIENKO_ABSOLUTE_SECONDS=settings.absolute_minutes * 60,
         # Referrer-Policy: no-referrer means browsers send no Referer, which Flask-WTF's strict
@@ -44,6 +48,7 @@ def create_app(settings: PortalSettings | None = None, **overrides: object) -> F
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    app.extensions["okienko_pages"] = PageCache()
     app.register_blueprint(portal)
     app.after_request(add_security_headers)
 

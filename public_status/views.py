@@ -79,17 +79,33 @@ def status():
     if logged is None:
         flash(_("Please log in to see your case."))
         return redirect(url_for("portal.home"))
-    view = storage.public_view(logged[0], logged[1], _lang())
-    if view is None:
-        session.clear()
-        flash(_("Your session has ended because the password was changed. Please log in with the new password."))
-        return redirect(url_for("portal.home"))
-    return _no_store(make_response(render_template("status.html", case=view, logout=LogoutForm())))
+    number, credential_version = logged
+    versions = storage.page_versions(number)
+    if versions is None or versions[0] != credential_version:
+        return _session_replaced()
+    cache = current_app.extensions["okienko_pages"]
+    key = (session["sid"], number, credential_version, _lang())
+    html = None if "_flashes" in session else cache.get(key, versions[1])
+    if html is None:
+        view = storage.public_view(number, credential_version, _lang())
+        if view is None:
+            return _session_replaced()
+        html = render_template("status.html", case=view, logout=LogoutForm())
+        cache.put(key, view.public_version, html)
+    return _no_store(make_response(html))
+
+
+def _session_replaced():
+    session.clear()
+    flash(_("Your session has ended because the password was changed. Please log in with the new password."))
+    return redirect(url_for("portal.home"))
 
 
 @portal.post("/logout")
 def logout():
     LogoutForm().validate_on_submit()  # CSRFProtect has already refused a missing or wrong token
+    if "sid" in session:
+        current_app.extensions["okienko_pages"].drop_session(session["sid"])
     session.clear()
     flash(_("You have logged out."))
     return redirect(url_for("portal.home"), 303)

@@ -17,7 +17,14 @@ from storage.clerks import authenticate_clerk, create_clerk, list_clerks, set_cl
 from storage.clock import to_warsaw, today_in_warsaw
 from storage.db import open_database, unit_of_work
 from storage.errors import DomainError, StoreUnavailable
-from storage.public import ApplicantLoginFailed, LoginThrottled, applicant_login, check_applicant, public_view
+from storage.public import (
+    ApplicantLoginFailed,
+    LoginThrottled,
+    applicant_login,
+    check_applicant,
+    page_versions,
+    public_view,
+)
 from storage.queries import case_detail, credential_letter, filing_receipt, store_stats
 from storage.schema import init, migrate
 from storage.worklist import (
@@ -58,6 +65,7 @@ __all__ = [
     "migrate",
     "offices",
     "open_database",
+    "page_versions",
     "parse_case_number",
     "public_view",
     "register_filing",

@@ -224,9 +224,13 @@ def set_stage(number: str, stage: str, *, clerk: str) -> StageChange:
         if case.stage_id == new_stage.code:
             raise DomainError("stage", f"sprawa już jest na etapie {new_stage.label_pl!r}")
         now = utcnow()
-        Case.update(stage=new_stage, stage_changed_at=now, closed=new_stage.closes_case, updated_at=now).where(
-            Case.id == case.id
-        ).execute()
+        Case.update(
+            stage=new_stage,
+            stage_changed_at=now,
+            closed=new_stage.closes_case,
+            updated_at=now,
+            public_version=Case.public_version + 1,
+        ).where(Case.id == case.id).execute()
         StageHistory.create(case=case, stage=new_stage, changed_at=now, clerk=actor)
 
         skipped = None
@@ -267,9 +271,13 @@ def add_deficiency(
             if duplicate.exists():
                 raise DomainError("deficiency_kind", f"brak {kind_row.label_pl!r} jest już wpisany i nieuzupełniony")
         row = Deficiency.create(case=case, kind=kind or None, free_text=text, note=note_text, created_by=actor)
-        Case.update(updated_at=utcnow()).where(Case.id == case.id).execute()
+        _applicant_sees_change(case)
         audit.record("deficiency_added", actor, case, deficiency=row.id, kind=kind, has_note=bool(note_text))
         return row.id
+
+
+def _applicant_sees_change(case: Case) -> None:
+    Case.update(updated_at=utcnow(), public_version=Case.public_version + 1).where(Case.id == case.id).execute()
 
 
 def _deficiency_for_update(deficiency_id: int) -> tuple[Deficiency, Case]:
@@ -287,6 +295,7 @@ def edit_deficiency_note(deficiency_id: int, note: str | None, *, clerk: str) ->
         if row.resolved_at is not None:
             raise DomainError("note", "brak jest już uzupełniony – jego uwagi nie zmienia się")
         Deficiency.update(note=note_text).where(Deficiency.id == row.id).execute()
+        _applicant_sees_change(case)
         audit.record("deficiency_note_edited", actor, case, deficiency=row.id, has_note=bool(note_text))
 
 
@@ -297,6 +306,7 @@ def resolve_deficiency(deficiency_id: int, *, clerk: str) -> None:
         if row.resolved_at is not None:
             raise DomainError("deficiency", "ten brak jest już oznaczony jako uzupełniony")
         Deficiency.update(resolved_at=utcnow(), resolved_by=actor).where(Deficiency.id == row.id).execute()
+        _applicant_sees_change(case)
         audit.record("deficiency_resolved", actor, case, deficiency=row.id)
 
 

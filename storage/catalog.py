@@ -127,6 +127,9 @@ def load_fixtures(directory: Path | None = None) -> dict[str, int]:
             }
             changed["stages"] += _upsert(Stage, code, values)
         Stage.update(active=False).where(Stage.code.not_in(stage_codes)).execute()
+    from storage.public import forget_labels  # the portal's label cache in this process
+
+    forget_labels()
     return changed
 
 

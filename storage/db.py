@@ -11,7 +11,8 @@ import contextlib
 from collections.abc import Iterator
 
 import peewee
-from playhouse.db_url import connect as connect_url
+from playhouse.db_url import parse as parse_url
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 from storage.config import database_url
 from storage.errors import StoreUnavailable
@@ -20,12 +21,19 @@ database = peewee.DatabaseProxy()
 
 # WAL lets readers (the web site, the SMS loop) work while a desk writes; the busy
 # timeout makes a second writer wait instead of failing at once.
+SQLITE_BUSY_TIMEOUT_S = 30
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
     "synchronous": "normal",
+    # As a pragma because the pool takes the `timeout` argument for itself.
+    "busy_timeout": SQLITE_BUSY_TIMEOUT_S * 1000,
 }
-SQLITE_BUSY_TIMEOUT_S = 30
+# Connections are pooled: a unit of work borrows one and gives it back, so a web request
+# or a TUI worker does not pay for connecting (and, on SQLite, for the pragmas) each time.
+POOL_SIZE = 32
+POOL_WAIT_S = 30
+POOL_STALE_S = 300
 # A desk waiting on a row another desk holds should give up with a message, not hang.
 POSTGRES_LOCK_TIMEOUT_MS = 10_000
 
@@ -34,15 +42,18 @@ def open_database(url: str | None = None) -> peewee.Database:
     """Create the database object for `url` (default: OKIENKO_DB) and bind the models to it."""
     url = url or database_url()
     scheme = url.split(":", 1)[0]
+    pool = {"max_connections": POOL_SIZE, "timeout": POOL_WAIT_S, "stale_timeout": POOL_STALE_S}
     try:
+        params = parse_url(url)
+        name = params.pop("database", None)
+        if not name:
+            raise ValueError("no database name")
         if scheme == "sqlite":
-            db = connect_url(url, pragmas=SQLITE_PRAGMAS, timeout=SQLITE_BUSY_TIMEOUT_S)
+            # A pooled connection may serve another thread later; the pool never shares one at a time.
+            db = PooledSqliteDatabase(name, pragmas=SQLITE_PRAGMAS, check_same_thread=False, **pool)
         elif scheme in ("postgres", "postgresql"):
-            db = connect_url(
-                url,
-                options=f"-c lock_timeout={POSTGRES_LOCK_TIMEOUT_MS} -c TimeZone=UTC",
-                connect_timeout=10,
-            )
+            options = f"-c lock_timeout={POSTGRES_LOCK_TIMEOUT_MS} -c TimeZone=UTC"
+            db = PooledPostgresqlDatabase(name, options=options, connect_timeout=10, **pool, **params)
         else:
             raise ValueError(f"unsupported scheme {scheme!r}")
     except (ValueError, RuntimeError) as exc:
@@ -95,6 +106,10 @@ def locked(query: peewee.ModelSelect) -> peewee.ModelSelect:
 
 
 def close_database() -> None:
-    """Close this thread's connection, if any (safe before anything was opened)."""
-    if database.obj is not None and not database.is_closed():
+    """Give back this thread's connection and close the pooled ones (safe before anything was opened)."""
+    if database.obj is None:
+        return
+    if not database.is_closed():
         database.close()
+    if hasattr(database.obj, "close_all"):
+        database.obj.close_all()

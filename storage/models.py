@@ -131,6 +131,8 @@ class Case(BaseModel):
     sms_opt_out = pw.BooleanField(default=False)
     password_hash = pw.CharField(max_length=100)
     credential_version = pw.IntegerField(default=1)
+    # Moves with every change the applicant can see; the portal re-renders only when it does.
+    public_version = pw.IntegerField(default=0)
     stage = pw.ForeignKeyField(Stage, on_delete="RESTRICT")
     stage_changed_at = pw.DateTimeField()
     deadline_on = pw.DateField()

@@ -6,11 +6,13 @@ clerk, so nothing personal can leak through it, whatever a template does with it
 
 from __future__ import annotations
 
-import peewee as pw
+import dataclasses
+import functools
+import time
 
 from storage import case_numbers, passwords, throttle
 from storage.clock import warsaw_date
-from storage.db import unit_of_work
+from storage.db import database, unit_of_work
 from storage.errors import DomainError
 from storage.models import LANGUAGES, Case, CaseType, Deficiency, DeficiencyKind, Stage, StageHistory
 from storage.views import PublicCaseView, PublicDeficiency, PublicHistoryEntry
@@ -27,6 +29,7 @@ PUBLIC_CASE_COLUMNS = (
     Case.stage,
     Case.closed,
     Case.credential_version,
+    Case.public_version,
     Case.password_hash,
 )
 
@@ -47,24 +50,55 @@ class LoginThrottled(DomainError):
         super().__init__("password", f"zbyt wiele nieudanych prób – spróbuj za {retry_after} s")
 
 
+@dataclasses.dataclass(frozen=True)
+class _Labels:
+    case_types: dict[str, CaseType]
+    stages: dict[str, Stage]
+    kinds: dict[str, DeficiencyKind]
+
+
+_labels_cache: tuple[object, float, _Labels] | None = None
+LABELS_TTL_S = 60
+
+
+def _labels() -> _Labels:
+    """Catalogue rows for the projection, kept for a minute per database: they change only
+    when an administrator loads fixtures (which clears this cache in that process)."""
+    global _labels_cache
+    now = time.monotonic()
+    if _labels_cache and _labels_cache[0] is database.obj and _labels_cache[1] > now:
+        return _labels_cache[2]
+    labels = _Labels(
+        {t.code: t for t in CaseType.select()},
+        {s.code: s for s in Stage.select()},
+        {k.code: k for k in DeficiencyKind.select()},
+    )
+    _labels_cache = (database.obj, now + LABELS_TTL_S, labels)
+    return labels
+
+
+def forget_labels() -> None:
+    global _labels_cache
+    _labels_cache = None
+
+
 def _projection(case: Case, lang: str) -> PublicCaseView:
-    ctype = CaseType.get_by_id(case.case_type_id)
-    stage = Stage.get_by_id(case.stage_id)
+    labels = _labels()
+    ctype = labels.case_types[case.case_type_id]
+    stage = labels.stages[case.stage_id]
     history = [
-        PublicHistoryEntry(warsaw_date(h.changed_at), h.stage.code, h.stage.label(lang))
-        for h in StageHistory.select(StageHistory.changed_at, StageHistory.id, Stage)
-        .join(Stage)
+        PublicHistoryEntry(warsaw_date(changed_at), stage_code, labels.stages[stage_code].label(lang))
+        for stage_code, changed_at in StageHistory.select(StageHistory.stage, StageHistory.changed_at)
         .where(StageHistory.case == case.id)
         .order_by(StageHistory.changed_at, StageHistory.id)
+        .tuples()
     ]
     deficiencies = [
-        PublicDeficiency(d.kind.label(lang) if d.kind_id else (d.free_text or ""), d.note)
-        for d in Deficiency.select(
-            Deficiency.id, Deficiency.kind, Deficiency.free_text, Deficiency.note, DeficiencyKind
-        )
-        .join(DeficiencyKind, pw.JOIN.LEFT_OUTER)
+        PublicDeficiency(labels.kinds[kind].label(lang) if kind else (free_text or ""), note)
+        for kind, free_text, note in Deficiency.select(Deficiency.kind, Deficiency.free_text, Deficiency.note)
         .where((Deficiency.case == case.id) & Deficiency.resolved_at.is_null())
         .order_by(Deficiency.id)
+        .tuples()
     ]
     return PublicCaseView(
         case_number=case.number,
@@ -80,6 +114,7 @@ def _projection(case: Case, lang: str) -> PublicCaseView:
         deficiencies=deficiencies,
         credential_version=case.credential_version,
         language=lang,
+        public_version=case.public_version,
     )
 
 
@@ -133,6 +168,27 @@ def applicant_login(number_text: str, password: str, client_address: str, lang: 
             raise
         throttle.clear(throttle.case_key(canonical))
         return view
+
+
+def page_versions(number: str) -> tuple[int, int] | None:
+    """(credential version, public version) of a case, or None: one indexed point query,
+    so the portal can tell cheaply whether a page it rendered is still current."""
+    canonical = case_numbers.parse(number)
+    with unit_of_work():
+        # Runs on every status request: a fixed SQL string, because composing the peewee query
+        # cost more than executing it (0.2 ms of the page's time in profiles).
+        return database.execute_sql(_versions_sql(), (canonical,)).fetchone()
+
+
+@functools.cache
+def _versions_sql_for(param: str) -> str:
+    table, number = Case._meta.table_name, Case.number.column_name
+    cv, pv = Case.credential_version.column_name, Case.public_version.column_name
+    return f"SELECT {cv}, {pv} FROM {table} WHERE {number} = {param}"
+
+
+def _versions_sql() -> str:
+    return _versions_sql_for(database.param)
 
 
 def public_view(number: str, credential_version: int, lang: str = "pl") -> PublicCaseView | None:

@@ -196,6 +196,7 @@ class PublicCaseView:
     deficiencies: list[PublicDeficiency]
     credential_version: int
     language: str
+    public_version: int = 0
 
 
 @dataclasses.dataclass(frozen=True)

@@ -126,3 +126,32 @@ def test_no_personal_data_in_any_response(portal, store):
         text = response.get_data(as_text=True) + str(response.headers)
         for secret in secrets:
             assert secret not in text, (secret, response.request.path)
+
+
+def test_status_page_shows_every_change_at_once(portal, store):
+    """Pages are kept per session, but any change the applicant can see re-renders them."""
+    filing = register(missing=["photos"])
+    portal.login(filing.number, filing.password)
+    (photos,) = storage.case_detail(filing.number).deficiencies
+    changes = [
+        (lambda: storage.set_stage(filing.number, "formal_check", clerk=CLERK), "Sprawdzanie kompletności"),
+        (
+            lambda: storage.edit_deficiency_note(photos.id, "Jasne tło, bez cieni.", clerk=CLERK),
+            "Jasne tło, bez cieni.",
+        ),
+        (
+            lambda: storage.add_deficiency(filing.number, clerk=CLERK, free_text="Zaświadczenie ZUS"),
+            "Zaświadczenie ZUS",
+        ),
+    ]
+    assert "Wniosek złożony" in portal.get("/status").get_data(as_text=True)
+    for change, visible in changes:
+        assert visible not in portal.get("/status").get_data(as_text=True)
+        change()
+        assert visible in portal.get("/status").get_data(as_text=True)
+    storage.resolve_deficiency(photos.id, clerk=CLERK)
+    assert "Aktualne zdjęcia" not in portal.get("/status").get_data(as_text=True)
+    other = type(portal)(portal.app, address="198.51.100.20")
+    other.login(filing.number, filing.password)
+    mine, theirs = portal.csrf("/status"), other.csrf("/status")
+    assert mine != theirs  # each session gets its own page and token
