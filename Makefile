@@ -29,6 +29,7 @@ $(DEMO_DB): | $(VENV)/.installed
 
 # The demo prints nowhere unless OKIENKO_PRINT_COMMAND names a real print command.
 demo: install $(DEMO_DB)
+	@OKIENKO_DB=$(DEMO_URL) $(PY) -m storage migrate >/dev/null
 	@echo "Demo store: $(DEMO_DB) – log in as demo / okienko-demo-2026"
 	OKIENKO_DB=$(DEMO_URL) OKIENKO_PRINT_COMMAND="$${OKIENKO_PRINT_COMMAND:-true {file}}" $(PY) -m counter_tui
 

@@ -17,10 +17,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         storage.open_database(args.db)
-        if not schema.is_initialised():
-            print("błąd: baza nie ma jeszcze schematu – uruchom: python -m storage migrate", file=sys.stderr)
-            return 2
-    except SettingsError as exc:
+        schema.require_current()
+    except (SettingsError, storage.DomainError) as exc:
         print(f"błąd: {exc}", file=sys.stderr)
         return 2
     except storage.StoreUnavailable as exc:

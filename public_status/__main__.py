@@ -8,6 +8,7 @@ import sys
 
 import storage
 from public_status.settings import SettingsError, load_settings
+from storage import schema
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(demo=args.demo)
         storage.open_database(args.db)
-    except SettingsError as exc:
+        schema.require_current()
+    except (SettingsError, storage.DomainError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except storage.StoreUnavailable as exc:

@@ -1,1 +1,1 @@
-"""Okienko front end: sms_modem (built on storage only)."""
+"""Okienko's SMS loop: texts applicants that their case's stage changed (python-gsmmodem-new)."""

@@ -278,6 +278,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         storage.open_database(args.db)
+        if args.command not in ("init", "migrate", "demo"):
+            schema.require_current()
         args.handler(args)
     except DomainError as exc:
         print(f"błąd: {exc}", file=sys.stderr)

@@ -68,6 +68,8 @@ def grant_public_role(role: str, password: str | None = None) -> list[str]:
         for model, fields in READABLE_COLUMNS.items():
             columns = ", ".join(_q(f.column_name) for f in fields)
             run(f"GRANT SELECT ({columns}) ON {_q(model._meta.table_name)} TO {_q(role)}")
+        # The portal checks the schema version at start (storage.schema.require_current).
+        run(f"GRANT SELECT ON {_q('schema_migration')} TO {_q(role)}")
         for model in WRITABLE_TABLES:
             run(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {_q(model._meta.table_name)} TO {_q(role)}")
     return done

@@ -15,6 +15,7 @@ from playhouse.migrations import Runner
 from playhouse.schema_diff import diff_models
 
 from storage.db import database, is_postgres, unit_of_work
+from storage.errors import DomainError
 from storage.models import ALL_MODELS, AuditEvent
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -80,6 +81,21 @@ def migrate(migrations_dir: Path | None = None) -> list[str]:
 def pending_migrations(migrations_dir: Path | None = None) -> list[str]:
     with unit_of_work():
         return [m.name for m in _runner(migrations_dir).status() if not m.applied and m.path]
+
+
+def require_current() -> None:
+    """Refuse to work on a store whose schema is older (or missing) than this program's,
+    with the one command that fixes it, instead of failing later on a missing column."""
+    with unit_of_work():
+        if not database.table_exists("case_file"):
+            raise DomainError("database", "baza nie ma jeszcze schematu – uruchom: python -m storage migrate")
+        pending = pending_migrations()
+    if pending:
+        raise DomainError(
+            "database",
+            f"schemat bazy jest starszy niż program (brakuje: {', '.join(pending)}) – "
+            "uruchom: python -m storage migrate",
+        )
 
 
 def schema_drift() -> str:

@@ -1,0 +1,5 @@
+import sys
+
+from sms_modem.cli import main
+
+sys.exit(main())

@@ -1,0 +1,203 @@
+"""`python -m sms_modem` / `okienko-sms`: run the loop, check the modem, send a test text,
+show the outbox, or start the software modem. The SIM PIN comes from OKIENKO_MODEM_PIN."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import time
+
+from rich.console import Console
+from rich.table import Table
+
+import storage
+from sms_modem.loop import LoopSettings, QuietHours, SendLoop
+from sms_modem.modem import LinkDown, MaybeSent, ModemLink, SendFailed
+from sms_modem.texts import TextTooLong, stage_changed_text
+from storage import outbox, schema
+
+DEFAULT_PORTAL = os.environ.get("OKIENKO_PORTAL_URL", "https://okienko.example/status")
+
+
+def _pin() -> str | None:
+    return os.environ.get("OKIENKO_MODEM_PIN") or None
+
+
+def _rate(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("the rate cannot be negative")
+    return value
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    try:
+        quiet = QuietHours.parse(args.quiet_hours)
+        settings = LoopSettings(
+            port=args.port, baud=args.baud, pin=_pin(), portal_url=args.portal_url, per_minute=args.per_minute,
+            quiet=quiet, prompt_timeout_s=args.prompt_timeout, body_timeout_s=args.body_timeout,
+            min_lease_s=args.lease_seconds,
+        )  # fmt: skip
+        loop = SendLoop(settings)
+    except (ValueError, TextTooLong) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, lambda *_: loop.stop.set())
+    try:
+        sent = loop.run(once=args.once)
+    except KeyboardInterrupt:
+        loop.stop.set()
+        return 130
+    if args.once:
+        print(f"sent {sent}")
+    return 0
+
+
+def _connected(args: argparse.Namespace) -> ModemLink:
+    link = ModemLink(args.port, args.baud, _pin(), network_timeout=args.network_timeout)
+    link.open()
+    return link
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    link = _connected(args)
+    try:
+        info = link.info()
+    finally:
+        link.close()
+    rows = [("manufacturer", info.manufacturer), ("model", info.model), ("signal (0-31)", info.signal),
+            ("network", info.network), ("registration", info.registration), ("SMSC", info.smsc)]  # fmt: skip
+    for label, value in rows:
+        print(f"{label:14} {value}")
+    return 0
+
+
+def cmd_send_test(args: argparse.Namespace) -> int:
+    number = storage.phones.normalise_mobile(args.to)
+    if number is None:
+        print("error: --to: a mobile number is required", file=sys.stderr)
+        return 2
+    text = stage_changed_text(args.lang, args.portal_url)
+    link = _connected(args)
+    try:
+        reference = link.send(number, text)
+        print(f"sent to {number}, reference {reference}: {text}")
+        report = link.reports.get(timeout=args.wait_report) if args.wait_report else None
+        if report:
+            print(f"delivery report: {'delivered' if report.delivered else f'not delivered ({report.status})'}")
+    except MaybeSent as exc:
+        print(f"unknown: {exc}", file=sys.stderr)
+        return 4
+    except SendFailed as exc:
+        print(f"failed: {exc.code}: {exc.detail}", file=sys.stderr)
+        return 4
+    finally:
+        link.close()
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    counts = outbox.counts()
+    problems = outbox.problems()
+    if args.json:
+        print(json.dumps({"counts": counts, "needs_attention": [
+            {"id": p.id, "case_number": storage.format_number(p.case_number), "state": p.state, "attempts": p.attempts,
+             "error_code": p.error_code, "error": p.last_error, "updated_at": p.updated_at.isoformat()}
+            for p in problems]}, ensure_ascii=False, indent=2))  # fmt: skip
+        return 0
+    console = Console()
+    table = Table("state", "texts", title="SMS outbox")
+    for state, count in counts.items():
+        style = "bold red" if state in ("unknown", "failed") and count else ""
+        table.add_row(state, str(count), style=style)
+    console.print(table)
+    if problems:
+        attention = Table("id", "case", "state", "attempts", "error", title="Needs a person (maybe sent / failed)")
+        for p in problems:
+            attention.add_row(str(p.id), storage.format_number(p.case_number), p.state, str(p.attempts),
+                              f"{p.error_code or ''} {p.last_error or ''}".strip())  # fmt: skip
+        console.print(attention)
+    return 0
+
+
+def cmd_simulator(args: argparse.Namespace) -> int:
+    from sms_modem.simulator import SimulatedModem
+
+    modem = SimulatedModem(directory=args.dir, pin=_pin()).start()
+    print(f"simulated modem on {modem.path}", flush=True)
+    try:
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        modem.stop()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m sms_modem", description=__doc__)
+    parser.add_argument("--db", help="database URL (default: OKIENKO_DB)")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_port(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--port", required=True, help="serial device, e.g. /dev/ttyUSB0")
+        p.add_argument("--baud", type=int, default=115200)
+        p.add_argument("--network-timeout", type=float, default=60.0)
+
+    run = sub.add_parser("run", help="send due texts from the outbox")
+    with_port(run)
+    run.add_argument("--once", action="store_true", help="send what is due now and exit")
+    run.add_argument("--quiet-hours", default="20:00-08:00", help="Europe/Warsaw, e.g. 20:00-08:00, or off")
+    run.add_argument("--per-minute", type=_rate, default=8.0, help="send rate (0: as fast as the modem takes them)")
+    run.add_argument("--portal-url", default=DEFAULT_PORTAL)
+    run.add_argument("--prompt-timeout", type=float, default=5.0)
+    run.add_argument("--body-timeout", type=float, default=35.0)
+    run.add_argument("--lease-seconds", type=float, default=60.0,
+                     help="how long a claimed text stays this loop's before another may take it")  # fmt: skip
+    run.set_defaults(handler=cmd_run, needs_db=True)
+
+    check = sub.add_parser("check", help="maker, model, signal, network, registration and SMSC")
+    with_port(check)
+    check.set_defaults(handler=cmd_check, needs_db=False)
+
+    test = sub.add_parser("send-test", help="send one text to a number")
+    with_port(test)
+    test.add_argument("--to", required=True)
+    test.add_argument("--lang", default="pl", choices=["pl", "en", "ru", "uk"])
+    test.add_argument("--portal-url", default=DEFAULT_PORTAL)
+    test.add_argument("--wait-report", type=float, default=0, help="seconds to wait for the delivery report")
+    test.set_defaults(handler=cmd_send_test, needs_db=False)
+
+    status = sub.add_parser("status", help="outbox counts by state, and texts that need a person")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=cmd_status, needs_db=True)
+
+    sim = sub.add_parser("simulator", help="start a software modem on a pseudo-terminal")
+    sim.add_argument("--dir", help="folder for the device link (default: a new temporary folder)")
+    sim.set_defaults(handler=cmd_simulator, needs_db=False)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("gsmmodem").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    try:
+        if args.needs_db:
+            storage.open_database(args.db)
+            schema.require_current()
+        return args.handler(args)
+    except LinkDown as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    except (storage.StoreUnavailable, storage.DomainError, TextTooLong) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

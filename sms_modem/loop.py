@@ -1,0 +1,209 @@
+"""The send loop: due outbox rows → texts → modem → recorded outcome.
+
+Everything it knows lives in the database, so killing it loses nothing: a row it was
+sending keeps a lease, and when the lease runs out the row is due again. The one window for
+a duplicate is between the modem accepting a text and `record_sent` committing; a loop killed
+there sends that text again on restart. A text the modem took without answering is marked
+"unknown" and never resent automatically.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import logging
+import os
+import queue
+import socket
+import threading
+import time
+
+from sms_modem.modem import LinkDown, MaybeSent, ModemLink, SendFailed, backoff
+from sms_modem.texts import check_all, stage_changed_text
+from storage import StoreUnavailable, outbox
+from storage.clock import WARSAW
+
+log = logging.getLogger("okienko.sms")
+
+
+@dataclasses.dataclass(frozen=True)
+class QuietHours:
+    start: dt.time
+    end: dt.time
+
+    @classmethod
+    def parse(cls, text: str) -> QuietHours | None:
+        """'20:00-08:00' or 'off'."""
+        if text.strip().lower() == "off":
+            return None
+        try:
+            start, end = (dt.time.fromisoformat(part.strip()) for part in text.split("-"))
+        except ValueError:
+            raise ValueError(f"quiet hours must look like 20:00-08:00 or be 'off', not {text!r}") from None
+        return cls(start, end)
+
+    def contains(self, moment: dt.datetime) -> bool:
+        now = moment.astimezone(WARSAW).time()
+        if self.start <= self.end:
+            return self.start <= now < self.end
+        return now >= self.start or now < self.end
+
+
+@dataclasses.dataclass(frozen=True)
+class LoopSettings:
+    port: str
+    baud: int = 115200
+    pin: str | None = None
+    portal_url: str = "https://okienko.example/status"
+    per_minute: float = 8.0  # a GSM modem sends 6-10 a minute; 0 means as fast as it takes them
+    quiet: QuietHours | None = QuietHours(dt.time(20, 0), dt.time(8, 0))
+    max_attempts: int = 5
+    retry_base_s: float = 60.0
+    retry_cap_s: float = 3600.0
+    prompt_timeout_s: float = 5.0
+    body_timeout_s: float = 35.0
+    network_timeout_s: float = 60.0
+    reconnect_cap_s: float = 60.0
+    idle_poll_s: float = 2.0
+    min_lease_s: float = 60.0
+    owner: str = dataclasses.field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+
+    @property
+    def lease_s(self) -> int:
+        # Longer than the slowest send, so a live loop never loses its row to another.
+        return int(max(self.min_lease_s, 3 * (self.prompt_timeout_s + self.body_timeout_s)))
+
+
+def _event(**fields) -> None:
+    log.info(json.dumps({"event": "sms_attempt", **fields}, ensure_ascii=False, sort_keys=True))
+
+
+class SendLoop:
+    def __init__(self, settings: LoopSettings, link: ModemLink | None = None) -> None:
+        check_all(settings.portal_url)
+        self.settings = settings
+        self.link = link or ModemLink(settings.port, settings.baud, settings.pin, settings.prompt_timeout_s,
+                                      settings.body_timeout_s, settings.network_timeout_s)  # fmt: skip
+        self.stop = threading.Event()
+        self._reconnects = 0
+        self._last_send = 0.0
+
+    # ------------------------------------------------------------------ running
+
+    def run(self, once: bool = False) -> int:
+        """Loop until stopped (or, with once=True, until nothing is due). Returns texts sent."""
+        sent = 0
+        try:
+            while not self.stop.is_set():
+                if self.settings.quiet and self.settings.quiet.contains(dt.datetime.now(dt.UTC)):
+                    if once:
+                        log.info("quiet hours: due texts wait for the morning")
+                        break
+                    self.stop.wait(60)
+                    continue
+                if not self._ensure_link():
+                    continue
+                self._record_reports()
+                try:
+                    claimed = outbox.claim_due(self.settings.owner, self.settings.lease_s, limit=1)
+                except StoreUnavailable as exc:
+                    log.error("database unavailable, waiting: %s", exc.detail)
+                    self.stop.wait(5)
+                    continue
+                if not claimed:
+                    if once:
+                        break
+                    self.stop.wait(self.settings.idle_poll_s)
+                    continue
+                for item in claimed:
+                    self._pace()
+                    sent += self._send(item)
+            self._record_reports(wait_s=1.0 if once and sent else 0.0)
+        finally:
+            self.link.close()
+        return sent
+
+    def _ensure_link(self) -> bool:
+        if self.link.healthy():
+            return True
+        delay = backoff(self._reconnects, 1.0, self.settings.reconnect_cap_s) if self._reconnects else 0
+        if delay and self.stop.wait(delay):
+            return False
+        try:
+            self.link.open()
+        except LinkDown as exc:
+            self._reconnects += 1
+            log.warning("modem not available (attempt %d): %s", self._reconnects, exc)
+            return False
+        self._reconnects = 0
+        return True
+
+    def _pace(self) -> None:
+        if self.settings.per_minute > 0:
+            wait = 60.0 / self.settings.per_minute - (time.monotonic() - self._last_send)
+            if wait > 0:
+                self.stop.wait(wait)
+        self._last_send = time.monotonic()
+
+    # ------------------------------------------------------------------ one text
+
+    def _send(self, item: outbox.ClaimedSms) -> int:
+        owner = self.settings.owner
+        text = stage_changed_text(item.language, self.settings.portal_url)
+        started = time.perf_counter()
+        base = {"outbox": item.id, "attempt": item.attempts}
+        try:
+            reference = self.link.send(item.phone, text)
+        except LinkDown as exc:
+            outbox.release(item.id, owner)  # nothing reached the modem: it goes back unchanged
+            _event(**base, result="link_down", error=str(exc))
+            self.link.close()
+            return 0
+        except MaybeSent as exc:
+            outbox.record_unknown(item.id, owner, str(exc))
+            _event(**base, result="unknown", error=str(exc))
+            self.link.close()  # a modem that stops answering is reconnected before the next text
+            return 0
+        except SendFailed as exc:
+            if exc.permanent or item.attempts >= self.settings.max_attempts:
+                outbox.record_failed(item.id, owner, exc.code, exc.detail)
+                _event(**base, result="failed", code=exc.code)
+            else:
+                delay = backoff(item.attempts, self.settings.retry_base_s, self.settings.retry_cap_s)
+                due = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(seconds=delay)
+                outbox.record_retry(item.id, owner, due, exc.code, exc.detail)
+                _event(**base, result="retry", code=exc.code, retry_in_s=round(delay))
+            return 0
+        # The modem has accepted it; a crash before this commit is the duplicate window.
+        self._persist(outbox.record_sent, item.id, owner, reference)
+        _event(**base, result="sent", ref=reference, ms=round((time.perf_counter() - started) * 1000, 1))
+        return 1
+
+    def _persist(self, record, *args) -> None:
+        """Write an outcome the modem already produced, riding out a short database outage:
+        giving up here would leave the row to be sent again when its lease runs out."""
+        for attempt in range(1, 8):
+            try:
+                record(*args)
+                return
+            except StoreUnavailable as exc:
+                log.error("database unavailable while recording (try %d): %s", attempt, exc.detail)
+                time.sleep(min(2**attempt, 15))
+        record(*args)
+
+    def _record_reports(self, wait_s: float = 0.0) -> None:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                report = self.link.reports.get(timeout=max(0.0, deadline - time.monotonic()) if wait_s else 0)
+            except queue.Empty:
+                return
+            try:
+                matched = outbox.record_delivery(report.reference, report.delivered, report.status)
+            except StoreUnavailable as exc:
+                self.link.reports.put(report)  # keep it for the next round
+                log.error("database unavailable, delivery report kept: %s", exc.detail)
+                return
+            log.info(json.dumps({"event": "sms_delivery", "ref": report.reference, "delivered": report.delivered,
+                                 "outbox": matched}))  # fmt: skip

@@ -1,0 +1,212 @@
+"""python-gsmmodem-new, wrapped where it is weak.
+
+What the library does well is kept: connecting and setting a modem up, PDU encoding, and
+its AT-command write with response parsing. What it does badly is mended here:
+
+* `GsmModem.sendSms` raises the same TimeoutException whether the modem never gave the
+  "> " prompt (nothing was sent) or went quiet after taking the text (it may have been
+  sent), and waits a fixed 35 s. `send()` does the two steps itself with its own timeouts
+  and tells them apart: before the body, retrying is safe; after it, the text is "maybe sent".
+* The reader thread decodes every line as UTF-8 and catches only SerialException: one
+  non-UTF-8 byte kills it while `alive` stays True, and every later command times out.
+  `healthy()` looks at the thread itself, so the loop reconnects.
+* A `+CDS` status report whose header and PDU arrive in two reads is dropped (the library
+  treats them as two unrelated notifications); a PDU it cannot decode crashes its handler.
+  `_Modem` joins split reports and survives bad ones. Reports are taken directly (+CDS,
+  AT+CNMI=2,1,0,1,0), not via +CDSI, which reads each report back from the SIM and loses
+  them in bursts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import queue
+from collections.abc import Callable
+
+import serial
+from gsmmodem.exceptions import CmeError, CmsError, CommandError, EncodingError, GsmModemException, TimeoutException
+from gsmmodem.modem import GsmModem
+from gsmmodem.pdu import encodeSmsSubmitPdu
+from gsmmodem.util import lineMatching, lineStartingWith
+
+log = logging.getLogger("okienko.modem")
+
+CTRLZ = "\x1a"
+DIRECT_STATUS_REPORTS = "2,1,0,1,0"
+# +CMS errors that no retry will cure (27.005 §3.2.5 and network cause values).
+PERMANENT_CMS = {1, 8, 10, 21, 28, 29, 30, 50, 96, 304, 305}
+
+
+class LinkDown(Exception):
+    """The modem is gone or not talking; nothing was handed over. Reconnect and try again."""
+
+
+class SendFailed(Exception):
+    def __init__(self, code: str, detail: str, permanent: bool) -> None:
+        super().__init__(detail)
+        self.code, self.detail, self.permanent = code, detail, permanent
+
+
+class MaybeSent(Exception):
+    """The modem took the text and then did not answer in time: it may have sent it."""
+
+
+@dataclasses.dataclass(frozen=True)
+class DeliveryReport:
+    reference: int
+    delivered: bool
+    status: int
+
+
+@dataclasses.dataclass(frozen=True)
+class ModemInfo:
+    manufacturer: str
+    model: str
+    signal: int
+    network: str | None
+    registration: str
+    smsc: str | None
+
+
+class _Modem(GsmModem):
+    """GsmModem with its status-report handling mended (see the module docstring)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._cds_header: str | None = None
+
+    def _handleModemNotification(self, lines):
+        lines = list(lines)
+        if self._cds_header is not None:
+            lines.insert(0, self._cds_header)
+            self._cds_header = None
+        if lines and lines[-1].startswith("+CDS:"):
+            self._cds_header = lines.pop()  # its PDU is still on the way
+            if not lines:
+                return
+        super()._handleModemNotification(lines)
+
+    def _handleSmsStatusReportTe(self, length, notificationLine):
+        try:
+            super()._handleSmsStatusReportTe(length, notificationLine)
+        except (UnboundLocalError, EncodingError, CommandError, ValueError):
+            log.warning("undecodable status report dropped: %r", notificationLine[:80])
+
+
+class ModemLink:
+    def __init__(
+        self,
+        port: str,
+        baud: int = 115200,
+        pin: str | None = None,
+        prompt_timeout: float = 5.0,
+        body_timeout: float = 35.0,
+        network_timeout: float = 60.0,
+    ) -> None:
+        self.port, self.baud, self.pin = port, baud, pin
+        self.prompt_timeout, self.body_timeout, self.network_timeout = prompt_timeout, body_timeout, network_timeout
+        self.reports: queue.Queue[DeliveryReport] = queue.Queue()
+        self._modem: _Modem | None = None
+
+    # ------------------------------------------------------------------ connection
+
+    def open(self) -> None:
+        """Connect, set the modem up and wait for the network; raises LinkDown on any failure."""
+        self.close()
+        modem = _Modem(self.port, self.baud, AT_CNMI=DIRECT_STATUS_REPORTS, requestDelivery=True,
+                       smsStatusReportCallback=self._on_report)  # fmt: skip
+        try:
+            modem.connect(pin=self.pin)
+            modem.waitForNetworkCoverage(timeout=self.network_timeout)
+        except (serial.SerialException, OSError, GsmModemException, UnicodeDecodeError) as exc:
+            self._modem = modem
+            self.close()
+            raise LinkDown(f"cannot use the modem on {self.port}: {exc!r}") from exc
+        self._modem = modem
+        log.info("modem ready on %s", self.port)
+
+    def healthy(self) -> bool:
+        modem = self._modem
+        if modem is None or not modem.alive:
+            return False
+        reader = getattr(modem, "rxThread", None)
+        port = getattr(modem, "serial", None)
+        return bool(reader and reader.is_alive() and port and port.is_open)
+
+    def close(self) -> None:
+        modem, self._modem = self._modem, None
+        if modem is None:
+            return
+        modem.alive = False
+        reader = getattr(modem, "rxThread", None)
+        if reader is not None and reader.is_alive():
+            reader.join(timeout=3)
+        # A port that vanished may refuse to close; it is gone either way.
+        with contextlib.suppress(Exception):
+            modem.serial.close()
+
+    def _on_report(self, report) -> None:
+        self.reports.put(DeliveryReport(int(report.reference), report.deliveryStatus == 0, int(report.deliveryStatus)))
+
+    # ------------------------------------------------------------------ sending
+
+    def send(self, number: str, text: str) -> int:
+        """Send one single-segment SMS; returns the modem's message reference."""
+        if not self.healthy():
+            raise LinkDown("modem not connected")
+        pdus = encodeSmsSubmitPdu(number, text, reference=0, requestStatusReport=True)
+        if len(pdus) != 1:
+            # A multipart send can fail half-way; the texts are made to fit one SMS.
+            raise SendFailed("multipart", f"text needs {len(pdus)} SMS", permanent=True)
+        pdu = pdus[0]
+        modem = self._modem
+        try:
+            modem.write(f"AT+CMGS={pdu.tpduLength}", timeout=self.prompt_timeout, expectedResponseTermSeq="> ")
+        except TimeoutException as exc:
+            raise LinkDown(f"no prompt from the modem: {exc!r}") from exc
+        except CmsError as exc:
+            raise self._cms(exc) from exc
+        except (CmeError, CommandError) as exc:
+            raise SendFailed("command", repr(exc), permanent=False) from exc
+        except (serial.SerialException, OSError) as exc:
+            raise LinkDown(repr(exc)) from exc
+        # From here on the text is in the modem's hands.
+        try:
+            lines = modem.write(str(pdu), timeout=self.body_timeout, writeTerm=CTRLZ)
+        except TimeoutException as exc:
+            raise MaybeSent(f"no answer within {self.body_timeout} s after the text was handed over") from exc
+        except CmsError as exc:
+            raise self._cms(exc) from exc
+        except (serial.SerialException, OSError) as exc:
+            raise MaybeSent(f"the port failed after the text was handed over: {exc!r}") from exc
+        except (CmeError, CommandError) as exc:
+            raise SendFailed("command", repr(exc), permanent=False) from exc
+        answer = lineStartingWith("+CMGS:", lines)
+        if answer is None:
+            raise MaybeSent(f"no +CMGS in the answer {lines!r}")
+        return int(answer[6:].strip())
+
+    @staticmethod
+    def _cms(exc: CmsError) -> SendFailed:
+        return SendFailed(f"CMS {exc.code}", repr(exc), permanent=exc.code in PERMANENT_CMS)
+
+    # ------------------------------------------------------------------ information
+
+    def info(self) -> ModemInfo:
+        modem = self._modem
+        if modem is None:
+            raise LinkDown("modem not connected")
+        creg = lineMatching(r"^\+CREG:\s*(\d),(\d)", modem.write("AT+CREG?", parseError=False))
+        states = {"0": "not registered", "1": "home network", "2": "searching", "3": "denied", "5": "roaming"}
+        registration = states.get(creg.group(2), creg.group(2)) if creg else "unknown"
+        return ModemInfo(modem.manufacturer, modem.model, modem.signalStrength, modem.networkName, registration,
+                         modem.smsc)  # fmt: skip
+
+
+def backoff(attempt: int, base: float, cap: float) -> float:
+    return min(cap, base * 2 ** max(0, attempt - 1))
+
+
+Callback = Callable[[DeliveryReport], None]

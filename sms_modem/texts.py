@@ -1,0 +1,62 @@
+"""What the applicant's phone shows: that the stage changed and where to look. Nothing else.
+
+No name, no case number, no amount, no request to pay or to act. Polish is written without
+diacritics so it stays GSM-7 (160 characters); Russian and Ukrainian need UCS-2, which
+allows 70 characters. Every text must fit one SMS: a multipart send can fail half-way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from gsmmodem.pdu import encodeGsm7
+
+GSM7_LIMIT = 160
+UCS2_LIMIT = 70
+
+TEMPLATES = {
+    "pl": "Urzad Wojewodzki, Oddzial ds. Cudzoziemcow: zmienil sie etap Twojej sprawy. Szczegoly w portalu {url}",
+    "en": "Voivodeship Office, Foreigners' Department: the stage of your case has changed. Details: {url}",
+    "ru": "Этап вашего дела изменился. Подробнее: {url}",
+    "uk": "Етап вашої справи змінився. Докладніше: {url}",
+}
+
+
+class TextTooLong(ValueError):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class Encoding:
+    name: str  # "GSM-7" or "UCS-2"
+    units: int  # septets or UTF-16 code units
+    limit: int
+
+    @property
+    def fits(self) -> bool:
+        return self.units <= self.limit
+
+
+def encoding_of(text: str) -> Encoding:
+    try:
+        septets = len(encodeGsm7(text))  # extension characters count twice, as on the air
+    except ValueError:
+        return Encoding("UCS-2", len(text.encode("utf-16-be")) // 2, UCS2_LIMIT)
+    return Encoding("GSM-7", septets, GSM7_LIMIT)
+
+
+def stage_changed_text(language: str, portal_url: str) -> str:
+    text = TEMPLATES.get(language, TEMPLATES["pl"]).format(url=portal_url)
+    encoding = encoding_of(text)
+    if not encoding.fits:
+        raise TextTooLong(
+            f"the {language} text is {encoding.units} {encoding.name} units, over one SMS ({encoding.limit}); "
+            "shorten the portal address"
+        )
+    return text
+
+
+def check_all(portal_url: str) -> None:
+    """Refuse to start with a portal address that makes any text longer than one SMS."""
+    for language in TEMPLATES:
+        stage_changed_text(language, portal_url)

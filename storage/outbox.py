@@ -1,0 +1,174 @@
+"""The SMS outbox as the send loop sees it: claim due texts under a lease, record what happened.
+
+A claimed row is `sending` with a lease; if its loop dies, the lease runs out and the row
+is due again. Duplicates are therefore possible only for a loop that died after the modem
+accepted a text and before `record_sent` committed (see sms_modem for the window).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import peewee as pw
+
+from storage import audit
+from storage.clock import utcnow
+from storage.db import is_postgres, unit_of_work, write_transaction
+from storage.models import OUTBOX_STATES, Case, SmsOutbox
+
+DELIVERY_MATCH_WINDOW = dt.timedelta(days=7)
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimedSms:
+    id: int
+    phone: str
+    language: str
+    attempts: int  # including this one
+
+
+def _due(now: dt.datetime) -> pw.Expression:
+    queued = (SmsOutbox.state == "queued") & (SmsOutbox.due_at <= now)
+    abandoned = (SmsOutbox.state == "sending") & (SmsOutbox.lease_until < now)
+    return queued | abandoned
+
+
+def claim_due(owner: str, lease_seconds: int, limit: int = 1, now: dt.datetime | None = None) -> list[ClaimedSms]:
+    """Take up to `limit` due texts for `owner`. Rows whose applicant has opted out (or lost the
+    phone number) since queueing are cancelled here and never returned."""
+    now = now or utcnow()
+    with write_transaction():
+        query = (
+            SmsOutbox.select(SmsOutbox.id).where(_due(now)).order_by(SmsOutbox.due_at, SmsOutbox.id).limit(limit * 4)
+        )
+        if is_postgres():
+            # Two loops on one store: each skips the rows the other has locked, so no row is taken twice.
+            query = query.for_update(skip_locked=True)
+        ids = [row.id for row in query]
+        if not ids:
+            return []
+        rows = (
+            SmsOutbox.select(SmsOutbox, Case.phone, Case.language, Case.sms_opt_out)
+            .join(Case)
+            .where(SmsOutbox.id.in_(ids))
+            .order_by(SmsOutbox.due_at, SmsOutbox.id)
+        )
+        claimed: list[ClaimedSms] = []
+        for row in rows:
+            if row.case.sms_opt_out or not row.case.phone:
+                reason = "applicant opted out" if row.case.sms_opt_out else "no phone number"
+                SmsOutbox.update(state="cancelled", last_error=reason, lease_owner=None, lease_until=None,
+                                 updated_at=now).where(SmsOutbox.id == row.id).execute()  # fmt: skip
+                audit.record("sms_cancelled", None, Case(id=row.case_id), actor=owner, outbox=row.id, reason=reason)
+                continue
+            if len(claimed) >= limit:
+                continue
+            SmsOutbox.update(
+                state="sending",
+                lease_owner=owner,
+                lease_until=now + dt.timedelta(seconds=lease_seconds),
+                attempts=SmsOutbox.attempts + 1,
+                updated_at=now,
+            ).where(SmsOutbox.id == row.id).execute()
+            claimed.append(ClaimedSms(row.id, row.case.phone, row.case.language, row.attempts + 1))
+        return claimed
+
+
+def _finish(outbox_id: int, owner: str, **values) -> bool:
+    """Update a row only while `owner` still holds it (a lease that ran out may be someone else's)."""
+    values["updated_at"] = utcnow()
+    with write_transaction():
+        changed = (
+            SmsOutbox.update(lease_owner=None, lease_until=None, **values)
+            .where((SmsOutbox.id == outbox_id) & (SmsOutbox.lease_owner == owner) & (SmsOutbox.state == "sending"))
+            .execute()
+        )
+    return bool(changed)
+
+
+def record_sent(outbox_id: int, owner: str, message_ref: int, at: dt.datetime | None = None) -> bool:
+    return _finish(outbox_id, owner, state="sent", message_ref=message_ref, sent_at=at or utcnow(), error_code=None,
+                   last_error=None)  # fmt: skip
+
+
+def record_retry(outbox_id: int, owner: str, due_at: dt.datetime, code: str, error: str) -> bool:
+    return _finish(outbox_id, owner, state="queued", due_at=due_at, error_code=code, last_error=error[:500])
+
+
+def record_failed(outbox_id: int, owner: str, code: str, error: str) -> bool:
+    return _finish(outbox_id, owner, state="failed", error_code=code, last_error=error[:500])
+
+
+def record_unknown(outbox_id: int, owner: str, error: str) -> bool:
+    """The modem may or may not have sent it (it stopped answering after taking the text):
+    never resent automatically; `status` shows it for a person to decide."""
+    return _finish(outbox_id, owner, state="unknown", error_code="timeout_after_body", last_error=error[:500])
+
+
+def release(outbox_id: int, owner: str) -> bool:
+    """Give a claimed row back untouched (nothing reached the modem), e.g. on shutdown."""
+    return _finish(outbox_id, owner, state="queued", attempts=SmsOutbox.attempts - 1)
+
+
+def record_delivery(message_ref: int, delivered: bool, status_code: int, at: dt.datetime | None = None) -> int | None:
+    """Match a delivery report to the latest sent text with that reference (references wrap at
+    256, so only recent texts qualify). Returns the outbox id, or None if nothing matched."""
+    at = at or utcnow()
+    with write_transaction():
+        row = (
+            SmsOutbox.select(SmsOutbox.id)
+            .where(
+                (SmsOutbox.message_ref == message_ref)
+                & (SmsOutbox.state == "sent")
+                & (SmsOutbox.sent_at >= at - DELIVERY_MATCH_WINDOW)
+            )
+            .order_by(SmsOutbox.sent_at.desc(), SmsOutbox.id.desc())
+            .first()
+        )
+        if row is None:
+            return None
+        values = (
+            {"state": "delivered", "delivered_at": at}
+            if delivered
+            else {
+                "state": "failed",
+                "error_code": f"delivery:{status_code}",
+                "last_error": "delivery report: not delivered",
+            }
+        )
+        SmsOutbox.update(updated_at=at, **values).where(SmsOutbox.id == row.id).execute()
+        return row.id
+
+
+def counts() -> dict[str, int]:
+    with unit_of_work():
+        found = dict(SmsOutbox.select(SmsOutbox.state, pw.fn.COUNT(SmsOutbox.id)).group_by(SmsOutbox.state).tuples())
+    return {state: found.get(state, 0) for state in OUTBOX_STATES}
+
+
+@dataclasses.dataclass(frozen=True)
+class OutboxProblem:
+    id: int
+    case_number: str
+    state: str
+    attempts: int
+    error_code: str | None
+    last_error: str | None
+    updated_at: dt.datetime
+
+
+def problems(limit: int = 50) -> list[OutboxProblem]:
+    """Texts a person should look at: maybe-sent ('unknown') and failed ones, newest first."""
+    with unit_of_work():
+        query = (
+            SmsOutbox.select(SmsOutbox, Case.number)
+            .join(Case)
+            .where(SmsOutbox.state.in_(("unknown", "failed")))
+            .order_by(SmsOutbox.updated_at.desc())
+            .limit(limit)
+        )
+        return [
+            OutboxProblem(r.id, r.case.number, r.state, r.attempts, r.error_code, r.last_error, r.updated_at)
+            for r in query
+        ]
