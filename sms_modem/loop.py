@@ -22,7 +22,7 @@ import time
 from sms_modem.modem import LinkDown, MaybeSent, ModemLink, SendFailed, backoff
 from sms_modem.texts import check_all, stage_changed_text
 from storage import StoreUnavailable, outbox
-from storage.clock import WARSAW
+from storage.clock import WARSAW, utcnow
 
 log = logging.getLogger("okienko.sms")
 
@@ -70,6 +70,11 @@ class LoopSettings:
     owner: str = dataclasses.field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
     @property
+    def sender(self) -> str:
+        """The modem: message references are its own, and it outlives any one loop process."""
+        return f"{socket.gethostname()}:{os.path.realpath(self.port) if self.port.startswith('/') else self.port}"
+
+    @property
     def lease_s(self) -> int:
         # Longer than the slowest send, so a live loop never loses its row to another.
         return int(max(self.min_lease_s, 3 * (self.prompt_timeout_s + self.body_timeout_s)))
@@ -86,6 +91,7 @@ class SendLoop:
         self.link = link or ModemLink(settings.port, settings.baud, settings.pin, settings.prompt_timeout_s,
                                       settings.body_timeout_s, settings.network_timeout_s)  # fmt: skip
         self.stop = threading.Event()
+        self._reports_owed = 0  # texts sent in this run whose delivery report has not come yet
         self._reconnects = 0
         self._last_send = 0.0
 
@@ -119,7 +125,8 @@ class SendLoop:
                 for item in claimed:
                     self._pace()
                     sent += self._send(item)
-            self._record_reports(wait_s=1.0 if once and sent else 0.0)
+            if once:
+                self._await_reports()
         finally:
             self.link.close()
         return sent
@@ -171,12 +178,13 @@ class SendLoop:
                 _event(**base, result="failed", code=exc.code)
             else:
                 delay = backoff(item.attempts, self.settings.retry_base_s, self.settings.retry_cap_s)
-                due = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(seconds=delay)
+                due = utcnow() + dt.timedelta(seconds=delay)
                 outbox.record_retry(item.id, owner, due, exc.code, exc.detail)
                 _event(**base, result="retry", code=exc.code, retry_in_s=round(delay))
             return 0
         # The modem has accepted it; a crash before this commit is the duplicate window.
-        self._persist(outbox.record_sent, item.id, owner, reference)
+        self._persist(outbox.record_sent, item.id, owner, reference, self.settings.sender)
+        self._reports_owed += 1
         _event(**base, result="sent", ref=reference, ms=round((time.perf_counter() - started) * 1000, 1))
         return 1
 
@@ -192,6 +200,12 @@ class SendLoop:
                 time.sleep(min(2**attempt, 15))
         record(*args)
 
+    def _await_reports(self, limit_s: float = 10.0) -> None:
+        """Before a --once run exits, give the network a moment to report on what was sent."""
+        deadline = time.monotonic() + limit_s
+        while self._reports_owed and time.monotonic() < deadline:
+            self._record_reports(wait_s=min(0.5, deadline - time.monotonic()))
+
     def _record_reports(self, wait_s: float = 0.0) -> None:
         deadline = time.monotonic() + wait_s
         while True:
@@ -200,10 +214,13 @@ class SendLoop:
             except queue.Empty:
                 return
             try:
-                matched = outbox.record_delivery(report.reference, report.delivered, report.status)
+                matched = outbox.record_delivery(
+                    self.settings.sender, report.reference, report.delivered, report.status
+                )
             except StoreUnavailable as exc:
                 self.link.reports.put(report)  # keep it for the next round
                 log.error("database unavailable, delivery report kept: %s", exc.detail)
                 return
+            self._reports_owed = max(0, self._reports_owed - 1)
             log.info(json.dumps({"event": "sms_delivery", "ref": report.reference, "delivered": report.delivered,
                                  "outbox": matched}))  # fmt: skip

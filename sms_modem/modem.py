@@ -11,8 +11,10 @@ its AT-command write with response parsing. What it does badly is mended here:
   non-UTF-8 byte kills it while `alive` stays True, and every later command times out.
   `healthy()` looks at the thread itself, so the loop reconnects.
 * A `+CDS` status report whose header and PDU arrive in two reads is dropped (the library
-  treats them as two unrelated notifications); a PDU it cannot decode crashes its handler.
-  `_Modem` joins split reports and survives bad ones. Reports are taken directly (+CDS,
+  treats them as two unrelated notifications); a PDU it cannot decode crashes its handler;
+  and a report that arrives while a command waits for its answer is swept into that answer
+  and never reported (back-to-back sends lose most reports). `_Modem` takes every status-report
+  PDU wherever it lands, in notifications and inside answers alike. Reports are taken directly (+CDS,
   AT+CNMI=2,1,0,1,0), not via +CDSI, which reads each report back from the SIM and loses
   them in bursts.
 """
@@ -28,7 +30,7 @@ from collections.abc import Callable
 import serial
 from gsmmodem.exceptions import CmeError, CmsError, CommandError, EncodingError, GsmModemException, TimeoutException
 from gsmmodem.modem import GsmModem
-from gsmmodem.pdu import encodeSmsSubmitPdu
+from gsmmodem.pdu import decodeSmsPdu, encodeSmsSubmitPdu
 from gsmmodem.util import lineMatching, lineStartingWith
 
 log = logging.getLogger("okienko.modem")
@@ -71,28 +73,38 @@ class ModemInfo:
 
 
 class _Modem(GsmModem):
-    """GsmModem with its status-report handling mended (see the module docstring)."""
+    """GsmModem with its status-report handling mended (see the module docstring).
 
-    def __init__(self, *args, **kwargs) -> None:
+    A report comes as a `+CDS: <len>` header line and a PDU line, but the halves can land
+    apart: one inside a command's answer and the other in a notification, in two separate
+    notifications, or interleaved with another report's halves. The PDU alone carries the
+    message reference and the status, so every PDU line that decodes as a status report is
+    taken as one wherever it lands, and the headers are only framing.
+    """
+
+    def __init__(self, *args, report_sink: Callable[[str], None], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._cds_header: str | None = None
+        self._report_sink = report_sink
 
     def _handleModemNotification(self, lines):
-        lines = list(lines)
-        if self._cds_header is not None:
-            lines.insert(0, self._cds_header)
-            self._cds_header = None
-        if lines and lines[-1].startswith("+CDS:"):
-            self._cds_header = lines.pop()  # its PDU is still on the way
-            if not lines:
-                return
-        super()._handleModemNotification(lines)
+        rest = []
+        for line in lines:
+            if _is_pdu(line):
+                self._report_sink(line)
+            elif not line.startswith("+CDS:"):
+                rest.append(line)
+        if rest:
+            super()._handleModemNotification(rest)
 
-    def _handleSmsStatusReportTe(self, length, notificationLine):
-        try:
-            super()._handleSmsStatusReportTe(length, notificationLine)
-        except (UnboundLocalError, EncodingError, CommandError, ValueError):
-            log.warning("undecodable status report dropped: %r", notificationLine[:80])
+    def salvage(self, answer: list[str]) -> None:
+        """Reports that arrived inside a command's answer (the library would drop them)."""
+        for line in answer:
+            if _is_pdu(line):
+                self._report_sink(line)
+
+
+def _is_pdu(line: str) -> bool:
+    return bool(line) and len(line) >= 20 and all(ch in "0123456789ABCDEFabcdef" for ch in line)
 
 
 class ModemLink:
@@ -116,7 +128,7 @@ class ModemLink:
         """Connect, set the modem up and wait for the network; raises LinkDown on any failure."""
         self.close()
         modem = _Modem(self.port, self.baud, AT_CNMI=DIRECT_STATUS_REPORTS, requestDelivery=True,
-                       smsStatusReportCallback=self._on_report)  # fmt: skip
+                       smsStatusReportCallback=self._on_report, report_sink=self._on_report_pdu)  # fmt: skip
         try:
             modem.connect(pin=self.pin)
             modem.waitForNetworkCoverage(timeout=self.network_timeout)
@@ -163,7 +175,8 @@ class ModemLink:
         pdu = pdus[0]
         modem = self._modem
         try:
-            modem.write(f"AT+CMGS={pdu.tpduLength}", timeout=self.prompt_timeout, expectedResponseTermSeq="> ")
+            prompt = modem.write(f"AT+CMGS={pdu.tpduLength}", timeout=self.prompt_timeout, expectedResponseTermSeq="> ")
+            modem.salvage(prompt)
         except TimeoutException as exc:
             raise LinkDown(f"no prompt from the modem: {exc!r}") from exc
         except CmsError as exc:
@@ -183,10 +196,21 @@ class ModemLink:
             raise MaybeSent(f"the port failed after the text was handed over: {exc!r}") from exc
         except (CmeError, CommandError) as exc:
             raise SendFailed("command", repr(exc), permanent=False) from exc
+        modem.salvage(lines)
         answer = lineStartingWith("+CMGS:", lines)
         if answer is None:
             raise MaybeSent(f"no +CMGS in the answer {lines!r}")
         return int(answer[6:].strip())
+
+    def _on_report_pdu(self, pdu: str) -> None:
+        try:
+            decoded = decodeSmsPdu(pdu)
+        except (EncodingError, ValueError, StopIteration):
+            log.warning("undecodable status report dropped: %r", pdu[:80])
+            return
+        if decoded.get("type") == "SMS-STATUS-REPORT":
+            status = int(decoded["status"])
+            self.reports.put(DeliveryReport(int(decoded["reference"]), status == 0, status))
 
     @staticmethod
     def _cms(exc: CmsError) -> SendFailed:

@@ -45,7 +45,7 @@ class Faults:
 
     cms_error: int | None = None  # answer the next sends with +CMS ERROR: <code>
     cms_error_count: int = 0  # how many sends get it (0: every one while set)
-    silent_after_body: bool = False  # take the text, never answer (the "maybe sent" case)
+    silent_after_body: int = 0  # take this many texts and never answer (the "maybe sent" case)
     silent_prompt: bool = False  # never give the "> " prompt
     late_answer_s: float = 0.0  # answer +CMGS only after this long
     noise_before_answer: bool = False  # a non-UTF-8 byte before the next answer (once)
@@ -66,6 +66,7 @@ class ReceivedSms:
 class SimulatedModem:
     def __init__(self, directory: str | None = None, smsc: str = "+48601000310", pin: str | None = None) -> None:
         self.directory = Path(directory or tempfile.mkdtemp(prefix="okienko-modem-"))
+        self.directory.mkdir(parents=True, exist_ok=True)
         self.path = str(self.directory / "ttyGSM0")
         self.smsc, self.pin = smsc, pin
         self.faults = Faults()
@@ -186,6 +187,10 @@ class SimulatedModem:
         if upper == "ATE0":
             self._echo = False
             return ok()
+        if upper == "AT+CSCS?":
+            return ok('+CSCS: "GSM"')
+        if upper == "AT+CSCS=?":
+            return ok('+CSCS: ("GSM","UCS2","IRA")')
         if upper == "ATZ":
             self._echo = True  # a reset restores the profile, echo included
             return ok()
@@ -230,10 +235,6 @@ class SimulatedModem:
             return ok('+CPMS: ("ME","SM","SR"),("ME","SM"),("ME","SM")')
         if upper.startswith("AT+CPMS="):
             return ok("+CPMS: 0,50,0,50,0,50")
-        if upper == "AT+CSCS?":
-            return ok('+CSCS: "GSM"')
-        if upper == "AT+CSCS=?":
-            return ok('+CSCS: ("GSM","UCS2","IRA")')
         if upper.startswith("AT+CMGS="):
             if self.faults.silent_prompt:
                 return None
@@ -245,6 +246,7 @@ class SimulatedModem:
     def _take_sms(self, pdu_hex: str) -> None:
         faults = self.faults
         if faults.silent_after_body:
+            faults.silent_after_body -= 1
             self._record(pdu_hex)  # it did go out; the answer never comes
             return
         if faults.cms_error is not None:

@@ -17,8 +17,8 @@ UCS2_LIMIT = 70
 TEMPLATES = {
     "pl": "Urzad Wojewodzki, Oddzial ds. Cudzoziemcow: zmienil sie etap Twojej sprawy. Szczegoly w portalu {url}",
     "en": "Voivodeship Office, Foreigners' Department: the stage of your case has changed. Details: {url}",
-    "ru": "Этап вашего дела изменился. Подробнее: {url}",
-    "uk": "Етап вашої справи змінився. Докладніше: {url}",
+    "ru": "Этап вашего дела изменился. См. {url}",
+    "uk": "Етап вашої справи змінився. Див. {url}",
 }
 
 

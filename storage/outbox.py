@@ -87,9 +87,10 @@ def _finish(outbox_id: int, owner: str, **values) -> bool:
     return bool(changed)
 
 
-def record_sent(outbox_id: int, owner: str, message_ref: int, at: dt.datetime | None = None) -> bool:
-    return _finish(outbox_id, owner, state="sent", message_ref=message_ref, sent_at=at or utcnow(), error_code=None,
-                   last_error=None)  # fmt: skip
+def record_sent(outbox_id: int, owner: str, message_ref: int, sender: str, at: dt.datetime | None = None) -> bool:
+    """`sender` names the modem (host and port), which outlives the loop process that used it."""
+    return _finish(outbox_id, owner, state="sent", message_ref=message_ref, sender=sender, sent_at=at or utcnow(),
+                   error_code=None, last_error=None)  # fmt: skip
 
 
 def record_retry(outbox_id: int, owner: str, due_at: dt.datetime, code: str, error: str) -> bool:
@@ -111,15 +112,18 @@ def release(outbox_id: int, owner: str) -> bool:
     return _finish(outbox_id, owner, state="queued", attempts=SmsOutbox.attempts - 1)
 
 
-def record_delivery(message_ref: int, delivered: bool, status_code: int, at: dt.datetime | None = None) -> int | None:
-    """Match a delivery report to the latest sent text with that reference (references wrap at
-    256, so only recent texts qualify). Returns the outbox id, or None if nothing matched."""
+def record_delivery(
+    sender: str, message_ref: int, delivered: bool, status_code: int, at: dt.datetime | None = None
+) -> int | None:
+    """Match a delivery report to the latest text `sender` sent with that reference (references
+    are per modem and wrap at 256, so only recent texts qualify). Returns the outbox id or None."""
     at = at or utcnow()
     with write_transaction():
         row = (
             SmsOutbox.select(SmsOutbox.id)
             .where(
                 (SmsOutbox.message_ref == message_ref)
+                & (SmsOutbox.sender == sender)
                 & (SmsOutbox.state == "sent")
                 & (SmsOutbox.sent_at >= at - DELIVERY_MATCH_WINDOW)
             )
