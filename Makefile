@@ -5,7 +5,7 @@ DEMO_DB ?= demo.sqlite3
 DEMO_URL := sqlite:///$(abspath $(DEMO_DB))
 PYTEST_WORKERS ?= 2
 
-.PHONY: install demo demo-reset test lint format bench clean
+.PHONY: install demo demo-sms demo-reset test lint format bench clean
 
 bench: install
 	$(PY) -m bench.tui_scale
@@ -32,6 +32,20 @@ demo: install $(DEMO_DB)
 	@OKIENKO_DB=$(DEMO_URL) $(PY) -m storage migrate >/dev/null
 	@echo "Demo store: $(DEMO_DB) – log in as demo / okienko-demo-2026"
 	OKIENKO_DB=$(DEMO_URL) OKIENKO_PRINT_COMMAND="$${OKIENKO_PRINT_COMMAND:-true {file}}" $(PY) -m counter_tui
+
+# Stage change → outbox → simulated modem, on the demo store (see README, "Demo without hardware").
+demo-sms: install $(DEMO_DB)
+	@OKIENKO_DB=$(DEMO_URL) $(PY) -m storage migrate >/dev/null
+	@rm -rf /tmp/okienko-modem && mkdir -p /tmp/okienko-modem
+	@$(PY) -m sms_modem simulator --dir /tmp/okienko-modem > /tmp/okienko-modem/simulator.log 2>&1 & echo $$! > /tmp/okienko-modem/pid
+	@sleep 1
+	@case=$$(OKIENKO_DB=$(DEMO_URL) $(PY) -m storage register --clerk demo --type temp_work --name "Demo SMS" \
+		--phone "+48 600 700 800" --lang pl --json | $(PY) -c 'import json,sys; print(json.load(sys.stdin)["case_number"])'); \
+	OKIENKO_DB=$(DEMO_URL) $(PY) -m storage set-stage $$case formal_check --clerk demo
+	OKIENKO_DB=$(DEMO_URL) $(PY) -m sms_modem run --port /tmp/okienko-modem/ttyGSM0 --quiet-hours off --per-minute 0 --once
+	@kill $$(cat /tmp/okienko-modem/pid)
+	@echo "--- simulator log:"; grep "SMS to" /tmp/okienko-modem/simulator.log
+	OKIENKO_DB=$(DEMO_URL) $(PY) -m sms_modem status
 
 demo-reset:
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

@@ -71,8 +71,10 @@ class LoopSettings:
 
     @property
     def sender(self) -> str:
-        """The modem: message references are its own, and it outlives any one loop process."""
-        return f"{socket.gethostname()}:{os.path.realpath(self.port) if self.port.startswith('/') else self.port}"
+        """The modem: message references are its own, and it outlives any one loop process. The
+        configured port is kept as written: a stable name (/dev/serial/by-id/…) may point to
+        another ttyUSB after a replug."""
+        return f"{socket.gethostname()}:{self.port}"
 
     @property
     def lease_s(self) -> int:
