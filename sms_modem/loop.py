@@ -67,14 +67,14 @@ class LoopSettings:
     reconnect_cap_s: float = 60.0
     idle_poll_s: float = 2.0
     min_lease_s: float = 60.0
-    owner: str = dataclasses.field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    owner: str = dataclasses.field(default_factory=lambda: f"{socket.gethostname()[:60]}:{os.getpid()}")
 
     @property
     def sender(self) -> str:
         """The modem: message references are its own, and it outlives any one loop process. The
         configured port is kept as written: a stable name (/dev/serial/by-id/…) may point to
         another ttyUSB after a replug."""
-        return f"{socket.gethostname()}:{self.port}"
+        return f"{socket.gethostname()[:60]}:{self.port}"[-255:]
 
     @property
     def lease_s(self) -> int:

@@ -195,7 +195,7 @@ class SmsOutbox(BaseModel):
     lease_until = pw.DateTimeField(null=True)
     message_ref = pw.IntegerField(null=True)
     # References are per modem: a delivery report matches only texts its own sender sent.
-    sender = pw.CharField(max_length=80, null=True)
+    sender = pw.CharField(max_length=255, null=True)
     error_code = pw.CharField(max_length=40, null=True)
     last_error = pw.TextField(null=True)
     sent_at = pw.DateTimeField(null=True)

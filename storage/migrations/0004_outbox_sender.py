@@ -5,4 +5,4 @@ from peewee import CharField
 
 
 def up(migrator, db):
-    migrator.migrate(migrator.add_column("sms_outbox", "sender", CharField(max_length=80, null=True)))
+    migrator.migrate(migrator.add_column("sms_outbox", "sender", CharField(max_length=255, null=True)))

@@ -25,8 +25,8 @@ LEASE_S = 6
 
 def _loop_process(store_url: str, port: str, once: bool) -> subprocess.Popen:
     env = {**os.environ, "OKIENKO_DB": store_url}
-    args = [sys.executable, "-m", "sms_modem", "run", "--port", port, "--quiet-hours", "off", "--per-minute", "0",
-            "--prompt-timeout", "1", "--body-timeout", "1", "--network-timeout", "5", "--lease-seconds", "3"]  # fmt: skip
+    args = [sys.executable, "-m", "sms_modem", "run", "--port", port, "--quiet-hours", "off", "--per-minute", "0"]
+    args += ["--prompt-timeout", "1", "--body-timeout", "1", "--network-timeout", "5", "--lease-seconds", "3"]
     if once:
         args.append("--once")
     return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
