@@ -37,21 +37,30 @@ def deficiency_label(row: Deficiency, lang: str = "pl") -> str:
     return row.kind.label(lang)
 
 
-def case_detail(number: str) -> CaseDetail:
+def _full_case(number: str) -> Case:
+    """The case with its type, stage, office and receiving clerk joined in (one query);
+    DomainError('case_number') when there is none. Runs inside the caller's unit of work."""
     canonical = case_numbers.parse(number)
+    case = (
+        Case.select(Case, CaseType, Stage, Office, Clerk)
+        .join(CaseType)
+        .switch(Case)
+        .join(Stage)
+        .switch(Case)
+        .join(Office)
+        .switch(Case)
+        .join(Clerk)
+        .where(Case.number == canonical)
+        .first()
+    )
+    if case is None:
+        raise DomainError("case_number", f"nie ma sprawy o numerze {case_numbers.format_number(canonical)}")
+    return case
+
+
+def case_detail(number: str) -> CaseDetail:
     with unit_of_work():
-        case = (
-            Case.select(Case, CaseType, Stage, Clerk)
-            .join(CaseType)
-            .switch(Case)
-            .join(Stage)
-            .switch(Case)
-            .join(Clerk)
-            .where(Case.number == canonical)
-            .first()
-        )
-        if case is None:
-            raise DomainError("case_number", f"nie ma sprawy o numerze {case_numbers.format_number(canonical)}")
+        case = _full_case(number)
         history = [
             HistoryEntry(h.stage.code, h.stage.label_pl, h.changed_at, h.clerk.login if h.clerk_id else None)
             for h in StageHistory.select(StageHistory, Stage, Clerk)
@@ -138,20 +147,8 @@ def store_stats() -> dict[str, object]:
 def filing_receipt(number: str) -> FilingReceiptData:
     """The receipt for a filing: what was filed, when, by whom, received by which clerk, and
     which required documents were missing at intake (as recorded when it was registered)."""
-    canonical = case_numbers.parse(number)
     with unit_of_work():
-        case = (
-            Case.select(Case, Office, CaseType, Clerk)
-            .join(Office)
-            .switch(Case)
-            .join(CaseType)
-            .switch(Case)
-            .join(Clerk)
-            .where(Case.number == canonical)
-            .first()
-        )
-        if case is None:
-            raise DomainError("case_number", f"nie ma sprawy o numerze {case_numbers.format_number(canonical)}")
+        case = _full_case(number)
         registered = (
             AuditEvent.select()
             .where((AuditEvent.case == case) & (AuditEvent.action == "filing_registered"))
@@ -175,18 +172,8 @@ def filing_receipt(number: str) -> FilingReceiptData:
 
 
 def credential_letter(number: str) -> CredentialLetterData:
-    canonical = case_numbers.parse(number)
     with unit_of_work():
-        case = (
-            Case.select(Case, Office, CaseType)
-            .join(Office)
-            .switch(Case)
-            .join(CaseType)
-            .where(Case.number == canonical)
-            .first()
-        )
-        if case is None:
-            raise DomainError("case_number", f"nie ma sprawy o numerze {case_numbers.format_number(canonical)}")
+        case = _full_case(number)
         return CredentialLetterData(
             case_number=case_numbers.format_number(case.number),
             language=case.language,
