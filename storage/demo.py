@@ -134,7 +134,7 @@ def build_demo(case_count: int = 36, seed: int = 2026) -> DemoSummary:
     types = {t.code: t for t in catalog.case_types()}
     type_codes = list(types)
     today = today_in_warsaw()
-    sample = None
+    passwords: dict[str, tuple[str, str]] = {}
     for i in range(case_count):
         name, lang = _APPLICANTS[i % len(_APPLICANTS)]
         ctype = types[rng.choice(type_codes)]
@@ -160,9 +160,22 @@ def build_demo(case_count: int = 36, seed: int = 2026) -> DemoSummary:
         for stage in path[:steps]:
             cases.set_stage(filing.number, stage, clerk=clerk)
         _spread_history(filing.number, filed, rng)
-        if sample is None or (steps and len(missing) and sample[2] == 0):
-            sample = (filing.display_number, filing.password, len(missing))
-    return DemoSummary(DEMO_CLERK, DEMO_ADMIN, DEMO_PASSWORD, case_count, sample[0], sample[1])
+        passwords[filing.number] = (filing.display_number, filing.password)
+    sample = _portal_sample(passwords)
+    return DemoSummary(DEMO_CLERK, DEMO_ADMIN, DEMO_PASSWORD, case_count, *sample)
+
+
+def _portal_sample(passwords: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    """A case that shows the portal at its fullest: open, past its first stage, and with a
+    missing document that carries a note behind its "(!)"."""
+    best = None
+    for number, credentials in passwords.items():
+        detail = queries.case_detail(number)
+        open_notes = [d for d in detail.deficiencies if d.note and d.resolved_at is None]
+        score = (bool(open_notes), not detail.closed, len(detail.history))
+        if best is None or score > best[0]:
+            best = (score, credentials)
+    return best[1]
 
 
 def _spread_history(number: str, filed: dt.date, rng: random.Random) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import storage
-from tests.conftest import CLERK, register
+from storage import demo
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -55,33 +55,34 @@ def server(store):
     proc.wait(timeout=10)
 
 
-def test_applicant_flow_in_chromium(server, store):
+def test_applicant_flow_in_chromium_on_the_demo_store(server, store):
     _need_chromium()
     from playwright.sync_api import sync_playwright
 
-    filing = register(missing=["photos"], language="uk")
-    storage.set_stage(filing.number, "missing_documents", clerk=CLERK)
-    storage.add_deficiency(filing.number, clerk=CLERK, kind="flat_title", note="Umowa najmu na cały okres pobytu.")
+    summary = demo.build_demo(case_count=16)  # the store `make demo` builds, smaller
+    expected_pl = storage.check_applicant(summary.sample_number, summary.sample_password, "pl")
+    expected_uk = storage.public_view(expected_pl.case_number, expected_pl.credential_version, "uk")
+    note = next(d.note for d in expected_pl.deficiencies if d.note)
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 360, "height": 780}, locale="pl-PL", java_script_enabled=False)
         page.goto(server + "/")
-        page.get_by_label("Numer sprawy").fill(filing.display_number)
-        page.get_by_label("Hasło").fill(filing.password.lower())
+        page.get_by_label("Numer sprawy").fill(summary.sample_number)
+        page.get_by_label("Hasło").fill(summary.sample_password.lower())
         page.get_by_role("button", name="Zaloguj").click()
         page.wait_for_url("**/status")
-        assert page.locator("#stage-label").inner_text() == "Czekamy na brakujące dokumenty"
-        note = page.get_by_text("Umowa najmu na cały okres pobytu.")
-        assert not note.is_visible()
-        page.locator("summary").first.click()
-        assert note.is_visible()
+        assert page.locator("#stage-label").inner_text() == expected_pl.stage_label
+        note_text = page.get_by_text(note).first
+        assert not note_text.is_visible()
+        page.locator("details", has_text=note).locator("summary").first.click()
+        assert note_text.is_visible()
         # fits a 360-px phone: nothing wider than the screen
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         page.screenshot(path=str(ARTIFACTS / "portal-status-pl.png"), full_page=True)
         page.get_by_role("link", name="Українська").click()
         page.wait_for_url("**/status")
-        assert page.locator("#stage-label").inner_text() == "Очікуємо відсутні документи"
+        assert page.locator("#stage-label").inner_text() == expected_uk.stage_label
         assert page.locator("html").get_attribute("lang") == "uk"
         page.screenshot(path=str(ARTIFACTS / "portal-status-uk.png"), full_page=True)
         page.get_by_role("button", name="Вийти").click()
