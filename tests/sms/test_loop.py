@@ -117,6 +117,8 @@ def test_no_prompt_gives_the_row_back_untouched(store, modem):
     assert len(modem.received) == 1
 
 
+# The library's reader thread dies on the byte: that is the weak spot this test provokes.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 def test_non_utf8_noise_kills_the_library_reader_and_is_detected(store, modem):
     queue_texts(3)
     link = ModemLink(modem.path, prompt_timeout=1, body_timeout=1, network_timeout=5)
