@@ -15,6 +15,11 @@ def run_cli(url: str, *args: str, stdin: str | None = None) -> subprocess.Comple
     )
 
 
+def create_clerk(url: str, office: str) -> None:
+    ok(run_cli(url, "create-clerk", "ewa", "--name", "Ewa Lis", "--office", office, "--password-stdin",
+               stdin="a-long-password\n"))  # fmt: skip
+
+
 def ok(result: subprocess.CompletedProcess) -> str:
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -39,19 +44,7 @@ def test_admin_workflow_from_an_empty_store(empty_store_url):
     assert "nic nie zmieniono" in ok(run_cli(url, "init"))
     assert "aktualny" in ok(run_cli(url, "migrate"))
     ok(run_cli(url, "load-fixtures"))
-    ok(
-        run_cli(
-            url,
-            "create-clerk",
-            "ewa",
-            "--name",
-            "Ewa Lis",
-            "--office",
-            "SLU",
-            "--password-stdin",
-            stdin="a-long-password\n",
-        )
-    )
+    create_clerk(url, office="SLU")
     catalog = json.loads(ok(run_cli(url, "catalog", "--json")))
     assert "temp_work" in catalog["case_types"] and "card_ready" in catalog["stages"]
 
@@ -100,19 +93,7 @@ def test_errors_are_one_line_naming_field_and_rule(empty_store_url):
     _, url = empty_store_url
     ok(run_cli(url, "init"))
     ok(run_cli(url, "load-fixtures"))
-    ok(
-        run_cli(
-            url,
-            "create-clerk",
-            "ewa",
-            "--name",
-            "Ewa Lis",
-            "--office",
-            "GDA",
-            "--password-stdin",
-            stdin="a-long-password\n",
-        )
-    )
+    create_clerk(url, office="GDA")
     refused(run_cli(url, "register", "--clerk", "ewa", "--type", "nope", "--name", "X Y"), "rodzaj sprawy", "nieznany")
     refused(
         run_cli(url, "register", "--clerk", "ewa", "--type", "temp_work", "--name", "X Y", "--phone", "58 307 74 27"),
