@@ -231,6 +231,3 @@ class ModemLink:
 
 def backoff(attempt: int, base: float, cap: float) -> float:
     return min(cap, base * 2 ** max(0, attempt - 1))
-
-
-Callback = Callable[[DeliveryReport], None]

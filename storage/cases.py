@@ -369,6 +369,5 @@ __all__ = [
     "resolve_deficiency",
     "set_sms_opt_out",
     "set_stage",
-    "today_in_warsaw",
     "update_contact",
 ]

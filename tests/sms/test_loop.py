@@ -109,9 +109,15 @@ def test_no_prompt_gives_the_row_back_untouched(store, modem):
     queue_texts(1)
     modem.faults.silent_prompt = True
     loop = SendLoop(fast_settings(modem.path))
-    threading.Timer(2.5, lambda: setattr(modem.faults, "silent_prompt", False)).start()
-    threading.Timer(6.0, loop.stop.set).start()
-    loop.run()
+    runner = threading.Thread(target=loop.run)
+    runner.start()
+    time.sleep(2.5)  # a few prompts go unanswered, each releasing the row and reconnecting
+    modem.faults.silent_prompt = False
+    deadline = time.monotonic() + 30  # a loaded machine may need longer to reconnect
+    while outbox.counts()["delivered"] < 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    loop.stop.set()
+    runner.join(timeout=10)
     (row,) = storage.case_detail(_only_case()).sms
     assert row.state == "delivered" and row.attempts == 1  # released attempts are not counted
     assert len(modem.received) == 1
