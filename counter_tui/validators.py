@@ -1,4 +1,8 @@
-"""Textual validators that apply storage's own rules while the clerk types."""
+"""Textual validators that apply storage's own rules while the clerk types.
+
+Each one calls the rule the write itself will apply, so the form and the store can never
+disagree; storage's message (field and rule) is shown as it is.
+"""
 
 from __future__ import annotations
 
@@ -8,49 +12,53 @@ import re
 from textual.validation import ValidationResult, Validator
 
 from storage import DomainError, case_numbers, phones
-from storage.cases import EXTERNAL_REF_PATTERN, NAME_MAX
+from storage.cases import check_applicant_name, check_external_ref, check_filed_on, check_note
 
 
-class ApplicantName(Validator):
-    def validate(self, value: str) -> ValidationResult:
-        text = " ".join(value.split())
-        if not text:
-            return self.failure("Imię i nazwisko: pole jest wymagane")
-        if len(text) > NAME_MAX:
-            return self.failure(f"Imię i nazwisko: najwyżej {NAME_MAX} znaków (jest {len(text)})")
-        if not any(ch.isalpha() for ch in text):
-            return self.failure("Imię i nazwisko: musi zawierać litery")
-        return self.success()
+class StorageRule(Validator):
+    """Valid when the storage rule accepts the value; otherwise its DomainError message."""
 
-
-class MobilePhone(Validator):
-    """Empty is fine (no SMS); otherwise storage's phone rule, word for word."""
+    @staticmethod
+    def rule(value: str) -> object:
+        raise NotImplementedError
 
     def validate(self, value: str) -> ValidationResult:
         try:
-            phones.normalise_mobile(value)
+            self.rule(value)
         except DomainError as exc:
             text = str(exc)
             return self.failure(text[:1].upper() + text[1:])
         return self.success()
 
 
-class ExternalRef(Validator):
-    def validate(self, value: str) -> ValidationResult:
-        if value.strip() and not EXTERNAL_REF_PATTERN.match(value.strip()):
-            return self.failure("Numer zewnętrzny: 1–64 znaki – litery, cyfry, / . _ -")
-        return self.success()
+def _filing_date(value: str) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise DomainError("filed_on", "format RRRR-MM-DD") from None
+    return check_filed_on(day)
 
 
-class FilingDate(Validator):
-    def validate(self, value: str) -> ValidationResult:
-        try:
-            day = dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return self.failure("Data złożenia: format RRRR-MM-DD")
-        if day > dt.date.today():
-            return self.failure("Data złożenia: nie może być w przyszłości")
-        return self.success()
+class ApplicantName(StorageRule):
+    rule = staticmethod(check_applicant_name)
+
+
+class MobilePhone(StorageRule):
+    """Empty is fine (no SMS); otherwise storage's phone rule."""
+
+    rule = staticmethod(phones.normalise_mobile)
+
+
+class ExternalRef(StorageRule):
+    rule = staticmethod(check_external_ref)
+
+
+class FilingDate(StorageRule):
+    rule = staticmethod(_filing_date)
+
+
+class NoteText(StorageRule):
+    rule = staticmethod(check_note)
 
 
 class SearchText(Validator):
@@ -63,11 +71,4 @@ class SearchText(Validator):
                 case_numbers.parse(compact)
             except DomainError:
                 return self.failure("Błędny numer – cyfra kontrolna się nie zgadza (literówka?)")
-        return self.success()
-
-
-class NoteText(Validator):
-    def validate(self, value: str) -> ValidationResult:
-        if len(value.strip()) > 1000:
-            return self.failure(f"Uwaga: najwyżej 1000 znaków (jest {len(value.strip())})")
         return self.success()

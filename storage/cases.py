@@ -35,10 +35,12 @@ EXTERNAL_REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,63}$")
 UNSENT_SMS_STATES = ("queued", "sending")
 
 
-# ---------------------------------------------------------------- validation helpers
+# ---------------------------------------------------------------- field rules
+# Public so that a front end can check a field while it is typed with the very rule that
+# the write will apply; each returns the cleaned value or raises DomainError.
 
 
-def _applicant_name(value: str) -> str:
+def check_applicant_name(value: str) -> str:
     name = clean_line(value, "applicant_name", NAME_MAX, required=True)
     if not any(ch.isalpha() for ch in name):
         raise DomainError("applicant_name", "imię i nazwisko musi zawierać litery")
@@ -59,7 +61,7 @@ def _channel(value: str) -> str:
     return channel
 
 
-def _external_ref(value: str | None) -> str | None:
+def check_external_ref(value: str | None) -> str | None:
     text = (value or "").strip()
     if not text:
         return None
@@ -68,7 +70,7 @@ def _external_ref(value: str | None) -> str | None:
     return text
 
 
-def _filed_on(value: dt.date | None) -> dt.date:
+def check_filed_on(value: dt.date | None) -> dt.date:
     today = today_in_warsaw()
     if value is None:
         return today
@@ -79,7 +81,7 @@ def _filed_on(value: dt.date | None) -> dt.date:
     return value
 
 
-def _note(value: str | None) -> str | None:
+def check_note(value: str | None) -> str | None:
     text = (value or "").strip()
     if len(text) > NOTE_MAX:
         raise DomainError("note", f"najwyżej {NOTE_MAX} znaków (wpisano {len(text)})")
@@ -139,12 +141,12 @@ def register_filing(
 ) -> RegisteredFiling:
     """Register a filing: new case number, first stage, a one-time password and a
     deficiency for every required document the clerk marked missing."""
-    name = _applicant_name(applicant_name)
+    name = check_applicant_name(applicant_name)
     mobile = phones.normalise_mobile(phone)
     lang = _language(language)
     chan = _channel(channel)
-    ref = _external_ref(external_ref)
-    filed = _filed_on(filed_on)
+    ref = check_external_ref(external_ref)
+    filed = check_filed_on(filed_on)
     missing_codes = list(dict.fromkeys(code.strip() for code in missing if code and code.strip()))
     plain_password = passwords.new_applicant_password()
     # bcrypt takes a quarter of a second: never inside the write lock.
@@ -251,7 +253,7 @@ def add_deficiency(
 ) -> int:
     """Record a missing or faulty document: a catalogue kind or free text, with an optional note."""
     text = clean_line(free_text, "deficiency", 300, required=False)
-    note_text = _note(note)
+    note_text = check_note(note)
     if bool(kind) == bool(text):
         raise DomainError("deficiency", "podaj rodzaj braku z katalogu albo własny opis – dokładnie jedno z nich")
     with write_transaction():
@@ -288,7 +290,7 @@ def _deficiency_for_update(deficiency_id: int) -> tuple[Deficiency, Case]:
 
 
 def edit_deficiency_note(deficiency_id: int, note: str | None, *, clerk: str) -> None:
-    note_text = _note(note)
+    note_text = check_note(note)
     with write_transaction():
         actor = acting_clerk(clerk)
         row, case = _deficiency_for_update(deficiency_id)
