@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import time
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from storage.db import unit_of_work, write_transaction
+from storage.db import database, unit_of_work, write_transaction
 from storage.errors import DomainError
 from storage.models import (
     LANGUAGES,
@@ -127,9 +130,7 @@ def load_fixtures(directory: Path | None = None) -> dict[str, int]:
             }
             changed["stages"] += _upsert(Stage, code, values)
         Stage.update(active=False).where(Stage.code.not_in(stage_codes)).execute()
-    from storage.public import forget_labels  # the portal's label cache in this process
-
-    forget_labels()
+    forget_cached_labels()
     return changed
 
 
@@ -224,3 +225,45 @@ def deficiency_kinds(include_inactive: bool = False) -> list[DeficiencyKindInfo]
         if not include_inactive:
             query = query.where(DeficiencyKind.active)
         return [DeficiencyKindInfo(k.code, _labels_of(k)) for k in query]
+
+
+@dataclasses.dataclass(frozen=True)
+class CatalogueRows:
+    case_types: dict[str, CaseType]
+    stages: dict[str, Stage]
+    kinds: dict[str, DeficiencyKind]
+
+
+_cache: tuple[object, float, CatalogueRows] | None = None
+CACHE_TTL_S = 60
+
+
+def cached_labels(
+    stages: Iterable[str] = (), case_types: Iterable[str] = (), kinds: Iterable[str] = ()
+) -> CatalogueRows:
+    """Catalogue rows by code, for labelling cases on hot paths (the portal's status page, the
+    clerks' worklist). Kept a minute per database: they change only when fixtures are loaded,
+    which clears this cache in that process; a code the cache lacks (loaded by another process)
+    reloads it. Call inside a unit of work."""
+    global _cache
+    now = time.monotonic()
+    if _cache and _cache[0] is database.obj and _cache[1] > now:
+        rows = _cache[2]
+        if (
+            set(stages) <= rows.stages.keys()
+            and set(case_types) <= rows.case_types.keys()
+            and set(kinds) <= (rows.kinds.keys())
+        ):
+            return rows
+    rows = CatalogueRows(
+        {t.code: t for t in CaseType.select()},
+        {s.code: s for s in Stage.select()},
+        {k.code: k for k in DeficiencyKind.select()},
+    )
+    _cache = (database.obj, now + CACHE_TTL_S, rows)
+    return rows
+
+
+def forget_cached_labels() -> None:
+    global _cache
+    _cache = None

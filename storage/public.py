@@ -6,15 +6,14 @@ clerk, so nothing personal can leak through it, whatever a template does with it
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-import time
 
 from storage import case_numbers, passwords, throttle
+from storage.catalog import cached_labels
 from storage.clock import warsaw_date
 from storage.db import database, unit_of_work
 from storage.errors import DomainError
-from storage.models import LANGUAGES, Case, CaseType, Deficiency, DeficiencyKind, Stage, StageHistory
+from storage.models import LANGUAGES, Case, Deficiency, StageHistory
 from storage.views import PublicCaseView, PublicDeficiency, PublicHistoryEntry
 
 LOGIN_FAILED = "numer sprawy lub hasło są nieprawidłowe"
@@ -50,55 +49,33 @@ class LoginThrottled(DomainError):
         super().__init__("password", f"zbyt wiele nieudanych prób – spróbuj za {retry_after} s")
 
 
-@dataclasses.dataclass(frozen=True)
-class _Labels:
-    case_types: dict[str, CaseType]
-    stages: dict[str, Stage]
-    kinds: dict[str, DeficiencyKind]
-
-
-_labels_cache: tuple[object, float, _Labels] | None = None
-LABELS_TTL_S = 60
-
-
-def _labels() -> _Labels:
-    """Catalogue rows for the projection, kept for a minute per database: they change only
-    when an administrator loads fixtures (which clears this cache in that process)."""
-    global _labels_cache
-    now = time.monotonic()
-    if _labels_cache and _labels_cache[0] is database.obj and _labels_cache[1] > now:
-        return _labels_cache[2]
-    labels = _Labels(
-        {t.code: t for t in CaseType.select()},
-        {s.code: s for s in Stage.select()},
-        {k.code: k for k in DeficiencyKind.select()},
-    )
-    _labels_cache = (database.obj, now + LABELS_TTL_S, labels)
-    return labels
-
-
-def forget_labels() -> None:
-    global _labels_cache
-    _labels_cache = None
-
-
 def _projection(case: Case, lang: str) -> PublicCaseView:
-    labels = _labels()
-    ctype = labels.case_types[case.case_type_id]
-    stage = labels.stages[case.stage_id]
-    history = [
-        PublicHistoryEntry(warsaw_date(changed_at), stage_code, labels.stages[stage_code].label(lang))
-        for stage_code, changed_at in StageHistory.select(StageHistory.stage, StageHistory.changed_at)
+    history = list(
+        StageHistory.select(StageHistory.stage, StageHistory.changed_at)
         .where(StageHistory.case == case.id)
         .order_by(StageHistory.changed_at, StageHistory.id)
         .tuples()
-    ]
-    deficiencies = [
-        PublicDeficiency(labels.kinds[kind].label(lang) if kind else (free_text or ""), note)
-        for kind, free_text, note in Deficiency.select(Deficiency.kind, Deficiency.free_text, Deficiency.note)
+    )
+    open_items = list(
+        Deficiency.select(Deficiency.kind, Deficiency.free_text, Deficiency.note)
         .where((Deficiency.case == case.id) & Deficiency.resolved_at.is_null())
         .order_by(Deficiency.id)
         .tuples()
+    )
+    labels = cached_labels(
+        stages={case.stage_id, *(code for code, _ in history)},
+        case_types={case.case_type_id},
+        kinds={kind for kind, _, _ in open_items if kind},
+    )
+    ctype = labels.case_types[case.case_type_id]
+    stage = labels.stages[case.stage_id]
+    history = [
+        PublicHistoryEntry(warsaw_date(changed_at), code, labels.stages[code].label(lang))
+        for code, changed_at in history
+    ]
+    deficiencies = [
+        PublicDeficiency(labels.kinds[kind].label(lang) if kind else (free_text or ""), note)
+        for kind, free_text, note in open_items
     ]
     return PublicCaseView(
         case_number=case.number,

@@ -14,10 +14,11 @@ import re
 import peewee as pw
 
 from storage import case_numbers
+from storage.catalog import cached_labels
 from storage.clock import today_in_warsaw
 from storage.db import is_postgres, unit_of_work
 from storage.errors import DomainError
-from storage.models import Case, CaseType, Stage
+from storage.models import Case
 from storage.text import fold
 
 PAGE_SIZE = 50
@@ -51,8 +52,8 @@ class WorklistPage:
 
 def _rows(query: pw.ModelSelect) -> list[WorklistRow]:
     today = today_in_warsaw()
-    stage_labels = {s.code: s.label_pl for s in Stage.select(Stage.code, Stage.label_pl)}
-    type_labels = {t.code: t.label_pl for t in CaseType.select(CaseType.code, CaseType.label_pl)}
+    cases = list(query)
+    labels = cached_labels(stages={r.stage_id for r in cases}, case_types={r.case_type_id for r in cases})
     return [
         WorklistRow(
             id=r.id,
@@ -60,16 +61,16 @@ def _rows(query: pw.ModelSelect) -> list[WorklistRow]:
             display_number=case_numbers.format_number(r.number),
             applicant_name=r.applicant_name,
             case_type=r.case_type_id,
-            case_type_label=type_labels.get(r.case_type_id, r.case_type_id),
+            case_type_label=labels.case_types[r.case_type_id].label_pl,
             stage=r.stage_id,
-            stage_label=stage_labels.get(r.stage_id, r.stage_id),
+            stage_label=labels.stages[r.stage_id].label_pl,
             office=r.office_id,
             filed_on=r.filed_on,
             deadline_on=r.deadline_on,
             overdue=not r.closed and r.deadline_on < today,
             closed=r.closed,
         )
-        for r in query
+        for r in cases
     ]
 
 
