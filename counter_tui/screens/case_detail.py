@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -137,6 +139,15 @@ class CaseDetailScreen(StoreScreen):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return next(item for item in self.detail.deficiencies if str(item.id) == key)
 
+    def _confirm_then(self, question: str, request: str, rule: Callable[..., object], *args: object) -> None:
+        """Ask first; on "yes" run the storage rule as this clerk (result: on_store_done_<request>)."""
+
+        def answered(yes: bool) -> None:
+            if yes:
+                self.run_store(request, rule, *args, clerk=self.app.clerk.login)
+
+        self.app.push_screen(ConfirmDialog(question), answered)
+
     # ------------------------------------------------------------ actions
 
     def action_back(self) -> None:
@@ -203,11 +214,7 @@ class CaseDetailScreen(StoreScreen):
         if item is None:
             return
 
-        def confirmed(yes: bool) -> None:
-            if yes:
-                self.run_store("resolve", storage.resolve_deficiency, item.id, clerk=self.app.clerk.login)
-
-        self.app.push_screen(ConfirmDialog(f"Oznaczyć jako uzupełniony: {item.label}?"), confirmed)
+        self._confirm_then(f"Oznaczyć jako uzupełniony: {item.label}?", "resolve", storage.resolve_deficiency, item.id)
 
     def on_store_done_resolve(self, message: StoreDone) -> None:
         self._after_change(message, "Brak oznaczony jako uzupełniony")
@@ -222,11 +229,7 @@ class CaseDetailScreen(StoreScreen):
             else "Wnioskodawca znów chce dostawać SMS?"
         )
 
-        def confirmed(yes: bool) -> None:
-            if yes:
-                self.run_store("sms", storage.set_sms_opt_out, self.number, opt_out, clerk=self.app.clerk.login)
-
-        self.app.push_screen(ConfirmDialog(question), confirmed)
+        self._confirm_then(question, "sms", storage.set_sms_opt_out, self.number, opt_out)
 
     def on_store_done_sms(self, message: StoreDone) -> None:
         self._after_change(message, "Zapisano zgodę na SMS" if message.ok else "")
@@ -234,18 +237,10 @@ class CaseDetailScreen(StoreScreen):
     def action_reissue_password(self) -> None:
         if self.detail is None:
             return
-
-        def confirmed(yes: bool) -> None:
-            if yes:
-                self.run_store("reissue", storage.reissue_password, self.number, clerk=self.app.clerk.login)
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Wydać nowe hasło? Dotychczasowe przestanie działać od razu, a otwarte sesje w portalu "
-                "zostaną zakończone."
-            ),
-            confirmed,
+        question = (
+            "Wydać nowe hasło? Dotychczasowe przestanie działać od razu, a otwarte sesje w portalu zostaną zakończone."
         )
+        self._confirm_then(question, "reissue", storage.reissue_password, self.number)
 
     def on_store_done_reissue(self, message: StoreDone) -> None:
         if message.ok:
