@@ -45,7 +45,7 @@ BATCH = 5000
 
 def build(url: str, count: int, rng: random.Random) -> None:
     storage.open_database(url)
-    schema.init()
+    schema.migrate()  # creates an empty store, or brings a kept one up to date
     storage.load_fixtures()
     if not storage.list_clerks():
         storage.create_clerk("bench", "Bench Clerk", "GDA", "clerk", "bench-password")

@@ -16,8 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        storage.open_database(args.db)
-        schema.require_current()
+        schema.open_current(args.db)
     except (SettingsError, storage.DomainError) as exc:
         print(f"błąd: {exc}", file=sys.stderr)
         return 2

@@ -26,8 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings(demo=args.demo)
-        storage.open_database(args.db)
-        schema.require_current()
+        schema.open_current(args.db)
     except (SettingsError, storage.DomainError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

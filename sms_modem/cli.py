@@ -192,8 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("gsmmodem").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     try:
         if args.needs_db:
-            storage.open_database(args.db)
-            schema.require_current()
+            schema.open_current(args.db)
         return args.handler(args)
     except LinkDown as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -14,7 +14,7 @@ from pathlib import Path
 from playhouse.migrations import Runner
 from playhouse.schema_diff import diff_models
 
-from storage.db import database, is_postgres, unit_of_work
+from storage.db import database, is_postgres, open_database, unit_of_work
 from storage.errors import DomainError
 from storage.models import ALL_MODELS, AuditEvent
 
@@ -104,3 +104,10 @@ def schema_drift() -> str:
         diff = diff_models(database.obj, ALL_MODELS)
         diff = diff._replace(drop_indexes=[i for i in diff.drop_indexes if i.name not in BACKEND_EXTRA_INDEXES])
         return str(diff) if diff else ""
+
+
+def open_current(url: str | None = None) -> None:
+    """What a front end does at start: open the store (default OKIENKO_DB) and refuse one
+    whose schema is older than the program (DomainError naming the command that fixes it)."""
+    open_database(url)
+    require_current()
