@@ -12,12 +12,13 @@ import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 import storage
-from storage import demo, roles, schema
+from storage import backup, config, demo, retention, roles, schema
 from storage.errors import DomainError, StoreUnavailable
 from storage.models import CHANNELS, LANGUAGES, ROLES
 from storage.views import to_jsonable
@@ -190,11 +191,44 @@ def cmd_show(args: argparse.Namespace) -> None:
         _print_json(detail)
         return
     print(f"{detail.display_number}  {detail.case_type_label}  [{detail.office}]")
-    print(f"  wnioskodawca: {detail.applicant_name}  tel.: {detail.phone or '–'}  język: {detail.language}")
+    phone = detail.phone or ("usunięty (retencja)" if detail.personal_data_purged_at else "–")
+    print(f"  wnioskodawca: {detail.applicant_name}  tel.: {phone}  język: {detail.language}")
     print(f"  etap: {detail.stage_label}  termin: {detail.deadline_on}{'  PO TERMINIE' if detail.overdue else ''}")
     for d in detail.deficiencies:
         state = "uzupełniony" if d.resolved_at else "brak"
         print(f"  [{d.id}] {state}: {d.label}" + (f" (!) {d.note}" if d.note else ""))
+
+
+def _url(args: argparse.Namespace) -> str:
+    return args.db or config.database_url()
+
+
+def cmd_backup(args: argparse.Namespace) -> None:
+    done = backup.backup(_url(args), args.to, keep=args.keep, keep_days=args.keep_days)
+    print(f"kopia {done.path} ({done.size_bytes / 1e6:.1f} MB, {done.seconds:.1f} s) sprawdzona", end="")
+    print(f"; usunięto starsze: {len(done.removed)}" if done.removed else "")
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    done = backup.restore(_url(args), args.file, force=args.force)
+    verb = "zastąpiono bazę kopią" if done.replaced else "odtworzono kopię"
+    pending = schema.pending_migrations()
+    hint = f"; program jest nowszy – uruchom: python -m storage migrate ({', '.join(pending)})" if pending else ""
+    print(f"{verb} {args.file} ({done.seconds:.1f} s){hint}")
+    if done.backend == "postgresql":
+        print("uprawnienia ról nie są odtwarzane – rolę portalu nadaj ponownie: python -m storage grant-public-role …")
+
+
+def cmd_purge(args: argparse.Namespace) -> None:
+    policy = retention.RetentionPolicy.from_environment()
+    counts = retention.purge(policy)
+    if args.json:
+        _print_json(counts)
+        return
+    print(
+        f"usunięto: telefony spraw zakończonych ponad {policy.closed_case_days} dni temu: {counts.case_contacts}; "
+        f"SMS starsze niż {policy.sms_days} dni: {counts.sms_rows}; liczniki logowań: {counts.throttle_rows}"
+    )
 
 
 # ------------------------------------------------------------------ parser
@@ -205,13 +239,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="adres bazy (domyślnie OKIENKO_DB albo sqlite:///okienko.sqlite3)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, handler: Callable[[argparse.Namespace], None], help_text: str) -> argparse.ArgumentParser:
+    def add(
+        name: str, handler: Callable[[argparse.Namespace], None], help_text: str, *, needs_schema: bool = True
+    ) -> argparse.ArgumentParser:
+        """One subcommand; `needs_schema=False` for those that work on a missing or older schema."""
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.set_defaults(handler=handler)
+        p.set_defaults(handler=handler, needs_schema=needs_schema)
         return p
 
-    add("init", cmd_init, "utwórz schemat w pustej bazie")
-    add("migrate", cmd_migrate, "doprowadź schemat do bieżącej wersji (bez utraty danych)")
+    add("init", cmd_init, "utwórz schemat w pustej bazie", needs_schema=False)
+    add("migrate", cmd_migrate, "doprowadź schemat do bieżącej wersji (bez utraty danych)", needs_schema=False)
     p = add("load-fixtures", cmd_load_fixtures, "wczytaj katalogi z fixtures/ (idempotentnie)")
     p.add_argument("--dir", type=__import__("pathlib").Path, help="katalog z plikami TOML")
     p = add("create-clerk", cmd_create_clerk, "załóż konto urzędnika")
@@ -224,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("login")
     p = add("clerks", cmd_clerks, "lista kont urzędników")
     p.add_argument("--json", action="store_true")
-    p = add("demo", cmd_demo, "zbuduj bazę demonstracyjną")
+    p = add("demo", cmd_demo, "zbuduj bazę demonstracyjną", needs_schema=False)
     p.add_argument("--cases", type=int, default=36)
     p = add(
         "grant-public-role", cmd_grant_public_role, "PostgreSQL: utwórz/odśwież rolę portalu (najmniejsze uprawnienia)"
@@ -271,6 +308,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("show", cmd_show, "pokaż sprawę")
     p.add_argument("number")
     p.add_argument("--json", action="store_true")
+
+    # Running the office. Any schema: a store is backed up before it is migrated.
+    p = add("backup", cmd_backup, "kopia zapasowa bazy (sprawdzona, 0600, z rotacją)", needs_schema=False)
+    p.add_argument("--to", type=Path, required=True, metavar="DIR", help="katalog na kopie")
+    p.add_argument("--keep", type=int, default=backup.DEFAULT_KEEP, metavar="N", help="zostaw N najnowszych kopii")
+    p.add_argument("--keep-days", type=int, metavar="D", help="usuń kopie starsze niż D dni")
+    p = add("restore", cmd_restore, "odtwórz kopię do pustej bazy (--force: zastąp)", needs_schema=False)
+    p.add_argument("file", type=Path)
+    p.add_argument("--force", action="store_true", help="zastąp bazę, która nie jest pusta")
+    p = add("purge", cmd_purge, "usuń dane osobowe po okresie przechowywania (bezpieczne do powtarzania)")
+    p.add_argument("--json", action="store_true")
+
+    # Further subcommands: one `p = add(...)` block each, above this line.
     return parser
 
 
@@ -278,14 +328,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         storage.open_database(args.db)
-        if args.command not in ("init", "migrate", "demo"):
+        if args.needs_schema:
             schema.require_current()
         args.handler(args)
     except DomainError as exc:
-        print(f"błąd: {exc}", file=sys.stderr)
+        print(f"błąd: {config.mask_password(str(exc))}", file=sys.stderr)
         return EXIT_RULE
     except StoreUnavailable as exc:
-        print(f"błąd: {exc}", file=sys.stderr)
+        print(f"błąd: {config.mask_password(str(exc))}", file=sys.stderr)
         return EXIT_STORE
     except KeyboardInterrupt:
         print("przerwano", file=sys.stderr)

@@ -120,6 +120,7 @@ def case_detail(number: str) -> CaseDetail:
             deficiencies=deficiencies,
             sms=sms,
             audit=audit,
+            personal_data_purged_at=case.personal_data_purged_at,
         )
 
 

@@ -164,6 +164,8 @@ class CaseDetail:
     deficiencies: list[DeficiencyInfo]
     sms: list[SmsInfo]
     audit: list[AuditInfo]
+    # Set once retention erased the contact data (storage.retention): shown as "removed", not "none".
+    personal_data_purged_at: dt.datetime | None = None
 
 
 @dataclasses.dataclass(frozen=True)

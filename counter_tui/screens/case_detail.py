@@ -87,11 +87,12 @@ class CaseDetailScreen(StoreScreen):
         overdue = "  [b red]PO TERMINIE[/]" if d.overdue else ""
         closed = "  [b]ZAKOŃCZONA[/]" if d.closed else ""
         sms = "[b red]NIE (rezygnacja)[/]" if d.sms_opt_out else ("tak" if d.phone else "brak telefonu")
+        phone = storage.phones.display(d.phone) or ("usunięty (retencja)" if d.personal_data_purged_at else "–")
         ref = f", nr {d.external_ref}" if d.external_ref else ""
         self.query_one("#case-summary", Static).update(
             f"[b]{d.display_number}[/b] · {d.case_type_label} · oddział {d.office}{closed}\n"
             f"Złożono {d.filed_on} ({CHANNELS.get(d.channel, d.channel)}{ref}) · termin {d.deadline_on}{overdue}\n"
-            f"Wnioskodawca: [b]{d.applicant_name}[/b] · tel. {storage.phones.display(d.phone) or '–'} · "
+            f"Wnioskodawca: [b]{d.applicant_name}[/b] · tel. {phone} · "
             f"język: {d.language} · SMS: {sms}\n"
             f"Etap: [b]{d.stage_label}[/b] · przyjął(-ęła): {d.created_by} · wersja hasła: {d.credential_version}"
         )

@@ -1,0 +1,95 @@
+"""Retention: personal data are kept while their purpose lasts, then erased (`python -m storage purge`).
+
+Each step is a condition on age and state, so a run erases only what has expired since the
+last one and a repeated run erases nothing: safe for a nightly timer. The whole purge is one
+transaction with one audit row carrying counts only, never what was erased.
+
+What stays: the case itself (number, type, dates, stages, deficiencies, the applicant's name
+in the file) is the office's record of an administrative proceeding, not contact data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+
+from storage import audit, throttle
+from storage.clock import utcnow
+from storage.config import retain_closed_days, retain_sms_days
+from storage.db import write_transaction
+from storage.models import Case, SmsOutbox
+from storage.outbox import DELIVERY_MATCH_WINDOW
+
+log = logging.getLogger(__name__)
+
+# Texts whose story is over. "sent" is over once no delivery report can match it any more;
+# "unknown" (maybe sent) waits for a person, and queued/sending texts are still at work.
+FINAL_SMS_STATES = ("delivered", "failed", "cancelled")
+# Visit bookings (DESIGN.md: "bookings: a week after the visit"). Okienko has no bookings yet;
+# when they arrive, their step joins purge() below with this period.
+BOOKING_RETENTION = dt.timedelta(days=7)
+
+
+@dataclasses.dataclass(frozen=True)
+class RetentionPolicy:
+    closed_case_days: int
+    sms_days: int
+
+    @classmethod
+    def from_environment(cls) -> RetentionPolicy:
+        return cls(closed_case_days=retain_closed_days(), sms_days=retain_sms_days())
+
+
+@dataclasses.dataclass(frozen=True)
+class PurgeCounts:
+    case_contacts: int  # closed cases whose phone was erased
+    sms_rows: int  # finished outbox rows deleted
+    throttle_rows: int  # forgotten failed-login counters (case numbers, client addresses)
+
+    @property
+    def total(self) -> int:
+        return self.case_contacts + self.sms_rows + self.throttle_rows
+
+
+def _purge_case_contacts(policy: RetentionPolicy, now: dt.datetime) -> int:
+    """The phone of a case closed longer ago than the period (a closed case never reopens:
+    storage.cases.set_stage refuses). A phone typed in again later is erased again."""
+    cutoff = now - dt.timedelta(days=policy.closed_case_days)
+    expired = Case.closed & (Case.stage_changed_at < cutoff)
+    return (
+        Case.update(phone=None, personal_data_purged_at=now, updated_at=now)
+        .where(expired & (Case.phone.is_null(False) | Case.personal_data_purged_at.is_null()))
+        .execute()
+    )
+
+
+def _purge_sms(policy: RetentionPolicy, now: dt.datetime) -> int:
+    finished = SmsOutbox.state.in_(FINAL_SMS_STATES) & (SmsOutbox.updated_at < now - dt.timedelta(days=policy.sms_days))
+    # A delivery report may still match a "sent" text within the window; after that it is final too.
+    unreported = (SmsOutbox.state == "sent") & (
+        SmsOutbox.updated_at < now - max(dt.timedelta(days=policy.sms_days), DELIVERY_MATCH_WINDOW)
+    )
+    return SmsOutbox.delete().where(finished | unreported).execute()
+
+
+def purge(policy: RetentionPolicy | None = None, now: dt.datetime | None = None) -> PurgeCounts:
+    """Erase everything whose retention period has ended; returns how much of each."""
+    policy = policy or RetentionPolicy.from_environment()
+    now = now or utcnow()
+    with write_transaction():
+        counts = PurgeCounts(
+            case_contacts=_purge_case_contacts(policy, now),
+            sms_rows=_purge_sms(policy, now),
+            throttle_rows=throttle.forget_stale(now),
+        )
+        audit.record(
+            "retention_purge",
+            None,
+            actor="retention",
+            closed_case_days=policy.closed_case_days,
+            sms_days=policy.sms_days,
+            **dataclasses.asdict(counts),
+        )
+    log.info("retention purge: %s", dataclasses.asdict(counts))
+    return counts
