@@ -108,3 +108,34 @@ def test_errors_are_one_line_naming_field_and_rule(empty_store_url):
     line = refused(run_cli("postgresql://nobody@127.0.0.1:1/none", "stats"), "niedostępna")
     assert "Connection refused" in line or "connection" in line.lower()
     assert json.loads(ok(run_cli(url, "stats", "--json")))["cases"] == 0
+
+
+@pytest.mark.parametrize(
+    "empty_store_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+def test_purge_twice_then_show_a_purged_case(empty_store_url):
+    _, url = empty_store_url
+    ok(run_cli(url, "init"))
+    ok(run_cli(url, "load-fixtures"))
+    create_clerk(url, office="GDA")
+    reg = json.loads(ok(run_cli(url, "register", "--clerk", "ewa", "--type", "temp_work", "--name", "Iryna Bondarenko",
+                                "--phone", "+48 501 234 567", "--json")))  # fmt: skip
+    number = reg["case_number"]
+    ok(run_cli(url, "set-stage", number, "closed", "--clerk", "ewa"))
+    assert "+48501234567" in ok(run_cli(url, "show", number))
+
+    env = {**os.environ, "OKIENKO_DB": url, "OKIENKO_RETAIN_CLOSED_DAYS": "0"}
+    first = subprocess.run(
+        [sys.executable, "-m", "storage", "purge", "--json"], capture_output=True, text=True, env=env
+    )
+    assert json.loads(ok(first)) == {"case_contacts": 1, "sms_rows": 0, "throttle_rows": 0}
+    second = subprocess.run([sys.executable, "-m", "storage", "purge"], capture_output=True, text=True, env=env)
+    assert "ponad 0 dni temu: 0;" in ok(second)
+    shown = ok(run_cli(url, "show", number))
+    assert "tel.: usunięty (retencja)" in shown and "Iryna Bondarenko" in shown and "+48501234567" not in shown
+    assert "ponad 30 dni temu: 0;" in ok(run_cli(url, "purge"))
+
+    bad = subprocess.run([sys.executable, "-m", "storage", "purge"], capture_output=True, text=True,
+                         env={**env, "OKIENKO_RETAIN_CLOSED_DAYS": "miesiąc"})  # fmt: skip
+    assert bad.returncode == 2
+    refused(bad, "OKIENKO_RETAIN_CLOSED_DAYS", "liczba dni")
