@@ -126,6 +126,7 @@ def load_fixtures(directory: Path | None = None) -> dict[str, int]:
                 "position": pos,
                 "closes_case": bool(stage.get("closes_case", False)),
                 "is_initial": bool(stage.get("initial", False)),
+                "is_decision": bool(stage.get("decision", False)),
                 "active": True,
             }
             changed["stages"] += _upsert(Stage, code, values)

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 import storage
-from storage import backup, config, demo, retention, roles, schema
+from storage import backup, config, demo, report_output, retention, roles, schema
 from storage.errors import DomainError, StoreUnavailable
 from storage.models import CHANNELS, LANGUAGES, ROLES
 from storage.views import to_jsonable
@@ -272,6 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p = add("catalog", cmd_catalog, "kody rodzajów spraw, etapów i braków")
     p.add_argument("--json", action="store_true")
+    p = add("report", report_output.run, "statystyki dla kierownika: wpływ, decyzje, zaległości, czas do decyzji")
+    report_output.add_arguments(p)
 
     p = add("register", cmd_register, "zarejestruj wniosek")
     p.add_argument("--clerk", required=True)

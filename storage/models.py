@@ -103,6 +103,8 @@ class Stage(MultilingualLabel):
     explanation_uk = pw.TextField()
     closes_case = pw.BooleanField(default=False)
     is_initial = pw.BooleanField(default=False)
+    # A decision on the application was issued (the head of unit's figures count these).
+    is_decision = pw.BooleanField(default=False)
     active = pw.BooleanField(default=True)
 
     def explanation(self, lang: str) -> str:
@@ -152,6 +154,9 @@ class Case(BaseModel):
             (("office", "closed", "deadline_on", "id"), False),
             (("closed", "id"), False),
             (("closed", "deadline_on", "id"), False),
+            # The head of unit's figures (storage.report).
+            (("filed_on", "office", "case_type"), False),
+            (("closed", "office", "stage", "deadline_on"), False),
         )
 
 
@@ -162,7 +167,10 @@ class StageHistory(BaseModel):
     clerk = pw.ForeignKeyField(Clerk, null=True, on_delete="RESTRICT")
 
     class Meta:
-        indexes = ((("case", "changed_at"), False),)
+        indexes = (
+            (("case", "changed_at"), False),
+            (("stage", "changed_at"), False),  # decisions per week (storage.report)
+        )
 
 
 class Deficiency(BaseModel):
