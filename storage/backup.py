@@ -351,10 +351,10 @@ def restore(url: str, file: Path, *, force: bool = False) -> RestoreResult:
     """Restore `file` into the store at `url`, which must be empty unless `force`."""
     target = _target(url)
     file = Path(file)
+    started = time.perf_counter()
     kind = check_file(file)
     if kind != target.backend:
         raise DomainError(FILE_FIELD, f"{file.name} to kopia bazy {kind}, a baza docelowa to {target.backend}")
-    started = time.perf_counter()
     restore_into = _sqlite_restore if target.backend == "sqlite" else _pg_restore
     replaced = restore_into(target, file, force)
     return RestoreResult(target.backend, time.perf_counter() - started, replaced)
