@@ -156,7 +156,7 @@ class Case(BaseModel):
             (("closed", "deadline_on", "id"), False),
             # The head of unit's figures (storage.report).
             (("filed_on", "office", "case_type"), False),
-            (("closed", "office", "stage", "deadline_on"), False),
+            (("closed", "stage", "office", "deadline_on"), False),
         )
 
 

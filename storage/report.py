@@ -153,7 +153,7 @@ def _filings(first_week: dt.date, office: str | None) -> list[tuple[dt.date, str
 
 
 def _stage_changes(
-    codes: list[str], start_utc: dt.datetime, end_utc: dt.datetime, office: str | None
+    codes: list[str], start_utc: dt.datetime, end_utc: dt.datetime, office: str | None, with_case: bool = False
 ) -> tuple[str, str, list[object]]:
     """The Warsaw local time of a change, and FROM/WHERE over changes to `codes` since
     `start_utc`; the parameters follow the SQL's order when the local time comes first."""
@@ -163,10 +163,9 @@ def _stage_changes(
         local, local_params = _sqlite_local("h.changed_at", start_utc, end_utc)
     where, office_params = _office_filter("c", office)
     marks = ", ".join("?" for _ in codes)
-    body = (
-        " FROM stage_history h JOIN case_file c ON c.id = h.case_id"
-        f" WHERE h.stage_id IN ({marks}) AND h.changed_at >= ?{where}"
-    )
+    # Without the case (no office, no filing date) the counts come from the index alone.
+    join = " JOIN case_file c ON c.id = h.case_id" if office or with_case else ""
+    body = f" FROM stage_history h{join} WHERE h.stage_id IN ({marks}) AND h.changed_at >= ?{where}"
     return local, body, [*local_params, *codes, start_utc.isoformat(" "), *office_params]
 
 
@@ -190,7 +189,7 @@ def _percentiles(
     """How many decisions, and percentile_cont of their days from filing, for each fraction."""
     if not codes:
         return 0, [None for _ in fractions]
-    local, body, params = _stage_changes(codes, start_utc, end_utc, office)
+    local, body, params = _stage_changes(codes, start_utc, end_utc, office, with_case=True)
     if is_postgres():
         cols = ", ".join(f"percentile_cont({f!r}) WITHIN GROUP (ORDER BY days)" for f in fractions)
         sql = f"SELECT COUNT(*), {cols} FROM (SELECT ({local})::date - c.filed_on AS days{body}) d"
