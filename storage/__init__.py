@@ -26,6 +26,7 @@ from storage.public import (
     public_view,
 )
 from storage.queries import case_detail, credential_letter, filing_receipt, store_stats
+from storage.report import head_of_unit_report
 from storage.schema import init, migrate
 from storage.worklist import (
     PAGE_SIZE,
@@ -58,6 +59,7 @@ __all__ = [
     "edit_deficiency_note",
     "filing_receipt",
     "format_number",
+    "head_of_unit_report",
     "init",
     "list_clerks",
     "load_fixtures",

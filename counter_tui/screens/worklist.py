@@ -12,6 +12,7 @@ from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, S
 import storage
 from counter_tui.messages import StoreDone
 from counter_tui.screens.base import StoreScreen
+from counter_tui.screens.stats import StatsScreen
 from counter_tui.validators import SearchText
 from counter_tui.widgets.case_table import CaseTable
 
@@ -39,6 +40,7 @@ class WorklistScreen(StoreScreen):
         Binding("d", "toggle_deadline_order", "Wg terminu", id="deadline-order"),
         Binding("f5", "refresh", "Odśwież", id="refresh"),
         Binding("escape", "clear_search", "Wyczyść wyszukiwanie", id="clear-search"),
+        Binding("s", "statistics", "Statystyki", id="statistics"),
         Binding("ctrl+l", "app.logout", "Wyloguj", id="logout"),
     ]
 
@@ -130,6 +132,9 @@ class WorklistScreen(StoreScreen):
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self._requery(overdue_only=event.value)
+
+    def action_statistics(self) -> None:
+        self.app.push_screen(StatsScreen(office=self.query_state.office))
 
     def action_toggle_deadline_order(self) -> None:
         self._requery(order="newest" if self.query_state.order == "deadline" else "deadline")
