@@ -3,8 +3,9 @@
 Builds the store with bulk inserts (bcrypt for a million rows would take days and is not
 what is measured), then times the storage calls exactly as the TUI issues them: the first
 worklist page, the next page, the deadline-ordered page, a stage filter, search by case
-number, by surname prefix and by external reference. Each figure is the median (and p95)
-of repeated calls; the last column is the ratio to a primary-key lookup in the same run,
+number, by surname prefix and by external reference; and the head of unit's report
+(storage.report) over the cases' stage history, which the build also writes. Each figure is
+the median (and p95) of repeated calls; the last column is the ratio to a primary-key lookup in the same run,
 which stays comparable on a noisy shared machine.
 
     python -m bench.tui_scale                      # SQLite in bench-data/, 1,000,000 cases
@@ -25,13 +26,14 @@ from pathlib import Path
 
 os.environ.setdefault("OKIENKO_BCRYPT_COST", "4")
 
+from peewee import fn
 from rich.console import Console
 from rich.table import Table
 
 import storage
 from storage import case_numbers, schema
 from storage.db import close_database, database, write_transaction
-from storage.models import Case, CaseNumberCounter
+from storage.models import Case, CaseNumberCounter, Stage, StageHistory
 from storage.text import surname_key
 
 SURNAMES = [
@@ -50,8 +52,14 @@ def build(url: str, count: int, rng: random.Random) -> None:
     if not storage.list_clerks():
         storage.create_clerk("bench", "Bench Clerk", "GDA", "clerk", "bench-password")
     have = Case.select().count()
-    if have >= count:
-        return
+    if have < count:
+        _add_cases(have, count, rng)
+    _add_history(rng)
+    # Fresh planner statistics, as an administrator's nightly ANALYZE would leave them.
+    database.execute_sql("ANALYZE")
+
+
+def _add_cases(have: int, count: int, rng: random.Random) -> None:
     clerk_id = storage.list_clerks()[0].id
     types = [t.code for t in storage.case_types()]
     deadlines = {t.code: t.deadline_days for t in storage.case_types()}
@@ -102,8 +110,53 @@ def build(url: str, count: int, rng: random.Random) -> None:
             CaseNumberCounter.insert(year=year, last_serial=serial + 500_000).on_conflict(
                 conflict_target=[CaseNumberCounter.year], update={CaseNumberCounter.last_serial: serial + 500_000}
             ).execute()
-    # Fresh planner statistics, as an administrator's nightly ANALYZE would leave them.
-    database.execute_sql("ANALYZE")
+
+
+def _add_history(rng: random.Random) -> None:
+    """Stage history for every case that has none yet (kept stores built before it get it too):
+    the filing, a decision for cases past the decision stage, and the current stage, at
+    increasing times up to now — what the head of unit's report reads."""
+    stages = list(Stage.select().order_by(Stage.position))
+    position = {s.code: s.position for s in stages}
+    initial = next(s.code for s in stages if s.is_initial)
+    decisions = [s for s in stages if s.is_decision]
+    decision = decisions[0].code if decisions else None
+    decided_from = decisions[0].position if decisions else len(stages)
+    clerk_id = storage.list_clerks()[0].id
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    done = StageHistory.select(fn.MAX(StageHistory.case)).scalar() or 0
+    started = time.perf_counter()
+    while True:
+        cases = list(
+            Case.select(Case.id, Case.filed_on, Case.stage)
+            .where(Case.id > done)
+            .order_by(Case.id)
+            .limit(BATCH * 4)
+            .tuples()
+        )
+        if not cases:
+            return
+        rows = []
+        for case_id, filed_on, stage in cases:
+            at = dt.datetime.combine(filed_on, dt.time(7 + rng.randrange(8), rng.randrange(60)))
+            at = min(at, now)
+            rows.append({"case": case_id, "stage": initial, "changed_at": at, "clerk": clerk_id})
+            steps = []
+            if decision and position[stage] >= decided_from:
+                steps.append(decision)
+            if stage not in (initial, decision):
+                steps.append(stage)
+            for step in steps:
+                later = at + dt.timedelta(days=rng.randrange(10, 200), hours=rng.randrange(8))
+                at = later if later < now else at + (now - at) * rng.random()
+                rows.append(
+                    {"case": case_id, "stage": step, "changed_at": at.replace(microsecond=0), "clerk": clerk_id}
+                )
+        with write_transaction():
+            for chunk in range(0, len(rows), BATCH):
+                StageHistory.insert_many(rows[chunk : chunk + BATCH]).execute()
+        done = cases[-1][0]
+        print(f"  history up to case {done:>9,}  {time.perf_counter() - started:6.1f} s", flush=True)
 
 
 def timed(fn: Callable[[int], object], repeats: int) -> list[float]:
@@ -115,7 +168,9 @@ def timed(fn: Callable[[int], object], repeats: int) -> list[float]:
     return samples
 
 
-def measure(url: str, repeats: int, rng: random.Random) -> list[tuple[str, float, float]]:
+def measure(
+    url: str, repeats: int, report_repeats: int, rng: random.Random
+) -> tuple[list[tuple[str, float, float]], list[tuple[str, float, float]]]:
     storage.open_database(url)
     numbers = [n for (n,) in Case.select(Case.number).order_by(Case.id).limit(2000).tuples()]
     ids = [i for (i,) in Case.select(Case.id).order_by(Case.id.desc()).limit(2000).tuples()]
@@ -136,33 +191,53 @@ def measure(url: str, repeats: int, rng: random.Random) -> list[tuple[str, float
         ("search by surname prefix", lambda i: storage.search_cases(prefixes[i % len(prefixes)])),
         ("search by external reference", lambda i: storage.search_cases(rng.choice(refs))),
     ]  # fmt: skip
-    results = []
+    figures: list[tuple[str, Callable[[int], object]]] = [
+        ("report, 12 weeks, both offices (the default)", lambda i: storage.head_of_unit_report(12)),
+        ("report, 12 weeks, one office", lambda i: storage.head_of_unit_report(12, office="GDA")),
+        ("report, 52 weeks, both offices", lambda i: storage.head_of_unit_report(52)),
+    ]
     with storage.unit_of_work():  # one connection, as one TUI worker per query would reuse the pool
-        for name, fn in probes:
-            fn(0)  # warm the cache
-            samples = timed(fn, repeats)
-            results.append((name, statistics.median(samples), sorted(samples)[int(0.95 * (len(samples) - 1))]))
+        results = _run(probes, repeats)
+        figure_results = _run(figures, report_repeats)
     close_database()
+    return results, figure_results
+
+
+def _run(probes: list[tuple[str, Callable[[int], object]]], repeats: int) -> list[tuple[str, float, float]]:
+    results = []
+    for name, call in probes:
+        call(0)  # warm the cache
+        samples = timed(call, repeats)
+        results.append((name, statistics.median(samples), sorted(samples)[int(0.95 * (len(samples) - 1))]))
     return results
 
 
-def report(backend: str, count: int, results: list[tuple[str, float, float]]) -> None:
+def report(
+    backend: str, count: int, results: list[tuple[str, float, float]], figures: list[tuple[str, float, float]]
+) -> None:
     baseline = results[0][1]
-    table = Table(title=f"Worklist on {count:,} cases – {backend}")
-    table.add_column("query (as the TUI issues it)")
-    table.add_column("median ms", justify="right")
-    table.add_column("p95 ms", justify="right")
-    table.add_column("× PK lookup", justify="right")
-    table.add_column("< 100 ms", justify="center")
-    for name, median, p95 in results:
-        table.add_row(name, f"{median:.2f}", f"{p95:.2f}", f"{median / baseline:.1f}", "yes" if median < 100 else "NO")
-    Console().print(table)
+    for title, rows, limit_ms, limit in (
+        (f"Worklist on {count:,} cases – {backend}", results, 100, "< 100 ms"),
+        (f"Head of unit's figures on {count:,} cases – {backend}", figures, 2000, "< 2 s"),
+    ):
+        table = Table(title=title)
+        table.add_column("query (as the TUI issues it)")
+        table.add_column("median ms", justify="right")
+        table.add_column("p95 ms", justify="right")
+        table.add_column("× PK lookup", justify="right")
+        table.add_column(limit, justify="center")
+        for name, median, p95 in rows:
+            table.add_row(
+                name, f"{median:.2f}", f"{p95:.2f}", f"{median / baseline:.1f}", "yes" if median < limit_ms else "NO"
+            )
+        Console().print(table)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--report-repeats", type=int, default=7, help="repeats of the head of unit's report")
     parser.add_argument("--sqlite", default="bench-data/tui_scale.sqlite3", help="SQLite file (kept for reruns)")
     parser.add_argument("--pg", default=os.environ.get("OKIENKO_BENCH_PG"), help="PostgreSQL URL to fill and measure")
     args = parser.parse_args()
@@ -177,7 +252,7 @@ def main() -> None:
         build(url, args.cases, rng)
         close_database()
         print(f"  ready in {time.perf_counter() - t0:.1f} s", flush=True)
-        report(backend, args.cases, measure(url, args.repeats, rng))
+        report(backend, args.cases, *measure(url, args.repeats, args.report_repeats, rng))
 
 
 if __name__ == "__main__":
