@@ -36,6 +36,14 @@ def whole_ticks(top: int, count: int = 4) -> list[int]:
     return list(range(0, top + step, step))
 
 
+def week_ticks(labels: list[str], most: int = 7) -> tuple[list[int], list[str]]:
+    """Fixed x ticks (every week, or every second, third …, ending on the latest) so the axis
+    does not depend on how plotext happens to thin out labels that do not fit."""
+    step = max(1, math.ceil(len(labels) / most))
+    positions = list(range(len(labels), 0, -step))[::-1]
+    return positions, [labels[p - 1] for p in positions]
+
+
 def right(value: object) -> Text:
     return Text(str(value), justify="right")
 
@@ -137,6 +145,7 @@ class StatsScreen(StoreScreen):
             labels=["wpływ", "decyzje"],
         )
         plt.yticks(whole_ticks(max((max(w.filings, w.decisions) for w in report.weekly), default=0)))
+        plt.xticks(*week_ticks(weeks))
         plt.title("Wpływ i decyzje tygodniowo")
         weekly.refresh()
 
@@ -146,6 +155,7 @@ class StatsScreen(StoreScreen):
         plt.clear_figure()
         plt.bar(weeks, [w.backlog for w in report.weekly], width=0.6)
         plt.yticks(whole_ticks(max((w.backlog for w in report.weekly), default=0)))
+        plt.xticks(*week_ticks(weeks))
         plt.title("Sprawy otwarte na koniec tygodnia")
         backlog.refresh()
 
