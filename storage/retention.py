@@ -55,8 +55,9 @@ class PurgeCounts:
 def _purge_case_contacts(policy: RetentionPolicy, now: dt.datetime) -> int:
     """The phone of a case closed longer ago than the period (a closed case never reopens:
     storage.cases.set_stage refuses). A phone typed in again later is erased again."""
+    # Inclusive: times are stored to the second, and a period of 0 days means "at once".
     cutoff = now - dt.timedelta(days=policy.closed_case_days)
-    expired = Case.closed & (Case.stage_changed_at < cutoff)
+    expired = Case.closed & (Case.stage_changed_at <= cutoff)
     return (
         Case.update(phone=None, personal_data_purged_at=now, updated_at=now)
         .where(expired & (Case.phone.is_null(False) | Case.personal_data_purged_at.is_null()))
@@ -65,8 +66,10 @@ def _purge_case_contacts(policy: RetentionPolicy, now: dt.datetime) -> int:
 
 
 def _purge_sms(policy: RetentionPolicy, now: dt.datetime) -> int:
-    finished = SmsOutbox.state.in_(FINAL_SMS_STATES) & (SmsOutbox.updated_at < now - dt.timedelta(days=policy.sms_days))
-    # A delivery report may still match a "sent" text within the window; after that it is final too.
+    finished = SmsOutbox.state.in_(FINAL_SMS_STATES) & (
+        SmsOutbox.updated_at <= now - dt.timedelta(days=policy.sms_days)
+    )
+    # A delivery report may still match a "sent" text within the window (inclusive); after it the text is final.
     unreported = (SmsOutbox.state == "sent") & (
         SmsOutbox.updated_at < now - max(dt.timedelta(days=policy.sms_days), DELIVERY_MATCH_WINDOW)
     )
