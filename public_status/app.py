@@ -50,6 +50,9 @@ def create_app(settings: PortalSettings | None = None, **overrides: object) -> F
     babel.init_app(app, locale_selector=select_locale)
     app.extensions["okienko_pages"] = PageCache()
     app.register_blueprint(portal)
+    from public_status.health import health  # /health and /ready (kept in one edit of this file)
+
+    app.register_blueprint(health)
     app.after_request(add_security_headers)
 
     @app.errorhandler(CSRFError)

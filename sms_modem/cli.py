@@ -18,7 +18,8 @@ import storage
 from sms_modem.loop import LoopSettings, QuietHours, SendLoop
 from sms_modem.modem import LinkDown, MaybeSent, ModemLink, SendFailed
 from sms_modem.texts import TextTooLong, stage_changed_text
-from storage import outbox, schema
+from storage import heartbeat, outbox, schema
+from storage.clock import to_warsaw, utcnow
 
 DEFAULT_PORTAL = os.environ.get("OKIENKO_PORTAL_URL", "https://okienko.example/status")
 
@@ -40,7 +41,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         settings = LoopSettings(
             port=args.port, baud=args.baud, pin=_pin(), portal_url=args.portal_url, per_minute=args.per_minute,
             quiet=quiet, prompt_timeout_s=args.prompt_timeout, body_timeout_s=args.body_timeout,
-            min_lease_s=args.lease_seconds,
+            min_lease_s=args.lease_seconds, heartbeat_s=args.heartbeat_seconds,
         )  # fmt: skip
         loop = SendLoop(settings)
     except (ValueError, TextTooLong) as exc:
@@ -100,16 +101,46 @@ def cmd_send_test(args: argparse.Namespace) -> int:
     return 0
 
 
+def _heartbeat_seconds(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= 60:
+        raise argparse.ArgumentTypeError("the heartbeat must come at least every 60 s (and more than 0)")
+    return value
+
+
+def _when(moment) -> str:
+    return f"{to_warsaw(moment):%Y-%m-%d %H:%M:%S}" if moment else "–"
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     counts = outbox.counts()
     problems = outbox.problems()
+    beats = heartbeat.heartbeats()
+    state = heartbeat.modem_state(beats[0] if beats else None, utcnow())
     if args.json:
-        print(json.dumps({"counts": counts, "needs_attention": [
+        print(json.dumps({"modem": {"state": state.code, "reason": state.reason, "minutes": state.minutes},
+                          "heartbeats": [b.as_dict() for b in beats], "counts": counts, "needs_attention": [
             {"id": p.id, "case_number": storage.format_number(p.case_number), "state": p.state, "attempts": p.attempts,
              "error_code": p.error_code, "error": p.last_error, "updated_at": p.updated_at.isoformat()}
             for p in problems]}, ensure_ascii=False, indent=2))  # fmt: skip
         return 0
     console = Console()
+    detail = f" ({state.reason}{f', {state.minutes} min' if state.minutes is not None else ''})"
+    console.print(f"modem: [bold]{state.code}[/bold]{detail}")
+    for b in beats:
+        beat = Table(show_header=False, title=f"heartbeat of {b.sender}", title_justify="left")
+        rows = [("seen", _when(b.seen_at)), ("loop", f"{b.owner}, started {_when(b.started_at)}"
+                 + ("" if b.running else ", stopped")), ("connected", "yes" if b.connected else "no"),
+                ("signal (0-31)", "–" if b.signal is None else str(b.signal)), ("network", b.network or "–"),
+                ("registration", b.registration or "–"), ("quiet hours", b.quiet_hours or "off"),
+                ("due texts", str(b.queue_depth)), ("oldest due", _when(b.oldest_due_at)),
+                ("last send", _when(b.last_sent_at)),
+                ("last error", f"{_when(b.last_error_at)} {b.last_error}" if b.last_error else "–")]  # fmt: skip
+        for label, value in rows:
+            beat.add_row(label, value)
+        console.print(beat)
+    if not beats:
+        console.print("no heartbeat yet: the loop has never run on this store")
     table = Table("state", "texts", title="SMS outbox")
     for state, count in counts.items():
         style = "bold red" if state in ("unknown", "failed") and count else ""
@@ -127,6 +158,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_simulator(args: argparse.Namespace) -> int:
     from sms_modem.simulator import SimulatedModem
 
+    # SIGTERM must unplug too: a device link left behind points at a pty number the system hands
+    # out again, and a loop would then talk AT commands to somebody else's terminal.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     modem = SimulatedModem(directory=args.dir, pin=_pin()).start()
     print(f"simulated modem on {modem.path}", flush=True)
     try:
@@ -160,6 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--body-timeout", type=float, default=35.0)
     run.add_argument("--lease-seconds", type=float, default=60.0,
                      help="how long a claimed text stays this loop's before another may take it")  # fmt: skip
+    run.add_argument("--heartbeat-seconds", type=_heartbeat_seconds, default=30.0,
+                     help="how often the loop writes its heartbeat (at most 60)")  # fmt: skip
     run.set_defaults(handler=cmd_run, needs_db=True)
 
     check = sub.add_parser("check", help="maker, model, signal, network, registration and SMSC")
@@ -174,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--wait-report", type=float, default=0, help="seconds to wait for the delivery report")
     test.set_defaults(handler=cmd_send_test, needs_db=False)
 
-    status = sub.add_parser("status", help="outbox counts by state, and texts that need a person")
+    status = sub.add_parser("status", help="the modem's heartbeat, outbox counts, and texts that need a person")
     status.add_argument("--json", action="store_true")
     status.set_defaults(handler=cmd_status, needs_db=True)
 

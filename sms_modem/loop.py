@@ -19,35 +19,17 @@ import socket
 import threading
 import time
 
-from sms_modem.modem import LinkDown, MaybeSent, ModemLink, SendFailed, backoff
+from sms_modem.modem import LinkDown, MaybeSent, ModemLink, ModemStatus, SendFailed, backoff
 from sms_modem.texts import check_all, stage_changed_text
-from storage import StoreUnavailable, outbox
-from storage.clock import WARSAW, utcnow
+from storage import StoreUnavailable, heartbeat, outbox
+from storage.clock import utcnow
+from storage.quiet_hours import QuietHours
+
+__all__ = ["LoopSettings", "QuietHours", "SendLoop"]
 
 log = logging.getLogger("okienko.sms")
 
-
-@dataclasses.dataclass(frozen=True)
-class QuietHours:
-    start: dt.time
-    end: dt.time
-
-    @classmethod
-    def parse(cls, text: str) -> QuietHours | None:
-        """'20:00-08:00' or 'off'."""
-        if text.strip().lower() == "off":
-            return None
-        try:
-            start, end = (dt.time.fromisoformat(part.strip()) for part in text.split("-"))
-        except ValueError:
-            raise ValueError(f"quiet hours must look like 20:00-08:00 or be 'off', not {text!r}") from None
-        return cls(start, end)
-
-    def contains(self, moment: dt.datetime) -> bool:
-        now = moment.astimezone(WARSAW).time()
-        if self.start <= self.end:
-            return self.start <= now < self.end
-        return now >= self.start or now < self.end
+DEFAULT_QUIET = QuietHours(dt.time(20, 0), dt.time(8, 0))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,7 +39,7 @@ class LoopSettings:
     pin: str | None = None
     portal_url: str = "https://okienko.example/status"
     per_minute: float = 8.0  # a GSM modem sends 6-10 a minute; 0 means as fast as it takes them
-    quiet: QuietHours | None = QuietHours(dt.time(20, 0), dt.time(8, 0))
+    quiet: QuietHours | None = DEFAULT_QUIET
     max_attempts: int = 5
     retry_base_s: float = 60.0
     retry_cap_s: float = 3600.0
@@ -67,6 +49,7 @@ class LoopSettings:
     reconnect_cap_s: float = 60.0
     idle_poll_s: float = 2.0
     min_lease_s: float = 60.0
+    heartbeat_s: float = 30.0  # the desks call a loop silent for 3 minutes "delayed"
     owner: str = dataclasses.field(default_factory=lambda: f"{socket.gethostname()[:60]}:{os.getpid()}")
 
     @property
@@ -96,27 +79,43 @@ class SendLoop:
         self._reports_owed = 0  # texts sent in this run whose delivery report has not come yet
         self._reconnects = 0
         self._last_send = 0.0
+        # What the heartbeat reports. Written by the loop's thread, read by the heartbeat's.
+        self._started_at = utcnow()
+        self._reading: ModemStatus | None = None  # None until the modem answered a status query
+        self._reading_at = 0.0
+        self._last_sent_at: dt.datetime | None = None
+        self._last_error: str | None = None
+        self._last_error_at: dt.datetime | None = None
+        self._beat_now = threading.Event()
+        self._beats_done = threading.Event()
 
     # ------------------------------------------------------------------ running
 
     def run(self, once: bool = False) -> int:
         """Loop until stopped (or, with once=True, until nothing is due). Returns texts sent."""
         sent = 0
+        beating = threading.Thread(target=self._beat_forever, name="sms-heartbeat", daemon=True)
+        beating.start()
         try:
             while not self.stop.is_set():
-                if self.settings.quiet and self.settings.quiet.contains(dt.datetime.now(dt.UTC)):
-                    if once:
-                        log.info("quiet hours: due texts wait for the morning")
-                        break
-                    self.stop.wait(60)
-                    continue
+                quiet = bool(self.settings.quiet and self.settings.quiet.contains(dt.datetime.now(dt.UTC)))
+                if quiet and once:
+                    log.info("quiet hours: due texts wait for the morning")
+                    break
                 if not self._ensure_link():
                     continue
                 self._record_reports()
+                if not self._refresh_status():
+                    continue
+                if quiet:
+                    # Connected all the same: delivery reports still come, and the heartbeat shows the signal.
+                    self.stop.wait(min(60.0, self.settings.heartbeat_s))
+                    continue
                 try:
                     claimed = outbox.claim_due(self.settings.owner, self.settings.lease_s, limit=1)
                 except StoreUnavailable as exc:
                     log.error("database unavailable, waiting: %s", exc.detail)
+                    self._note_error(f"database unavailable: {exc.detail}")
                     self.stop.wait(5)
                     continue
                 if not claimed:
@@ -131,11 +130,19 @@ class SendLoop:
                 self._await_reports()
         finally:
             self.link.close()
+            self._reading = None
+            self._beats_done.set()
+            self._beat_now.set()
+            beating.join(timeout=30)
+            self._beat(running=False)
         return sent
 
     def _ensure_link(self) -> bool:
         if self.link.healthy():
             return True
+        if self._reading is not None:
+            self._reading = None
+            self._beat_now.set()  # the desks hear of a lost modem at once, not at the next beat
         delay = backoff(self._reconnects, 1.0, self.settings.reconnect_cap_s) if self._reconnects else 0
         if delay and self.stop.wait(delay):
             return False
@@ -144,9 +151,60 @@ class SendLoop:
         except LinkDown as exc:
             self._reconnects += 1
             log.warning("modem not available (attempt %d): %s", self._reconnects, exc)
+            self._note_error(f"modem not available: {exc}")
             return False
         self._reconnects = 0
+        self._reading_at = 0.0  # read the signal before the first text
         return True
+
+    # ------------------------------------------------------------------ heartbeat
+
+    def _refresh_status(self) -> bool:
+        """Read signal and registration when the last reading is a heartbeat old. Only here,
+        between texts: the port carries one command at a time. False when the modem did not answer."""
+        if self._reading is not None and time.monotonic() - self._reading_at < self.settings.heartbeat_s:
+            return True
+        first = self._reading is None
+        self._reading_at = time.monotonic()
+        try:
+            self._reading = self.link.status()
+        except LinkDown as exc:
+            log.warning("%s", exc)
+            self._note_error(str(exc))
+            self._reading = None
+            self.link.close()
+            self._beat_now.set()
+            return False
+        if first:
+            self._beat_now.set()
+        return True
+
+    def _note_error(self, error: str) -> None:
+        self._last_error, self._last_error_at = error, utcnow()
+
+    def _beat_forever(self) -> None:
+        while not self._beats_done.is_set():
+            self._beat_now.clear()
+            self._beat()
+            self._beat_now.wait(self.settings.heartbeat_s)
+
+    def _beat(self, running: bool = True) -> None:
+        reading = self._reading
+        connected = reading is not None and self.link.healthy()
+        quiet = self.settings.quiet
+        beat = heartbeat.Beat(
+            sender=self.settings.sender, owner=self.settings.owner, started_at=self._started_at, running=running,
+            connected=connected, signal=reading.signal if connected else None,
+            network=reading.network if connected else None, registration=reading.registration if connected else None,
+            quiet_hours=str(quiet) if quiet else None, last_sent_at=self._last_sent_at, last_error=self._last_error,
+            last_error_at=self._last_error_at,
+        )  # fmt: skip
+        try:
+            heartbeat.record(beat)
+        except StoreUnavailable as exc:
+            log.error("database unavailable, heartbeat not written: %s", exc.detail)
+        except Exception:  # a heartbeat that stops quietly is worse than a logged one
+            log.exception("heartbeat not written")
 
     def _pace(self) -> None:
         if self.settings.per_minute > 0:
@@ -167,14 +225,17 @@ class SendLoop:
         except LinkDown as exc:
             outbox.release(item.id, owner)  # nothing reached the modem: it goes back unchanged
             _event(**base, result="link_down", error=str(exc))
+            self._note_error(f"link down: {exc}")
             self.link.close()
             return 0
         except MaybeSent as exc:
             outbox.record_unknown(item.id, owner, str(exc))
             _event(**base, result="unknown", error=str(exc))
+            self._note_error(f"maybe sent (outbox {item.id}): {exc}")
             self.link.close()  # a modem that stops answering is reconnected before the next text
             return 0
         except SendFailed as exc:
+            self._note_error(f"{exc.code} (outbox {item.id})")
             if exc.permanent or item.attempts >= self.settings.max_attempts:
                 outbox.record_failed(item.id, owner, exc.code, exc.detail)
                 _event(**base, result="failed", code=exc.code)
@@ -186,6 +247,7 @@ class SendLoop:
             return 0
         # The modem has accepted it; a crash before this commit is the duplicate window.
         self._persist(outbox.record_sent, item.id, owner, reference, self.settings.sender)
+        self._last_sent_at = utcnow()
         self._reports_owed += 1
         _event(**base, result="sent", ref=reference, ms=round((time.perf_counter() - started) * 1000, 1))
         return 1

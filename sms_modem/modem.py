@@ -72,6 +72,13 @@ class ModemInfo:
     smsc: str | None
 
 
+@dataclasses.dataclass(frozen=True)
+class ModemStatus:
+    signal: int | None  # 0-31 as +CSQ reports it; None when the modem does not know (99)
+    network: str | None
+    registration: str
+
+
 class _Modem(GsmModem):
     """GsmModem with its status-report handling mended (see the module docstring).
 
@@ -222,11 +229,39 @@ class ModemLink:
         modem = self._modem
         if modem is None:
             raise LinkDown("modem not connected")
-        creg = lineMatching(r"^\+CREG:\s*(\d),(\d)", modem.write("AT+CREG?", parseError=False))
-        states = {"0": "not registered", "1": "home network", "2": "searching", "3": "denied", "5": "roaming"}
-        registration = states.get(creg.group(2), creg.group(2)) if creg else "unknown"
-        return ModemInfo(modem.manufacturer, modem.model, modem.signalStrength, modem.networkName, registration,
-                         modem.smsc)  # fmt: skip
+        return ModemInfo(modem.manufacturer, modem.model, modem.signalStrength, modem.networkName,
+                         _registration(modem.write("AT+CREG?", parseError=False)), modem.smsc)  # fmt: skip
+
+    def status(self) -> ModemStatus:
+        """Signal, operator and registration, for the heartbeat. The port carries one command at a
+        time, so the loop asks only between texts, never during a send."""
+        modem = self._modem
+        if modem is None or not self.healthy():
+            raise LinkDown("modem not connected")
+        # The library's signalStrength/networkName wait 10 s for a modem that went quiet; the same
+        # commands and patterns with the send prompt's timeout keep the loop responsive.
+
+        def ask(command: str) -> list[str]:
+            lines = modem.write(command, timeout=self.prompt_timeout, parseError=False)
+            modem.salvage(lines)  # a delivery report may have landed in this answer
+            return lines
+
+        try:
+            csq = lineMatching(modem.CSQ_REGEX.pattern, ask("AT+CSQ"))
+            cops = lineMatching(r'^\+COPS: (\d),(\d),"(.+)",{0,1}\d*$', ask("AT+COPS?"))
+            registration = _registration(ask("AT+CREG?"))
+        except (GsmModemException, serial.SerialException, OSError, UnicodeDecodeError) as exc:
+            raise LinkDown(f"the modem did not answer a status query: {exc!r}") from exc
+        signal = int(csq.group(1)) if csq else 99
+        return ModemStatus(None if signal == 99 else signal, cops.group(3) if cops else None, registration)
+
+
+REGISTRATION_STATES = {"0": "not registered", "1": "home network", "2": "searching", "3": "denied", "5": "roaming"}
+
+
+def _registration(creg_answer: list[str]) -> str:
+    creg = lineMatching(r"^\+CREG:\s*(\d),(\d)", creg_answer)
+    return REGISTRATION_STATES.get(creg.group(2), creg.group(2)) if creg else "unknown"
 
 
 def backoff(attempt: int, base: float, cap: float) -> float:

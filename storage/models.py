@@ -245,6 +245,27 @@ class LoginThrottle(BaseModel):
     blocked_until = pw.DateTimeField(null=True)
 
 
+class ModemHeartbeat(BaseModel):
+    """The SMS loop's latest sign of life, one row per modem (sender, as in the outbox); the desks'
+    header and `sms_modem status` read it. Never a phone number (errors are scrubbed)."""
+
+    sender = pw.CharField(max_length=255, primary_key=True)
+    owner = pw.CharField(max_length=80)
+    started_at = pw.DateTimeField()
+    seen_at = pw.DateTimeField()
+    running = pw.BooleanField(default=True)
+    connected = pw.BooleanField(default=False)
+    signal = pw.IntegerField(null=True)  # 0-31 as +CSQ reports it; None: unknown
+    network = pw.CharField(max_length=80, null=True)
+    registration = pw.CharField(max_length=40, null=True)
+    quiet_hours = pw.CharField(max_length=20, null=True)  # the loop's own setting; None: off
+    queue_depth = pw.IntegerField(default=0)
+    oldest_due_at = pw.DateTimeField(null=True)
+    last_sent_at = pw.DateTimeField(null=True)
+    last_error = pw.CharField(max_length=300, null=True)
+    last_error_at = pw.DateTimeField(null=True)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Office,
     Clerk,
@@ -260,4 +281,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     SmsOutbox,
     AuditEvent,
     LoginThrottle,
+    ModemHeartbeat,
 ]
