@@ -43,7 +43,15 @@ class OkienkoApp(App):
         self.catalog: Catalog | None = None
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         self.push_screen(LoginScreen())
+
+    def _screen_changed(self, screen: Screen) -> None:
+        # The modem's state in every header once a clerk is signed in (the login screen shows none).
+        if self.clerk is not None:
+            from counter_tui.widgets.modem_status import show_in_header
+
+            show_in_header(screen)
 
     @property
     def desk_office(self) -> str | None:

@@ -1,0 +1,50 @@
+"""The modem's state in the header: read in a worker from the heartbeat, refreshed on a timer."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from counter_tui.widgets.modem_status import ModemStatus
+from storage import heartbeat
+from storage.clock import utcnow
+from tests.tui.conftest import log_in, settle
+
+SIZE = (130, 40)
+
+
+def header_text(pilot) -> str:
+    return str(pilot.app.screen.query_one(ModemStatus).render())
+
+
+def _beat(**kw) -> heartbeat.Beat:
+    values = dict(sender="desk:/dev/ttyUSB0", owner="desk:1", started_at=utcnow(), connected=True, signal=20,
+                  network="Orange PL", registration="home network")  # fmt: skip
+    values.update(kw)
+    return heartbeat.Beat(**values)
+
+
+async def test_header_shows_the_state_and_follows_the_heartbeat(app, monkeypatch):
+    monkeypatch.setenv("OKIENKO_MODEM_REFRESH_S", "0.2")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not pilot.app.screen.query(ModemStatus)  # nothing before login
+        await log_in(pilot)
+        assert header_text(pilot) == "Modem: nie działa"  # no heartbeat yet
+        heartbeat.record(_beat())
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert header_text(pilot) == "Modem: OK"
+        heartbeat.record(_beat(registration="searching"))
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert header_text(pilot) == "Modem: brak sygnału"
+        pilot.app.open_register()
+        await settle(pilot)
+        await pilot.pause(0.3)
+        assert header_text(pilot) == "Modem: brak sygnału"  # the new screen's header too
+        heartbeat.record(dataclasses.replace(_beat(), started_at=utcnow()), now=utcnow().replace(year=2020))
+        heartbeat.record(_beat(sender="desk:/dev/ttyUSB1", running=False))
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert header_text(pilot) == "Modem: nie działa"
+        assert pilot.app.screen.query_one(ModemStatus).has_class("-error")
