@@ -4,6 +4,7 @@ show the outbox, or start the software modem. The SIM PIN comes from OKIENKO_MOD
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import os
@@ -108,7 +109,7 @@ def _heartbeat_seconds(text: str) -> float:
     return value
 
 
-def _when(moment) -> str:
+def _when(moment: dt.datetime | None) -> str:
     return f"{to_warsaw(moment):%Y-%m-%d %H:%M:%S}" if moment else "–"
 
 

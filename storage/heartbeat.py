@@ -101,6 +101,9 @@ def record(beat: Beat, now: dt.datetime | None = None) -> None:
     now = now or utcnow()
     values = dataclasses.asdict(beat)
     values["last_error"] = scrub(beat.last_error)
+    # A modem's operator name is its own text; PostgreSQL would refuse one longer than the column.
+    values["network"] = beat.network[:80] if beat.network else None
+    values["registration"] = beat.registration[:40] if beat.registration else None
     with write_transaction():
         depth, oldest = _due_texts(now)
         values.update(seen_at=now, queue_depth=depth, oldest_due_at=oldest)
