@@ -7,6 +7,7 @@ the widget on the screen in front asks; one coming back to the front asks at onc
 
 from __future__ import annotations
 
+import logging
 import os
 
 from textual import work
@@ -15,6 +16,8 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from storage import StoreUnavailable, heartbeat
+
+log = logging.getLogger("okienko.tui")
 
 DEFAULT_REFRESH_S = 30.0
 
@@ -82,6 +85,9 @@ class ModemStatus(Static):
             self.post_message(self.Read(heartbeat.current_state()))
         except StoreUnavailable as exc:
             self.post_message(self.Read(None, str(exc)))
+        except Exception as exc:  # the header says it does not know; the app keeps running
+            log.exception("modem state not read")
+            self.post_message(self.Read(None, f"nieoczekiwany błąd: {exc}"))
 
     def on_modem_status_read(self, message: Read) -> None:
         message.stop()

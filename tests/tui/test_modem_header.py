@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from counter_tui.widgets.modem_status import ModemStatus
+from storage import db as storage_db
 from storage import heartbeat
 from storage.clock import utcnow
 from tests.tui.conftest import log_in, settle
@@ -48,3 +50,21 @@ async def test_header_shows_the_state_and_follows_the_heartbeat(app, monkeypatch
         await settle(pilot)
         assert header_text(pilot) == "Modem: nie działa"
         assert pilot.app.screen.query_one(ModemStatus).has_class("-error")
+
+
+async def test_header_says_unknown_when_the_store_cannot_be_read(app, store, monkeypatch):
+    monkeypatch.setenv("OKIENKO_MODEM_REFRESH_S", "0.2")
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        assert header_text(pilot) == "Modem: nie działa"
+        path = Path(store.url.removeprefix("sqlite:///"))
+        storage_db.close_database()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path.write_bytes(b"not a database " * 300)
+        await pilot.pause(0.6)
+        await settle(pilot)
+        assert header_text(pilot) == "Modem: ?"
+        assert pilot.app.screen.query_one(ModemStatus).has_class("-warning")
+        await pilot.press("f5")  # the screen still answers keys
+        await settle(pilot)
