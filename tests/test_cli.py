@@ -108,3 +108,20 @@ def test_errors_are_one_line_naming_field_and_rule(empty_store_url):
     line = refused(run_cli("postgresql://nobody@127.0.0.1:1/none", "stats"), "niedostępna")
     assert "Connection refused" in line or "connection" in line.lower()
     assert json.loads(ok(run_cli(url, "stats", "--json")))["cases"] == 0
+
+
+@pytest.mark.parametrize(
+    "empty_store_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+@pytest.mark.parametrize("first_command", ["init", "migrate"])
+def test_a_new_store_is_usable_after_the_one_command_the_readme_gives(empty_store_url, first_command):
+    _, url = empty_store_url
+    out = ok(run_cli(url, first_command))
+    assert "katalogi" in out
+    create_clerk(url, office="GDA")
+    reg = json.loads(ok(run_cli(url, "register", "--clerk", "ewa", "--type", "temp_work", "--name", "Iryna Bondarenko",
+                                "--json")))  # fmt: skip
+    assert json.loads(ok(run_cli(url, "show", reg["case_number"], "--json")))["case_type"] == "temp_work"
+    # A second run changes nothing and says so.
+    assert "nic nie zmieniono" in ok(run_cli(url, "init"))
+    assert "aktualny" in ok(run_cli(url, "migrate"))
