@@ -291,9 +291,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        storage.open_database(args.db)
-        if args.command not in ("init", "migrate", "demo"):
-            schema.require_current()
+        if args.command in ("init", "migrate", "demo"):
+            storage.open_database(args.db)  # these create the store
+        else:
+            schema.open_current(args.db)
         args.handler(args)
     except DomainError as exc:
         print(f"błąd: {exc}", file=sys.stderr)
