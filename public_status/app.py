@@ -60,11 +60,17 @@ def create_app(settings: PortalSettings | None = None, **overrides: object) -> F
     def not_found(error):
         return render_template("error.html", message=_("There is no such page.")), 404
 
+    @app.errorhandler(413)
+    def too_large(error):
+        return render_template(
+            "error.html", message=_("The form sent was too large. Please go back and try again.")
+        ), 413
+
     @app.errorhandler(storage.StoreUnavailable)
     def store_down(error):
         log.error("database unavailable: %s", error.detail)
         message = _("The service is temporarily unavailable. Please try again in a few minutes.")
-        return render_template("error.html", message=message), 503
+        return render_template("error.html", message=message), 503, {"Retry-After": "120"}
 
     @app.errorhandler(500)
     def server_error(error):

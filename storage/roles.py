@@ -15,6 +15,7 @@ from storage.models import (
     Fee,
     LoginThrottle,
     Office,
+    PortalSession,
     RequiredDocument,
     Stage,
     StageHistory,
@@ -32,7 +33,7 @@ READABLE_COLUMNS = {
     Deficiency: (Deficiency.id, Deficiency.case, Deficiency.kind, Deficiency.free_text, Deficiency.note,
                  Deficiency.resolved_at),
 }  # fmt: skip
-WRITABLE_TABLES = (LoginThrottle,)
+WRITABLE_TABLES = (LoginThrottle, PortalSession)
 
 
 def _q(name: str) -> str:
