@@ -65,3 +65,12 @@ class StoreUnavailable(Exception):
         super().__init__(
             f"baza danych jest niedostępna lub zajęta – spróbuj ponownie za chwilę (szczegóły: {self.detail})"
         )
+
+
+class StoreRefused(StoreUnavailable):
+    """The server refused the statement for lack of a privilege (not bad input: the account is
+    the administrator's to fix). Front ends treat it like an unreachable store (exit 3)."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = mask_secrets(detail)
+        Exception.__init__(self, f"serwer bazy odmówił: {self.detail}")
