@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import storage
 from public_status.i18n import select_locale
 from public_status.page_cache import PageCache
-from public_status.security import add_security_headers
+from public_status.security import CachedSerializerSessions, SecurityHeaders
 from public_status.settings import PortalSettings, load_settings
 from public_status.views import portal
 
@@ -44,13 +44,14 @@ def create_app(settings: PortalSettings | None = None, **overrides: object) -> F
         MAX_CONTENT_LENGTH=16 * 1024,
     )
     app.config.update(overrides)
+    app.session_interface = CachedSerializerSessions()
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.extensions["okienko_pages"] = PageCache()
     app.register_blueprint(portal)
-    app.after_request(add_security_headers)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):

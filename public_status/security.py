@@ -3,7 +3,11 @@ checked on every request (logout, idle and absolute limits, a re-issued password
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, flash, session
+import functools
+from collections.abc import Callable, Iterable
+
+from flask import Flask, current_app, flash, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 
 import storage
@@ -18,13 +22,33 @@ HEADERS = {
 }
 
 
-def add_security_headers(response: Response) -> Response:
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    if response.status_code >= 400:
-        # Error pages (CSRF, too large, busy, unavailable) may carry a form or a session's state.
-        response.headers["Cache-Control"] = "no-store"
-    return response
+class SecurityHeaders:
+    """WSGI middleware: the headers above on every answer the app gives, and `Cache-Control:
+    no-store` on every error answer (CSRF, too large, throttled, busy, unavailable may carry a
+    form or a session's state). At the WSGI level because werkzeug's header object made
+    setting them in `after_request` a tenth of the status page's time."""
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        def with_headers(status: str, headers: list[tuple[str, str]], exc_info=None):
+            present = {name.lower() for name, _ in headers}
+            headers.extend((name, value) for name, value in HEADERS.items() if name.lower() not in present)
+            if status[:1] in "45":
+                headers[:] = [(n, v) for n, v in headers if n.lower() != "cache-control"]
+                headers.append(("Cache-Control", "no-store"))
+            return start_response(status, headers) if exc_info is None else start_response(status, headers, exc_info)
+
+        return self.app(environ, with_headers)
+
+
+class CachedSerializerSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer built once instead of per request."""
+
+    @functools.cache  # noqa: B019 - one interface per app, alive as long as the app
+    def get_signing_serializer(self, app: Flask):
+        return super().get_signing_serializer(app)
 
 
 def start_session(case_number: str, credential_version: int) -> None:

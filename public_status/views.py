@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 import storage
 from public_status.forms import LoginForm, LogoutForm
-from public_status.i18n import COOKIE, LANGUAGES
+from public_status.i18n import COOKIE, LANGUAGES, select_locale
 from public_status.security import current_case, end_session, start_session
 
 portal = Blueprint("portal", __name__)
@@ -88,7 +88,8 @@ def status():
         return redirect(url_for("portal.home"))
     cache = current_app.extensions["okienko_pages"]
     # The session was checked against the database just above, so a revoked one never gets here.
-    key = (session["sid"], logged.case_number, logged.credential_version, _lang())
+    # The chosen language straight from the request: Flask-Babel's locale object is needed only to render.
+    key = (session["sid"], logged.case_number, logged.credential_version, select_locale())
     html = None if "_flashes" in session else cache.get(key, logged.public_version)
     if html is None:
         view = storage.public_view(logged.case_number, logged.credential_version, _lang())
