@@ -9,11 +9,10 @@ from flask import Flask, render_template
 from flask_babel import Babel
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 import storage
 from public_status.i18n import select_locale
-from public_status.page_cache import PageCache
+from public_status.page_cache import PageCache, ServeCachedStatus
 from public_status.security import CachedSerializerSessions, SecurityHeaders
 from public_status.settings import PortalSettings, load_settings
 from public_status.views import portal
@@ -45,12 +44,12 @@ def create_app(settings: PortalSettings | None = None, **overrides: object) -> F
     )
     app.config.update(overrides)
     app.session_interface = CachedSerializerSessions()
-    app.wsgi_app = SecurityHeaders(app.wsgi_app)
-    if settings.proxy_hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)
+    app.extensions["okienko_pages"] = PageCache()
+    app.wsgi_app = SecurityHeaders(ServeCachedStatus(app, app.wsgi_app))
+    # The client address and scheme behind a proxy come from waitress's own proxy trust
+    # (settings.server_options), which also removes those headers from anyone else.
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    app.extensions["okienko_pages"] = PageCache()
     app.register_blueprint(portal)
 
     @app.errorhandler(CSRFError)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 
-from flask import Flask, current_app, flash, session
+from flask import Flask, current_app, flash, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 
 import storage
+from public_status.page_cache import SESSION_CHECK
 
 CSP = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 HEADERS = {
@@ -67,7 +68,11 @@ def current_case(app: Flask) -> storage.SessionCheck | None:
     token = session.get("sid")
     if not token:
         return None
-    check = storage.check_session(token, idle_seconds=_idle(), absolute_seconds=_absolute())
+    early = request.environ.get(SESSION_CHECK)
+    if early is not None and early[0] == token:
+        check = early[1]  # checked moments ago by ServeCachedStatus, on this same request
+    else:
+        check = storage.check_session(token, idle_seconds=_idle(), absolute_seconds=_absolute())
     if check.ended is None:
         return check
     app.extensions["okienko_pages"].drop_session(token)

@@ -97,3 +97,25 @@ def _last_seen() -> dt.datetime:
     with storage.unit_of_work():
         (row,) = PortalSession.select()
         return row.last_seen_at
+
+
+def test_a_cached_page_is_served_with_the_same_answer_as_a_rendered_one(portal, store):
+    filing = register(missing=["photos"])
+    portal.login(filing.number, filing.password)
+    rendered, cached = portal.get("/status"), portal.get("/status")
+    assert rendered.status_code == cached.status_code == 200
+    assert rendered.get_data() == cached.get_data() and filing.display_number in cached.get_data(as_text=True)
+    for name in ("Content-Type", "Cache-Control", "Content-Security-Policy", "X-Frame-Options", "Referrer-Policy",
+                 "Strict-Transport-Security", "X-Content-Type-Options"):  # fmt: skip
+        assert cached.headers[name] == rendered.headers[name], name
+    assert "Set-Cookie" not in cached.headers
+
+
+def test_a_forged_or_foreign_cookie_never_gets_a_cached_page(portal, store):
+    filing = register()
+    portal.login(filing.number, filing.password)
+    assert portal.get("/status").status_code == 200  # now cached
+    cookie = portal.client.get_cookie(COOKIE, domain="portal.test")
+    forged = Portal(portal.app, address="198.51.100.33")
+    forged.client.set_cookie(COOKIE, cookie.value[:-2] + "xx", domain="portal.test", secure=True)
+    assert forged.get("/status").status_code == 302
