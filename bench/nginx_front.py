@@ -49,8 +49,12 @@ def nginx_binary() -> str:
     return found
 
 
-def render_nginx_conf(prefix: Path, listen_port: int, upstream_port: int) -> Path:
-    text = NGINX_CONF.read_text(encoding="utf-8")
+# Login attempts per client address and minute that nginx lets through (the README's production value).
+LOGIN_RATE = "12r/m"
+
+
+def render_nginx_conf(prefix: Path, listen_port: int, upstream_port: int, login_rate: str = LOGIN_RATE) -> Path:
+    text = NGINX_CONF.read_text(encoding="utf-8").replace("@LOGIN_RATE@", login_rate)
     text = text.replace("@PREFIX@", str(prefix)).replace("@LISTEN@", f"127.0.0.1:{listen_port}")
     text = text.replace("@UPSTREAM@", f"127.0.0.1:{upstream_port}")
     conf = prefix / "nginx.conf"
@@ -87,10 +91,12 @@ def portal_server(db_url: str, port: int, log_path: Path, threads: int = 8, **en
 
 
 @contextlib.contextmanager
-def nginx_front(prefix: Path, listen_port: int, upstream_port: int) -> Iterator[subprocess.Popen]:
+def nginx_front(
+    prefix: Path, listen_port: int, upstream_port: int, login_rate: str = LOGIN_RATE
+) -> Iterator[subprocess.Popen]:
     """nginx in the foreground with its own prefix; stopped (SIGTERM: fast shutdown) on exit."""
     prefix.mkdir(parents=True, exist_ok=True)
-    conf = render_nginx_conf(prefix, listen_port, upstream_port)
+    conf = render_nginx_conf(prefix, listen_port, upstream_port, login_rate)
     args = [nginx_binary(), "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(conf)]
     check = subprocess.run([*args, "-t"], capture_output=True, text=True)
     if check.returncode:

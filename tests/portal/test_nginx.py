@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.nginx_front import Client, free_port, nginx_front, portal_server
+from bench.nginx_front import LOGIN_RATE, Client, free_port, nginx_front, portal_server
 from public_status.settings import SettingsError, load_settings, server_options
 from tests.conftest import register
 
@@ -29,11 +29,14 @@ class Front:
 
 
 @pytest.fixture
-def front(store, tmp_path):
+def front(store, tmp_path, request):
+    """The portal behind nginx. nginx's own per-address login rate is raised here (unless a test
+    asks for the production one) so that the tests reach the portal's throttle behind it."""
+    login_rate = getattr(request, "param", "600r/m")
     waitress_port, nginx_port = free_port(), free_port()
     with (
         portal_server(store.url, waitress_port, tmp_path / "portal.log"),
-        nginx_front(tmp_path / "nginx", nginx_port, waitress_port),
+        nginx_front(tmp_path / "nginx", nginx_port, waitress_port, login_rate),
     ):
         yield Front(nginx_port, waitress_port, tmp_path / "nginx")
 
@@ -86,6 +89,22 @@ def test_security_headers_on_every_answer_nginx_passes(front):
             assert len(response.msg.get_all(header) or []) == 1, f"{name}: {header} {response.msg.get_all(header)}"
         if response.status >= 400:
             assert response.getheader("Cache-Control") == "no-store", name
+
+
+@pytest.mark.parametrize("front", [LOGIN_RATE], indirect=True)
+def test_nginx_holds_a_fast_login_loop_per_address_and_lets_others_in(front):
+    owner = register()
+    flooder = front.client("127.0.0.7")
+    form = {"case_number": register(phone=None).number, "password": WRONG, "csrf_token": "missing"}
+    statuses = [flooder.request("POST", "/login", form).status for _ in range(12)]
+    # The burst reaches the portal (its answer to a form without a token is 400), the rest is nginx's.
+    assert statuses[:6] == [400] * 6 and statuses[6:] == [429] * 6
+    refused = flooder.request("POST", "/login", form)
+    assert refused.getheader("Retry-After") == "5" and "nginx" in refused.text.lower()
+    for header in SECURITY_HEADERS:
+        assert len(refused.msg.get_all(header) or []) == 1, header
+    # Another address is not held back by it.
+    assert front.client("127.0.0.8").login(owner.number, owner.password).status == 303
 
 
 def test_nginx_answers_for_a_portal_that_is_down_carry_the_headers(store, tmp_path):
