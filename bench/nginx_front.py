@@ -164,3 +164,29 @@ class Client:
             raise RuntimeError("no CSRF token on the home page")
         form = {"case_number": number, "password": password, "csrf_token": match[1]}
         return self.request("POST", "/login", form, headers=headers)
+
+
+def main() -> None:
+    """`python -m bench.nginx_front --db URL`: the portal behind this nginx config until Ctrl-C, to try by hand."""
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--db", required=True, help="the store (e.g. sqlite:///demo.sqlite3)")
+    parser.add_argument("--port", type=int, default=8088, help="nginx's port on 127.0.0.1")
+    parser.add_argument("--login-rate", default=LOGIN_RATE, help="nginx's login attempts per address (12r/m)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="okienko-nginx-") as tmp:
+        prefix, upstream = Path(tmp), free_port()
+        with (
+            portal_server(args.db, upstream, prefix / "portal.log"),
+            nginx_front(prefix / "nginx", args.port, upstream, args.login_rate),
+        ):
+            print(f"portal behind nginx on http://127.0.0.1:{args.port}/ (logs in {prefix}); Ctrl-C stops both")
+            with contextlib.suppress(KeyboardInterrupt):
+                while True:
+                    time.sleep(3600)
+
+
+if __name__ == "__main__":
+    main()
