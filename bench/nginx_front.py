@@ -10,6 +10,7 @@ import http.client
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -166,6 +167,10 @@ class Client:
         return self.request("POST", "/login", form, headers=headers)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """`python -m bench.nginx_front --db URL`: the portal behind this nginx config until Ctrl-C, to try by hand."""
     import argparse
@@ -176,6 +181,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8088, help="nginx's port on 127.0.0.1")
     parser.add_argument("--login-rate", default=LOGIN_RATE, help="nginx's login attempts per address (12r/m)")
     args = parser.parse_args()
+    # systemd, timeout and kill send SIGTERM: stop both servers as Ctrl-C would, leaving none behind.
+    signal.signal(signal.SIGTERM, _interrupt)
     with tempfile.TemporaryDirectory(prefix="okienko-nginx-") as tmp:
         prefix, upstream = Path(tmp), free_port()
         with (
