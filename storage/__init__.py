@@ -23,7 +23,6 @@ from storage.public import (
     LoginThrottled,
     applicant_login,
     check_applicant,
-    page_versions,
     public_view,
 )
 from storage.queries import case_detail, credential_letter, filing_receipt, store_stats
@@ -71,7 +70,6 @@ __all__ = [
     "migrate",
     "offices",
     "open_database",
-    "page_versions",
     "parse_case_number",
     "public_view",
     "register_filing",

@@ -7,7 +7,6 @@ clerk, so nothing personal can leak through it, whatever a template does with it
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import threading
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from collections.abc import Iterator
 from storage import case_numbers, passwords, throttle
 from storage.catalog import cached_labels
 from storage.clock import warsaw_date
-from storage.db import database, unit_of_work
+from storage.db import unit_of_work
 from storage.errors import DomainError
 from storage.models import LANGUAGES, Case, Deficiency, StageHistory
 from storage.views import PublicCaseView, PublicDeficiency, PublicHistoryEntry
@@ -196,27 +195,6 @@ def applicant_login(number_text: str, password: str, client_address: str, lang: 
         view = check_applicant(canonical, password, lang)
     throttle.give_back(case_key, address_key)
     return view
-
-
-def page_versions(number: str) -> tuple[int, int] | None:
-    """(credential version, public version) of a case, or None: one indexed point query,
-    so the portal can tell cheaply whether a page it rendered is still current."""
-    canonical = case_numbers.parse(number)
-    with unit_of_work():
-        # Runs on every status request: a fixed SQL string, because composing the peewee query
-        # cost more than executing it (0.2 ms of the page's time in profiles).
-        return database.execute_sql(_versions_sql(), (canonical,)).fetchone()
-
-
-@functools.cache
-def _versions_sql_for(param: str) -> str:
-    table, number = Case._meta.table_name, Case.number.column_name
-    cv, pv = Case.credential_version.column_name, Case.public_version.column_name
-    return f"SELECT {cv}, {pv} FROM {table} WHERE {number} = {param}"
-
-
-def _versions_sql() -> str:
-    return _versions_sql_for(database.param)
 
 
 def public_view(number: str, credential_version: int, lang: str = "pl") -> PublicCaseView | None:
