@@ -48,6 +48,11 @@ WRONG = "AAAA-BBBB-CCCC"
 REFUSED_PAUSE_S = 0.2
 
 
+def answer(response) -> int | str:
+    """The status code, marked when nginx answered itself rather than passing the portal's answer."""
+    return f"{response.status} nginx" if "<center>nginx</center>" in response.text else response.status
+
+
 def percentile(values: list[float], share: float) -> float:
     if not values:
         return float("nan")
@@ -106,9 +111,10 @@ def attack(port: int, addresses: int, targets: list[str], seconds: float, result
                     page = client.request("GET", "/").text
                     token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
                 form = {"case_number": rng.choice(targets), "password": WRONG, "csrf_token": token}
-                status = client.request("POST", "/login", form).status
+                response = client.request("POST", "/login", form)
+                status = response.status
                 with lock:
-                    codes[status] += 1
+                    codes[answer(response)] += 1
                 if status == 401:
                     spent += 1
                 elif status == 400:
@@ -186,8 +192,9 @@ def genuine_logins(port: int, genuine: tuple[str, str], seconds: float, first_ad
         try:
             client.request("GET", "/")
             began = time.perf_counter()
-            status = client.login(number, password).status
+            response = client.login(number, password)
             took = time.perf_counter() - began
+            status = answer(response)
         except OSError as exc:
             status, took = f"error {type(exc).__name__}", float("nan")
         finally:

@@ -18,6 +18,12 @@ SECURITY_HEADERS = ("Content-Security-Policy", "Strict-Transport-Security", "X-C
 WRONG = "AAAA-BBBB-CCCC"
 
 
+def portal_answer(response) -> int:
+    """The portal's status code; nginx's own refusals (its rate limit) must not stand in for it here."""
+    assert "<center>nginx</center>" not in response.text, f"nginx answered {response.status} itself"
+    return response.status
+
+
 @dataclasses.dataclass
 class Front:
     port: int
@@ -32,7 +38,7 @@ class Front:
 def front(store, tmp_path, request):
     """The portal behind nginx. nginx's own per-address login rate is raised here (unless a test
     asks for the production one) so that the tests reach the portal's throttle behind it."""
-    login_rate = getattr(request, "param", "600r/m")
+    login_rate = getattr(request, "param", "1000r/s")
     waitress_port, nginx_port = free_port(), free_port()
     with (
         portal_server(store.url, waitress_port, tmp_path / "portal.log"),
@@ -47,12 +53,12 @@ def test_each_client_address_is_throttled_on_its_own(front):
     attacker = front.client("127.0.0.2")
     # The attacker blocks the owner's number, then spends its address's free failures on others,
     # claiming to be someone else each time (nginx overwrites X-Forwarded-For).
-    statuses = [attacker.login(owner.number, WRONG).status for _ in range(6)]
-    assert statuses[:5] == [401] * 5 and statuses[5] == 429
+    statuses = [portal_answer(attacker.login(owner.number, WRONG)) for _ in range(6)]
+    assert statuses == [401] * 5 + [429]
     for attempt in range(40):
         spoofed = {"X-Forwarded-For": f"198.51.100.{attempt}"}
-        if attacker.login(others[attempt % 4], WRONG, headers=spoofed).status == 429:
-            break
+        if portal_answer(attacker.login(others[attempt % 4], WRONG, headers=spoofed)) == 429 and attempt >= 15:
+            break  # 5 + 15 failures: the address's 20 free ones are spent
     else:
         pytest.fail("the attacking address was never throttled")
 
@@ -62,7 +68,7 @@ def test_each_client_address_is_throttled_on_its_own(front):
     assert applicant.login(owner.number, owner.password).status == 303
     assert applicant.request("GET", "/status").status == 200
     # The attacker is still held back, whatever address it claims.
-    assert attacker.login(others[1], WRONG).status == 429
+    assert portal_answer(attacker.login(others[1], WRONG)) == 429
 
     access_log = (front.prefix / "access.log").read_text()
     assert "127.0.0.2 " in access_log and "127.0.0.3 " in access_log
