@@ -5,10 +5,14 @@ DEMO_DB ?= demo.sqlite3
 DEMO_URL := sqlite:///$(abspath $(DEMO_DB))
 PYTEST_WORKERS ?= 2
 
-.PHONY: install demo demo-sms demo-reset test lint format bench clean
+.PHONY: install demo demo-sms demo-reset test lint format bench bench-flood clean
 
 bench: install
 	$(PY) -m bench.tui_scale
+
+# The portal behind nginx under a login flood (needs Debian's nginx; see README, "Login flood").
+bench-flood: install
+	$(PY) -m bench.login_flood
 
 # Re-installs whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml

@@ -176,9 +176,11 @@ def flood(port: int, pid: int, number: str, seconds: float) -> list[tuple[str, i
     cpu = cpu_seconds(pid) - cpu0
     unthrottled = [r for r in results if r[0] == 401]
     throttled = [r for r in results if r[0] == 429]
+    busy = [r for r in results if r[0] == 503]
     return [
         ("checked (bcrypt, cost 12)", len(unthrottled), sum(d for _, d in unthrottled), 0.0),
         ("refused by the throttle", len(throttled), elapsed, cpu),
+        ("answered busy (every check slot taken)", len(busy), elapsed, 0.0),
     ]
 
 
@@ -256,11 +258,12 @@ def main() -> None:
     flood_table = Table(title="Wrong passwords at one case number (4 attackers on loopback)")
     for column in ("answer", "attempts", "attempts/s", "server CPU ms per attempt"):
         flood_table.add_column(column, justify="right" if column != "answer" else "left")
-    (label_ok, n_ok, busy_ok, _), (label_blocked, n_blocked, elapsed, cpu) = flooded
+    (label_ok, n_ok, busy_ok, _), (label_blocked, n_blocked, elapsed, cpu), (label_busy, n_busy, _, _) = flooded
     flood_table.add_row(label_ok, str(n_ok), "–", f"≈{busy_ok / max(n_ok, 1) * 1000:.0f} (wall, per check)")
     flood_table.add_row(
         label_blocked, str(n_blocked), f"{n_blocked / elapsed:.0f}", f"{cpu / max(n_blocked, 1) * 1000:.2f}"
     )
+    flood_table.add_row(label_busy, str(n_busy), f"{n_busy / elapsed:.0f}", "–")
     Console().print(flood_table)
 
 

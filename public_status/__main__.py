@@ -7,7 +7,7 @@ import logging
 import sys
 
 import storage
-from public_status.settings import SettingsError, load_settings
+from public_status.settings import SettingsError, load_settings, server_options
 from storage import schema
 
 
@@ -38,8 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     from public_status.app import create_app
 
     app = create_app(settings)
-    print(f"portal on http://{args.host}:{args.port}/ ({'demo' if args.demo else 'production'} settings)", flush=True)
-    waitress_serve(app, host=args.host, port=args.port, threads=args.threads, ident="okienko")
+    proxy = (
+        f"; trusting {settings.proxy_hops} proxy hop(s) from {settings.trusted_proxy}" if settings.proxy_hops else ""
+    )
+    mode = "demo" if args.demo else "production"
+    print(f"portal on http://{args.host}:{args.port}/ ({mode} settings{proxy})", flush=True)
+    waitress_serve(app, host=args.host, port=args.port, threads=args.threads, **server_options(settings))
     return 0
 
 

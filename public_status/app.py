@@ -9,12 +9,11 @@ from flask import Flask, render_template
 from flask_babel import Babel
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 import storage
 from public_status.i18n import select_locale
-from public_status.page_cache import PageCache
-from public_status.security import add_security_headers
+from public_status.page_cache import PageCache, ServeCachedStatus
+from public_status.security import CachedSerializerSessions, SecurityHeaders
 from public_status.settings import PortalSettings, load_settings
 from public_status.views import portal
 
@@ -44,16 +43,17 @@ def create_app(settings: PortalSettings | None = None, **overrides: object) -> F
         MAX_CONTENT_LENGTH=16 * 1024,
     )
     app.config.update(overrides)
-    if settings.proxy_hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)
+    app.session_interface = CachedSerializerSessions()
+    app.extensions["okienko_pages"] = PageCache()
+    app.wsgi_app = SecurityHeaders(ServeCachedStatus(app, app.wsgi_app))
+    # The client address and scheme behind a proxy come from waitress's own proxy trust
+    # (settings.server_options), which also removes those headers from anyone else.
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    app.extensions["okienko_pages"] = PageCache()
     app.register_blueprint(portal)
     from public_status.health import health  # /health and /ready (kept in one edit of this file)
 
     app.register_blueprint(health)
-    app.after_request(add_security_headers)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
@@ -63,11 +63,17 @@ def create_app(settings: PortalSettings | None = None, **overrides: object) -> F
     def not_found(error):
         return render_template("error.html", message=_("There is no such page.")), 404
 
+    @app.errorhandler(413)
+    def too_large(error):
+        return render_template(
+            "error.html", message=_("The form sent was too large. Please go back and try again.")
+        ), 413
+
     @app.errorhandler(storage.StoreUnavailable)
     def store_down(error):
         log.error("database unavailable: %s", error.detail)
         message = _("The service is temporarily unavailable. Please try again in a few minutes.")
-        return render_template("error.html", message=message), 503
+        return render_template("error.html", message=message), 503, {"Retry-After": "120"}
 
     @app.errorhandler(500)
     def server_error(error):

@@ -4,6 +4,8 @@ browser's Accept-Language, then Polish."""
 from __future__ import annotations
 
 from flask import request
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LANGUAGES = {"pl": "Polski", "en": "English", "ru": "Русский", "uk": "Українська"}
 DEFAULT = "pl"
@@ -11,7 +13,11 @@ COOKIE = "lang"
 
 
 def select_locale() -> str:
-    chosen = request.cookies.get(COOKIE)
-    if chosen in LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT
+    return choose(request.cookies.get(COOKIE), request.headers.get("Accept-Language"))
+
+
+def choose(cookie: str | None, accept_language: str | None) -> str:
+    """The language for a request, from its `lang` cookie and its Accept-Language header."""
+    if cookie in LANGUAGES:
+        return cookie
+    return parse_accept_header(accept_language, LanguageAccept).best_match(list(LANGUAGES)) or DEFAULT

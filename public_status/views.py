@@ -16,11 +16,12 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
 
 import storage
 from public_status.forms import LoginForm, LogoutForm
-from public_status.i18n import COOKIE, LANGUAGES
-from public_status.security import current_case, start_session
+from public_status.i18n import COOKIE, LANGUAGES, select_locale
+from public_status.security import current_case, end_session, start_session
 
 portal = Blueprint("portal", __name__)
 
@@ -39,7 +40,7 @@ def _no_store(response):
 
 @portal.app_context_processor
 def inject_common() -> dict:
-    return {"languages": LANGUAGES, "lang": _lang(), "logged_in": "case" in session}
+    return {"languages": LANGUAGES, "lang": _lang(), "logged_in": "sid" in session}
 
 
 @portal.get("/")
@@ -62,6 +63,11 @@ def login():
         response = make_response(render_template("home.html", form=form), 429)
         response.headers["Retry-After"] = str(exc.retry_after)
         return _no_store(response)
+    except storage.LoginBusy as exc:
+        message = _("The portal is busy checking other logins. Please try again in a moment.")
+        response = make_response(render_template("error.html", message=message, retry=True), 503)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return _no_store(response)
     except storage.ApplicantLoginFailed:
         form.form_errors.append(_("The case number or the password is not correct."))
         return _no_store(make_response(render_template("home.html", form=form), 401))
@@ -77,36 +83,28 @@ def login():
 def status():
     logged = current_case(current_app)
     if logged is None:
-        flash(_("Please log in to see your case."))
+        if "_flashes" not in session:
+            flash(_("Please log in to see your case."))
         return redirect(url_for("portal.home"))
-    number, credential_version = logged
-    versions = storage.page_versions(number)
-    if versions is None or versions[0] != credential_version:
-        return _session_replaced()
     cache = current_app.extensions["okienko_pages"]
-    key = (session["sid"], number, credential_version, _lang())
-    html = None if "_flashes" in session else cache.get(key, versions[1])
+    # The session was checked against the database just above, so a revoked one never gets here.
+    # The chosen language straight from the request: Flask-Babel's locale object is needed only to render.
+    key = (session["sid"], logged.case_number, logged.credential_version, select_locale())
+    html = None if "_flashes" in session else cache.get(key, logged.public_version)
     if html is None:
-        view = storage.public_view(number, credential_version, _lang())
+        view = storage.public_view(logged.case_number, logged.credential_version, _lang())
         if view is None:
-            return _session_replaced()
+            end_session()
+            return redirect(url_for("portal.home"))
         html = render_template("status.html", case=view, logout=LogoutForm())
         cache.put(key, view.public_version, html)
     return _no_store(make_response(html))
 
 
-def _session_replaced():
-    session.clear()
-    flash(_("Your session has ended because the password was changed. Please log in with the new password."))
-    return redirect(url_for("portal.home"))
-
-
 @portal.post("/logout")
 def logout():
     LogoutForm().validate_on_submit()  # CSRFProtect has already refused a missing or wrong token
-    if "sid" in session:
-        current_app.extensions["okienko_pages"].drop_session(session["sid"])
-    session.clear()
+    end_session()
     flash(_("You have logged out."))
     return redirect(url_for("portal.home"), 303)
 
@@ -124,14 +122,26 @@ def contact():
 
 @portal.get("/lang/<code>")
 def choose_language(code: str):
-    target = request.args.get("next", "/")
-    # Only paths on this site: never "//host" or a full URL (no open redirect).
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = "/"
-    response = redirect(target)
+    response = redirect(_own_path(request.args.get("next", "/")))
     if code in LANGUAGES:
         response.set_cookie(
             COOKIE, code, max_age=ONE_YEAR, secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
             samesite="Lax",
         )  # fmt: skip
     return response
+
+
+# Characters a path of this site may hold. Browsers drop tabs and newlines and read "\" as "/",
+# so "/\t/evil" or "/\\evil" would leave the site; anything outside this set goes to "/".
+_PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-_.")
+
+
+def _own_path(target: str) -> str:
+    """`target` when it is one of this portal's own pages (a GET route), else "/"."""
+    if not target.startswith("/") or target.startswith("//") or not set(target) <= _PATH_CHARS:
+        return "/"
+    try:
+        current_app.url_map.bind("portal.local").match(target, method="GET")
+    except HTTPException:
+        return "/"
+    return target

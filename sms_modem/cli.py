@@ -231,9 +231,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.needs_db:
             schema.open_current(args.db)
         return args.handler(args)
-    except LinkDown as exc:
+    except (LinkDown, storage.StoreUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
-    except (storage.StoreUnavailable, storage.DomainError, TextTooLong) as exc:
+    except (storage.DomainError, TextTooLong) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -17,6 +17,10 @@ its AT-command write with response parsing. What it does badly is mended here:
   PDU wherever it lands, in notifications and inside answers alike. Reports are taken directly (+CDS,
   AT+CNMI=2,1,0,1,0), not via +CDSI, which reads each report back from the SIM and loses
   them in bursts.
+* `waitForNetworkCoverage(timeout)` starts a non-daemon `threading.Timer` for the whole timeout
+  and never cancels it: every one-shot command (`run --once`, `check`, `send-test`) then stays
+  alive up to `--network-timeout` seconds after its work, and the long-running loop leaks one
+  timer thread per reconnect. `_Modem` waits against a deadline instead, with no thread.
 """
 
 from __future__ import annotations
@@ -25,10 +29,19 @@ import contextlib
 import dataclasses
 import logging
 import queue
+import time
 from collections.abc import Callable
 
 import serial
-from gsmmodem.exceptions import CmeError, CmsError, CommandError, EncodingError, GsmModemException, TimeoutException
+from gsmmodem.exceptions import (
+    CmeError,
+    CmsError,
+    CommandError,
+    EncodingError,
+    GsmModemException,
+    InvalidStateException,
+    TimeoutException,
+)
 from gsmmodem.modem import GsmModem
 from gsmmodem.pdu import decodeSmsPdu, encodeSmsSubmitPdu
 from gsmmodem.util import lineMatching, lineStartingWith
@@ -102,6 +115,29 @@ class _Modem(GsmModem):
                 rest.append(line)
         if rest:
             super()._handleModemNotification(rest)
+
+    def waitForNetworkCoverage(self, timeout: float | None = None) -> int:
+        """The library's wait (registered on +CREG, then a signal above 0), against a monotonic
+        deadline: the library's version leaves a non-daemon Timer running (module docstring)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        check_creg = True
+        while deadline is None or time.monotonic() < deadline:
+            if check_creg:
+                creg = lineMatching(r"^\+CREG:\s*(\d),(\d)(,[^,]*,[^,]*)?$", self.write("AT+CREG?", parseError=False))
+                if creg is None:
+                    check_creg = False  # the modem does not answer +CREG: signal strength alone decides
+                elif int(creg.group(2)) in (1, 5):  # registered: home network or roaming
+                    check_creg = False
+                elif int(creg.group(2)) == 3:
+                    raise InvalidStateException("Network registration denied")
+                elif int(creg.group(2)) == 0:
+                    raise InvalidStateException("Device not searching for network operator")
+            else:
+                signal = self.signalStrength
+                if signal > 0:
+                    return signal
+            time.sleep(1)
+        raise TimeoutException()
 
     def salvage(self, answer: list[str]) -> None:
         """Reports that arrived inside a command's answer (the library would drop them)."""

@@ -19,15 +19,16 @@ from storage.db import open_database, unit_of_work
 from storage.errors import DomainError, StoreUnavailable
 from storage.public import (
     ApplicantLoginFailed,
+    LoginBusy,
     LoginThrottled,
     applicant_login,
     check_applicant,
-    page_versions,
     public_view,
 )
 from storage.queries import case_detail, credential_letter, filing_receipt, store_stats
 from storage.report import head_of_unit_report
 from storage.schema import init, migrate
+from storage.sessions import SessionCheck, check_session, end_session, start_session
 from storage.worklist import (
     PAGE_SIZE,
     WorklistPage,
@@ -43,7 +44,9 @@ __all__ = [
     "PAGE_SIZE",
     "ApplicantLoginFailed",
     "DomainError",
+    "LoginBusy",
     "LoginThrottled",
+    "SessionCheck",
     "StoreUnavailable",
     "WorklistPage",
     "WorklistRow",
@@ -53,10 +56,12 @@ __all__ = [
     "case_detail",
     "case_types",
     "check_applicant",
+    "check_session",
     "create_clerk",
     "credential_letter",
     "deficiency_kinds",
     "edit_deficiency_note",
+    "end_session",
     "filing_receipt",
     "format_number",
     "head_of_unit_report",
@@ -67,7 +72,6 @@ __all__ = [
     "migrate",
     "offices",
     "open_database",
-    "page_versions",
     "parse_case_number",
     "public_view",
     "register_filing",
@@ -81,6 +85,7 @@ __all__ = [
     "set_sms_opt_out",
     "set_stage",
     "stages",
+    "start_session",
     "store_stats",
     "to_warsaw",
     "today_in_warsaw",

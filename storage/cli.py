@@ -50,14 +50,28 @@ def _read_password(args: argparse.Namespace) -> str:
 # ------------------------------------------------------------------ commands
 
 
+def _catalogues_if_empty() -> None:
+    """A new store is usable at once: without catalogues the first `register` fails with
+    "unknown case type". A store that has them keeps them (`load-fixtures` updates them)."""
+    if storage.case_types(include_inactive=True):
+        return
+    changed = storage.load_fixtures()
+    print("wczytano katalogi: " + ", ".join(f"{k}={v}" for k, v in changed.items()))
+
+
 def cmd_init(args: argparse.Namespace) -> None:
     created = schema.init()
-    print("utworzono schemat" if created else "schemat już istnieje – nic nie zmieniono")
+    if created:
+        print("utworzono schemat")
+    _catalogues_if_empty()
+    if not created:
+        print("schemat już istnieje – nic nie zmieniono")
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
     applied = schema.migrate()
     print("schemat jest aktualny" if not applied else "zastosowano: " + ", ".join(applied))
+    _catalogues_if_empty()
     drift = schema.schema_drift()
     if drift:
         raise DomainError("database", f"schemat różni się od modeli po migracji:\n{drift}")
@@ -247,8 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler, needs_schema=needs_schema)
         return p
 
-    add("init", cmd_init, "utwórz schemat w pustej bazie", needs_schema=False)
-    add("migrate", cmd_migrate, "doprowadź schemat do bieżącej wersji (bez utraty danych)", needs_schema=False)
+    add("init", cmd_init, "utwórz schemat w pustej bazie i wczytaj katalogi z fixtures/", needs_schema=False)
+    add("migrate", cmd_migrate, "doprowadź schemat do bieżącej wersji (bez utraty danych); nowa baza dostaje katalogi", needs_schema=False)
     p = add("load-fixtures", cmd_load_fixtures, "wczytaj katalogi z fixtures/ (idempotentnie)")
     p.add_argument("--dir", type=__import__("pathlib").Path, help="katalog z plikami TOML")
     p = add("create-clerk", cmd_create_clerk, "załóż konto urzędnika")
@@ -329,9 +343,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        storage.open_database(args.db)
         if args.needs_schema:
-            schema.require_current()
+            schema.open_current(args.db)
+        else:
+            storage.open_database(args.db)  # these create the store
         args.handler(args)
     except DomainError as exc:
         print(f"błąd: {config.mask_password(str(exc))}", file=sys.stderr)

@@ -11,11 +11,13 @@ import contextlib
 from collections.abc import Iterator
 
 import peewee
+import psycopg2
 from playhouse.db_url import parse as parse_url
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
+from psycopg2.extensions import make_dsn
 
 from storage.config import database_url
-from storage.errors import StoreUnavailable
+from storage.errors import DomainError, StoreUnavailable, mask_secrets
 
 database = peewee.DatabaseProxy()
 
@@ -36,10 +38,41 @@ POOL_WAIT_S = 30
 POOL_STALE_S = 300
 # A desk waiting on a row another desk holds should give up with a message, not hang.
 POSTGRES_LOCK_TIMEOUT_MS = 10_000
+POSTGRES_CONNECT_TIMEOUT_S = 10
+# libpq checks these only when it connects, and its complaint would then read like an outage.
+SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+
+def _bad_url(url: str, reason: str) -> DomainError:
+    """A URL that cannot be a store is the administrator's typo (exit 2), not an outage (exit 3)."""
+    return DomainError(
+        "database",
+        f"adres {mask_secrets(url)!r} nie jest adresem sqlite:///PLIK ani postgresql://UŻYTKOWNIK@HOST/BAZA ({reason})",
+    )
+
+
+def _postgres_options(params: dict) -> dict:
+    """The URL's own query options, checked here; ours only where the URL says nothing."""
+    options = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S, **params}
+    ours = f"-c lock_timeout={POSTGRES_LOCK_TIMEOUT_MS} -c TimeZone=UTC"
+    options["options"] = f"{ours} {params['options']}" if params.get("options") else ours
+    try:
+        make_dsn(**options)  # refuses option names libpq does not know
+    except psycopg2.ProgrammingError as exc:
+        raise ValueError(str(exc).strip().removeprefix("invalid dsn: ")) from None
+    if "sslmode" in params and params["sslmode"] not in SSLMODES:
+        raise ValueError(f"sslmode musi być jednym z: {', '.join(SSLMODES)}")
+    try:
+        options["connect_timeout"] = int(options["connect_timeout"])
+    except ValueError:
+        raise ValueError("connect_timeout musi być liczbą sekund") from None
+    return options
 
 
 def open_database(url: str | None = None) -> peewee.Database:
-    """Create the database object for `url` (default: OKIENKO_DB) and bind the models to it."""
+    """Create the database object for `url` (default: OKIENKO_DB) and bind the models to it.
+
+    A URL that cannot name a store raises DomainError (its password masked), before any connection."""
     url = url or database_url()
     scheme = url.split(":", 1)[0]
     pool = {"max_connections": POOL_SIZE, "timeout": POOL_WAIT_S, "stale_timeout": POOL_STALE_S}
@@ -47,17 +80,16 @@ def open_database(url: str | None = None) -> peewee.Database:
         params = parse_url(url)
         name = params.pop("database", None)
         if not name:
-            raise ValueError("no database name")
+            raise ValueError("brak nazwy bazy")
         if scheme == "sqlite":
             # A pooled connection may serve another thread later; the pool never shares one at a time.
             db = PooledSqliteDatabase(name, pragmas=SQLITE_PRAGMAS, check_same_thread=False, **pool)
         elif scheme in ("postgres", "postgresql"):
-            options = f"-c lock_timeout={POSTGRES_LOCK_TIMEOUT_MS} -c TimeZone=UTC"
-            db = PooledPostgresqlDatabase(name, options=options, connect_timeout=10, **pool, **params)
+            db = PooledPostgresqlDatabase(name, **pool, **_postgres_options(params))
         else:
-            raise ValueError(f"unsupported scheme {scheme!r}")
-    except (ValueError, RuntimeError) as exc:
-        raise StoreUnavailable(f"OKIENKO_DB={url!r} is not a sqlite:/// or postgresql:// URL ({exc})") from exc
+            raise ValueError(f"nieobsługiwany rodzaj {scheme!r}")
+    except (ValueError, RuntimeError, TypeError) as exc:
+        raise _bad_url(url, str(exc)) from None
     database.initialize(db)
     return db
 

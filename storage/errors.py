@@ -6,6 +6,19 @@ can put the message next to the right input.
 
 from __future__ import annotations
 
+import re
+
+# A password in a URL (scheme://user:PASSWORD@host) or in a libpq key=value string. Greedy up to
+# the last "@" of the word: a password may itself contain "@".
+_URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s:/@'\"]*:)[^\s'\"]*@")
+_KEYWORD_PASSWORD = re.compile(r"(?i)\b(password\s*=\s*)('[^']*'|\"[^\"]*\"|[^\s,;)]+)")
+
+
+def mask_secrets(text: str) -> str:
+    """`text` with every password in it replaced by ***: error messages end up in the journal."""
+    return _KEYWORD_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", text))
+
+
 FIELD_LABELS_PL: dict[str, str] = {
     "applicant_name": "imię i nazwisko",
     "case_number": "numer sprawy",
@@ -36,8 +49,8 @@ class DomainError(Exception):
 
     def __init__(self, field: str, rule: str) -> None:
         self.field = field
-        self.rule = rule
-        super().__init__(f"{FIELD_LABELS_PL.get(field, field)}: {rule}")
+        self.rule = mask_secrets(rule)
+        super().__init__(f"{FIELD_LABELS_PL.get(field, field)}: {self.rule}")
 
     @property
     def message(self) -> str:
@@ -48,5 +61,16 @@ class StoreUnavailable(Exception):
     """The database could not be reached or did not answer in time; nothing was written."""
 
     def __init__(self, detail: str) -> None:
-        self.detail = detail
-        super().__init__(f"baza danych jest niedostępna lub zajęta – spróbuj ponownie za chwilę (szczegóły: {detail})")
+        self.detail = mask_secrets(detail)
+        super().__init__(
+            f"baza danych jest niedostępna lub zajęta – spróbuj ponownie za chwilę (szczegóły: {self.detail})"
+        )
+
+
+class StoreRefused(StoreUnavailable):
+    """The server refused the statement for lack of a privilege (not bad input: the account is
+    the administrator's to fix). Front ends treat it like an unreachable store (exit 3)."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = mask_secrets(detail)
+        Exception.__init__(self, f"serwer bazy odmówił: {self.detail}")

@@ -266,6 +266,18 @@ class ModemHeartbeat(BaseModel):
     last_error_at = pw.DateTimeField(null=True)
 
 
+class PortalSession(BaseModel):
+    """An applicant's web session. The cookie carries only a random token; its SHA-256 is the
+    key here, so a copy of the table opens no session. Deleting the row ends every copy of the cookie."""
+
+    id = pw.CharField(max_length=64, primary_key=True)
+    case_number = pw.CharField(max_length=16, index=True)
+    credential_version = pw.IntegerField()
+    created_at = pw.DateTimeField()
+    # Refreshed at most once a minute (a write per page view would cost more than the page).
+    last_seen_at = pw.DateTimeField(index=True)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Office,
     Clerk,
@@ -282,4 +294,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     AuditEvent,
     LoginThrottle,
     ModemHeartbeat,
+    PortalSession,
 ]

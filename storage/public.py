@@ -6,12 +6,15 @@ clerk, so nothing personal can leak through it, whatever a template does with it
 
 from __future__ import annotations
 
-import functools
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
 
 from storage import case_numbers, passwords, throttle
 from storage.catalog import cached_labels
 from storage.clock import warsaw_date
-from storage.db import database, unit_of_work
+from storage.db import unit_of_work
 from storage.errors import DomainError
 from storage.models import LANGUAGES, Case, Deficiency, StageHistory
 from storage.views import PublicCaseView, PublicDeficiency, PublicHistoryEntry
@@ -107,65 +110,91 @@ def check_applicant(number_text: str, password: str, lang: str = "pl") -> Public
     """Check case number + password; return the public projection or raise.
 
     A number with a wrong check digit raises DomainError('case_number') without touching
-    the database. Any other failure raises ApplicantLoginFailed with one message, after
-    spending the same bcrypt time whether or not the case exists.
+    the database, and so does a password that is empty once normalised (ApplicantLoginFailed:
+    no lookup, no hash, so the answer's time cannot tell known numbers from unknown ones).
+    Any other failure raises ApplicantLoginFailed with one message, after spending the same
+    bcrypt time whether or not the case exists.
     """
     canonical = case_numbers.parse(number_text)
     typed = passwords.normalise_applicant_password(password)
+    if not typed:
+        raise ApplicantLoginFailed()
     with unit_of_work():
         case = _public_case(canonical)
         if case is None:
             passwords.burn_equal_time(typed)
             raise ApplicantLoginFailed()
-        if not typed or not passwords.check_password(typed, case.password_hash):
+        if not passwords.check_password(typed, case.password_hash):
             raise ApplicantLoginFailed()
         return _projection(case, _lang(lang))
+
+
+class LoginBusy(DomainError):
+    """Every password-check slot of this process is taken: try again in `retry_after` seconds.
+    Answered at once instead of queueing, so a flood of logins cannot starve the other pages."""
+
+    def __init__(self, retry_after: int = 2) -> None:
+        self.retry_after = retry_after
+        super().__init__("password", f"serwer sprawdza teraz inne hasła – spróbuj za {retry_after} s")
+
+
+class CheckSlots:
+    """At most `size` password checks at a time in this process (bcrypt is a core's worth of work each)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._free = threading.BoundedSemaphore(size)
+        self._lock = threading.Lock()
+        self.in_use = 0
+
+    @contextlib.contextmanager
+    def slot(self) -> Iterator[None]:
+        if not self._free.acquire(blocking=False):
+            raise LoginBusy()
+        with self._lock:
+            self.in_use += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.in_use -= 1
+            self._free.release()
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+CHECK_SLOTS = CheckSlots(max(1, _cores()))
 
 
 def applicant_login(number_text: str, password: str, client_address: str, lang: str = "pl") -> PublicCaseView:
     """The public site's login: check digit (no database), throttle (before bcrypt), password.
 
-    Failures count against the case number and the client address; success clears the
-    case number's count. Raises DomainError('case_number'), LoginThrottled or
-    ApplicantLoginFailed.
+    Raises DomainError('case_number'), ApplicantLoginFailed, LoginThrottled (the case number or
+    the address must wait) or LoginBusy (every password-check slot is taken right now). The
+    attempt is counted before its password is checked (storage.throttle says why); a success
+    gives the count back.
     """
     canonical = case_numbers.parse(number_text)
-    keys = {
-        throttle.case_key(canonical): throttle.CASE_POLICY,
-        throttle.address_key(client_address): throttle.ADDRESS_POLICY,
-    }
+    if not passwords.normalise_applicant_password(password):
+        raise ApplicantLoginFailed()
+    case_key, address_key = throttle.case_key(canonical), throttle.address_key(client_address)
     with unit_of_work():
-        wait = throttle.seconds_to_wait(list(keys))
+        # A blocked caller is answered from a read, without taking a check slot or a row lock.
+        wait = throttle.peek(case_key, address_key)
+    if wait:
+        raise LoginThrottled(wait)
+    with CHECK_SLOTS.slot():
+        wait = throttle.reserve_attempt(case_key, address_key)
         if wait:
             raise LoginThrottled(wait)
-        try:
-            view = check_applicant(canonical, password, lang)
-        except ApplicantLoginFailed:
-            throttle.record_failure(keys)
-            raise
-        throttle.clear(throttle.case_key(canonical))
-        return view
-
-
-def page_versions(number: str) -> tuple[int, int] | None:
-    """(credential version, public version) of a case, or None: one indexed point query,
-    so the portal can tell cheaply whether a page it rendered is still current."""
-    canonical = case_numbers.parse(number)
-    with unit_of_work():
-        # Runs on every status request: a fixed SQL string, because composing the peewee query
-        # cost more than executing it (0.2 ms of the page's time in profiles).
-        return database.execute_sql(_versions_sql(), (canonical,)).fetchone()
-
-
-@functools.cache
-def _versions_sql_for(param: str) -> str:
-    table, number = Case._meta.table_name, Case.number.column_name
-    cv, pv = Case.credential_version.column_name, Case.public_version.column_name
-    return f"SELECT {cv}, {pv} FROM {table} WHERE {number} = {param}"
-
-
-def _versions_sql() -> str:
-    return _versions_sql_for(database.param)
+        view = check_applicant(canonical, password, lang)
+    throttle.give_back(case_key, address_key)
+    return view
 
 
 def public_view(number: str, credential_version: int, lang: str = "pl") -> PublicCaseView | None:

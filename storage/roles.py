@@ -1,12 +1,19 @@
 """The public site's PostgreSQL role: it can read only what the public projection needs
-(whole catalogue tables, named columns of the case tables) and write only throttle rows."""
+(whole catalogue tables, named columns of the case tables) and write only throttle rows.
+
+Granting starts with REVOKE ALL, so pointed at the wrong role it would strip that role's rights:
+given the owner's own name it broke every later write. Only a role this command made (marked
+with a comment on the role) or a new one is touched. Creating a role needs CREATEROLE.
+"""
 
 from __future__ import annotations
 
 import re
 
+import peewee
+
 from storage.db import database, is_postgres, write_transaction
-from storage.errors import DomainError
+from storage.errors import DomainError, StoreRefused
 from storage.models import (
     Case,
     CaseType,
@@ -15,12 +22,15 @@ from storage.models import (
     Fee,
     LoginThrottle,
     Office,
+    PortalSession,
     RequiredDocument,
     Stage,
     StageHistory,
 )
 
 ROLE_PATTERN = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+PORTAL_ROLE_MARK = "okienko: public portal role (storage grant-public-role)"
+INSUFFICIENT_PRIVILEGE = "42501"
 
 # Catalogues hold no personal data: readable whole.
 READABLE_TABLES = (Office, CaseType, Fee, Stage, DeficiencyKind, RequiredDocument)
@@ -32,7 +42,7 @@ READABLE_COLUMNS = {
     Deficiency: (Deficiency.id, Deficiency.case, Deficiency.kind, Deficiency.free_text, Deficiency.note,
                  Deficiency.resolved_at),
 }  # fmt: skip
-WRITABLE_TABLES = (LoginThrottle,)
+WRITABLE_TABLES = (LoginThrottle, PortalSession)
 
 
 def _q(name: str) -> str:
@@ -40,36 +50,72 @@ def _q(name: str) -> str:
 
 
 def grant_public_role(role: str, password: str | None = None) -> list[str]:
-    """Create or update `role`; returns the statements run (password masked)."""
+    """Create or update `role`; returns the statements run (password masked).
+
+    DomainError for a role that must not become the portal's; StoreRefused when the connecting
+    role lacks a privilege (CREATEROLE)."""
     if not is_postgres():
         raise DomainError("database", "rola dla portalu dotyczy tylko PostgreSQL (OKIENKO_DB=postgresql://…)")
-    if not ROLE_PATTERN.match(role or ""):
-        raise DomainError("role", "nazwa roli: małe litery, cyfry i _, na początku litera lub _ (do 63 znaków)")
+    if not ROLE_PATTERN.match(role or "") or role == "public" or role.startswith("pg_"):
+        raise DomainError(
+            "role", "nazwa roli: małe litery, cyfry i _, na początku litera lub _ (do 63 znaków), nie public ani pg_…"
+        )
+    try:
+        with write_transaction():
+            return _grant(role, password)
+    except peewee.ProgrammingError as exc:
+        cause = exc.__context__
+        if getattr(cause, "pgcode", None) != INSUFFICIENT_PRIVILEGE:
+            raise
+        raise StoreRefused(f"{str(exc).strip().splitlines()[0]} – {_needs_createrole()}") from None
+
+
+def _needs_createrole() -> str:
+    return "rola właściciela bazy potrzebuje uprawnienia CREATEROLE (superużytkownik: ALTER ROLE … CREATEROLE)"
+
+
+def _grant(role: str, password: str | None) -> list[str]:
+    me, can_create = database.execute_sql(
+        "SELECT rolname, rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user"
+    ).fetchone()
+    if role == me:
+        raise DomainError("role", f"{role} to rola, którą program łączy się z bazą – portal potrzebuje osobnej roli")
+    existing = database.execute_sql(
+        "SELECT rolsuper, shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = %s", (role,)
+    ).fetchone()
+    if existing and existing[0]:
+        raise DomainError("role", f"{role} jest superużytkownikiem – portal nie może łączyć się jako taka rola")
+    if existing and existing[1] != PORTAL_ROLE_MARK:
+        raise DomainError(
+            "role", f"rola {role} już istnieje i nie jest rolą portalu (nie utworzyło jej grant-public-role) – "
+            "wybierz inną nazwę"
+        )  # fmt: skip
+    if not can_create:
+        raise StoreRefused(f"{me} nie może tworzyć ani zmieniać ról – {_needs_createrole()}")
     done: list[str] = []
 
     def run(sql: str, params: tuple = (), shown: str | None = None) -> None:
         database.execute_sql(sql, params)
         done.append(shown or sql)
 
-    with write_transaction():
-        exists = database.execute_sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
-        verb = "ALTER" if exists else "CREATE"
-        if password:
-            run(f"{verb} ROLE {_q(role)} LOGIN PASSWORD %s", (password,), f"{verb} ROLE {role} LOGIN PASSWORD '***'")
-        else:
-            run(f"{verb} ROLE {_q(role)} LOGIN")
-        (dbname,) = database.execute_sql("SELECT current_database()").fetchone()
-        run(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {_q(role)}")
-        run(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {_q(role)}")
-        run(f"GRANT CONNECT ON DATABASE {_q(dbname)} TO {_q(role)}")
-        run(f"GRANT USAGE ON SCHEMA public TO {_q(role)}")
-        for model in READABLE_TABLES:
-            run(f"GRANT SELECT ON {_q(model._meta.table_name)} TO {_q(role)}")
-        for model, fields in READABLE_COLUMNS.items():
-            columns = ", ".join(_q(f.column_name) for f in fields)
-            run(f"GRANT SELECT ({columns}) ON {_q(model._meta.table_name)} TO {_q(role)}")
-        # The portal checks the schema version at start (storage.schema.require_current).
-        run(f"GRANT SELECT ON {_q('schema_migration')} TO {_q(role)}")
-        for model in WRITABLE_TABLES:
-            run(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {_q(model._meta.table_name)} TO {_q(role)}")
+    verb = "ALTER" if existing else "CREATE"
+    if password:
+        run(f"{verb} ROLE {_q(role)} LOGIN PASSWORD %s", (password,), f"{verb} ROLE {role} LOGIN PASSWORD '***'")
+    else:
+        run(f"{verb} ROLE {_q(role)} LOGIN")
+    run(f"COMMENT ON ROLE {_q(role)} IS %s", (PORTAL_ROLE_MARK,), f"COMMENT ON ROLE {role} IS '{PORTAL_ROLE_MARK}'")
+    (dbname,) = database.execute_sql("SELECT current_database()").fetchone()
+    run(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {_q(role)}")
+    run(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {_q(role)}")
+    run(f"GRANT CONNECT ON DATABASE {_q(dbname)} TO {_q(role)}")
+    run(f"GRANT USAGE ON SCHEMA public TO {_q(role)}")
+    for model in READABLE_TABLES:
+        run(f"GRANT SELECT ON {_q(model._meta.table_name)} TO {_q(role)}")
+    for model, fields in READABLE_COLUMNS.items():
+        columns = ", ".join(_q(f.column_name) for f in fields)
+        run(f"GRANT SELECT ({columns}) ON {_q(model._meta.table_name)} TO {_q(role)}")
+    # The portal checks the schema version at start (storage.schema.require_current).
+    run(f"GRANT SELECT ON {_q('schema_migration')} TO {_q(role)}")
+    for model in WRITABLE_TABLES:
+        run(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {_q(model._meta.table_name)} TO {_q(role)}")
     return done

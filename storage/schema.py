@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import peewee
 from playhouse.migrations import Runner
 from playhouse.schema_diff import diff_models
 
@@ -108,6 +109,11 @@ def schema_drift() -> str:
 
 def open_current(url: str | None = None) -> None:
     """What a front end does at start: open the store (default OKIENKO_DB) and refuse one
-    whose schema is older than the program (DomainError naming the command that fixes it)."""
-    open_database(url)
+    that is missing or whose schema is older than the program (DomainError naming the command
+    that fixes it)."""
+    db = open_database(url)
+    if isinstance(db, peewee.SqliteDatabase) and db.database != ":memory:" and not Path(db.database).exists():
+        # SQLite would create an empty file on the first connection: a typo'd path or a disk not
+        # mounted yet would leave a stray file behind and a portal answering "no schema".
+        raise DomainError("database", f"nie ma pliku bazy {db.database} – nową bazę tworzy: python -m storage init")
     require_current()

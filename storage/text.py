@@ -6,11 +6,18 @@ import unicodedata
 
 # Letters that Unicode does not decompose into base + accent.
 _EXTRA_FOLDS = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ß": "ss"})
+# Format characters that belong to how real names are written: ZWNJ and ZWJ are part of Persian
+# (and Urdu, Kurdish, Indic) spelling, LRM and RLM keep a Latin surname in place inside an
+# Arabic-script name. The bidi embeddings, overrides and isolates (U+202A–202E, U+2066–2069)
+# stay refused: they can make a name display as something other than what is stored.
+NAME_FORMAT_CHARS = frozenset("\u200c\u200d\u200e\u200f")
+_DROP_IN_KEYS = dict.fromkeys(map(ord, NAME_FORMAT_CHARS))
 
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive key: 'Łukasz Żółć' → 'lukasz zolc'."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
+    # The joiners and marks are invisible: a clerk searching "Rezai" must find "Rez\u200cai".
+    decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS).translate(_DROP_IN_KEYS))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
@@ -25,7 +32,7 @@ def clean_line(value: str | None, field: str, max_len: int, required: bool):
     from storage.errors import DomainError
 
     text = " ".join((value or "").split())
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") for ch in text):
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") and ch not in NAME_FORMAT_CHARS for ch in text):
         raise DomainError(field, "zawiera niedozwolone znaki sterujące")
     if required and not text:
         raise DomainError(field, "pole jest wymagane")

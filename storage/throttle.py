@@ -1,11 +1,18 @@
-"""Failed applicant logins, counted in the database so every web process and machine sees them.
+"""Applicant login attempts, counted in the database so every web process and machine sees them.
 
 Two keys per attempt: the case number and the client address. Each has free failures,
 then a wait that doubles per further failure up to a cap. The case-number cap is short
-(5 minutes) so that a stranger guessing at a number cannot keep its real applicant out
-for long; the address cap is long (1 hour) because one address guessing at many numbers
-is the attack this is for. A key is forgotten a day after its last failure, and a case
-key is cleared by a successful login.
+(5 minutes); the address cap is long (1 hour) because one address guessing at many
+numbers is the attack this is for. A key is forgotten a day after its last failure.
+
+An attempt is reserved (counted as a failure) in one locked transaction *before* its
+password is checked, so parallel attempts cannot all slip past the count; a success gives
+the reservation back (case key cleared, address count lowered by one).
+
+The owner always has a way in: while a case number is blocked, an address with fewer than
+`CLEAN_ADDRESS_BUDGET` failures in the last day may still try it. A stranger who keeps the
+number blocked has spent that budget on it after two attempts; the applicant, typing from
+their own address, has not.
 """
 
 from __future__ import annotations
@@ -33,6 +40,8 @@ class Policy:
 CASE_POLICY = Policy(free_failures=5, base_delay_s=15, max_delay_s=300)
 ADDRESS_POLICY = Policy(free_failures=20, base_delay_s=60, max_delay_s=3600)
 FORGET_AFTER = dt.timedelta(hours=24)
+# Attempts an address may make at a blocked case number while it has fewer failures than this.
+CLEAN_ADDRESS_BUDGET = 2
 
 
 def case_key(canonical_number: str) -> str:
@@ -49,26 +58,94 @@ def seconds_to_wait(keys: list[str], now: dt.datetime | None = None) -> int:
     wait = 0
     for row in LoginThrottle.select().where(LoginThrottle.key.in_(keys)):
         if row.blocked_until and row.blocked_until > now:
-            wait = max(wait, int((row.blocked_until - now).total_seconds()) + 1)
+            wait = max(wait, _seconds(row.blocked_until - now))
     return wait
 
 
+def reserve_attempt(case: str, address: str, now: dt.datetime | None = None) -> int:
+    """Count one attempt against the case key and the address key before its password is checked.
+
+    Returns 0 when the attempt may go ahead (and is now counted), else the seconds to wait
+    (and nothing was counted). Both rows are locked in one transaction, always in the same
+    order, so parallel attempts take turns."""
+    now = now or utcnow()
+    with write_transaction():
+        case_row, address_row = _locked_row(case, now), _locked_row(address, now)
+        wait = _wait(case_row, address_row, now)
+        if wait:
+            return wait
+        _count(case, case_row, _current(case_row, now) + 1, CASE_POLICY, now)
+        _count(address, address_row, _current(address_row, now) + 1, ADDRESS_POLICY, now)
+        return 0
+
+
+def peek(case: str, address: str, now: dt.datetime | None = None) -> int:
+    """What `reserve_attempt` would answer, from a plain read: lets a blocked caller be
+    answered without a write. Only the reservation itself is authoritative."""
+    now = now or utcnow()
+    rows = {row.key: row for row in LoginThrottle.select().where(LoginThrottle.key.in_([case, address]))}
+    return _wait(rows.get(case), rows.get(address), now)
+
+
+def _wait(case_row: LoginThrottle | None, address_row: LoginThrottle | None, now: dt.datetime) -> int:
+    address_wait = _blocked_for(address_row, now)
+    case_wait = _blocked_for(case_row, now)
+    if case_wait and _current(address_row, now) < CLEAN_ADDRESS_BUDGET:
+        case_wait = 0  # the owner's way in past a number someone else keeps blocked
+    return max(address_wait, case_wait)
+
+
+def give_back(case: str, address: str, now: dt.datetime | None = None) -> None:
+    """A reserved attempt succeeded: the case number starts afresh, the address's count drops by one."""
+    now = now or utcnow()
+    with write_transaction():
+        LoginThrottle.delete().where(LoginThrottle.key == case).execute()
+        row = _locked_row(address, now)
+        failures = max(0, _current(row, now) - 1)
+        if failures:
+            _count(address, row, failures, ADDRESS_POLICY, now)
+        else:
+            LoginThrottle.delete().where(LoginThrottle.key == address).execute()
+
+
 def record_failure(policies: dict[str, Policy], now: dt.datetime | None = None) -> None:
+    """Count a failure without a reservation (housekeeping and tests)."""
     now = now or utcnow()
     with write_transaction():
         for key, policy in policies.items():
-            LoginThrottle.insert(
-                key=key, failures=0, first_failure_at=now, last_failure_at=now
-            ).on_conflict_ignore().execute()
-            row = locked(LoginThrottle.select().where(LoginThrottle.key == key)).get()
-            failures = 1 if now - row.last_failure_at > FORGET_AFTER else row.failures + 1
-            delay = policy.delay(failures)
-            LoginThrottle.update(
-                failures=failures,
-                first_failure_at=now if failures == 1 else row.first_failure_at,
-                last_failure_at=now,
-                blocked_until=now + dt.timedelta(seconds=delay) if delay else None,
-            ).where(LoginThrottle.key == key).execute()
+            row = _locked_row(key, now)
+            _count(key, row, _current(row, now) + 1, policy, now)
+
+
+def _locked_row(key: str, now: dt.datetime) -> LoginThrottle:
+    LoginThrottle.insert(key=key, failures=0, first_failure_at=now, last_failure_at=now).on_conflict_ignore().execute()
+    return locked(LoginThrottle.select().where(LoginThrottle.key == key)).get()
+
+
+def _current(row: LoginThrottle | None, now: dt.datetime) -> int:
+    if row is None or now - row.last_failure_at > FORGET_AFTER:
+        return 0
+    return row.failures
+
+
+def _blocked_for(row: LoginThrottle | None, now: dt.datetime) -> int:
+    if row is not None and row.blocked_until and row.blocked_until > now:
+        return _seconds(row.blocked_until - now)
+    return 0
+
+
+def _seconds(delta: dt.timedelta) -> int:
+    return int(delta.total_seconds()) + 1
+
+
+def _count(key: str, row: LoginThrottle, failures: int, policy: Policy, now: dt.datetime) -> None:
+    delay = policy.delay(failures)
+    LoginThrottle.update(
+        failures=failures,
+        first_failure_at=now if failures == 1 else row.first_failure_at,
+        last_failure_at=now,
+        blocked_until=now + dt.timedelta(seconds=delay) if delay else None,
+    ).where(LoginThrottle.key == key).execute()
 
 
 def clear(key: str) -> None:

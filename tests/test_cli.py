@@ -139,3 +139,17 @@ def test_purge_twice_then_show_a_purged_case(empty_store_url):
                          env={**env, "OKIENKO_RETAIN_CLOSED_DAYS": "miesiąc"})  # fmt: skip
     assert bad.returncode == 2
     refused(bad, "OKIENKO_RETAIN_CLOSED_DAYS", "liczba dni")
+
+
+@pytest.mark.parametrize("first_command", ["init", "migrate"])
+def test_a_new_store_is_usable_after_the_one_command_the_readme_gives(empty_store_url, first_command):
+    _, url = empty_store_url
+    out = ok(run_cli(url, first_command))
+    assert "katalogi" in out
+    create_clerk(url, office="GDA")
+    reg = json.loads(ok(run_cli(url, "register", "--clerk", "ewa", "--type", "temp_work", "--name", "Iryna Bondarenko",
+                                "--json")))  # fmt: skip
+    assert json.loads(ok(run_cli(url, "show", reg["case_number"], "--json")))["case_type"] == "temp_work"
+    # A second run changes nothing and says so.
+    assert "nic nie zmieniono" in ok(run_cli(url, "init"))
+    assert "aktualny" in ok(run_cli(url, "migrate"))

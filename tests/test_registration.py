@@ -77,6 +77,37 @@ def test_bad_input_is_refused_by_name_and_nothing_is_written(store, override, fi
     assert row_counts() == before
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Mohammad Rez\u200cai",  # ZWNJ: part of Persian spelling
+        "\u0641\u0627\u0637\u0645\u0647 \u0631\u0636\u0627\u06cc\u06cc\u200c\u0646\u0698\u0627\u062f",
+        "Ali\u200d Hosseini",  # ZWJ
+        "\u0633\u0627\u0631\u0627 Ahmadi\u200e",  # LRM after a Latin surname in an Arabic-script name
+        "Sara \u0627\u062d\u0645\u062f\u06cc\u200f",  # RLM
+    ],
+)
+def test_names_with_joiners_and_direction_marks_are_real_names(store, name):
+    filing = register(applicant_name=name)
+    assert storage.case_detail(filing.number).applicant_name == name
+
+
+def test_a_name_with_a_joiner_is_found_by_its_visible_letters(store):
+    filing = register(applicant_name="Mohammad Rez\u200cai")
+    assert [row.number for row in storage.search_by_surname("rezai")] == [filing.number]
+
+
+@pytest.mark.parametrize(
+    "mark", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+)
+def test_bidi_overrides_and_isolates_are_still_refused(store, mark):
+    before = row_counts()
+    with pytest.raises(DomainError, match="sterujące") as err:
+        register(applicant_name=f"Olena {mark}Kovalenko")
+    assert err.value.field == "applicant_name"
+    assert row_counts() == before
+
+
 def test_a_deactivated_clerk_cannot_register(store):
     storage.set_clerk_active(CLERK, False)
     with pytest.raises(DomainError) as err:

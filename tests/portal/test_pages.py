@@ -155,3 +155,60 @@ def test_status_page_shows_every_change_at_once(portal, store):
     other.login(filing.number, filing.password)
     mine, theirs = portal.csrf("/status"), other.csrf("/status")
     assert mine != theirs  # each session gets its own page and token
+
+
+@pytest.mark.parametrize(
+    "raw_next",
+    [
+        "/%09/evil.example",
+        "//evil.example",
+        "%5C%5Cevil",
+        "/%5Cevil.example",
+        "/%0d%0aX",
+        "/%0aSet-Cookie:x=1",
+        "https://evil.example/",
+        "http:/evil.example",
+        "/%2F/evil.example",
+        "/%E2%80%8B/evil.example",
+        "/no-such-page",
+        "/status?next=//evil.example",
+    ],
+)
+def test_language_switch_goes_only_to_the_portals_own_pages(portal, raw_next):
+    response = portal.client.get(
+        f"/lang/en?next={raw_next}", base_url="https://portal.test", environ_base={"REMOTE_ADDR": "203.0.113.7"}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] in ("/", "https://portal.test/")
+
+
+@pytest.mark.parametrize("own", ["/", "/status", "/stages", "/contact"])
+def test_language_switch_keeps_the_portals_own_pages(portal, own):
+    response = portal.get(f"/lang/en?next={own}")
+    assert response.status_code == 302 and response.headers["Location"] == own
+
+
+def _assert_error_headers(response) -> None:
+    assert response.headers["Cache-Control"] == "no-store"
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"):
+        assert name in response.headers, name
+
+
+def test_csrf_refusal_and_oversized_form_are_not_cached_and_carry_the_headers(portal, store):
+    refused = portal.post("/login", data={"case_number": "x", "password": "y"})
+    assert refused.status_code == 400
+    _assert_error_headers(refused)
+    huge = portal.post("/login", data={"case_number": "x" * 20_000, "password": "y", "csrf_token": portal.csrf()})
+    assert huge.status_code == 413 and "Traceback" not in huge.get_data(as_text=True)
+    _assert_error_headers(huge)
+    assert "zbyt duży" in huge.get_data(as_text=True)
+
+
+def test_database_outage_says_when_to_come_back(portal, store):
+    storage.open_database("postgresql://nobody@127.0.0.1:1/gone")
+    try:
+        response = portal.get("/stages")
+    finally:
+        storage.open_database(store.url)
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
+    _assert_error_headers(response)
