@@ -262,7 +262,12 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     add("init", cmd_init, "utwórz schemat w pustej bazie i wczytaj katalogi z fixtures/", needs_schema=False)
-    add("migrate", cmd_migrate, "doprowadź schemat do bieżącej wersji (bez utraty danych); nowa baza dostaje katalogi", needs_schema=False)
+    add(
+        "migrate",
+        cmd_migrate,
+        "doprowadź schemat do bieżącej wersji (bez utraty danych); nowa baza dostaje katalogi",
+        needs_schema=False,
+    )
     p = add("load-fixtures", cmd_load_fixtures, "wczytaj katalogi z fixtures/ (idempotentnie)")
     p.add_argument("--dir", type=__import__("pathlib").Path, help="katalog z plikami TOML")
     p = add("create-clerk", cmd_create_clerk, "załóż konto urzędnika")
