@@ -126,6 +126,7 @@ def load_fixtures(directory: Path | None = None) -> dict[str, int]:
                 "position": pos,
                 "closes_case": bool(stage.get("closes_case", False)),
                 "is_initial": bool(stage.get("initial", False)),
+                "usual_path": not stage.get("detour", False),
                 "active": True,
             }
             changed["stages"] += _upsert(Stage, code, values)
@@ -214,7 +215,15 @@ def stages(include_inactive: bool = False) -> list[StageInfo]:
         if not include_inactive:
             query = query.where(Stage.active)
         return [
-            StageInfo(s.code, s.position, _labels_of(s), _labels_of(s, "explanation"), s.closes_case, s.is_initial)
+            StageInfo(
+                s.code,
+                s.position,
+                _labels_of(s),
+                _labels_of(s, "explanation"),
+                s.closes_case,
+                s.is_initial,
+                s.usual_path,
+            )
             for s in query
         ]
 

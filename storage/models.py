@@ -104,6 +104,8 @@ class Stage(MultilingualLabel):
     closes_case = pw.BooleanField(default=False)
     is_initial = pw.BooleanField(default=False)
     active = pw.BooleanField(default=True)
+    # False for detours (e.g. a suspension): never proposed as the stage that normally follows.
+    usual_path = pw.BooleanField(default=True)
 
     def explanation(self, lang: str) -> str:
         return getattr(self, f"explanation_{lang}", None) or self.explanation_pl
@@ -160,6 +162,8 @@ class StageHistory(BaseModel):
     stage = pw.ForeignKeyField(Stage, on_delete="RESTRICT")
     changed_at = pw.DateTimeField(default=utcnow)
     clerk = pw.ForeignKeyField(Clerk, null=True, on_delete="RESTRICT")
+    # A stage set by mistake and withdrawn: kept for the clerks, left out of the applicant's view.
+    withdrawn_at = pw.DateTimeField(null=True)
 
     class Meta:
         indexes = ((("case", "changed_at"), False),)

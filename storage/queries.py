@@ -5,6 +5,8 @@ from __future__ import annotations
 import peewee as pw
 
 from storage import case_numbers
+from storage.audit import describe
+from storage.catalog import cached_labels
 from storage.clock import today_in_warsaw
 from storage.db import unit_of_work
 from storage.errors import DomainError
@@ -62,7 +64,9 @@ def case_detail(number: str) -> CaseDetail:
     with unit_of_work():
         case = _full_case(number)
         history = [
-            HistoryEntry(h.stage.code, h.stage.label_pl, h.changed_at, h.clerk.login if h.clerk_id else None)
+            HistoryEntry(
+                h.stage.code, h.stage.label_pl, h.changed_at, h.clerk.login if h.clerk_id else None, h.withdrawn_at
+            )
             for h in StageHistory.select(StageHistory, Stage, Clerk)
             .join(Stage)
             .switch(StageHistory)
@@ -91,9 +95,24 @@ def case_detail(number: str) -> CaseDetail:
             )
             for s in SmsOutbox.select().where(SmsOutbox.case == case).order_by(SmsOutbox.id)
         ]
+        labels = cached_labels()
+
+        def label(kind: str, code: str) -> str:
+            rows = labels.stages if kind == "stage" else labels.kinds
+            return rows[code].label_pl if code in rows else code
+
         audit = [
-            AuditInfo(a.at, a.actor, a.action, a.detail)
-            for a in AuditEvent.select().where(AuditEvent.case == case).order_by(AuditEvent.id)
+            AuditInfo(
+                a.at,
+                a.actor,
+                a.action,
+                a.detail,
+                describe(a.action, a.detail, a.clerk.full_name if a.clerk_id else None, label),
+            )
+            for a in AuditEvent.select(AuditEvent, Clerk)
+            .join(Clerk, pw.JOIN.LEFT_OUTER)
+            .where(AuditEvent.case == case)
+            .order_by(AuditEvent.id)
         ]
         return CaseDetail(
             id=case.id,
