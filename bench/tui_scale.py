@@ -25,21 +25,25 @@ from pathlib import Path
 
 os.environ.setdefault("OKIENKO_BCRYPT_COST", "4")
 
+import peewee as pw
 from rich.console import Console
 from rich.table import Table
 
 import storage
 from storage import case_numbers, schema
 from storage.db import close_database, database, write_transaction
-from storage.models import Case, CaseNumberCounter
+from storage.models import Case, CaseNameToken, CaseNumberCounter
+from storage.name_search import index_rows
 from storage.text import surname_key
 
 SURNAMES = [
     "Kovalenko", "Shevchenko", "Bondarenko", "Tkachenko", "Melnyk", "Kravchuk", "Lysenko", "Kazlou", "Novikava",
     "Beridze", "Kapanadze", "Sharma", "Nair", "Santos", "Nguyen", "Tran", "Karimov", "Yilmaz", "Rodriguez", "Gomez",
     "Okafor", "Khan", "Zhang", "Rakhimova", "Sargsyan", "Ivanova", "Marchenko", "Koval", "Fernandez", "Thapa",
+    "Ševčenko", "Łozińska", "Dąbrowski", "Nguyễn",
 ]  # fmt: skip
-GIVEN = ["Olena", "Andrii", "Iryna", "Mykola", "Nino", "Rahul", "Priya", "Maria", "Jose", "Minh", "Aigerim", "Mehmet"]
+GIVEN = ["Olena", "Andrii", "Iryna", "Mykola", "Nino", "Rahul", "Priya", "Maria", "Jose", "Minh", "Aigerim", "Mehmet",
+         "Hanna", "Thi Lan", "Fatima Zahra"]  # fmt: skip
 BATCH = 5000
 
 
@@ -93,7 +97,10 @@ def build(url: str, count: int, rng: random.Random) -> None:
                 }
             )
         with write_transaction():
+            last_id = Case.select(pw.fn.MAX(Case.id)).scalar() or 0
             Case.insert_many(rows).execute()
+            named = Case.select(Case.id, Case.applicant_name).where(Case.id > last_id).tuples()
+            CaseNameToken.insert_many(index_rows(named)).execute()
         done = min(start + BATCH, count)
         if done % 100_000 == 0:
             print(f"  {done:>9,} cases  {time.perf_counter() - started:6.1f} s", flush=True)
@@ -123,6 +130,10 @@ def measure(url: str, repeats: int, rng: random.Random) -> list[tuple[str, float
     first = storage.worklist("GDA")
     deadline_first = storage.worklist("GDA", order="deadline")
     prefixes = [s[:3].lower() for s in SURNAMES]
+    # Given names and the middle words of names are found too; several words narrow.
+    one_word = ["zhang", "tran", "santos", "zahra", "hanna", "lan", "olena", "priya"]
+    two_words = ["koval hanna", "hanna koval", "zahra fatima", "thi tran", "maria sant", "minh nguyen"]
+    folded = ["sevcenko", "lozinska", "dabrowski", "nguyen"]
     probes: list[tuple[str, Callable[[int], object]]] = [
         ("baseline: case by primary key", lambda i: Case.get_by_id(rng.choice(ids))),
         ("worklist, first page (my office)", lambda i: storage.worklist("GDA")),
@@ -134,6 +145,11 @@ def measure(url: str, repeats: int, rng: random.Random) -> list[tuple[str, float
         ("worklist, overdue only", lambda i: storage.worklist("GDA", overdue_only=True)),
         ("search by case number", lambda i: storage.search_cases(case_numbers.format_number(rng.choice(numbers)))),
         ("search by surname prefix", lambda i: storage.search_cases(prefixes[i % len(prefixes)])),
+        ("search by name, one word (any part)", lambda i: storage.search_cases(one_word[i % len(one_word)])),
+        ("search by name, two words", lambda i: storage.search_cases(two_words[i % len(two_words)])),
+        ("search by name, diacritics folded", lambda i: storage.search_cases(folded[i % len(folded)])),
+        ("worklist, registered today", lambda i: storage.worklist("GDA", registered_today=True)),
+        ("worklist, mine", lambda i: storage.worklist("GDA", mine="bench")),
         ("search by external reference", lambda i: storage.search_cases(rng.choice(refs))),
     ]  # fmt: skip
     results = []

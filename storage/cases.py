@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from storage import audit, case_numbers, passwords, phones
+from storage import audit, case_numbers, name_search, passwords, phones
 from storage.clerks import acting_clerk
 from storage.clock import today_in_warsaw, utcnow
 from storage.db import locked, unit_of_work, write_transaction
@@ -198,6 +198,7 @@ def register_filing(
             created_at=now,
             updated_at=now,
         )
+        name_search.index_name(case.id, name)
         StageHistory.create(case=case, stage=initial, changed_at=now, clerk=actor)
         for code in missing_codes:
             Deficiency.create(case=case, kind=code, created_by=actor, created_at=now)

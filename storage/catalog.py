@@ -127,6 +127,7 @@ def load_fixtures(directory: Path | None = None) -> dict[str, int]:
                 "closes_case": bool(stage.get("closes_case", False)),
                 "is_initial": bool(stage.get("initial", False)),
                 "usual_path": not stage.get("detour", False),
+                "clock_runs": bool(stage.get("clock_runs", True)),
                 "active": True,
             }
             changed["stages"] += _upsert(Stage, code, values)
@@ -223,6 +224,7 @@ def stages(include_inactive: bool = False) -> list[StageInfo]:
                 s.closes_case,
                 s.is_initial,
                 s.usual_path,
+                s.clock_runs,
             )
             for s in query
         ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from storage import audit, phones
+from storage import audit, name_search, phones
 from storage.cases import (
     _case_for_update,
     _channel,
@@ -194,6 +194,7 @@ def update_case(
         update = {field: values[field] for field in changed}
         if "applicant_name" in update:
             update["surname_key"] = surname_key(update["applicant_name"])
+            name_search.index_name(case.id, update["applicant_name"])
         Case.update(updated_at=utcnow(), **update).where(Case.id == case.id).execute()
         audit.record("case_corrected", actor, case, fields=changed)
         return changed

@@ -102,6 +102,8 @@ class Stage(MultilingualLabel):
     explanation_ru = pw.TextField()
     explanation_uk = pw.TextField()
     closes_case = pw.BooleanField(default=False)
+    # Whether the statutory deadline runs at this stage; only then can a case be overdue.
+    clock_runs = pw.BooleanField(default=True)
     is_initial = pw.BooleanField(default=False)
     active = pw.BooleanField(default=True)
     # False for detours (e.g. a suspension): never proposed as the stage that normally follows.
@@ -154,7 +156,22 @@ class Case(BaseModel):
             (("office", "closed", "deadline_on", "id"), False),
             (("closed", "id"), False),
             (("closed", "deadline_on", "id"), False),
+            # "Registered today" (storage.worklist).
+            (("created_at",), False),
         )
+
+
+class CaseNameToken(BaseModel):
+    """Each folded word of an applicant's name, for the clerks' any-word prefix search
+    (storage.name_search keeps it in step with the name)."""
+
+    token = pw.CharField(max_length=64)
+    case = pw.ForeignKeyField(Case, on_delete="CASCADE", index=False)
+
+    class Meta:
+        table_name = "case_name_token"
+        primary_key = pw.CompositeKey("token", "case")
+        indexes = ((("case", "token"), False),)
 
 
 class StageHistory(BaseModel):
@@ -224,7 +241,8 @@ class AuditEvent(BaseModel):
     detail_json = pw.TextField(default="{}")
 
     class Meta:
-        indexes = ((("case", "at"), False),)
+        # The second one answers "cases I last changed" (storage.worklist).
+        indexes = ((("case", "at"), False), (("clerk", "case", "at"), False))
 
     @property
     def detail(self) -> dict:
@@ -251,6 +269,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     Stage,
     CaseNumberCounter,
     Case,
+    CaseNameToken,
     StageHistory,
     Deficiency,
     SmsOutbox,

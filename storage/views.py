@@ -61,6 +61,8 @@ class StageInfo:
     closes_case: bool
     is_initial: bool
     usual_path: bool = True
+    # False where the statutory deadline does not run (no case at such a stage is overdue).
+    clock_runs: bool = True
 
 
 @dataclasses.dataclass(frozen=True)
