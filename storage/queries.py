@@ -7,7 +7,6 @@ import peewee as pw
 from storage import case_numbers
 from storage.audit import describe
 from storage.catalog import cached_labels
-from storage.clock import today_in_warsaw
 from storage.db import unit_of_work
 from storage.errors import DomainError
 from storage.models import (
@@ -31,6 +30,7 @@ from storage.views import (
     HistoryEntry,
     SmsInfo,
 )
+from storage.worklist import is_overdue, overdue_condition
 
 
 def deficiency_label(row: Deficiency, lang: str = "pl") -> str:
@@ -125,7 +125,7 @@ def case_detail(number: str) -> CaseDetail:
             external_ref=case.external_ref,
             filed_on=case.filed_on,
             deadline_on=case.deadline_on,
-            overdue=not case.closed and case.deadline_on < today_in_warsaw(),
+            overdue=is_overdue(case.closed, case.stage_id, case.deadline_on),
             applicant_name=case.applicant_name,
             phone=case.phone,
             language=case.language,
@@ -153,7 +153,7 @@ def store_stats() -> dict[str, object]:
         return {
             "cases": Case.select().count(),
             "open_cases": Case.select().where(~Case.closed).count(),
-            "overdue_cases": Case.select().where(~Case.closed & (Case.deadline_on < today_in_warsaw())).count(),
+            "overdue_cases": Case.select().where(overdue_condition()).count(),
             "cases_by_office": by_office,
             "open_cases_by_stage": by_stage,
             "open_deficiencies": Deficiency.select().where(Deficiency.resolved_at.is_null()).count(),

@@ -141,8 +141,11 @@ def test_overdue_only_while_the_statutory_clock_runs(cases):
         assert [r.number for r in storage.worklist("GDA", overdue_only=True).rows] == [second.number]
         by_deadline = storage.worklist("GDA", order="deadline").rows
         assert oldest.number not in {r.number for r in by_deadline} and by_deadline[0].number == second.number
+        assert storage.case_detail(oldest.number).overdue is False
+        assert storage.store_stats()["overdue_cases"] == 1
     storage.set_stage(oldest.number, "appeal", clerk=CLERK)  # the clock runs again
     assert storage.worklist("GDA", order="deadline").rows[0].number == oldest.number
+    assert storage.case_detail(oldest.number).overdue and storage.store_stats()["overdue_cases"] == 2
     assert {s.code for s in storage.stages() if not s.clock_runs} == {
         "suspended",
         "decision_issued",
