@@ -81,7 +81,8 @@ class OkienkoApp(App):
     def show_credentials(self, number: str, password: str, reissued: bool) -> None:
         title = "Nowe hasło do sprawy" if reissued else "Wniosek zarejestrowany"
         note = "Drukuję list z danymi logowania" + ("" if reissued else " i potwierdzenie złożenia wniosku") + "…"
-        self.push_screen(CredentialsDialog(title, storage.format_number(number), password, note))
+        printing = ("letter",) if reissued else ("letter", "receipt")
+        self.push_screen(CredentialsDialog(title, storage.format_number(number), password, note, printing))
         self.print_letter(number, password)
 
     # ------------------------------------------------------------ printing
@@ -121,6 +122,9 @@ class OkienkoApp(App):
             self.post_message(PrintDone(kind, number, label, None, None, sensitive))
 
     def on_print_done(self, message: PrintDone) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, CredentialsDialog):
+                screen.print_finished(message.kind, message.label, message.error)
         if message.error is None:
             self.notify(f"Wydrukowano: {message.label}", timeout=4)
             return

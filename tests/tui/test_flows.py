@@ -175,6 +175,8 @@ async def test_case_detail_actions(app: OkienkoApp, printer):
         await settle(pilot)
         options = app.screen.query_one(OptionList)
         options.highlighted = next(i for i, o in enumerate(options._options) if o.id == "formal_check")
+        await pilot.press("enter")  # asks once more: from → to
+        await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         # deficiency in own words, with a note
@@ -296,5 +298,11 @@ async def test_every_footer_action_is_in_the_command_palette(app: OkienkoApp):
         app.open_case(filing.number)
         await settle(pilot)
         titles = {c.title for c in app.get_system_commands(app.screen)}
-        for binding in CaseDetailScreen.BINDINGS:
+        offered = [b for b in CaseDetailScreen.BINDINGS if app.screen.check_action(b.action, ())]
+        # Withdraw needs a later stage, reopen a closed case and an administrator: not offered here.
+        assert {b.action for b in CaseDetailScreen.BINDINGS} - {b.action for b in offered} == {
+            "withdraw_stage",
+            "reopen_case",
+        }
+        for binding in offered:
             assert binding.description in titles
