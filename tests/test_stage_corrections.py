@@ -164,3 +164,23 @@ def test_audit_reads_as_sentences(store):
         "Anna Nowak zmieniła etap: Wniosek złożony → Odciski palców do pobrania (SMS w kolejce)",
         "Piotr Wiśniewski zapisał: SMS wyłączone (anulowano w kolejce: 1)",
     ]
+
+
+def test_migrate_upgrades_a_store_from_before_the_corrections(store):
+    """A store as 0004 left it (no withdrawn_at, no usual_path) gets both columns from `migrate`,
+    every row intact, and the catalogue's detours once the fixtures are loaded again."""
+    from storage import schema
+    from storage.db import database
+
+    filing = register()
+    storage.set_stage(filing.number, "formal_check", clerk=CLERK)
+    with unit_of_work():
+        database.execute_sql("ALTER TABLE stage_history DROP COLUMN withdrawn_at")
+        database.execute_sql("ALTER TABLE stage DROP COLUMN usual_path")
+        database.execute_sql("DELETE FROM schema_migration WHERE name = '0005_stage_corrections'")
+    assert schema.pending_migrations() == ["0005_stage_corrections"]
+    assert schema.migrate() == ["0005_stage_corrections"]
+    assert schema.schema_drift() == ""
+    storage.load_fixtures()
+    assert {s.code for s in storage.stages() if not s.usual_path} == {"suspended", "appeal"}
+    assert storage.withdraw_stage(filing.number, clerk=CLERK).stage == "filed"
