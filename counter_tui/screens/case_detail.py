@@ -81,9 +81,10 @@ class CaseDetailScreen(StoreScreen):
         history = self.query_one("#history", DataTable)
         for label, width in (("Kiedy", 16), ("Etap", 40), ("Kto", 16), ("", 16)):
             history.add_column(label, width=width)
-        self.query_one("#sms", DataTable).add_columns(
-            "Nr", "Stan", "Etap", "Utworzono", "Próby", "Wysłano", "Doręczono", "Błąd"
-        )
+        sms = self.query_one("#sms", DataTable)
+        for label, width in (("Nr", 3), ("Stan", 13), ("Etap", 26), ("Utworzono", 16), ("Próby", 5),
+                             ("Wysłano / doręczono", 19), ("Błąd", 22)):  # fmt: skip
+            sms.add_column(label, width=width)
         audit = self.query_one("#audit", DataTable)
         audit.add_column("Kiedy", width=16)
         audit.add_column("Zdarzenie", width=92)
@@ -139,13 +140,13 @@ class CaseDetailScreen(StoreScreen):
         for s in d.sms:
             sms_table.add_row(
                 str(s.id),
-                SMS_STATES.get(s.state, s.state),
-                self.app.catalog.stage_label(s.stage or ""),
+                Text(SMS_STATES.get(s.state, s.state)),
+                Text(self.app.catalog.stage_label(s.stage or "")),
                 _when(s.created_at),
                 str(s.attempts),
-                _when(s.sent_at),
-                _when(s.delivered_at),
-                s.error_code or s.last_error or "",
+                "\n".join(filter(None, (_when(s.sent_at), _when(s.delivered_at)))),
+                Text(s.error_code or s.last_error or ""),
+                height=None,
             )
         audit = self.query_one("#audit", DataTable)
         audit.clear()
