@@ -260,3 +260,32 @@ async def test_credential_window_stops_saying_printing_once_printing_ended(app: 
         status = str(app.screen.query_one("#print-status", Static).render())
         assert "Drukuję" not in status
         assert "Wydrukowano: list z danymi logowania" in status
+
+
+async def test_after_registration_the_window_reports_both_print_jobs(app: OkienkoApp, printer):
+    filing = register()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        app.filing_registered(filing)  # what the registration form does once the store accepted it
+        await settle(pilot)
+        assert isinstance(app.screen, CredentialsDialog)
+        status = str(app.screen.query_one("#print-status", Static).render())
+        assert "Drukuję" not in status
+        assert "Wydrukowano: list z danymi logowania" in status
+        assert "Wydrukowano: potwierdzenie złożenia wniosku" in status
+    assert len(printer.jobs()) == 2
+
+
+async def test_a_failed_letter_print_is_reported_in_the_credential_window(store, settings):
+    broken = type(settings)(**{**settings.__dict__, "print_command": "false {file}"})
+    app = OkienkoApp(broken)
+    filing = register()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot, filing.number)
+        await pilot.press("h", "t")
+        await settle(pilot)
+        await pilot.press("escape")  # give up on the failed print
+        await settle(pilot)
+        assert isinstance(app.screen, CredentialsDialog)
+        status = str(app.screen.query_one("#print-status", Static).render())
+        assert "Drukuję" not in status and "Nie wydrukowano" in status
