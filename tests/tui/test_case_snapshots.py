@@ -90,3 +90,13 @@ def test_closing_confirmation_at_120x35(snap_compare, case_number, settings):
 
     with frozen(FROZEN_AT):
         assert snap_compare(still_app(settings), terminal_size=MINIMUM, run_before=run_before)
+
+
+def test_audit_tab_at_120x35(snap_compare, case_number, settings):
+    async def run_before(pilot):
+        await _open(case_number)(pilot)
+        pilot.app.screen.query_one("#case-tabs").active = "tab-audit"
+        await settle(pilot)
+
+    with frozen(FROZEN_AT):
+        assert snap_compare(still_app(settings), terminal_size=MINIMUM, run_before=run_before)
