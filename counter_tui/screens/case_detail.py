@@ -257,7 +257,10 @@ class CaseDetailScreen(StoreScreen):
         if self.app.clerk.role != "admin":
             self.app.notify("Zakończoną sprawę może wznowić tylko administrator", severity="warning")
             return
-        text = f"Wznowić zakończoną sprawę {d.display_number}? Wróci na etap sprzed zakończenia."
+        closing = {s.code for s in self.app.catalog.stages if s.closes_case}
+        before = next((h for h in reversed(d.history) if not h.withdrawn_at and h.stage not in closing), None)
+        back_to = f"[b]{before.stage_label}[/b]" if before else "sprzed zakończenia"
+        text = f"Wznowić zakończoną sprawę {d.display_number}? Wróci na etap {back_to}; wpis trafi do dziennika."
 
         def done(stage: str | None) -> None:
             if stage is not None:
