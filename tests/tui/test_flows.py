@@ -146,9 +146,10 @@ async def test_worklist_search_filters_and_paging(app: OkienkoApp):
         await type_text(pilot, storage.format_number(filings[3].number).replace("-", " "))
         await pilot.press("enter")
         await settle(pilot)
-        assert table.row_count == 1
+        assert isinstance(app.screen, CaseDetailScreen) and app.screen.number == filings[3].number
         await pilot.press("escape")
         await settle(pilot)
+        assert table.row_count == 50  # back on the plain list, ready for the next number
         await pilot.press("slash")
         await type_text(pilot, "shar")
         await pilot.press("enter")
