@@ -2,8 +2,9 @@
 
 Builds the store with bulk inserts (bcrypt for a million rows would take days and is not
 what is measured), then times the storage calls exactly as the TUI issues them: the first
-worklist page, the next page, the deadline-ordered page, a stage filter, search by case
-number, by surname prefix and by external reference. Each figure is the median (and p95)
+worklist page, the next page, the deadline-ordered page, a stage filter, "registered today",
+"mine", search by case number, by any word of the name (one word, two words, accents
+folded) and by external reference. Each figure is the median (and p95)
 of repeated calls; the last column is the ratio to a primary-key lookup in the same run,
 which stays comparable on a noisy shared machine.
 
