@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input, Label, OptionList, Select, Selecti
 import storage
 from counter_tui.app import OkienkoApp
 from counter_tui.screens.case_detail import CaseDetailScreen
-from counter_tui.screens.dialogs import CredentialsDialog, PrintFailedDialog
+from counter_tui.screens.dialogs import ConfirmDialog, CredentialsDialog, PrintFailedDialog
 from counter_tui.screens.login import LoginScreen
 from counter_tui.screens.register import RegisterScreen
 from counter_tui.screens.worklist import WorklistScreen
@@ -82,7 +82,14 @@ async def test_register_a_filing_from_the_keyboard(app: OkienkoApp, printer):
         checklist = app.screen.query_one(SelectionList)
         checklist.focus()
         await pilot.press("space", "down", "space", "down", "space")  # form, photos, passport brought
+        assert app.screen.query_one("#language", Select).value == "uk"  # suggested by +380
         await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)  # the summary, read once more
+        summary = str(app.screen.query_one(Static).render())
+        assert "Łukasz Żółć" in summary and "ukraiński" in summary and "BRAKI (5)" in summary
+        assert "Dowód wniesienia opłaty skarbowej" in summary and "Zdjęcia" not in summary
+        await pilot.press("t")
         await settle(pilot)
         assert isinstance(app.screen, CredentialsDialog)
         number = app.screen.query_one("#card-number", Static).render().plain.strip()

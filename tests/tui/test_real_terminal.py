@@ -102,6 +102,8 @@ def test_log_in_and_register_a_filing_in_tmux(terminal):
     term.keys("Tab")
     term.type("+380 50 123 4567")
     term.keys("C-s")
+    term.wait_for("Zapisać wniosek?")
+    term.keys("t")
     screen = term.wait_for("Wniosek zarejestrowany")
     number = NUMBER.search(screen.split("Numer sprawy", 1)[1]).group(1)
     term.keys("Enter")
