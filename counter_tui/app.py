@@ -130,7 +130,7 @@ class OkienkoApp(App):
         label = f"potwierdzenie złożenia wniosku {storage.format_number(number)}"
         try:
             data = storage.filing_receipt(number)
-            pdf = render_filing_receipt(data, storage.to_warsaw(storage.clock.utcnow()))
+            pdf = render_filing_receipt(data, storage.to_warsaw(storage.clock.utcnow()), self.settings.portal_url)
         except (storage.DomainError, storage.StoreUnavailable, FontsMissing) as exc:
             self.post_message(PrintDone("receipt", number, label, None, str(exc), sensitive=False))
             return
