@@ -128,7 +128,7 @@ class WorklistScreen(StoreScreen):
         self.query_one(CaseTable).show_rows(page.rows)
         q = self.query_state
         order = (
-            "wg terminu, najpierw najbardziej po terminie (tylko sprawy, w których termin biegnie)"
+            "wg terminu, najbardziej po terminie najpierw (tylko gdy termin biegnie)"
             if q.order == "deadline"
             else "najnowsze najpierw"
         )
