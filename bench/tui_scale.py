@@ -2,10 +2,11 @@
 
 Builds the store with bulk inserts (bcrypt for a million rows would take days and is not
 what is measured), then times the storage calls exactly as the TUI issues them: the first
-worklist page, the next page, the deadline-ordered page, a stage filter, search by case
-number, by surname prefix and by external reference; and the head of unit's report
-(storage.report) over the cases' stage history, which the build also writes. Each figure is
-the median (and p95) of repeated calls; the last column is the ratio to a primary-key lookup in the same run,
+worklist page, the next page, the deadline-ordered page, a stage filter, "registered today",
+"mine", search by case number, by any word of the name (one word, two words, accents
+folded) and by external reference; and the head of unit's report
+(storage.report) over the cases' stage history, which the build also writes. Each figure is the median (and p95)
+of repeated calls; the last column is the ratio to a primary-key lookup in the same run,
 which stays comparable on a noisy shared machine.
 
     python -m bench.tui_scale                      # SQLite in bench-data/, 1,000,000 cases
@@ -27,21 +28,25 @@ from pathlib import Path
 os.environ.setdefault("OKIENKO_BCRYPT_COST", "4")
 
 from peewee import fn
+import peewee as pw
 from rich.console import Console
 from rich.table import Table
 
 import storage
 from storage import case_numbers, schema
 from storage.db import close_database, database, write_transaction
-from storage.models import Case, CaseNumberCounter, Stage, StageHistory
+from storage.models import Case, CaseNameToken, CaseNumberCounter, Stage, StageHistory
+from storage.name_search import index_rows
 from storage.text import surname_key
 
 SURNAMES = [
     "Kovalenko", "Shevchenko", "Bondarenko", "Tkachenko", "Melnyk", "Kravchuk", "Lysenko", "Kazlou", "Novikava",
     "Beridze", "Kapanadze", "Sharma", "Nair", "Santos", "Nguyen", "Tran", "Karimov", "Yilmaz", "Rodriguez", "Gomez",
     "Okafor", "Khan", "Zhang", "Rakhimova", "Sargsyan", "Ivanova", "Marchenko", "Koval", "Fernandez", "Thapa",
+    "Ševčenko", "Łozińska", "Dąbrowski", "Nguyễn",
 ]  # fmt: skip
-GIVEN = ["Olena", "Andrii", "Iryna", "Mykola", "Nino", "Rahul", "Priya", "Maria", "Jose", "Minh", "Aigerim", "Mehmet"]
+GIVEN = ["Olena", "Andrii", "Iryna", "Mykola", "Nino", "Rahul", "Priya", "Maria", "Jose", "Minh", "Aigerim", "Mehmet",
+         "Hanna", "Thi Lan", "Fatima Zahra"]  # fmt: skip
 BATCH = 5000
 
 
@@ -101,7 +106,10 @@ def _add_cases(have: int, count: int, rng: random.Random) -> None:
                 }
             )
         with write_transaction():
+            last_id = Case.select(pw.fn.MAX(Case.id)).scalar() or 0
             Case.insert_many(rows).execute()
+            named = Case.select(Case.id, Case.applicant_name).where(Case.id > last_id).tuples()
+            CaseNameToken.insert_many(index_rows(named)).execute()
         done = min(start + BATCH, count)
         if done % 100_000 == 0:
             print(f"  {done:>9,} cases  {time.perf_counter() - started:6.1f} s", flush=True)
@@ -178,6 +186,10 @@ def measure(
     first = storage.worklist("GDA")
     deadline_first = storage.worklist("GDA", order="deadline")
     prefixes = [s[:3].lower() for s in SURNAMES]
+    # Given names and the middle words of names are found too; several words narrow.
+    one_word = ["zhang", "tran", "santos", "zahra", "hanna", "lan", "olena", "priya"]
+    two_words = ["koval hanna", "hanna koval", "zahra fatima", "thi tran", "maria sant", "minh nguyen"]
+    folded = ["sevcenko", "lozinska", "dabrowski", "nguyen"]
     probes: list[tuple[str, Callable[[int], object]]] = [
         ("baseline: case by primary key", lambda i: Case.get_by_id(rng.choice(ids))),
         ("worklist, first page (my office)", lambda i: storage.worklist("GDA")),
@@ -189,6 +201,11 @@ def measure(
         ("worklist, overdue only", lambda i: storage.worklist("GDA", overdue_only=True)),
         ("search by case number", lambda i: storage.search_cases(case_numbers.format_number(rng.choice(numbers)))),
         ("search by surname prefix", lambda i: storage.search_cases(prefixes[i % len(prefixes)])),
+        ("search by name, one word (any part)", lambda i: storage.search_cases(one_word[i % len(one_word)])),
+        ("search by name, two words", lambda i: storage.search_cases(two_words[i % len(two_words)])),
+        ("search by name, diacritics folded", lambda i: storage.search_cases(folded[i % len(folded)])),
+        ("worklist, registered today", lambda i: storage.worklist("GDA", registered_today=True)),
+        ("worklist, mine", lambda i: storage.worklist("GDA", mine="bench")),
         ("search by external reference", lambda i: storage.search_cases(rng.choice(refs))),
     ]  # fmt: skip
     figures: list[tuple[str, Callable[[int], object]]] = [

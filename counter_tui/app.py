@@ -5,10 +5,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
+from rich.align import Align
+from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandList, CommandPalette
 from textual.screen import Screen
+from textual.widgets._select import SelectOverlay
+from textual.widgets.option_list import Option
 
 import storage
 from counter_tui.catalog import Catalog
@@ -29,12 +34,45 @@ from counter_tui.screens.worklist import WorklistScreen
 from counter_tui.settings import CounterSettings, load_settings
 from storage.views import ClerkInfo, RegisteredFiling
 
+# Textual's own key descriptions a clerk can see, in Polish. The open list of a Select shows
+# its Esc in the footer; merged bindings are computed per class, so they are recomputed here.
+SelectOverlay.BINDINGS = [Binding("escape", "dismiss", "Zamknij listę")]
+SelectOverlay._merged_bindings = SelectOverlay._merge_bindings()
+# Screen-level keys every Textual screen has (Tab, Shift+Tab, Ctrl+C): never offered as commands.
+_TEXTUAL_SCREEN_ACTIONS = {"app.focus_next", "app.focus_previous", "screen.copy_text"}
+
+
+class PolishCommandPalette(CommandPalette):
+    """The command palette with Polish texts (Textual's own say "Search for commands…")."""
+
+    def __init__(self) -> None:
+        super().__init__(placeholder="Wpisz, aby wyszukać polecenie…", id="--command-palette")
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Replaces Textual's English "No matches found" with the same behaviour in Polish.
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text("Brak pasujących poleceń", style="not bold")), disabled=True,
+                           id=self._NO_MATCHES)
+                )  # fmt: skip
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
+
 
 class OkienkoApp(App):
     CSS_PATH = "styles/app.tcss"
     TITLE = "Okienko"
     SUB_TITLE = "Oddział ds. Cudzoziemców"
-    BINDINGS = [Binding("ctrl+q", "quit", "Zakończ", id="quit", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Zakończ", id="quit", priority=True, show=False),
+        Binding("ctrl+p", "command_palette", "Polecenia", show=False, priority=True, tooltip="Lista poleceń"),
+    ]
 
     def __init__(self, settings: CounterSettings | None = None) -> None:
         super().__init__()
@@ -89,7 +127,8 @@ class OkienkoApp(App):
     def show_credentials(self, number: str, password: str, reissued: bool) -> None:
         title = "Nowe hasło do sprawy" if reissued else "Wniosek zarejestrowany"
         note = "Drukuję list z danymi logowania" + ("" if reissued else " i potwierdzenie złożenia wniosku") + "…"
-        self.push_screen(CredentialsDialog(title, storage.format_number(number), password, note))
+        printing = ("letter",) if reissued else ("letter", "receipt")
+        self.push_screen(CredentialsDialog(title, storage.format_number(number), password, note, printing))
         self.print_letter(number, password)
 
     # ------------------------------------------------------------ printing
@@ -99,7 +138,7 @@ class OkienkoApp(App):
         label = f"potwierdzenie złożenia wniosku {storage.format_number(number)}"
         try:
             data = storage.filing_receipt(number)
-            pdf = render_filing_receipt(data, storage.to_warsaw(storage.clock.utcnow()))
+            pdf = render_filing_receipt(data, storage.to_warsaw(storage.clock.utcnow()), self.settings.portal_url)
         except (storage.DomainError, storage.StoreUnavailable, FontsMissing) as exc:
             self.post_message(PrintDone("receipt", number, label, None, str(exc), sensitive=False))
             return
@@ -129,6 +168,9 @@ class OkienkoApp(App):
             self.post_message(PrintDone(kind, number, label, None, None, sensitive))
 
     def on_print_done(self, message: PrintDone) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, CredentialsDialog):
+                screen.print_finished(message.kind, message.label, message.error)
         if message.error is None:
             self.notify(f"Wydrukowano: {message.label}", timeout=4)
             return
@@ -153,16 +195,28 @@ class OkienkoApp(App):
 
     # ------------------------------------------------------------ command palette
 
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(PolishCommandPalette())
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every action of the current screen is in the palette too, under its footer name."""
+        """Every action of the current screen is in the palette too, under its footer name.
+
+        Only the app's and the screen's own keys: a focused widget's (cursor moves, copy) and
+        Textual's defaults (theme, screenshot, maximize, key help) are English and not desk work."""
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
-            if not binding.description or binding.action in seen or binding.action.startswith("app.command"):
+            if (
+                not binding.description
+                or active.node not in (self, screen)
+                or binding.action in seen
+                or binding.action in _TEXTUAL_SCREEN_ACTIONS
+                or binding.action.endswith("command_palette")
+            ):
                 continue
             seen.add(binding.action)
             key = binding.key_display or binding.key.split(",")[0]
             yield SystemCommand(
                 binding.description, f"skrót: {key}", functools.partial(self.run_action, binding.action, active.node)
             )
-        yield from super().get_system_commands(screen)

@@ -14,11 +14,17 @@ from gsmmodem.pdu import encodeGsm7
 GSM7_LIMIT = 160
 UCS2_LIMIT = 70
 
+# Every text opens with its sender: an unsigned link is exactly what the credential letter
+# warns against. "PUW Gdansk" is the office's own short name (letters, signs, the portal);
+# in Russian and Ukrainian (70 characters with the address) only the short name fits.
+SENDER = "PUW Gdansk"
 TEMPLATES = {
-    "pl": "Urzad Wojewodzki, Oddzial ds. Cudzoziemcow: zmienil sie etap Twojej sprawy. Szczegoly w portalu {url}",
-    "en": "Voivodeship Office, Foreigners' Department: the stage of your case has changed. Details: {url}",
-    "ru": "Этап вашего дела изменился. См. {url}",
-    "uk": "Етап вашої справи змінився. Див. {url}",
+    "pl": "Pomorski Urzad Wojewodzki (PUW Gdansk), Oddzial ds. Cudzoziemcow: zmienil sie etap Twojej sprawy. "
+    "Szczegoly: {url}",
+    "en": "Pomeranian Voivodeship Office (PUW Gdansk), Foreigners Department: the stage of your case has changed. "
+    "Details: {url}",
+    "ru": "PUW Gdansk: этап дела изменён {url}",
+    "uk": "PUW Gdansk: етап справи змінено {url}",
 }
 
 

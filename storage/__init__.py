@@ -15,6 +15,7 @@ from storage.cases import (
 from storage.catalog import case_types, deficiency_kinds, load_fixtures, offices, stages
 from storage.clerks import authenticate_clerk, create_clerk, list_clerks, set_clerk_active
 from storage.clock import to_warsaw, today_in_warsaw
+from storage.corrections import reopen_case, reopen_deficiency, update_case, usual_next_stage, withdraw_stage
 from storage.db import open_database, unit_of_work
 from storage.errors import DomainError, StoreUnavailable
 from storage.public import (
@@ -34,6 +35,7 @@ from storage.worklist import (
     WorklistPage,
     WorklistRow,
     search_by_external_ref,
+    search_by_name,
     search_by_number,
     search_by_surname,
     search_cases,
@@ -76,8 +78,11 @@ __all__ = [
     "public_view",
     "register_filing",
     "reissue_password",
+    "reopen_case",
+    "reopen_deficiency",
     "resolve_deficiency",
     "search_by_external_ref",
+    "search_by_name",
     "search_by_number",
     "search_by_surname",
     "search_cases",
@@ -90,6 +95,9 @@ __all__ = [
     "to_warsaw",
     "today_in_warsaw",
     "unit_of_work",
+    "update_case",
     "update_contact",
+    "usual_next_stage",
+    "withdraw_stage",
     "worklist",
 ]

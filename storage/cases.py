@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from storage import audit, case_numbers, passwords, phones
+from storage import audit, case_numbers, name_search, passwords, phones
 from storage.clerks import acting_clerk
 from storage.clock import today_in_warsaw, utcnow
 from storage.db import locked, unit_of_work, write_transaction
@@ -198,6 +198,7 @@ def register_filing(
             created_at=now,
             updated_at=now,
         )
+        name_search.index_name(case.id, name)
         StageHistory.create(case=case, stage=initial, changed_at=now, clerk=actor)
         for code in missing_codes:
             Deficiency.create(case=case, kind=code, created_by=actor, created_at=now)
@@ -331,14 +332,10 @@ def set_sms_opt_out(number: str, opted_out: bool, *, clerk: str) -> int:
 
 
 def update_contact(number: str, *, clerk: str, phone: str | None, language: str) -> None:
-    """Change the applicant's mobile number or language (for letters and SMS)."""
-    mobile = phones.normalise_mobile(phone)
-    lang = _language(language)
-    with write_transaction():
-        actor = acting_clerk(clerk)
-        case = _case_for_update(number)
-        Case.update(phone=mobile, language=lang, updated_at=utcnow()).where(Case.id == case.id).execute()
-        audit.record("contact_changed", actor, case, phone_changed=mobile != case.phone, language=lang)
+    """Change the applicant's mobile number and language (for letters and SMS)."""
+    from storage.corrections import update_case  # corrections builds on the rules here
+
+    update_case(number, clerk=clerk, phone=phone, language=language)
 
 
 def reissue_password(number: str, *, clerk: str) -> str:

@@ -127,6 +127,8 @@ def load_fixtures(directory: Path | None = None) -> dict[str, int]:
                 "closes_case": bool(stage.get("closes_case", False)),
                 "is_initial": bool(stage.get("initial", False)),
                 "is_decision": bool(stage.get("decision", False)),
+                "usual_path": not stage.get("detour", False),
+                "clock_runs": bool(stage.get("clock_runs", True)),
                 "active": True,
             }
             changed["stages"] += _upsert(Stage, code, values)
@@ -215,7 +217,16 @@ def stages(include_inactive: bool = False) -> list[StageInfo]:
         if not include_inactive:
             query = query.where(Stage.active)
         return [
-            StageInfo(s.code, s.position, _labels_of(s), _labels_of(s, "explanation"), s.closes_case, s.is_initial)
+            StageInfo(
+                s.code,
+                s.position,
+                _labels_of(s),
+                _labels_of(s, "explanation"),
+                s.closes_case,
+                s.is_initial,
+                s.usual_path,
+                s.clock_runs,
+            )
             for s in query
         ]
 

@@ -195,6 +195,47 @@ def cmd_opt_out(args: argparse.Namespace) -> None:
     print("SMS wyłączone" if not args.undo else "SMS włączone", f"(anulowano w kolejce: {cancelled})")
 
 
+def cmd_reopen_deficiency(args: argparse.Namespace) -> None:
+    storage.reopen_deficiency(args.id, clerk=args.clerk)
+    print(f"brak nr {args.id} znów otwarty")
+
+
+def cmd_withdraw_stage(args: argparse.Namespace) -> None:
+    done = storage.withdraw_stage(args.number, clerk=args.clerk, reason=args.reason)
+    print(
+        f"{storage.format_number(done.number)}: wycofano etap {done.withdrawn}, obecny etap {done.stage}; "
+        f"anulowano SMS: {done.sms_cancelled}"
+    )
+
+
+def cmd_reopen(args: argparse.Namespace) -> None:
+    stage = storage.reopen_case(args.number, clerk=args.clerk, reason=args.reason)
+    print(f"{storage.format_number(args.number)}: sprawa wznowiona, etap {stage}")
+
+
+def cmd_update_case(args: argparse.Namespace) -> None:
+    changes = {
+        key: value
+        for key, value in (
+            ("applicant_name", args.name),
+            ("language", args.lang),
+            ("channel", args.channel),
+            ("external_ref", args.external_ref),
+        )
+        if value is not None
+    }
+    if args.no_phone:
+        changes["phone"] = None
+    elif args.phone is not None:
+        changes["phone"] = args.phone
+    if not changes:
+        raise DomainError(
+            "case", "podaj co najmniej jedno z: --name --phone --no-phone --lang --channel --external-ref"
+        )
+    changed = storage.update_case(args.number, clerk=args.clerk, **changes)
+    print(f"{storage.format_number(args.number)}: poprawiono " + (", ".join(changed) if changed else "nic (bez zmian)"))
+
+
 def cmd_reissue_password(args: argparse.Namespace) -> None:
     print(f"nowe hasło (jednorazowo): {storage.reissue_password(args.number, clerk=args.clerk)}")
 
@@ -318,6 +359,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--clerk", required=True)
     p = add("resolve-deficiency", cmd_resolve_deficiency, "oznacz brak jako uzupełniony")
     p.add_argument("id", type=int)
+    p.add_argument("--clerk", required=True)
+    p = add("reopen-deficiency", cmd_reopen_deficiency, "brak oznaczony omyłkowo jako uzupełniony znów jest brakiem")
+    p.add_argument("id", type=int)
+    p.add_argument("--clerk", required=True)
+    p = add("withdraw-stage", cmd_withdraw_stage, "wycofaj omyłkowo ustawiony etap (sprawa wraca na poprzedni)")
+    p.add_argument("number")
+    p.add_argument("--reason", help="powód (wymagany, gdy wycofuje administrator)")
+    p.add_argument("--clerk", required=True)
+    p = add("reopen", cmd_reopen, "wznów zakończoną sprawę (tylko administrator)")
+    p.add_argument("number")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--clerk", required=True)
+    p = add("update-case", cmd_update_case, "popraw dane wnioskodawcy (te same zasady co przy rejestracji)")
+    p.add_argument("number")
+    p.add_argument("--name", help="imię i nazwisko")
+    phone = p.add_mutually_exclusive_group()
+    phone.add_argument("--phone")
+    phone.add_argument("--no-phone", action="store_true", help="usuń numer telefonu")
+    p.add_argument("--lang", choices=LANGUAGES)
+    p.add_argument("--channel", choices=CHANNELS)
+    p.add_argument("--external-ref", help="pusty napis usuwa numer zewnętrzny")
     p.add_argument("--clerk", required=True)
     p = add("opt-out", cmd_opt_out, "wnioskodawca nie chce SMS (--undo: znów chce)")
     p.add_argument("number")

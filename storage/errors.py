@@ -37,6 +37,8 @@ FIELD_LABELS_PL: dict[str, str] = {
     "office": "oddział",
     "password": "hasło",
     "phone": "telefon",
+    "reason": "powód",
+    "case": "sprawa",
     "role": "rola",
     "stage": "etap",
     "database": "baza danych",

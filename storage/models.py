@@ -102,10 +102,14 @@ class Stage(MultilingualLabel):
     explanation_ru = pw.TextField()
     explanation_uk = pw.TextField()
     closes_case = pw.BooleanField(default=False)
+    # Whether the statutory deadline runs at this stage; only then can a case be overdue.
+    clock_runs = pw.BooleanField(default=True)
     is_initial = pw.BooleanField(default=False)
     # A decision on the application was issued (the head of unit's figures count these).
     is_decision = pw.BooleanField(default=False)
     active = pw.BooleanField(default=True)
+    # False for detours (e.g. a suspension): never proposed as the stage that normally follows.
+    usual_path = pw.BooleanField(default=True)
 
     def explanation(self, lang: str) -> str:
         return getattr(self, f"explanation_{lang}", None) or self.explanation_pl
@@ -157,7 +161,22 @@ class Case(BaseModel):
             # The head of unit's figures (storage.report).
             (("filed_on", "office", "case_type"), False),
             (("closed", "stage", "office", "deadline_on"), False),
+            # "Registered today" (storage.worklist).
+            (("created_at",), False),
         )
+
+
+class CaseNameToken(BaseModel):
+    """Each folded word of an applicant's name, for the clerks' any-word prefix search
+    (storage.name_search keeps it in step with the name)."""
+
+    token = pw.CharField(max_length=64)
+    case = pw.ForeignKeyField(Case, on_delete="CASCADE", index=False)
+
+    class Meta:
+        table_name = "case_name_token"
+        primary_key = pw.CompositeKey("token", "case")
+        indexes = ((("case", "token"), False),)
 
 
 class StageHistory(BaseModel):
@@ -165,6 +184,8 @@ class StageHistory(BaseModel):
     stage = pw.ForeignKeyField(Stage, on_delete="RESTRICT")
     changed_at = pw.DateTimeField(default=utcnow)
     clerk = pw.ForeignKeyField(Clerk, null=True, on_delete="RESTRICT")
+    # A stage set by mistake and withdrawn: kept for the clerks, left out of the applicant's view.
+    withdrawn_at = pw.DateTimeField(null=True)
 
     class Meta:
         indexes = (
@@ -228,7 +249,8 @@ class AuditEvent(BaseModel):
     detail_json = pw.TextField(default="{}")
 
     class Meta:
-        indexes = ((("case", "at"), False),)
+        # The second one answers "cases I last changed" (storage.worklist).
+        indexes = ((("case", "at"), False), (("clerk", "case", "at"), False))
 
     @property
     def detail(self) -> dict:
@@ -288,6 +310,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     Stage,
     CaseNumberCounter,
     Case,
+    CaseNameToken,
     StageHistory,
     Deficiency,
     SmsOutbox,

@@ -43,3 +43,15 @@ def display(e164: str | None) -> str:
     if not e164:
         return ""
     return phonenumbers.format_number(phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+# The letter and SMS languages a country code suggests (the clerk decides; this only pre-selects).
+_REGION_LANGUAGE = {"PL": "pl", "UA": "uk", "RU": "ru", "KZ": "ru", "BY": "ru"}
+
+
+def suggested_language(e164: str | None) -> str | None:
+    """'pl' for +48, 'uk' for +380, 'ru' for +7 (and Belarus), 'en' for any other country; None without a number."""
+    if not e164:
+        return None
+    region = phonenumbers.region_code_for_number(phonenumbers.parse(e164))
+    return _REGION_LANGUAGE.get(region or "", "en")

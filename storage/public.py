@@ -55,7 +55,8 @@ class LoginThrottled(DomainError):
 def _projection(case: Case, lang: str) -> PublicCaseView:
     history = list(
         StageHistory.select(StageHistory.stage, StageHistory.changed_at)
-        .where(StageHistory.case == case.id)
+        # A stage withdrawn as a mistake was never true for the applicant.
+        .where((StageHistory.case == case.id) & StageHistory.withdrawn_at.is_null())
         .order_by(StageHistory.changed_at, StageHistory.id)
         .tuples()
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import peewee as pw
 
 from storage import case_numbers
-from storage.clock import today_in_warsaw
+from storage.audit import describe
+from storage.catalog import cached_labels
 from storage.db import unit_of_work
 from storage.errors import DomainError
 from storage.models import (
@@ -29,6 +30,7 @@ from storage.views import (
     HistoryEntry,
     SmsInfo,
 )
+from storage.worklist import is_overdue, overdue_condition
 
 
 def deficiency_label(row: Deficiency, lang: str = "pl") -> str:
@@ -62,7 +64,9 @@ def case_detail(number: str) -> CaseDetail:
     with unit_of_work():
         case = _full_case(number)
         history = [
-            HistoryEntry(h.stage.code, h.stage.label_pl, h.changed_at, h.clerk.login if h.clerk_id else None)
+            HistoryEntry(
+                h.stage.code, h.stage.label_pl, h.changed_at, h.clerk.login if h.clerk_id else None, h.withdrawn_at
+            )
             for h in StageHistory.select(StageHistory, Stage, Clerk)
             .join(Stage)
             .switch(StageHistory)
@@ -91,9 +95,24 @@ def case_detail(number: str) -> CaseDetail:
             )
             for s in SmsOutbox.select().where(SmsOutbox.case == case).order_by(SmsOutbox.id)
         ]
+        labels = cached_labels()
+
+        def label(kind: str, code: str) -> str:
+            rows = labels.stages if kind == "stage" else labels.kinds
+            return rows[code].label_pl if code in rows else code
+
         audit = [
-            AuditInfo(a.at, a.actor, a.action, a.detail)
-            for a in AuditEvent.select().where(AuditEvent.case == case).order_by(AuditEvent.id)
+            AuditInfo(
+                a.at,
+                a.actor,
+                a.action,
+                a.detail,
+                describe(a.action, a.detail, a.clerk.full_name if a.clerk_id else None, label),
+            )
+            for a in AuditEvent.select(AuditEvent, Clerk)
+            .join(Clerk, pw.JOIN.LEFT_OUTER)
+            .where(AuditEvent.case == case)
+            .order_by(AuditEvent.id)
         ]
         return CaseDetail(
             id=case.id,
@@ -106,7 +125,7 @@ def case_detail(number: str) -> CaseDetail:
             external_ref=case.external_ref,
             filed_on=case.filed_on,
             deadline_on=case.deadline_on,
-            overdue=not case.closed and case.deadline_on < today_in_warsaw(),
+            overdue=is_overdue(case.closed, case.stage_id, case.deadline_on),
             applicant_name=case.applicant_name,
             phone=case.phone,
             language=case.language,
@@ -135,7 +154,7 @@ def store_stats() -> dict[str, object]:
         return {
             "cases": Case.select().count(),
             "open_cases": Case.select().where(~Case.closed).count(),
-            "overdue_cases": Case.select().where(~Case.closed & (Case.deadline_on < today_in_warsaw())).count(),
+            "overdue_cases": Case.select().where(overdue_condition()).count(),
             "cases_by_office": by_office,
             "open_cases_by_stage": by_stage,
             "open_deficiencies": Deficiency.select().where(Deficiency.resolved_at.is_null()).count(),

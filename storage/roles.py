@@ -38,7 +38,8 @@ READABLE_TABLES = (Office, CaseType, Fee, Stage, DeficiencyKind, RequiredDocumen
 READABLE_COLUMNS = {
     Case: (Case.id, Case.number, Case.case_type, Case.filed_on, Case.stage, Case.closed, Case.credential_version,
            Case.public_version, Case.password_hash),
-    StageHistory: (StageHistory.id, StageHistory.case, StageHistory.stage, StageHistory.changed_at),
+    StageHistory: (StageHistory.id, StageHistory.case, StageHistory.stage, StageHistory.changed_at,
+                   StageHistory.withdrawn_at),
     Deficiency: (Deficiency.id, Deficiency.case, Deficiency.kind, Deficiency.free_text, Deficiency.note,
                  Deficiency.resolved_at),
 }  # fmt: skip

@@ -21,7 +21,7 @@ from storage.models import ALL_MODELS, AuditEvent
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # Indexes made by hand in _backend_specific_sql(); the models cannot declare them.
-BACKEND_EXTRA_INDEXES = {"case_file_surname_key_c"}
+BACKEND_EXTRA_INDEXES = {"case_file_surname_key_c", "case_name_token_c"}
 
 
 def _runner(migrations_dir: Path | None) -> Runner:
@@ -35,6 +35,8 @@ def _backend_specific_sql() -> list[str]:
         return [
             # Surname-prefix search: LIKE and ORDER BY in the C collation (migration 0002 says why).
             'CREATE INDEX IF NOT EXISTS case_file_surname_key_c ON case_file ((surname_key COLLATE "C"), id)',
+            # Any-word name search: prefix ranges compared byte-wise (migration 0006).
+            'CREATE INDEX IF NOT EXISTS case_name_token_c ON case_name_token ((token COLLATE "C"), case_id)',
             """CREATE OR REPLACE FUNCTION okienko_audit_is_append_only() RETURNS trigger
                LANGUAGE plpgsql AS $$
                BEGIN RAISE EXCEPTION 'audit trail is append-only'; END $$""",

@@ -60,6 +60,9 @@ class StageInfo:
     explanation: dict[str, str]
     closes_case: bool
     is_initial: bool
+    usual_path: bool = True
+    # False where the statutory deadline does not run (no case at such a stage is overdue).
+    clock_runs: bool = True
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,6 +106,7 @@ class HistoryEntry:
     stage_label: str
     changed_at: dt.datetime
     clerk_login: str | None
+    withdrawn_at: dt.datetime | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,6 +138,7 @@ class AuditInfo:
     actor: str
     action: str
     detail: dict[str, Any]
+    text: str = ""  # the row as a Polish sentence (storage.audit.describe)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -2,7 +2,12 @@
 
 Pages are keyset-paged (WHERE (key, id) beyond the last row seen, never OFFSET) over
 indexes that start with the office and the closed flag; searches hit an index each:
-the case number (unique), the folded surname (prefix), the external reference.
+the case number (unique), any word of the name (prefix, storage.name_search), the
+external reference.
+
+A case is overdue only while the statutory clock runs: open, past its deadline, and at a
+stage whose `clock_runs` flag (fixtures/stages.toml) is set. The flag on a row, "overdue
+only", the deadline order and the store's statistics all use `clock_running_stages()`.
 """
 
 from __future__ import annotations
@@ -13,17 +18,17 @@ import re
 
 import peewee as pw
 
-from storage import case_numbers
+from storage import case_numbers, name_search
 from storage.catalog import cached_labels
-from storage.clock import today_in_warsaw
-from storage.db import is_postgres, unit_of_work
+from storage.clerks import acting_clerk
+from storage.clock import WARSAW, today_in_warsaw
+from storage.db import unit_of_work
 from storage.errors import DomainError
-from storage.models import Case
-from storage.text import fold
+from storage.models import AuditEvent, Case
 
 PAGE_SIZE = 50
 ORDERS = ("newest", "deadline")
-_SURNAME_PREFIX = re.compile(r"^[\w' -]+$")
+_NAME_WORDS = re.compile(r"^[\w'’ .-]+$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,10 +55,26 @@ class WorklistPage:
     next_cursor: tuple | None
 
 
+def clock_running_stages() -> list[str]:
+    """Codes of the stages at which the statutory deadline runs (call inside a unit of work)."""
+    return sorted(code for code, s in cached_labels().stages.items() if s.clock_runs)
+
+
+def is_overdue(closed: bool, stage: str, deadline_on: dt.date, today: dt.date | None = None) -> bool:
+    """The one rule: open, at a stage where the clock runs, past the deadline."""
+    return not closed and deadline_on < (today or today_in_warsaw()) and stage in clock_running_stages()
+
+
+def overdue_condition(today: dt.date | None = None) -> pw.Expression:
+    """The same rule as a WHERE condition (call inside a unit of work)."""
+    return ~Case.closed & (Case.deadline_on < (today or today_in_warsaw())) & Case.stage.in_(clock_running_stages())
+
+
 def _rows(query: pw.ModelSelect) -> list[WorklistRow]:
     today = today_in_warsaw()
     cases = list(query)
     labels = cached_labels(stages={r.stage_id for r in cases}, case_types={r.case_type_id for r in cases})
+    running = set(clock_running_stages())
     return [
         WorklistRow(
             id=r.id,
@@ -67,7 +88,7 @@ def _rows(query: pw.ModelSelect) -> list[WorklistRow]:
             office=r.office_id,
             filed_on=r.filed_on,
             deadline_on=r.deadline_on,
-            overdue=not r.closed and r.deadline_on < today,
+            overdue=not r.closed and r.deadline_on < today and r.stage_id in running,
             closed=r.closed,
         )
         for r in cases
@@ -87,6 +108,32 @@ _COLUMNS = (
 )
 
 
+def _today_starts_utc() -> dt.datetime:
+    today = today_in_warsaw()
+    midnight = dt.datetime.combine(today, dt.time(), tzinfo=WARSAW)
+    return midnight.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _mine(login: str) -> pw.Expression:
+    """Cases the clerk registered, or whose latest recorded change is theirs."""
+    clerk = acting_clerk(login)
+    later = AuditEvent.alias("later")
+    changed_by_me = (
+        AuditEvent.select(AuditEvent.case)
+        .where(
+            (AuditEvent.clerk == clerk.id)
+            & AuditEvent.case.is_null(False)
+            & ~pw.fn.EXISTS(
+                later.select(pw.SQL("1")).where(
+                    (later.case == AuditEvent.case) & (later.at > AuditEvent.at) & (later.clerk != clerk.id)
+                )
+            )
+        )
+        .distinct()
+    )
+    return (Case.created_by == clerk.id) | Case.id.in_(changed_by_me)
+
+
 def worklist(
     office: str | None,
     *,
@@ -95,34 +142,43 @@ def worklist(
     overdue_only: bool = False,
     closed: bool = False,
     order: str = "newest",
+    registered_today: bool = False,
+    mine: str | None = None,
     after: tuple | None = None,
     limit: int = PAGE_SIZE,
 ) -> WorklistPage:
     """One page of cases: open ones of `office` (None: both offices) by default.
 
-    order="newest": latest registrations first; order="deadline": the most overdue first.
+    order="newest": latest registrations first; order="deadline": the cases whose clock runs,
+    the most overdue first. `registered_today`: filed at a desk today (Warsaw time);
+    `mine`: a clerk's login — the cases they registered or changed last.
     """
     if order not in ORDERS:
         raise DomainError("order", f"dozwolone: {', '.join(ORDERS)}")
-    query = Case.select(*_COLUMNS).where(Case.closed == closed)
-    if office:
-        query = query.where(Case.office == office)
-    if stage:
-        query = query.where(Case.stage == stage)
-    if case_type:
-        query = query.where(Case.case_type == case_type)
-    if overdue_only:
-        query = query.where(Case.deadline_on < today_in_warsaw())
-    if order == "newest":
-        if after:
-            query = query.where(Case.id < after[0])
-        query = query.order_by(Case.id.desc())
-    else:
-        if after:
-            deadline = dt.date.fromisoformat(after[0]) if isinstance(after[0], str) else after[0]
-            query = query.where(pw.Tuple(Case.deadline_on, Case.id) > pw.Tuple(deadline, after[1]))
-        query = query.order_by(Case.deadline_on, Case.id)
     with unit_of_work():
+        query = Case.select(*_COLUMNS).where(Case.closed == closed)
+        if office:
+            query = query.where(Case.office == office)
+        if stage:
+            query = query.where(Case.stage == stage)
+        if case_type:
+            query = query.where(Case.case_type == case_type)
+        if overdue_only:
+            query = query.where(overdue_condition())
+        if registered_today:
+            query = query.where(Case.created_at >= _today_starts_utc())
+        if mine:
+            query = query.where(_mine(mine))
+        if order == "newest":
+            if after:
+                query = query.where(Case.id < after[0])
+            query = query.order_by(Case.id.desc())
+        else:
+            query = query.where(Case.stage.in_(clock_running_stages()))
+            if after:
+                deadline = dt.date.fromisoformat(after[0]) if isinstance(after[0], str) else after[0]
+                query = query.where(pw.Tuple(Case.deadline_on, Case.id) > pw.Tuple(deadline, after[1]))
+            query = query.order_by(Case.deadline_on, Case.id)
         rows = _rows(query.limit(limit + 1))
     more = len(rows) > limit
     rows = rows[:limit]
@@ -140,28 +196,27 @@ def search_by_number(text: str) -> list[WorklistRow]:
         return _rows(Case.select(*_COLUMNS).where(Case.number == canonical))
 
 
-def search_by_surname(prefix: str, office: str | None = None, limit: int = PAGE_SIZE) -> list[WorklistRow]:
-    """Cases whose applicant's surname starts with `prefix` (case and accents ignored)."""
-    key = fold(" ".join(prefix.split()))
-    if len(key) < 2:
-        raise DomainError("search", "wpisz co najmniej 2 litery nazwiska")
-    if not _SURNAME_PREFIX.match(key):
-        raise DomainError("search", "nazwisko może zawierać litery, spację, myślnik i apostrof")
-    # Folded keys hold no wildcard characters, so the prefix needs no escaping beyond `_`.
-    if is_postgres():
-        # In the "C" collation one index serves both the prefix and the order (migration 0002).
-        key_c = pw.NodeList((Case.surname_key, pw.SQL('COLLATE "C"')))
-        condition = pw.Expression(key_c, "LIKE", key.replace("_", r"\_") + "%")
-        order = (key_c, Case.id)
-    else:
-        # GLOB is case-sensitive, so SQLite can use the plain index on the folded key.
-        condition = pw.Expression(Case.surname_key, "GLOB", key + "*")
-        order = (Case.surname_key, Case.id)
-    query = Case.select(*_COLUMNS).where(condition)
-    if office:
-        query = query.where(Case.office == office)
+def search_by_name(
+    text: str, office: str | None = None, limit: int = PAGE_SIZE, before_id: int | None = None
+) -> list[WorklistRow]:
+    """Newest cases whose applicant's name has a word starting with each typed word, case and
+    accents ignored: "koval hanna" finds Hanna Koval, "sevcenko" Ševčenko (storage.name_search)."""
+    cleaned = " ".join(text.split())
+    if not _NAME_WORDS.match(cleaned or "-"):
+        raise DomainError("search", "imię lub nazwisko może zawierać litery, spację, myślnik i apostrof")
+    words = name_search.tokens(cleaned)
+    if not words or max(len(w) for w in words) < 2:
+        raise DomainError("search", "wpisz co najmniej 2 litery imienia lub nazwiska")
     with unit_of_work():
-        return _rows(query.order_by(*order).limit(limit))
+        ids = name_search.matching_case_ids(words, office, limit, before_id)
+        if not ids:
+            return []
+        return _rows(Case.select(*_COLUMNS).where(Case.id.in_(ids)).order_by(Case.id.desc()))
+
+
+def search_by_surname(prefix: str, office: str | None = None, limit: int = PAGE_SIZE) -> list[WorklistRow]:
+    """Kept for callers of the first version: any word of the name now matches."""
+    return search_by_name(prefix, office, limit)
 
 
 def search_by_external_ref(ref: str, limit: int = PAGE_SIZE) -> list[WorklistRow]:
@@ -174,11 +229,11 @@ def search_by_external_ref(ref: str, limit: int = PAGE_SIZE) -> list[WorklistRow
 
 def search_cases(text: str, office: str | None = None) -> list[WorklistRow]:
     """What the clerk typed in the one search box: a case number (digits, spaces, dashes),
-    an external reference (contains a digit and something else), or a surname prefix."""
+    an external reference (contains a digit and something else), or words of the name."""
     stripped = (text or "").strip()
     compact = re.sub(r"[\s-]", "", stripped)
     if compact.isdigit():
         return search_by_number(stripped)
     if any(ch.isdigit() for ch in stripped):
         return search_by_external_ref(stripped)
-    return search_by_surname(stripped, office)
+    return search_by_name(stripped, office)

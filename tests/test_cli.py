@@ -153,3 +153,38 @@ def test_a_new_store_is_usable_after_the_one_command_the_readme_gives(empty_stor
     # A second run changes nothing and says so.
     assert "nic nie zmieniono" in ok(run_cli(url, "init"))
     assert "aktualny" in ok(run_cli(url, "migrate"))
+
+
+def test_corrections_from_the_command_line(store):
+    """withdraw-stage, reopen, update-case and reopen-deficiency: one line each, exit 2 on a broken rule."""
+    url = store.url
+    reg = json.loads(ok(run_cli(url, "register", "--clerk", "anna", "--type", "temp_work", "--name", "Zhang Wei",
+                                "--phone", "501 234 567", "--missing", "photos", "--json")))  # fmt: skip
+    number = reg["case_number"]
+    ok(run_cli(url, "set-stage", number, "formal_check", "--clerk", "anna"))
+    refused(run_cli(url, "withdraw-stage", number, "--clerk", "piotr"), "etap", "15 minut")
+    refused(run_cli(url, "withdraw-stage", number, "--clerk", "admin"), "powód")
+    out = ok(run_cli(url, "withdraw-stage", number, "--clerk", "anna", "--reason", "pomyłka"))
+    assert "wycofano etap formal_check" in out and "anulowano SMS: 1" in out
+
+    ok(run_cli(url, "set-stage", number, "closed", "--clerk", "anna"))
+    refused(run_cli(url, "reopen", number, "--reason", "pomyłka", "--clerk", "anna"), "administrator")
+    assert "etap filed" in ok(run_cli(url, "reopen", number, "--reason", "pomyłka", "--clerk", "admin"))
+
+    out = ok(run_cli(url, "update-case", number, "--phone", "+380 67 123 4567", "--lang", "ru", "--channel", "post",
+                     "--external-ref", "MOS/2026/000001", "--name", "Zhang Wei Li", "--clerk", "anna"))  # fmt: skip
+    assert "applicant_name, phone, language, channel, external_ref" in out
+    refused(run_cli(url, "update-case", number, "--phone", "58 307 74 27", "--clerk", "anna"), "telefon", "stacjonarny")
+    refused(run_cli(url, "update-case", number, "--clerk", "anna"), "--phone")
+    ok(run_cli(url, "update-case", number, "--no-phone", "--external-ref", "", "--clerk", "anna"))
+    shown = json.loads(ok(run_cli(url, "show", number, "--json")))
+    assert (shown["phone"], shown["language"], shown["external_ref"]) == (None, "ru", None)
+    assert not shown["closed"] and shown["history"][1]["withdrawn_at"] is not None
+
+    deficiency = shown["deficiencies"][0]["id"]
+    refused(run_cli(url, "reopen-deficiency", str(deficiency), "--clerk", "anna"), "nie jest oznaczony")
+    ok(run_cli(url, "resolve-deficiency", str(deficiency), "--clerk", "anna"))
+    assert "znów otwarty" in ok(run_cli(url, "reopen-deficiency", str(deficiency), "--clerk", "anna"))
+    shown = json.loads(ok(run_cli(url, "show", number, "--json")))
+    assert shown["deficiencies"][0]["resolved_at"] is None
+    assert [a["action"] for a in shown["audit"]][-1] == "deficiency_reopened"

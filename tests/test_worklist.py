@@ -126,3 +126,58 @@ def test_receipt_and_letter_data(store):
     assert "Okopowa" in receipt.office_address
     letter = storage.credential_letter(filing.number)
     assert letter.language == "uk" and letter.case_type_label.startswith("Тимчасове")
+
+
+def test_overdue_only_while_the_statutory_clock_runs(cases):
+    """A past deadline at a stage where the office owes nothing (suspended, decision issued…)
+    is not overdue: flag, "overdue only", the deadline order and the rule agree."""
+    oldest, second = cases[0], cases[1]
+    assert {r.number for r in storage.worklist("GDA", overdue_only=True).rows} == {oldest.number, second.number}
+    for stage in ("suspended", "decision_issued", "card_production", "card_ready"):
+        storage.set_stage(oldest.number, stage, clerk=CLERK)
+        page = storage.worklist("GDA")
+        row = next(r for r in page.rows if r.number == oldest.number)
+        assert row.overdue is False, stage
+        assert [r.number for r in storage.worklist("GDA", overdue_only=True).rows] == [second.number]
+        by_deadline = storage.worklist("GDA", order="deadline").rows
+        assert oldest.number not in {r.number for r in by_deadline} and by_deadline[0].number == second.number
+        assert storage.case_detail(oldest.number).overdue is False
+        assert storage.store_stats()["overdue_cases"] == 1
+    storage.set_stage(oldest.number, "appeal", clerk=CLERK)  # the clock runs again
+    assert storage.worklist("GDA", order="deadline").rows[0].number == oldest.number
+    assert storage.case_detail(oldest.number).overdue and storage.store_stats()["overdue_cases"] == 2
+    assert {s.code for s in storage.stages() if not s.clock_runs} == {
+        "suspended",
+        "decision_issued",
+        "card_production",
+        "card_ready",
+        "closed",
+    }
+
+
+def test_registered_today_and_mine(store):
+    today = storage.today_in_warsaw()
+    at = dt.datetime.combine(today, dt.time(12, 0)) - dt.timedelta(days=1)
+    with frozen(at):  # registered yesterday (Warsaw), by Anna
+        yesterday = register(applicant_name="Olena Kovalenko")
+    mine_today = register(applicant_name="Iryna Koval")
+    by_admin = register(clerk="admin", applicant_name="Rahul Sharma")
+    changed_by_admin = register(applicant_name="Priya Nair")
+    storage.set_stage(changed_by_admin.number, "formal_check", clerk="admin")
+    admin_then_anna = register(clerk="admin", applicant_name="Nino Beridze")
+    storage.set_stage(admin_then_anna.number, "formal_check", clerk=CLERK)
+
+    today_rows = storage.worklist("GDA", registered_today=True).rows
+    assert yesterday.number not in {r.number for r in today_rows}
+    assert {r.number for r in today_rows} == {
+        mine_today.number,
+        by_admin.number,
+        changed_by_admin.number,
+        admin_then_anna.number,
+    }
+    anna = {r.number for r in storage.worklist("GDA", mine=CLERK).rows}
+    # Registered by Anna (even if changed by someone else since) or last changed by her.
+    assert anna == {yesterday.number, mine_today.number, changed_by_admin.number, admin_then_anna.number}
+    admin = {r.number for r in storage.worklist("GDA", mine="admin").rows}
+    assert admin == {by_admin.number, changed_by_admin.number, admin_then_anna.number}
+    assert {r.number for r in storage.worklist("GDA", mine="admin", registered_today=True).rows} == admin

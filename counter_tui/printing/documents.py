@@ -8,6 +8,7 @@ from fpdf import FPDF
 
 from counter_tui.printing.fonts import find_fonts
 from counter_tui.printing.letter_texts import CHANNEL_PL, LETTER
+from storage.clock import today_in_warsaw
 from storage.views import CredentialLetterData, FilingReceiptData
 
 MARGIN = 12
@@ -34,6 +35,15 @@ class _A5(FPDF):
         self.multi_cell(0, 4.6, text, align="L", new_x="LMARGIN", new_y="NEXT")
         self.ln(1.2)
 
+    def barcode(self, case_number: str) -> None:
+        """The case number as Code 39 (digits and dashes, as typed in the worklist's search):
+        a scanner at the counter types it with Enter and the case opens."""
+        self.code39(f"*{case_number}*", x=self.l_margin, y=self.get_y(), w=0.75, h=9)
+        self.set_y(self.get_y() + 10)
+        self.set_font("DejaVuMono", "", 8)
+        self.cell(0, 4, case_number, new_x="LMARGIN", new_y="NEXT")
+        self.ln(1)
+
     def field(self, label: str, value: str) -> None:
         self.set_font("DejaVu", "", 8)
         self.cell(0, 4, label, new_x="LMARGIN", new_y="NEXT")
@@ -42,10 +52,11 @@ class _A5(FPDF):
         self.ln(1)
 
 
-def render_filing_receipt(data: FilingReceiptData, printed_at: dt.datetime) -> bytes:
+def render_filing_receipt(data: FilingReceiptData, printed_at: dt.datetime, portal_url: str | None = None) -> bytes:
     pdf = _A5()
     pdf.set_title(f"Potwierdzenie złożenia wniosku {data.case_number}")
     pdf.para(f"{data.office_name}\n{data.office_address}", size=8)
+    pdf.barcode(data.case_number)
     pdf.heading("Potwierdzenie złożenia wniosku")
     pdf.field("Rodzaj wniosku", data.case_type_label)
     pdf.field("Data złożenia", data.filed_on.strftime("%d.%m.%Y"))
@@ -68,6 +79,8 @@ def render_filing_receipt(data: FilingReceiptData, printed_at: dt.datetime) -> b
         "Urząd przyjmuje każdy wniosek, także niekompletny; o brakach formalnych zawiadamia pisemnie.",
         size=8,
     )
+    if portal_url:
+        pdf.para(f"Etap sprawy i braki: {portal_url} (dane logowania w osobnym liście).", size=8)
     pdf.ln(10)
     pdf.set_font("DejaVu", "", 9)
     pdf.cell(60, 5, "." * 48, new_x="RIGHT")
@@ -78,9 +91,12 @@ def render_filing_receipt(data: FilingReceiptData, printed_at: dt.datetime) -> b
     return bytes(pdf.output())
 
 
-def _letter_block(pdf: _A5, lang: str, data: CredentialLetterData, password: str, portal_url: str) -> None:
+def _letter_block(
+    pdf: _A5, lang: str, data: CredentialLetterData, password: str, portal_url: str, issued_on: dt.date
+) -> None:
     text = LETTER[lang]
     pdf.heading(text["title"], size=12)
+    pdf.para(text["issued"].format(date=issued_on.strftime("%d.%m.%Y")), bold=True)
     pdf.para(text["intro"])
     pdf.para(f"{text['case_type']}: {data.case_type_label if lang != 'pl' else data.case_type_label_pl}")
     for label, value in ((text["number"], data.case_number), (text["password"], password)):
@@ -96,14 +112,19 @@ def _letter_block(pdf: _A5, lang: str, data: CredentialLetterData, password: str
     pdf.para(text["validity"], size=8)
 
 
-def render_credential_letter(data: CredentialLetterData, password: str, portal_url: str) -> bytes:
-    """The letter in the applicant's language, followed by the Polish text (once if Polish)."""
+def render_credential_letter(
+    data: CredentialLetterData, password: str, portal_url: str, issued_on: dt.date | None = None
+) -> bytes:
+    """The letter in the applicant's language, followed by the Polish text (once if Polish).
+    `issued_on` (default: today in Warsaw) is printed with the note that it replaces any earlier password."""
+    issued_on = issued_on or today_in_warsaw()
     pdf = _A5()
     pdf.set_title(f"Dane logowania – sprawa {data.case_number}")
     pdf.para(f"{data.office_name}\n{data.office_address}", size=8)
+    pdf.barcode(data.case_number)
     languages = [data.language] if data.language == "pl" else [data.language, "pl"]
     for i, lang in enumerate(languages):
         if i:
             pdf.add_page()
-        _letter_block(pdf, lang, data, password, portal_url)
+        _letter_block(pdf, lang, data, password, portal_url, issued_on)
     return bytes(pdf.output())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 LETTER = {
     "pl": {
+        "issued": "Data wydania: {date}. To hasło zastępuje każde wcześniejsze hasło do tej sprawy.",
         "title": "Dane logowania do portalu sprawy",
         "intro": "Na portalu sprawdzisz, na jakim etapie jest Twoja sprawa i jakich dokumentów brakuje.",
         "case_type": "Rodzaj sprawy",
@@ -18,6 +19,7 @@ LETTER = {
         "validity": "Hasło działa, dopóki urząd nie wyda nowego; nowe hasło unieważnia poprzednie.",
     },
     "en": {
+        "issued": "Date of issue: {date}. This password replaces any earlier password for this case.",
         "title": "Login details for your case portal",
         "intro": "On the portal you can check the stage of your case and which documents are missing.",
         "case_type": "Kind of case",
@@ -32,6 +34,7 @@ LETTER = {
         "validity": "The password works until the office issues a new one; a new password cancels the old one.",
     },
     "ru": {
+        "issued": "Дата выдачи: {date}. Этот пароль заменяет любой прежний пароль к этому делу.",
         "title": "Данные для входа на портал дела",
         "intro": "На портале вы увидите, на каком этапе ваше дело и каких документов не хватает.",
         "case_type": "Вид дела",
@@ -45,6 +48,7 @@ LETTER = {
         "validity": "Пароль действует, пока ведомство не выдаст новый; новый пароль отменяет прежний.",
     },
     "uk": {
+        "issued": "Дата видачі: {date}. Цей пароль замінює будь-який попередній пароль до цієї справи.",
         "title": "Дані для входу на портал справи",
         "intro": "На порталі ви побачите, на якому етапі ваша справа і яких документів бракує.",
         "case_type": "Вид справи",

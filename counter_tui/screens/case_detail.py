@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 import storage
 from counter_tui.messages import StoreDone
 from counter_tui.screens.base import StoreScreen
+from counter_tui.screens.case_dialogs import CaseEditForm, ReasonDialog
 from counter_tui.screens.dialogs import ConfirmDialog, DeficiencyForm, NoteForm, StagePicker
 from storage.views import CaseDetail
 
@@ -32,16 +33,24 @@ def _when(value) -> str:
 
 
 class CaseDetailScreen(StoreScreen):
+    CSS_PATH = "../styles/case.tcss"
+    # Back and log-out first: the footer shows bindings in this order, and at 120 columns these
+    # two must never be the ones pushed off its end. Reprint and reload are in the palette only.
     BINDINGS = [
-        Binding("s", "set_stage", "Zmień etap", id="set-stage"),
-        Binding("a", "add_deficiency", "Dodaj brak", id="add-deficiency"),
-        Binding("e", "edit_note", "Edytuj uwagę", id="edit-note"),
-        Binding("u", "resolve", "Brak uzupełniony", id="resolve"),
-        Binding("h", "reissue_password", "Nowe hasło", id="reissue-password"),
-        Binding("o", "toggle_sms", "SMS tak/nie", id="toggle-sms"),
-        Binding("r", "reprint_receipt", "Drukuj potwierdzenie", id="reprint-receipt"),
-        Binding("f5", "reload", "Odśwież", id="reload"),
         Binding("escape", "back", "Wróć", id="back"),
+        Binding("ctrl+l", "app.logout", "Wyloguj", id="logout"),
+        Binding("s", "set_stage", "Etap", id="set-stage"),
+        Binding("w", "withdraw_stage", "Wycofaj", id="withdraw-stage"),
+        Binding("z", "reopen_case", "Wznów sprawę", id="reopen-case"),
+        Binding("a", "add_deficiency", "Nowy brak", id="add-deficiency"),
+        Binding("e", "edit_note", "Uwaga", id="edit-note"),
+        Binding("u", "resolve", "Uzupełniony", id="resolve"),
+        Binding("p", "reopen_deficiency", "Przywróć", id="reopen-deficiency"),
+        Binding("k", "edit_case", "Dane", id="edit-case"),
+        Binding("o", "toggle_sms", "SMS", id="toggle-sms"),
+        Binding("h", "reissue_password", "Hasło", id="reissue-password"),
+        Binding("r", "reprint_receipt", "Drukuj potwierdzenie", id="reprint-receipt", show=False),
+        Binding("f5", "reload", "Odśwież", id="reload", show=False),
     ]
 
     def __init__(self, number: str) -> None:
@@ -61,15 +70,24 @@ class CaseDetailScreen(StoreScreen):
                 yield DataTable(id="sms", cursor_type="row")
             with TabPane("Dziennik zmian", id="tab-audit"):
                 yield DataTable(id="audit", cursor_type="row")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#deficiencies", DataTable).add_columns("Nr", "Stan", "Brak", "Uwaga (!)", "Dodano")
-        self.query_one("#history", DataTable).add_columns("Kiedy", "Etap", "Kto")
-        self.query_one("#sms", DataTable).add_columns(
-            "Nr", "Stan", "Etap", "Utworzono", "Próby", "Wysłano", "Doręczono", "Błąd"
-        )
-        self.query_one("#audit", DataTable).add_columns("Kiedy", "Kto", "Co", "Szczegóły")
+        # Fixed widths for the long columns, and rows as tall as their text: a long note wraps
+        # inside its column instead of pushing the others off a 120-column screen.
+        deficiencies = self.query_one("#deficiencies", DataTable)
+        for label, width in (("Nr", 4), ("Stan", 11), ("Brak", 36), ("Uwaga (!)", 40), ("Dodano", 16)):
+            deficiencies.add_column(label, width=width)
+        history = self.query_one("#history", DataTable)
+        for label, width in (("Kiedy", 16), ("Etap", 40), ("Kto", 16), ("", 16)):
+            history.add_column(label, width=width)
+        sms = self.query_one("#sms", DataTable)
+        for label, width in (("Nr", 3), ("Stan", 13), ("Etap", 26), ("Utworzono", 16), ("Próby", 5),
+                             ("Wysłano / doręczono", 19), ("Błąd", 22)):  # fmt: skip
+            sms.add_column(label, width=width)
+        audit = self.query_one("#audit", DataTable)
+        audit.add_column("Kiedy", width=16)
+        audit.add_column("Zdarzenie", width=92)
         self.action_reload()
         self.query_one("#deficiencies", DataTable).focus()
 
@@ -100,29 +118,42 @@ class CaseDetailScreen(StoreScreen):
         table.clear()
         for item in d.deficiencies:
             state = Text("uzupełniony", style="green") if item.resolved_at else Text("BRAK", style="bold red")
-            table.add_row(str(item.id), state, item.label, item.note or "", _when(item.created_at), key=str(item.id))
+            table.add_row(
+                str(item.id),
+                state,
+                Text(item.label),
+                Text(item.note or ""),
+                _when(item.created_at),
+                key=str(item.id),
+                height=None,
+            )
         history = self.query_one("#history", DataTable)
         history.clear()
         for h in d.history:
-            history.add_row(_when(h.changed_at), h.stage_label, h.clerk_login or "")
+            if h.withdrawn_at:
+                label = Text(h.stage_label, style="strike dim")
+                state = Text(f"wycofany {storage.to_warsaw(h.withdrawn_at):%H:%M}", style="dim")
+            else:
+                label, state = Text(h.stage_label), Text("")
+            history.add_row(_when(h.changed_at), label, h.clerk_login or "", state, height=None)
         sms_table = self.query_one("#sms", DataTable)
         sms_table.clear()
         for s in d.sms:
             sms_table.add_row(
                 str(s.id),
-                SMS_STATES.get(s.state, s.state),
-                self.app.catalog.stage_label(s.stage or ""),
+                Text(SMS_STATES.get(s.state, s.state)),
+                Text(self.app.catalog.stage_label(s.stage or "")),
                 _when(s.created_at),
                 str(s.attempts),
-                _when(s.sent_at),
-                _when(s.delivered_at),
-                s.error_code or s.last_error or "",
+                "\n".join(filter(None, (_when(s.sent_at), _when(s.delivered_at)))),
+                Text(s.error_code or s.last_error or ""),
+                height=None,
             )
         audit = self.query_one("#audit", DataTable)
         audit.clear()
         for a in d.audit:
-            detail = ", ".join(f"{k}={v}" for k, v in sorted(a.detail.items()))
-            audit.add_row(_when(a.at), a.actor, a.action, detail)
+            audit.add_row(_when(a.at), Text(a.text or a.action), height=None)
+        self.refresh_bindings()
 
     def _after_change(self, message: StoreDone, done: str) -> None:
         if message.ok:
@@ -139,6 +170,18 @@ class CaseDetailScreen(StoreScreen):
         self.query_one(TabbedContent).active = "tab-deficiencies"
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return next(item for item in self.detail.deficiencies if str(item.id) == key)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only what makes sense for this case and clerk is in the footer: reopening for an
+        administrator on a closed case, withdrawing while there is a later stage to take back."""
+        d = self.detail
+        if action == "reopen_case":
+            return bool(d and d.closed and self.app.clerk and self.app.clerk.role == "admin")
+        if action == "withdraw_stage":
+            return bool(d and sum(1 for h in d.history if not h.withdrawn_at) > 1)
+        if action == "set_stage":
+            return not (d and d.closed)
+        return True
 
     def _confirm_then(self, question: str, request: str, rule: Callable[..., object], *args: object) -> None:
         """Ask first; on "yes" run the storage rule as this clerk (result: on_store_done_<request>)."""
@@ -165,7 +208,9 @@ class CaseDetailScreen(StoreScreen):
             if code:
                 self.run_store("stage", storage.set_stage, self.number, code, clerk=self.app.clerk.login)
 
-        self.app.push_screen(StagePicker(self.app.catalog.stages, self.detail.stage), chosen)
+        self.app.push_screen(
+            StagePicker(self.app.catalog.stages, self.detail.stage, self.detail.display_number), chosen
+        )
 
     def on_store_done_stage(self, message: StoreDone) -> None:
         if message.ok:
@@ -180,18 +225,74 @@ class CaseDetailScreen(StoreScreen):
         else:
             self._after_change(message, "")
 
+    def action_withdraw_stage(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        live = [h for h in d.history if not h.withdrawn_at]
+        if len(live) < 2:
+            self.app.notify("Sprawa ma tylko etap początkowy – nie ma czego wycofać", severity="warning")
+            return
+        text = (
+            f"Wycofać omyłkowo ustawiony etap [b]{live[-1].stage_label}[/b]? Sprawa wróci na etap "
+            f"[b]{live[-2].stage_label}[/b]. Wpis zostaje w dzienniku, a znika z historii w portalu; "
+            "niewysłany SMS o nim zostanie anulowany. Urzędnik, który ustawił etap, może go wycofać "
+            "w ciągu 15 minut; później tylko administrator, z powodem."
+        )
+
+        def done(result) -> None:
+            if result is not None:
+                cancelled = f", anulowano SMS: {result.sms_cancelled}" if result.sms_cancelled else ""
+                self.app.notify(f"Etap wycofany{cancelled}", timeout=4)
+                self.action_reload()
+
+        hint = "wymagany dla administratora" if self.app.clerk.role == "admin" else "nieobowiązkowy"
+        self.app.push_screen(
+            ReasonDialog("Wycofanie etapu", text, storage.withdraw_stage, self.number, reason_hint=hint), done
+        )
+
+    def action_reopen_case(self) -> None:
+        d = self.detail
+        if d is None or not d.closed:
+            return
+        if self.app.clerk.role != "admin":
+            self.app.notify("Zakończoną sprawę może wznowić tylko administrator", severity="warning")
+            return
+        closing = {s.code for s in self.app.catalog.stages if s.closes_case}
+        before = next((h for h in reversed(d.history) if not h.withdrawn_at and h.stage not in closing), None)
+        back_to = f"[b]{before.stage_label}[/b]" if before else "sprzed zakończenia"
+        text = f"Wznowić zakończoną sprawę {d.display_number}? Wróci na etap {back_to}; wpis trafi do dziennika."
+
+        def done(stage: str | None) -> None:
+            if stage is not None:
+                self.app.notify(f"Sprawa wznowiona: {self.app.catalog.stage_label(stage)}", timeout=4)
+                self.action_reload()
+
+        self.app.push_screen(
+            ReasonDialog("Wznowienie sprawy", text, storage.reopen_case, self.number, reason_hint="wymagany"), done
+        )
+
+    def action_edit_case(self) -> None:
+        if self.detail is None:
+            return
+
+        def done(changed: list[str] | None) -> None:
+            if changed is not None:
+                self.app.notify("Dane poprawione" if changed else "Bez zmian", timeout=4)
+                self.action_reload()
+
+        self.app.push_screen(CaseEditForm(self.detail), done)
+
     def action_add_deficiency(self) -> None:
         if self.detail is None:
             return
 
-        def submitted(values: dict | None) -> None:
-            if values:
-                self.run_store("deficiency", storage.add_deficiency, self.number, clerk=self.app.clerk.login, **values)
+        def saved(new_id: int | None) -> None:
+            if new_id is not None:
+                self.app.notify("Brak dopisany", timeout=4)
+                self.action_reload()
 
-        self.app.push_screen(DeficiencyForm(self.app.catalog.deficiency_kinds), submitted)
-
-    def on_store_done_deficiency(self, message: StoreDone) -> None:
-        self._after_change(message, "Brak dopisany")
+        self.app.push_screen(DeficiencyForm(self.app.catalog.deficiency_kinds, self.number), saved)
 
     def action_edit_note(self) -> None:
         item = self._selected_deficiency()
@@ -220,6 +321,19 @@ class CaseDetailScreen(StoreScreen):
     def on_store_done_resolve(self, message: StoreDone) -> None:
         self._after_change(message, "Brak oznaczony jako uzupełniony")
 
+    def action_reopen_deficiency(self) -> None:
+        item = self._selected_deficiency()
+        if item is None:
+            return
+        if not item.resolved_at:
+            self.app.notify("Ten brak nie jest oznaczony jako uzupełniony", severity="warning")
+            return
+        question = f"Przywrócić brak oznaczony omyłkowo jako uzupełniony: {item.label}?"
+        self._confirm_then(question, "reopen_deficiency", storage.reopen_deficiency, item.id)
+
+    def on_store_done_reopen_deficiency(self, message: StoreDone) -> None:
+        self._after_change(message, "Brak przywrócony")
+
     def action_toggle_sms(self) -> None:
         if self.detail is None:
             return
@@ -233,7 +347,11 @@ class CaseDetailScreen(StoreScreen):
         self._confirm_then(question, "sms", storage.set_sms_opt_out, self.number, opt_out)
 
     def on_store_done_sms(self, message: StoreDone) -> None:
-        self._after_change(message, "Zapisano zgodę na SMS" if message.ok else "")
+        if message.ok and self.detail is not None:
+            # The screen still shows the state before this change.
+            self._after_change(message, "SMS włączone" if self.detail.sms_opt_out else "SMS wyłączone")
+        else:
+            self._after_change(message, "")
 
     def action_reissue_password(self) -> None:
         if self.detail is None:

@@ -9,6 +9,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+import storage
+from counter_tui.messages import StoreDone
+from counter_tui.screens.base import StoreModal
 from counter_tui.validators import NoteText
 from counter_tui.widgets.credential_card import CredentialCard
 from storage.views import DeficiencyKindInfo, StageInfo
@@ -45,9 +48,11 @@ class CredentialsDialog(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,enter", "close", "Zamknij", id="close")]
 
-    def __init__(self, title: str, number: str, password: str, note: str) -> None:
+    def __init__(self, title: str, number: str, password: str, note: str, printing: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.title_text, self.number, self.password, self.note = title, number, password, note
+        # Print jobs (PrintDone.kind) this window waits for; its status line follows them.
+        self.jobs, self.results = printing, {}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="credentials"):
@@ -62,20 +67,32 @@ class CredentialsDialog(ModalScreen[None]):
     def action_close(self) -> None:
         self.dismiss(None)
 
+    def print_finished(self, kind: str, label: str, error: str | None) -> None:
+        """A job this window announced has ended: replace "Drukuję…" by what happened."""
+        if kind not in self.jobs:
+            return
+        # A retried job reports again: its latest outcome replaces the earlier one.
+        self.results[kind] = f"Wydrukowano: {label}" if error is None else f"[b]Nie wydrukowano[/b]: {label}"
+        lines = [self.results.get(job, "Drukuję…") for job in self.jobs]
+        self.query_one("#print-status", Static).update("\n".join(lines))
+
 
 class StagePicker(ModalScreen[str | None]):
-    """Every stage with the explanation the applicant will read."""
+    """Every stage with the explanation the applicant will read, opened on the stage that
+    normally follows the current one; Enter asks once more (StageConfirm) before anything changes."""
 
     BINDINGS = [Binding("escape", "cancel", "Anuluj", id="cancel")]
 
-    def __init__(self, stages: list[StageInfo], current: str) -> None:
+    def __init__(self, stages: list[StageInfo], current: str, number: str) -> None:
         super().__init__()
-        self.stages, self.current = stages, current
+        self.stages, self.current, self.number = stages, current, number
+        self.proposed = storage.usual_next_stage(stages, current)
 
     def compose(self) -> ComposeResult:
         options = []
         for stage in self.stages:
             marker = " (obecny)" if stage.code == self.current else ""
+            marker += " – zwykle następny" if stage.code == self.proposed else ""
             options.append(
                 Option(
                     f"[b]{stage.label['pl']}[/b]{marker}\n[dim]{stage.explanation['pl']}[/dim]",
@@ -87,24 +104,104 @@ class StagePicker(ModalScreen[str | None]):
             yield Static("Nowy etap sprawy – Enter wybiera, Esc anuluje", classes="dialog-title")
             yield OptionList(*options, id="stages")
 
+    def on_mount(self) -> None:
+        options = self.query_one("#stages", OptionList)
+        codes = [s.code for s in self.stages]
+        if self.proposed in codes:
+            options.highlighted = codes.index(self.proposed)
+        options.focus()
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        target = next(s for s in self.stages if s.code == event.option.id)
+        current = next((s.label["pl"] for s in self.stages if s.code == self.current), self.current)
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(target.code)
+
+        self.app.push_screen(StageConfirm(self.number, current, target), confirmed)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-class DeficiencyForm(ModalScreen[dict | None]):
-    """A deficiency from the catalogue or in the clerk's own words, with an optional note."""
+class StageConfirm(ModalScreen[bool]):
+    """ "From → to" with the explanation the applicant will read. Closing the case needs the last
+    digits of its number typed, so that no run of keys closes a case by accident."""
+
+    BINDINGS = [Binding("escape", "answer(False)", "Anuluj", id="cancel")]
+    DIGITS = 4
+
+    def __init__(self, number: str, current_label: str, target: StageInfo) -> None:
+        super().__init__()
+        self.number, self.current_label, self.target = number, current_label, target
+        self.expected = "".join(ch for ch in number if ch.isdigit())[-self.DIGITS :]
+
+    def compose(self) -> ComposeResult:
+        closing = self.target.closes_case
+        with Vertical(classes="dialog wide", id="stage-confirm"):
+            yield Static("Zakończyć sprawę?" if closing else "Zmienić etap?", classes="dialog-title")
+            yield Static(f"[b]{self.current_label}[/b]  →  [b]{self.target.label['pl']}[/b]", id="stage-from-to")
+            yield Label("Wnioskodawca przeczyta w portalu:", classes="field-label")
+            yield Static(self.target.explanation["pl"], id="stage-explanation", classes="dialog-text")
+            if closing:
+                yield Static(
+                    "[b]Sprawa zostanie zakończona[/b] – wznowić ją może potem tylko administrator. "
+                    f"Aby potwierdzić, wpisz {self.DIGITS} ostatnie cyfry numeru sprawy {self.number}.",
+                    classes="dialog-text warning",
+                )
+                yield Input(id="confirm-digits", max_length=self.DIGITS, placeholder="4 cyfry, Enter")
+                yield Label("", id="form-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Zakończ sprawę" if closing else "Zmień etap (Enter)", variant="warning", id="yes")
+                yield Button("Anuluj (Esc)", id="no")
+
+    def on_mount(self) -> None:
+        if self.target.closes_case:
+            self.query_one("#confirm-digits", Input).focus()
+        else:
+            self.query_one("#yes", Button).focus()
+
+    def _digits_ok(self) -> bool:
+        if not self.target.closes_case:
+            return True
+        typed = self.query_one("#confirm-digits", Input).value.strip()
+        if typed == self.expected:
+            return True
+        self.query_one("#form-error", Label).update(
+            f"To nie są {self.DIGITS} ostatnie cyfry numeru {self.number} – sprawa nie została zakończona"
+        )
+        return False
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._digits_ok():
+            self.dismiss(True)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "no":
+            self.dismiss(False)
+        elif self._digits_ok():
+            self.dismiss(True)
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class DeficiencyForm(StoreModal):
+    """A deficiency from the catalogue or in the clerk's own words, with an optional note.
+
+    The form saves by itself and closes only once the store accepted it: a refused save leaves
+    everything the clerk typed in place, with the reason under it."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Zapisz", id="save", priority=True),
         Binding("escape", "cancel", "Anuluj", id="cancel"),
     ]
 
-    def __init__(self, kinds: list[DeficiencyKindInfo]) -> None:
+    def __init__(self, kinds: list[DeficiencyKindInfo], number: str) -> None:
         super().__init__()
-        self.kinds = kinds
+        self.kinds, self.number = kinds, number
 
     def compose(self) -> ComposeResult:
         options = [(k.label["pl"], k.code) for k in self.kinds] + [("— własny opis —", FREE_TEXT)]
@@ -149,13 +246,22 @@ class DeficiencyForm(ModalScreen[dict | None]):
         if error:
             self.query_one("#form-error", Label).update(error)
             return
-        self.dismiss(
-            {
-                "kind": None if kind == FREE_TEXT else kind,
-                "free_text": text if kind == FREE_TEXT else None,
-                "note": note or None,
-            }
+        self.query_one("#form-error", Label).update("Zapisuję…")
+        self.run_store(
+            "save",
+            storage.add_deficiency,
+            self.number,
+            clerk=self.app.clerk.login,
+            kind=None if kind == FREE_TEXT else kind,
+            free_text=text if kind == FREE_TEXT else None,
+            note=note or None,
         )
+
+    def on_store_done_save(self, message: StoreDone) -> None:
+        if message.ok:
+            self.dismiss(message.value)
+        else:
+            self.query_one("#form-error", Label).update(message.error or "")
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -12,6 +13,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Sele
 import storage
 from counter_tui.messages import StoreDone
 from counter_tui.screens.base import StoreScreen
+from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.validators import ApplicantName, ExternalRef, FilingDate, MobilePhone
 from counter_tui.widgets.document_checklist import DocumentChecklist
 
@@ -55,6 +57,7 @@ class RegisterScreen(StoreScreen):
                     yield Label("Język listów i SMS", classes="field-label")
                     yield Select(LANGUAGES, value="pl", allow_blank=False, id="language")
             yield Label("", id="phone-error", classes="error")
+            yield Label("", id="language-hint", classes="hint")
             yield Checkbox("Zgoda na powiadomienia SMS", value=True, id="sms-consent")
             yield Label("Wymagane dokumenty – zaznacz złożone (niezaznaczone staną się brakami)", classes="field-label")
             yield DocumentChecklist(id="documents")
@@ -64,11 +67,21 @@ class RegisterScreen(StoreScreen):
                 yield Button("Anuluj (Esc)", id="cancel")
         yield Footer()
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.language_chosen = False  # once the clerk picks a language, the phone no longer suggests one
+        self.shown_language = "pl"
+
     def on_mount(self) -> None:
         self.sub_title = "Nowy wniosek"
         self.query_one("#case-type", Select).focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "language":
+            if event.value != self.shown_language:  # the clerk's own pick (not the form's start or a suggestion)
+                self.language_chosen = True
+                self.query_one("#language-hint", Label).update("")
+            return
         if event.select.id != "case-type" or event.value is Select.NULL:
             return
         ctype = self.app.catalog.case_type(event.value)
@@ -81,6 +94,21 @@ class RegisterScreen(StoreScreen):
         if target and event.validation_result is not None:
             errors = event.validation_result.failure_descriptions
             self.query_one(target, Label).update(errors[0] if errors else "")
+        if event.input.id == "phone" and event.validation_result is not None and event.validation_result.is_valid:
+            self._suggest_language(event.value)
+
+    def _suggest_language(self, phone: str) -> None:
+        suggestion = storage.phones.suggested_language(storage.phones.normalise_mobile(phone))
+        if suggestion is None or self.language_chosen:
+            return
+        select = self.query_one("#language", Select)
+        if select.value != suggestion:
+            self.shown_language = suggestion
+            select.value = suggestion
+            name = dict((code, label) for label, code in LANGUAGES)[suggestion]
+            self.query_one("#language-hint", Label).update(
+                f"Język ustawiony według numeru kierunkowego: {name} – zmień, jeśli wnioskodawca woli inny"
+            )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
@@ -88,8 +116,28 @@ class RegisterScreen(StoreScreen):
         else:
             self.action_cancel()
 
+    def _is_filled(self) -> bool:
+        typed = any(self.query_one(i, Input).value.strip() for i in ("#external-ref", "#applicant-name", "#phone"))
+        return typed or self.query_one("#case-type", Select).value is not Select.NULL
+
     def action_cancel(self) -> None:
-        self.app.pop_screen()
+        # An open list takes its own Esc (it only closes); this is Esc on the form itself.
+        if not self._is_filled():
+            self.app.pop_screen()
+            return
+
+        def decided(discard: bool | None) -> None:
+            if discard:
+                self.app.pop_screen()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Porzucić wypełniony formularz? Wpisane dane nie zostaną zapisane.",
+                "Porzuć (T)",
+                "Wróć do formularza (N)",
+            ),
+            decided,
+        )
 
     def _first_invalid(self) -> tuple[str, str] | None:
         case_type = self.query_one("#case-type", Select).value
@@ -109,6 +157,39 @@ class RegisterScreen(StoreScreen):
             self.query_one("#form-error", Label).update(text)
             self.query_one(widget_id).focus()
             return
+
+        def decided(confirmed: bool | None) -> None:
+            if confirmed:
+                self._register()
+
+        self.app.push_screen(ConfirmDialog(self._summary(), "Zapisz (T)", "Popraw (N)"), decided)
+
+    def _summary(self) -> str:
+        """What will be recorded, read once more before saving; the missing documents above all."""
+        catalog = self.app.catalog
+        ctype = catalog.case_type(self.query_one("#case-type", Select).value)
+        phone = self.query_one("#phone", Input).value.strip()
+        language = dict((code, label) for label, code in LANGUAGES)[self.query_one("#language", Select).value]
+        channel = dict((code, label) for label, code in CHANNELS)[self.query_one("#channel", Select).value]
+        sms = "tak" if self.query_one("#sms-consent", Checkbox).value else "nie"
+        missing = [catalog.kind_label(code) for code in self.query_one(DocumentChecklist).missing()]
+        lines = [
+            "[b]Zapisać wniosek?[/b]",
+            "",
+            f"Rodzaj sprawy: {ctype.label['pl'] if ctype else '–'}",
+            f"Wnioskodawca: {escape(self.query_one('#applicant-name', Input).value.strip())}",
+            f"Telefon: {storage.phones.display(storage.phones.normalise_mobile(phone)) or 'brak'} · SMS: {sms}",
+            f"Język listów i SMS: {language} · sposób złożenia: {channel}",
+            "",
+        ]
+        if missing:
+            lines.append(f"[b]Zostaną zapisane jako BRAKI ({len(missing)}):[/b]")
+            lines += [f"  • {label}" for label in missing]
+        else:
+            lines.append("Braki: żadne – wszystkie wymagane dokumenty zaznaczone jako złożone.")
+        return "\n".join(lines)
+
+    def _register(self) -> None:
         self.query_one("#form-error", Label).update("Zapisuję…")
         self.query_one("#save", Button).disabled = True
         value = lambda wid: self.query_one(wid, Input).value  # noqa: E731

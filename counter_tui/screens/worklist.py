@@ -1,9 +1,14 @@
-"""Home screen: my office's cases, filters, overdue first on request, and one search box."""
+"""Home screen: my office's cases, filters, overdue first on request, and one search box.
+
+A barcode scanner types the case number and Enter in one burst, usually while the table has
+the focus: a digit typed outside a text field moves to the search box and is kept there, and
+a case-number search with one hit opens the case at once."""
 
 from __future__ import annotations
 
 import dataclasses
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -27,21 +32,23 @@ class ListQuery:
     overdue_only: bool = False
     closed: bool = False
     order: str = "newest"
+    registered_today: bool = False
+    mine: str | None = None
 
 
 class WorklistScreen(StoreScreen):
     BINDINGS = [
+        Binding("ctrl+l", "app.logout", "Wyloguj", id="logout"),
         Binding("ctrl+n", "register", "Nowy wniosek", id="register"),
         Binding("slash", "focus_search", "Szukaj", id="search"),
-        Binding("f8", "next_page", "Następna strona", id="next-page"),
-        Binding("f7", "previous_page", "Poprzednia strona", id="previous-page"),
+        Binding("f8", "next_page", "Dalej", id="next-page"),
+        Binding("f7", "previous_page", "Wstecz", id="previous-page"),
         Binding("n", "next_page", "Następna strona", show=False),
         Binding("p", "previous_page", "Poprzednia strona", show=False),
         Binding("d", "toggle_deadline_order", "Wg terminu", id="deadline-order"),
         Binding("f5", "refresh", "Odśwież", id="refresh"),
-        Binding("escape", "clear_search", "Wyczyść wyszukiwanie", id="clear-search"),
+        Binding("escape", "clear_search", "Wyczyść", id="clear-search"),
         Binding("s", "statistics", "Statystyki", id="statistics"),
-        Binding("ctrl+l", "app.logout", "Wyloguj", id="logout"),
     ]
 
     def __init__(self) -> None:
@@ -50,15 +57,19 @@ class WorklistScreen(StoreScreen):
         self.cursors: list[tuple | None] = [None]
         self.next_cursor: tuple | None = None
         self.searching = False
+        self.last_search = ""
+        self.collecting_digits = False
+        self.open_single_hit = False
 
     def compose(self) -> ComposeResult:
         catalog = self.app.catalog
         yield Header()
         yield Input(
-            placeholder="Szukaj: numer sprawy, początek nazwiska albo numer MOS – Enter",
+            placeholder="Szukaj: numer sprawy (lub skaner), imię lub nazwisko (początek), numer MOS – Enter",
             id="search",
             validators=[SearchText()],
             validate_on=["changed", "submitted"],
+            select_on_focus=False,
         )
         yield Label("", id="search-error", classes="error")
         with Horizontal(id="filters"):
@@ -67,12 +78,23 @@ class WorklistScreen(StoreScreen):
                 value=self.query_state.office or ALL_OFFICES,
                 allow_blank=False,
                 id="office-filter",
+                compact=True,
             )
-            yield Select([(s.label["pl"], s.code) for s in catalog.stages], prompt="Etap: wszystkie", id="stage-filter")
             yield Select(
-                [(t.label["pl"], t.code) for t in catalog.case_types], prompt="Rodzaj: wszystkie", id="type-filter"
+                [(s.label["pl"], s.code) for s in catalog.stages],
+                prompt="Etap: wszystkie",
+                id="stage-filter",
+                compact=True,
             )
-            yield Checkbox("Tylko po terminie", id="overdue-filter")
+            yield Select(
+                [(t.label["pl"], t.code) for t in catalog.case_types],
+                prompt="Rodzaj: wszystkie",
+                id="type-filter",
+                compact=True,
+            )
+            yield Checkbox("Po terminie", id="overdue-filter")
+            yield Checkbox("Dziś", id="today-filter")
+            yield Checkbox("Moje", id="mine-filter")
         yield CaseTable(id="cases")
         yield Label("", id="status-line")
         yield Footer()
@@ -94,6 +116,8 @@ class WorklistScreen(StoreScreen):
             overdue_only=q.overdue_only,
             closed=q.closed,
             order=q.order,
+            registered_today=q.registered_today,
+            mine=q.mine,
             after=self.cursors[-1],
         )
 
@@ -105,7 +129,11 @@ class WorklistScreen(StoreScreen):
         self.next_cursor = page.next_cursor
         self.query_one(CaseTable).show_rows(page.rows)
         q = self.query_state
-        order = "najpierw najbardziej po terminie" if q.order == "deadline" else "najnowsze najpierw"
+        order = (
+            "wg terminu, najbardziej po terminie najpierw (tylko gdy termin biegnie)"
+            if q.order == "deadline"
+            else "najnowsze najpierw"
+        )
         more = "F8: następna" if page.next_cursor else "ostatnia strona"
         back = ", F7: poprzednia" if len(self.cursors) > 1 else ""
         self.query_one("#status-line", Label).update(
@@ -131,7 +159,12 @@ class WorklistScreen(StoreScreen):
             self._requery(case_type=value)
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
-        self._requery(overdue_only=event.value)
+        if event.checkbox.id == "overdue-filter":
+            self._requery(overdue_only=event.value)
+        elif event.checkbox.id == "today-filter":
+            self._requery(registered_today=event.value)
+        elif event.checkbox.id == "mine-filter":
+            self._requery(mine=self.app.clerk.login if event.value else None)
 
     def action_statistics(self) -> None:
         self.app.push_screen(StatsScreen(office=self.query_state.office))
@@ -165,12 +198,38 @@ class WorklistScreen(StoreScreen):
         self.query_one("#search", Input).focus()
 
     def action_clear_search(self) -> None:
+        """Esc: back to the plain list — no search text, every filter off, newest first."""
         search = self.query_one("#search", Input)
-        if search.value or self.searching:
+        plain = ListQuery(office=self.app.desk_office)
+        if search.value or self.searching or self.query_state != plain:
             search.value = ""
             self.query_one("#search-error", Label).update("")
+            with self.prevent(Select.Changed, Checkbox.Changed):
+                self.query_one("#office-filter", Select).value = plain.office or ALL_OFFICES
+                self.query_one("#stage-filter", Select).clear()
+                self.query_one("#type-filter", Select).clear()
+                for box in self.query(Checkbox):
+                    box.value = False
+            self.query_state = plain
             self._requery()
         self.query_one(CaseTable).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        # A scanner's burst (or a clerk typing a number) outside any text field goes to the search box.
+        char = event.character
+        starts = char is not None and char.isdigit()
+        follows = self.collecting_digits and char is not None and char.isprintable() and event.key != "enter"
+        if (starts or follows) and not isinstance(self.focused, Input):
+            search = self.query_one("#search", Input)
+            # Keys of the same burst can arrive here before the focus has moved: append each.
+            if not self.collecting_digits:
+                search.value = ""
+                self.collecting_digits = True
+            search.value += char
+            search.cursor_position = len(search.value)
+            search.focus()
+            event.stop()
+            event.prevent_default()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search" and event.validation_result is not None:
@@ -184,20 +243,41 @@ class WorklistScreen(StoreScreen):
             self.action_clear_search()
             return
         if event.validation_result is not None and not event.validation_result.is_valid:
+            self._no_result(event.validation_result.failure_descriptions[0])
             return
+        self.open_single_hit = True  # only Enter opens a single hit; a refresh on return must not
         self._search(event.value)
+
+    def _no_result(self, error: str) -> None:
+        """A refused search shows no rows: the previous result must not pass for this one."""
+        self.searching = True
+        self.query_one(CaseTable).show_rows([])
+        self.query_one("#search-error", Label).update(error)
+        self.query_one("#status-line", Label).update("Nic nie pokazano · Esc: wróć do listy")
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if event.widget.id == "search":
+            self.collecting_digits = False
 
     def _search(self, text: str) -> None:
         self.searching = True
+        self.last_search = text
         self.query_one("#status-line", Label).update("Szukam…")
         self.run_store("search", storage.search_cases, text, None)
 
     def on_store_done_search(self, message: StoreDone) -> None:
         if not message.ok:
-            self.query_one("#search-error", Label).update(message.error or "")
-            self.query_one("#status-line", Label).update("")
+            self._no_result(message.error or "")
             return
         rows = message.value
+        submitted, self.open_single_hit = self.open_single_hit, False
+        if submitted and len(rows) == 1 and storage.looks_like_case_number(self.last_search):
+            # A typed or scanned number: straight to the case; back here, the list is ready for the next scan.
+            self.query_one("#search", Input).value = ""
+            self.searching = False
+            self.query_one(CaseTable).focus()
+            self.app.open_case(rows[0].number)
+            return
         table = self.query_one(CaseTable)
         table.show_rows(rows)
         self.query_one("#search-error", Label).update("")

@@ -7,9 +7,10 @@ from textual.widgets import DataTable
 
 from storage.worklist import WorklistRow
 
-# (title, width): fixed widths keep the deadline column on an 120-column counter terminal.
-COLUMNS = (("", 1), ("Numer sprawy", 11), ("Wnioskodawca", 22), ("Rodzaj sprawy", 26), ("Etap", 24),
-           ("Złożono", 10), ("Termin", 10), ("Oddz.", 5))  # fmt: skip
+# (title, width): fixed widths that fit, with full titles and full dates, on the documented
+# minimum of 120 columns (each column adds 2 of padding; the table has a margin and a scrollbar).
+COLUMNS = (("", 1), ("Numer sprawy", 12), ("Wnioskodawca", 21), ("Rodzaj sprawy", 19), ("Etap", 19),
+           ("Złożono", 10), ("Termin", 10), ("Oddział", 7))  # fmt: skip
 
 
 def _fit(text: str, width: int) -> str:
@@ -33,9 +34,9 @@ class CaseTable(DataTable):
             self.add_row(
                 flag,
                 row.display_number,
-                _fit(row.applicant_name, 22),
-                _fit(row.case_type_label, 26),
-                _fit(row.stage_label, 24),
+                _fit(row.applicant_name, 21),
+                _fit(row.case_type_label, 19),
+                _fit(row.stage_label, 19),
                 row.filed_on.isoformat(),
                 deadline,
                 row.office,

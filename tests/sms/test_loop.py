@@ -35,9 +35,9 @@ def test_texts_go_out_in_each_language_and_deliveries_are_recorded(store, modem)
     assert states() == {"delivered": 4}
     assert sorted(s.number for s in modem.received) == [f"+48501000{i:03d}" for i in range(4)]
     texts = {s.number: s.text for s in modem.received}
-    assert texts["+48501000000"].startswith("Urzad Wojewodzki")
-    assert texts["+48501000002"].startswith("Этап вашего дела")
-    assert texts["+48501000003"].startswith("Етап вашої справи")
+    assert texts["+48501000000"].startswith("Pomorski Urzad Wojewodzki (PUW Gdansk)")
+    assert texts["+48501000002"].startswith("PUW Gdansk: этап дела")
+    assert texts["+48501000003"].startswith("PUW Gdansk: етап справи")
 
 
 def test_opt_out_after_queueing_cancels_and_sends_nothing(store, modem):

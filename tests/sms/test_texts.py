@@ -5,7 +5,16 @@ import re
 import pytest
 from gsmmodem.pdu import encodeSmsSubmitPdu
 
-from sms_modem.texts import GSM7_LIMIT, TEMPLATES, UCS2_LIMIT, TextTooLong, check_all, encoding_of, stage_changed_text
+from sms_modem.texts import (
+    GSM7_LIMIT,
+    SENDER,
+    TEMPLATES,
+    UCS2_LIMIT,
+    TextTooLong,
+    check_all,
+    encoding_of,
+    stage_changed_text,
+)
 
 URLS = ["https://okienko.example/status", "https://klient.gdansk.uw.gov.pl/"]
 
@@ -38,3 +47,19 @@ def test_no_request_to_pay_or_act(lang):
 def test_a_long_portal_address_is_refused_before_sending():
     with pytest.raises(TextTooLong, match="over one SMS"):
         check_all("https://" + "x" * 60 + ".example/")
+
+
+@pytest.mark.parametrize("lang", sorted(TEMPLATES))
+def test_every_language_names_the_office_before_the_link(lang):
+    text = stage_changed_text(lang, URLS[1])
+    assert text.startswith(SENDER) or text.index(SENDER) < text.index(URLS[1])
+    assert SENDER in text
+
+
+def test_the_longest_address_that_still_fits_every_language_is_accepted():
+    # The Russian and Ukrainian texts leave room for an address of 38 characters.
+    fits = "https://" + "a" * 22 + ".pl/abc/"
+    assert len(fits) == 38
+    check_all(fits)
+    with pytest.raises(TextTooLong, match=r"the (ru|uk) text"):
+        check_all(fits + "x")

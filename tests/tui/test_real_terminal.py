@@ -102,6 +102,8 @@ def test_log_in_and_register_a_filing_in_tmux(terminal):
     term.keys("Tab")
     term.type("+380 50 123 4567")
     term.keys("C-s")
+    term.wait_for("Zapisać wniosek?")
+    term.keys("t")
     screen = term.wait_for("Wniosek zarejestrowany")
     number = NUMBER.search(screen.split("Numer sprawy", 1)[1]).group(1)
     term.keys("Enter")
@@ -110,3 +112,22 @@ def test_log_in_and_register_a_filing_in_tmux(terminal):
     detail = storage.case_detail(number)
     assert detail.applicant_name == "Ivan Petrenko" and detail.case_type == "permanent"
     assert detail.phone == "+380501234567"
+
+
+def test_scanned_number_in_one_burst_opens_the_case_in_tmux(terminal):
+    """A barcode scanner types the whole number and Enter at once; the table has the focus."""
+    term, _ = terminal
+    term.wait_for("logowanie urzędnika")
+    time.sleep(0.5)
+    term.type("demo")
+    term.keys("Enter")
+    term.type("okienko-demo-2026")
+    term.keys("Enter")
+    listed = NUMBER.findall(term.wait_for(NUMBER))
+    first, second = listed[-1], listed[0]
+    term.tmux("send-keys", "-t", "desk", first, "Enter")  # one call: one burst
+    term.wait_for(f"Sprawa {first}")
+    term.keys("Escape")
+    term.wait_for("Strona 1")
+    term.tmux("send-keys", "-t", "desk", second.replace("-", " "), "Enter")
+    term.wait_for(f"Sprawa {second}")

@@ -62,6 +62,15 @@ def test_worklist_screen(snap_compare, frozen_store, settings):
     assert snap_compare(still_app(settings), terminal_size=SNAPSHOT_SIZE, run_before=run_before)
 
 
+def test_worklist_at_the_minimum_size(snap_compare, frozen_store, settings):
+    """120×35, the documented minimum: full titles and dates, log-out and Esc in the footer."""
+
+    async def run_before(pilot):
+        await log_in(pilot)
+
+    assert snap_compare(still_app(settings), terminal_size=(120, 35), run_before=run_before)
+
+
 def test_register_screen(snap_compare, frozen_store, settings):
     async def run_before(pilot):
         await log_in(pilot)

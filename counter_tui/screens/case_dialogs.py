@@ -1,0 +1,153 @@
+"""Dialogs for correcting a case: they run their storage rule themselves and close only once the
+store accepted it, so a refused save leaves what the clerk typed in place with the reason."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Select, Static
+
+import storage
+from counter_tui.messages import StoreDone
+from counter_tui.screens.base import StoreModal
+from counter_tui.validators import ApplicantName, ExternalRef, MobilePhone
+from storage.views import CaseDetail
+
+LANGUAGE_NAMES = {"pl": "polski", "en": "angielski", "ru": "rosyjski", "uk": "ukraiński"}
+CHANNEL_NAMES = {"in_person": "osobiście", "post": "pocztą", "electronic": "elektronicznie"}
+
+
+class ReasonDialog(StoreModal):
+    """A correction that carries a reason (withdrawing a stage, reopening a case)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Anuluj", id="cancel")]
+
+    def __init__(self, title: str, text: str, rule: Callable[..., Any], *args: Any, reason_hint: str = "powód") -> None:
+        super().__init__()
+        self.title_text, self.text, self.rule, self.args, self.reason_hint = title, text, rule, args, reason_hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="reason-dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield Static(self.text, classes="dialog-text")
+            yield Label(f"Powód ({self.reason_hint})", classes="field-label")
+            yield Input(id="reason", max_length=300)
+            yield Label("", id="form-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Zatwierdź (Enter)", variant="warning", id="yes")
+                yield Button("Anuluj (Esc)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    def _submit(self) -> None:
+        self.query_one("#form-error", Label).update("Zapisuję…")
+        reason = self.query_one("#reason", Input).value
+        self.run_store("save", self.rule, *self.args, clerk=self.app.clerk.login, reason=reason)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self._submit() if event.button.id == "yes" else self.action_cancel()
+
+    def on_store_done_save(self, message: StoreDone) -> None:
+        if message.ok:
+            self.dismiss(message.value)
+        elif not message.unavailable:
+            self.query_one("#form-error", Label).update(message.error or "")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CaseEditForm(StoreModal):
+    """Correct the applicant's name, mobile, language, channel and external reference with the
+    rules registration applies; only the fields that differ are sent (and audited)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Zapisz", id="save", priority=True),
+        Binding("escape", "cancel", "Anuluj", id="cancel"),
+    ]
+
+    def __init__(self, detail: CaseDetail) -> None:
+        super().__init__()
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        d = self.detail
+        with Vertical(classes="dialog wide", id="case-edit"):
+            yield Static(f"Popraw dane sprawy {d.display_number}", classes="dialog-title")
+            yield Label("Imię i nazwisko", classes="field-label")
+            yield Input(d.applicant_name, id="edit-name", validators=[ApplicantName()], max_length=200)
+            yield Label("Telefon komórkowy (pusty = bez telefonu)", classes="field-label")
+            yield Input(storage.phones.display(d.phone), id="edit-phone", validators=[MobilePhone()])
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Język", classes="field-label")
+                    yield Select(
+                        [(name, code) for code, name in LANGUAGE_NAMES.items()],
+                        value=d.language,
+                        allow_blank=False,
+                        id="edit-language",
+                    )
+                with Vertical():
+                    yield Label("Sposób złożenia", classes="field-label")
+                    yield Select(
+                        [(name, code) for code, name in CHANNEL_NAMES.items()],
+                        value=d.channel,
+                        allow_blank=False,
+                        id="edit-channel",
+                    )
+            yield Label("Numer zewnętrzny (np. MOS/2026/000123; pusty = brak)", classes="field-label")
+            yield Input(d.external_ref or "", id="edit-external-ref", validators=[ExternalRef()], max_length=64)
+            yield Label("", id="form-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Zapisz (Ctrl+S)", variant="primary", id="save")
+                yield Button("Anuluj (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#edit-name", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_save() if event.button.id == "save" else self.action_cancel()
+
+    def changes(self) -> dict[str, Any]:
+        d = self.detail
+        typed = {
+            "applicant_name": self.query_one("#edit-name", Input).value.strip(),
+            "phone": self.query_one("#edit-phone", Input).value.strip() or None,
+            "language": self.query_one("#edit-language", Select).value,
+            "channel": self.query_one("#edit-channel", Select).value,
+            "external_ref": self.query_one("#edit-external-ref", Input).value.strip() or None,
+        }
+        shown = {
+            "applicant_name": d.applicant_name,
+            "phone": storage.phones.display(d.phone) or None,
+            "language": d.language,
+            "channel": d.channel,
+            "external_ref": d.external_ref,
+        }
+        return {field: value for field, value in typed.items() if value != shown[field]}
+
+    def action_save(self) -> None:
+        changes = self.changes()
+        if not changes:
+            self.query_one("#form-error", Label).update("Nic nie zmieniono")
+            return
+        self.query_one("#form-error", Label).update("Zapisuję…")
+        self.run_store("save", storage.update_case, self.detail.number, clerk=self.app.clerk.login, **changes)
+
+    def on_store_done_save(self, message: StoreDone) -> None:
+        if message.ok:
+            self.dismiss(message.value)
+        elif not message.unavailable:
+            self.query_one("#form-error", Label).update(message.error or "")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,130 @@
+"""The case screen's corrections in a real terminal at the documented minimum (120×35): a stage
+withdrawn by the clerk who set it, a corrected phone whose queued text then goes to the new
+number, and a closed case reopened by an administrator after the clerk logs out."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+import storage
+from storage import outbox
+from tests.tui.test_real_terminal import Terminal, _need_tmux
+
+DEMO_PASSWORD = "okienko-demo-2026"
+
+
+@pytest.fixture
+def desk(tmp_path):
+    _need_tmux()
+    db_url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    env = {**os.environ, "OKIENKO_DB": db_url, "OKIENKO_BCRYPT_COST": "4"}
+    subprocess.run([sys.executable, "-m", "storage", "demo", "--cases", "4"], env=env, check=True, capture_output=True)
+    config = tmp_path / "tmux.conf"
+    config.write_text("set -g default-size 120x35\n", encoding="utf-8")
+    term = Terminal(f"okienko-{uuid.uuid4().hex[:8]}", str(config))
+    env_args = ["-u", "COLUMNS", "-u", "LINES", "LANG=C.UTF-8", "TERM=xterm-256color", f"OKIENKO_DB={db_url}"]
+    env_args += ["OKIENKO_BCRYPT_COST=4", "'OKIENKO_PRINT_COMMAND=true {file}'"]
+    command = " ".join(["env", *env_args, sys.executable, "-m", "counter_tui"])
+    term.tmux("new-session", "-d", "-s", "desk", "-x", "120", "-y", "35", command)
+    storage.open_database(db_url)
+    try:
+        yield term
+    finally:
+        subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True, check=False)
+        storage.db.close_database()
+
+
+def log_in(term: Terminal, login: str) -> None:
+    term.wait_for("logowanie urzędnika")
+    time.sleep(0.5)
+    term.type(login)
+    term.keys("Enter")
+    term.type(DEMO_PASSWORD)
+    term.keys("Enter")
+    term.wait_for("Strona 1")
+
+
+def open_case(term: Terminal, name: str, display_number: str) -> str:
+    """Search by name, Enter on the one row found: the case screen."""
+    term.keys("/")
+    term.type(name)
+    term.keys("Enter")
+    term.wait_for("Znaleziono 1")
+    term.keys("Enter")
+    return term.wait_for(f"Sprawa {display_number}")
+
+
+def test_withdraw_correct_phone_and_reopen_in_tmux(desk):
+    term = desk
+    withdrawn = storage.register_filing(clerk="demo", case_type="temp_work", applicant_name="Ivan Petrenko")
+    corrected = storage.register_filing(
+        clerk="demo", case_type="temp_work", applicant_name="Hanna Koval", phone="+48 501 234 567", language="uk"
+    )
+    storage.set_stage(corrected.number, "formal_check", clerk="demo")  # a text waits in the outbox
+    closed = storage.register_filing(clerk="demo", case_type="temp_work", applicant_name="Tran Thi Lan")
+    storage.set_stage(closed.number, "decision_issued", clerk="demo")
+    storage.set_stage(closed.number, "closed", clerk="demo")
+
+    log_in(term, "demo")
+
+    # A stage set through the dialog (proposed next stage, asked once more), then withdrawn.
+    open_case(term, "Petrenko", withdrawn.display_number)
+    term.keys("s")
+    term.wait_for("Sprawdzanie kompletności – zwykle następny")
+    term.keys("Enter")  # the highlight starts on the proposed stage
+    screen = term.wait_for("Zmienić etap?")
+    assert "Wniosek złożony  →  Sprawdzanie kompletności" in screen
+    term.keys("Enter")
+    term.wait_for("Etap: Sprawdzanie kompletności")
+    term.keys("w")
+    term.wait_for("Wycofanie etapu")
+    term.keys("Enter")
+    screen = term.wait_for("Etap: Wniosek złożony")
+    detail = storage.case_detail(withdrawn.number)
+    assert detail.stage == "filed"
+    assert [(h.stage, h.withdrawn_at is not None) for h in detail.history] == [
+        ("filed", False),
+        ("formal_check", True),
+    ]
+    assert [h.stage for h in storage.check_applicant(withdrawn.number, withdrawn.password).history] == ["filed"]
+    assert "esc Wróć" in screen and "^l Wyloguj" in screen  # both keys in the footer at 120 columns
+    term.keys("Escape")  # back to the search result
+    term.wait_for("Znaleziono 1")
+    term.keys("Escape")  # and the search cleared
+    term.wait_for("Strona 1")
+
+    # The phone corrected on the case screen; the text already queued goes to the new number.
+    open_case(term, "Hanna Koval", corrected.display_number)
+    term.keys("k")
+    term.wait_for("Popraw dane sprawy")
+    term.keys("Tab")
+    term.keys("C-u")
+    term.type("+380 67 123 4567")
+    term.keys("C-s")
+    term.wait_for("tel. +380 67 123 4567")
+    assert storage.case_detail(corrected.number).phone == "+380671234567"
+    # What the SMS loop takes from the outbox (the demo store has texts of its own waiting).
+    queued = [s.id for s in storage.case_detail(corrected.number).sms if s.state == "queued"]
+    claimed = outbox.claim_due("tmux-test", lease_seconds=60, limit=100)
+    assert [(c.phone, c.language) for c in claimed if c.id in queued] == [("+380671234567", "uk")]
+
+    # Log out from the case screen; an administrator reopens the closed case with a reason.
+    term.keys("C-l")
+    log_in(term, "demo.admin")
+    screen = open_case(term, "Tran", closed.display_number)
+    assert "ZAKOŃCZONA" in screen and "z Wznów sprawę" in screen
+    term.keys("z")
+    term.wait_for("Wznowienie sprawy")
+    term.type("zamknieta przez pomylke")
+    term.keys("Enter")
+    screen = term.wait_for("Etap: Decyzja wydana")
+    assert "ZAKOŃCZONA" not in screen
+    detail = storage.case_detail(closed.number)
+    assert not detail.closed and detail.audit[-1].action == "case_reopened"
+    assert detail.audit[-1].detail["reason"] == "zamknieta przez pomylke"
