@@ -27,8 +27,8 @@ from pathlib import Path
 
 os.environ.setdefault("OKIENKO_BCRYPT_COST", "4")
 
-from peewee import fn
 import peewee as pw
+from peewee import fn
 from rich.console import Console
 from rich.table import Table
 
