@@ -23,6 +23,7 @@ from storage.clock import WARSAW, today_in_warsaw, utcnow
 from storage.db import database, is_postgres, unit_of_work
 from storage.errors import DomainError
 from storage.models import CaseType, Office, Stage
+from storage.worklist import clock_running_stages
 
 MAX_WEEKS = 260
 DEFAULT_WEEKS = 12
@@ -221,12 +222,15 @@ def _percentiles(
 
 
 def _open_by_stage(office: str | None, today: dt.date) -> list[tuple[str, int, int]]:
+    """Open cases per stage and how many are overdue, by the worklist's rule (no clock, no overdue)."""
     where, params = _office_filter("c", office)
+    running = set(clock_running_stages())
     sql = (
         "SELECT c.stage_id, COUNT(*), SUM(CASE WHEN c.deadline_on < ? THEN 1 ELSE 0 END)"
         f" FROM case_file c WHERE c.closed = ?{where} GROUP BY c.stage_id"
     )
-    return [(s, n, int(o or 0)) for s, n, o in _rows(sql, [today.isoformat(), False, *params])]
+    rows = _rows(sql, [today.isoformat(), False, *params])
+    return [(s, n, int(o or 0) if s in running else 0) for s, n, o in rows]
 
 
 def head_of_unit_report(weeks: int = DEFAULT_WEEKS, office: str | None = None) -> Report:

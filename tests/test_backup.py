@@ -198,7 +198,7 @@ def test_backup_errors_are_one_line_with_exit_codes(empty_store_url, tmp_path):
     refused_with(3, result, "niedostępna", "Connection refused")
     result = run_cli("postgres-ql://okienko:TOPSECRET@db/okienko", "backup", "--to", kopie)
     assert "TOPSECRET" not in result.stderr and "okienko:***@db" in result.stderr
-    refused_with(3, result, "postgres-ql")
+    refused_with(2, result, "postgres-ql")  # a malformed address is a usage error, like any bad option
     refused_with(2, run_cli(secret, "restore", str(tmp_path / "x")), "nie ma pliku")  # the file is checked first
     refused_with(3, run_cli("sqlite:////nonexistent/dir/okienko.sqlite3", "backup", "--to", kopie), "nie ma pliku")
     refused_with(2, run_cli(url, "backup", "--to", kopie, "--keep", "0"), "--keep")

@@ -141,6 +141,9 @@ def test_purge_twice_then_show_a_purged_case(empty_store_url):
     refused(bad, "OKIENKO_RETAIN_CLOSED_DAYS", "liczba dni")
 
 
+@pytest.mark.parametrize(
+    "empty_store_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
 @pytest.mark.parametrize("first_command", ["init", "migrate"])
 def test_a_new_store_is_usable_after_the_one_command_the_readme_gives(empty_store_url, first_command):
     _, url = empty_store_url

@@ -90,12 +90,12 @@ def test_known_cases_give_known_figures(known):
         (D(2026, 11, 16), "SLU", "temp_work", 1),
     ]
     stages = {s.stage: (s.open, s.overdue) for s in r.by_stage}
-    assert stages["decision_issued"] == (4, 3)
+    assert stages["decision_issued"] == (4, 0)  # the decision is out: the office owes nothing, so not overdue
     assert stages["formal_check"] == (1, 0)
     assert stages["filed"] == (1, 1)
     assert stages["fingerprints"] == (0, 0)  # every open stage is listed, empty ones too
     assert "closed" not in stages
-    assert (r.open_total, r.overdue_total) == (6, 4)
+    assert (r.open_total, r.overdue_total) == (6, 1)
     # Days to decision: 6, 12, 32 (b: 1 October to 2 November in Warsaw), 111; g is before the period.
     assert (r.median_days, r.p90_days) == (22.0, 87.3)
 
@@ -142,7 +142,7 @@ def test_cli_table_csv_and_json(known, tmp_path, capsys):
     assert by[("backlog", "2026-11-16", "", "", "")] == "6"
     assert by[("filings", "2026-09-28", "GDA", "card_exchange", "")] == "1"
     assert by[("open", "", "", "", "decision_issued")] == "4"
-    assert by[("overdue", "", "", "", "decision_issued")] == "3"
+    assert by[("overdue", "", "", "", "decision_issued")] == "0"
     assert by[("days_to_decision_median", "", "", "", "")] == "22.0"
     assert by[("days_to_decision_p90", "", "", "", "")] == "87.3"
 

@@ -97,7 +97,7 @@ class WorklistScreen(StoreScreen):
             yield Checkbox("Moje", id="mine-filter")
         yield CaseTable(id="cases")
         yield Label("", id="status-line")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(CaseTable).focus()
