@@ -8,6 +8,7 @@ from typing import Any
 
 from textual import work
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Label
 
 from counter_tui.messages import StoreDone
 from storage import DomainError, StoreUnavailable
@@ -52,3 +53,17 @@ class StoreScreen(StoreWorkMixin, Screen):
 
 class StoreModal(StoreWorkMixin, ModalScreen):
     pass
+
+
+class StoreForm(StoreModal):
+    """A modal form that saves through one storage rule (`run_store("save", …)`) and closes only
+    once the store accepted it: a refused save keeps what the clerk typed, with the reason under it."""
+
+    def on_store_done_save(self, message: StoreDone) -> None:
+        if message.ok:
+            self.dismiss(message.value)
+        elif not message.unavailable:  # the app has already said the database is unreachable
+            self.query_one("#form-error", Label).update(message.error or "")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

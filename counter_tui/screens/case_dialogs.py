@@ -12,8 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
 import storage
-from counter_tui.messages import StoreDone
-from counter_tui.screens.base import StoreModal
+from counter_tui.screens.base import StoreForm
 from counter_tui.validators import ApplicantName, ExternalRef, MobilePhone
 from storage.views import CaseDetail
 
@@ -21,7 +20,7 @@ LANGUAGE_NAMES = {"pl": "polski", "en": "angielski", "ru": "rosyjski", "uk": "uk
 CHANNEL_NAMES = {"in_person": "osobiście", "post": "pocztą", "electronic": "elektronicznie"}
 
 
-class ReasonDialog(StoreModal):
+class ReasonDialog(StoreForm):
     """A correction that carries a reason (withdrawing a stage, reopening a case)."""
 
     BINDINGS = [Binding("escape", "cancel", "Anuluj", id="cancel")]
@@ -56,17 +55,8 @@ class ReasonDialog(StoreModal):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self._submit() if event.button.id == "yes" else self.action_cancel()
 
-    def on_store_done_save(self, message: StoreDone) -> None:
-        if message.ok:
-            self.dismiss(message.value)
-        elif not message.unavailable:
-            self.query_one("#form-error", Label).update(message.error or "")
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class CaseEditForm(StoreModal):
+class CaseEditForm(StoreForm):
     """Correct the applicant's name, mobile, language, channel and external reference with the
     rules registration applies; only the fields that differ are sent (and audited)."""
 
@@ -142,12 +132,3 @@ class CaseEditForm(StoreModal):
             return
         self.query_one("#form-error", Label).update("Zapisuję…")
         self.run_store("save", storage.update_case, self.detail.number, clerk=self.app.clerk.login, **changes)
-
-    def on_store_done_save(self, message: StoreDone) -> None:
-        if message.ok:
-            self.dismiss(message.value)
-        elif not message.unavailable:
-            self.query_one("#form-error", Label).update(message.error or "")
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -10,8 +10,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 
 import storage
-from counter_tui.messages import StoreDone
-from counter_tui.screens.base import StoreModal
+from counter_tui.screens.base import StoreForm
 from counter_tui.validators import NoteText
 from counter_tui.widgets.credential_card import CredentialCard
 from storage.views import DeficiencyKindInfo, StageInfo
@@ -188,7 +187,7 @@ class StageConfirm(ModalScreen[bool]):
         self.dismiss(value)
 
 
-class DeficiencyForm(StoreModal):
+class DeficiencyForm(StoreForm):
     """A deficiency from the catalogue or in the clerk's own words, with an optional note.
 
     The form saves by itself and closes only once the store accepted it: a refused save leaves
@@ -256,15 +255,6 @@ class DeficiencyForm(StoreModal):
             free_text=text if kind == FREE_TEXT else None,
             note=note or None,
         )
-
-    def on_store_done_save(self, message: StoreDone) -> None:
-        if message.ok:
-            self.dismiss(message.value)
-        else:
-            self.query_one("#form-error", Label).update(message.error or "")
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class NoteForm(ModalScreen[str | None]):
