@@ -6,9 +6,8 @@ import argparse
 import logging
 import sys
 
-import storage
 from public_status.settings import SettingsError, load_settings, server_options
-from storage import schema
+from storage import portal as store
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,11 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings(demo=args.demo)
-        schema.open_current(args.db)
-    except (SettingsError, storage.DomainError) as exc:
+        store.open_current(args.db)
+    except (SettingsError, store.DomainError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except storage.StoreUnavailable as exc:
+    except store.StoreUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
     from waitress import serve as waitress_serve

@@ -10,12 +10,12 @@ from flask_babel import Babel
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-import storage
 from public_status.i18n import select_locale
 from public_status.page_cache import PageCache, ServeCachedStatus
 from public_status.security import CachedSerializerSessions, SecurityHeaders
 from public_status.settings import PortalSettings, load_settings
 from public_status.views import portal
+from storage import portal as store
 
 log = logging.getLogger("okienko.portal")
 csrf = CSRFProtect()
@@ -69,7 +69,7 @@ def create_app(settings: PortalSettings | None = None, **overrides: object) -> F
             "error.html", message=_("The form sent was too large. Please go back and try again.")
         ), 413
 
-    @app.errorhandler(storage.StoreUnavailable)
+    @app.errorhandler(store.StoreUnavailable)
     def store_down(error):
         log.error("database unavailable: %s", error.detail)
         message = _("The service is temporarily unavailable. Please try again in a few minutes.")

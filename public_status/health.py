@@ -10,7 +10,7 @@ import logging
 
 from flask import Blueprint, jsonify
 
-from storage.health import database_ready
+from storage.portal import database_ready
 
 log = logging.getLogger("okienko.portal")
 health = Blueprint("health", __name__)

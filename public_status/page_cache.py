@@ -16,8 +16,8 @@ from flask import Flask
 from itsdangerous import BadSignature
 from werkzeug.http import parse_cookie
 
-import storage
 from public_status.i18n import COOKIE, choose
+from storage import portal as store
 
 # Where the early check leaves its outcome for the Flask view, so the session is read once per request.
 SESSION_CHECK = "okienko.session_check"
@@ -97,11 +97,11 @@ class ServeCachedStatus:
         if not token or "_flashes" in data:
             return None
         try:
-            check = storage.check_session(
+            check = store.check_session(
                 token, idle_seconds=app.config["OKIENKO_IDLE_SECONDS"],
                 absolute_seconds=app.config["OKIENKO_ABSOLUTE_SECONDS"],
             )  # fmt: skip
-        except storage.StoreUnavailable:
+        except store.StoreUnavailable:
             return None  # the Flask app answers with its 503 page
         environ[SESSION_CHECK] = (token, check)
         if check.ended is not None:

@@ -10,8 +10,8 @@ from flask import Flask, current_app, flash, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 
-import storage
 from public_status.page_cache import SESSION_CHECK
+from storage import portal as store
 
 CSP = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 HEADERS = {
@@ -56,13 +56,13 @@ def start_session(case_number: str, credential_version: int) -> None:
     """A brand-new session (nothing carried over from before login: no fixation). The cookie
     holds only the session's random token; the session itself lives in the database."""
     session.clear()
-    session["sid"] = storage.start_session(
+    session["sid"] = store.start_session(
         case_number, credential_version, idle_seconds=_idle(), absolute_seconds=_absolute()
     )
     session.permanent = True
 
 
-def current_case(app: Flask) -> storage.SessionCheck | None:
+def current_case(app: Flask) -> store.SessionCheck | None:
     """The logged-in case, or None when there is none or it has ended (the cookie is then cleared).
     A session ended by a re-issued password leaves a message for the next page."""
     token = session.get("sid")
@@ -72,12 +72,12 @@ def current_case(app: Flask) -> storage.SessionCheck | None:
     if early is not None and early[0] == token:
         check = early[1]  # checked moments ago by ServeCachedStatus, on this same request
     else:
-        check = storage.check_session(token, idle_seconds=_idle(), absolute_seconds=_absolute())
+        check = store.check_session(token, idle_seconds=_idle(), absolute_seconds=_absolute())
     if check.ended is None:
         return check
     app.extensions["okienko_pages"].drop_session(token)
     session.clear()
-    if check.ended == storage.sessions.ENDED_REPLACED:
+    if check.ended == store.ENDED_REPLACED:
         flash(_("Your session has ended because the password was changed. Please log in with the new password."))
     return None
 
@@ -86,7 +86,7 @@ def end_session() -> None:
     """Logout: the server forgets the session, so no copy of the cookie opens it again."""
     token = session.get("sid")
     if token:
-        storage.end_session(token)
+        store.end_session(token)
         current_app.extensions["okienko_pages"].drop_session(token)
     session.clear()
 

@@ -18,10 +18,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-import storage
 from public_status.forms import LoginForm, LogoutForm
 from public_status.i18n import COOKIE, LANGUAGES, select_locale
 from public_status.security import current_case, end_session, start_session
+from storage import portal as store
 
 portal = Blueprint("portal", __name__)
 
@@ -56,22 +56,22 @@ def login():
     if not form.validate_on_submit():
         return _no_store(make_response(render_template("home.html", form=form), 400))
     try:
-        view = storage.applicant_login(form.case_number.data, form.password.data, request.remote_addr or "?", _lang())
-    except storage.LoginThrottled as exc:
+        view = store.applicant_login(form.case_number.data, form.password.data, request.remote_addr or "?", _lang())
+    except store.LoginThrottled as exc:
         minutes = max(1, round(exc.retry_after / 60))
         form.form_errors.append(_("Too many failed attempts. Please try again in %(minutes)d min.", minutes=minutes))
         response = make_response(render_template("home.html", form=form), 429)
         response.headers["Retry-After"] = str(exc.retry_after)
         return _no_store(response)
-    except storage.LoginBusy as exc:
+    except store.LoginBusy as exc:
         message = _("The portal is busy checking other logins. Please try again in a moment.")
         response = make_response(render_template("error.html", message=message, retry=True), 503)
         response.headers["Retry-After"] = str(exc.retry_after)
         return _no_store(response)
-    except storage.ApplicantLoginFailed:
+    except store.ApplicantLoginFailed:
         form.form_errors.append(_("The case number or the password is not correct."))
         return _no_store(make_response(render_template("home.html", form=form), 401))
-    except storage.DomainError:
+    except store.DomainError:
         # Only the case number can fail here: its check digit or its shape. No database was asked.
         form.case_number.errors = [_("Please check the case number: it looks like 26-004217-3.")]
         return _no_store(make_response(render_template("home.html", form=form), 400))
@@ -92,7 +92,7 @@ def status():
     key = (session["sid"], logged.case_number, logged.credential_version, select_locale())
     html = None if "_flashes" in session else cache.get(key, logged.public_version)
     if html is None:
-        view = storage.public_view(logged.case_number, logged.credential_version, _lang())
+        view = store.public_view(logged.case_number, logged.credential_version, _lang())
         if view is None:
             end_session()
             return redirect(url_for("portal.home"))
@@ -111,13 +111,13 @@ def logout():
 
 @portal.get("/stages")
 def stages():
-    return render_template("stages.html", stages=storage.stages())
+    return render_template("stages.html", stages=store.stages())
 
 
 @portal.get("/contact")
 def contact():
     days = get_day_names("wide", locale=_lang())
-    return render_template("contact.html", offices=storage.offices(), day_names=days)
+    return render_template("contact.html", offices=store.offices(), day_names=days)
 
 
 @portal.get("/lang/<code>")

@@ -15,12 +15,10 @@ import time
 from rich.console import Console
 from rich.table import Table
 
-import storage
 from sms_modem.loop import LoopSettings, QuietHours, SendLoop
 from sms_modem.modem import LinkDown, MaybeSent, ModemLink, SendFailed
 from sms_modem.texts import TextTooLong, stage_changed_text
-from storage import heartbeat, outbox, schema
-from storage.clock import to_warsaw, utcnow
+from storage import sms as store
 
 DEFAULT_PORTAL = os.environ.get("OKIENKO_PORTAL_URL", "https://okienko.example/status")
 
@@ -79,7 +77,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_send_test(args: argparse.Namespace) -> int:
-    number = storage.phones.normalise_mobile(args.to)
+    number = store.normalise_mobile(args.to)
     if number is None:
         print("error: --to: a mobile number is required", file=sys.stderr)
         return 2
@@ -110,18 +108,18 @@ def _heartbeat_seconds(text: str) -> float:
 
 
 def _when(moment: dt.datetime | None) -> str:
-    return f"{to_warsaw(moment):%Y-%m-%d %H:%M:%S}" if moment else "–"
+    return f"{store.to_warsaw(moment):%Y-%m-%d %H:%M:%S}" if moment else "–"
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    counts = outbox.counts()
-    problems = outbox.problems()
-    beats = heartbeat.heartbeats()
-    state = heartbeat.modem_state(beats[0] if beats else None, utcnow())
+    counts = store.counts()
+    problems = store.problems()
+    beats = store.heartbeats()
+    state = store.modem_state(beats[0] if beats else None, store.utcnow())
     if args.json:
         print(json.dumps({"modem": {"state": state.code, "reason": state.reason, "minutes": state.minutes},
                           "heartbeats": [b.as_dict() for b in beats], "counts": counts, "needs_attention": [
-            {"id": p.id, "case_number": storage.format_number(p.case_number), "state": p.state, "attempts": p.attempts,
+            {"id": p.id, "case_number": store.format_number(p.case_number), "state": p.state, "attempts": p.attempts,
              "error_code": p.error_code, "error": p.last_error, "updated_at": p.updated_at.isoformat()}
             for p in problems]}, ensure_ascii=False, indent=2))  # fmt: skip
         return 0
@@ -150,7 +148,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if problems:
         attention = Table("id", "case", "state", "attempts", "error", title="Needs a person (maybe sent / failed)")
         for p in problems:
-            attention.add_row(str(p.id), storage.format_number(p.case_number), p.state, str(p.attempts),
+            attention.add_row(str(p.id), store.format_number(p.case_number), p.state, str(p.attempts),
                               f"{p.error_code or ''} {p.last_error or ''}".strip())  # fmt: skip
         console.print(attention)
     return 0
@@ -229,11 +227,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("gsmmodem").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     try:
         if args.needs_db:
-            schema.open_current(args.db)
+            store.open_current(args.db)
         return args.handler(args)
-    except (LinkDown, storage.StoreUnavailable) as exc:
+    except (LinkDown, store.StoreUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
-    except (storage.DomainError, TextTooLong) as exc:
+    except (store.DomainError, TextTooLong) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -21,9 +21,8 @@ import time
 
 from sms_modem.modem import LinkDown, MaybeSent, ModemLink, ModemStatus, SendFailed, backoff
 from sms_modem.texts import check_all, stage_changed_text
-from storage import StoreUnavailable, heartbeat, outbox
-from storage.clock import utcnow
-from storage.quiet_hours import QuietHours
+from storage import sms as store
+from storage.sms import QuietHours, StoreUnavailable, utcnow
 
 __all__ = ["LoopSettings", "QuietHours", "SendLoop"]
 
@@ -112,7 +111,7 @@ class SendLoop:
                     self.stop.wait(min(60.0, self.settings.heartbeat_s))
                     continue
                 try:
-                    claimed = outbox.claim_due(self.settings.owner, self.settings.lease_s, limit=1)
+                    claimed = store.claim_due(self.settings.owner, self.settings.lease_s, limit=1)
                 except StoreUnavailable as exc:
                     log.error("database unavailable, waiting: %s", exc.detail)
                     self._note_error(f"database unavailable: {exc.detail}")
@@ -192,7 +191,7 @@ class SendLoop:
         reading = self._reading
         connected = reading is not None and self.link.healthy()
         quiet = self.settings.quiet
-        beat = heartbeat.Beat(
+        beat = store.Beat(
             sender=self.settings.sender, owner=self.settings.owner, started_at=self._started_at, running=running,
             connected=connected, signal=reading.signal if connected else None,
             network=reading.network if connected else None, registration=reading.registration if connected else None,
@@ -200,7 +199,7 @@ class SendLoop:
             last_error_at=self._last_error_at,
         )  # fmt: skip
         try:
-            heartbeat.record(beat)
+            store.record_heartbeat(beat)
         except StoreUnavailable as exc:
             log.error("database unavailable, heartbeat not written: %s", exc.detail)
         except Exception:  # a heartbeat that stops quietly is worse than a logged one
@@ -215,7 +214,7 @@ class SendLoop:
 
     # ------------------------------------------------------------------ one text
 
-    def _send(self, item: outbox.ClaimedSms) -> int:
+    def _send(self, item: store.ClaimedSms) -> int:
         owner = self.settings.owner
         text = stage_changed_text(item.language, self.settings.portal_url)
         started = time.perf_counter()
@@ -223,13 +222,13 @@ class SendLoop:
         try:
             reference = self.link.send(item.phone, text)
         except LinkDown as exc:
-            outbox.release(item.id, owner)  # nothing reached the modem: it goes back unchanged
+            store.release(item.id, owner)  # nothing reached the modem: it goes back unchanged
             _event(**base, result="link_down", error=str(exc))
             self._note_error(f"link down: {exc}")
             self.link.close()
             return 0
         except MaybeSent as exc:
-            outbox.record_unknown(item.id, owner, str(exc))
+            store.record_unknown(item.id, owner, str(exc))
             _event(**base, result="unknown", error=str(exc))
             self._note_error(f"maybe sent (outbox {item.id}): {exc}")
             self.link.close()  # a modem that stops answering is reconnected before the next text
@@ -237,16 +236,16 @@ class SendLoop:
         except SendFailed as exc:
             self._note_error(f"{exc.code} (outbox {item.id})")
             if exc.permanent or item.attempts >= self.settings.max_attempts:
-                outbox.record_failed(item.id, owner, exc.code, exc.detail)
+                store.record_failed(item.id, owner, exc.code, exc.detail)
                 _event(**base, result="failed", code=exc.code)
             else:
                 delay = backoff(item.attempts, self.settings.retry_base_s, self.settings.retry_cap_s)
                 due = utcnow() + dt.timedelta(seconds=delay)
-                outbox.record_retry(item.id, owner, due, exc.code, exc.detail)
+                store.record_retry(item.id, owner, due, exc.code, exc.detail)
                 _event(**base, result="retry", code=exc.code, retry_in_s=round(delay))
             return 0
         # The modem has accepted it; a crash before this commit is the duplicate window.
-        self._persist(outbox.record_sent, item.id, owner, reference, self.settings.sender)
+        self._persist(store.record_sent, item.id, owner, reference, self.settings.sender)
         self._last_sent_at = utcnow()
         self._reports_owed += 1
         _event(**base, result="sent", ref=reference, ms=round((time.perf_counter() - started) * 1000, 1))
@@ -278,9 +277,7 @@ class SendLoop:
             except queue.Empty:
                 return
             try:
-                matched = outbox.record_delivery(
-                    self.settings.sender, report.reference, report.delivered, report.status
-                )
+                matched = store.record_delivery(self.settings.sender, report.reference, report.delivered, report.status)
             except StoreUnavailable as exc:
                 self.link.reports.put(report)  # keep it for the next round
                 log.error("database unavailable, delivery report kept: %s", exc.detail)

@@ -53,6 +53,7 @@ class Faults:
     delivery_delay_s: float = 0.05
     delivery_fails: bool = False
     separate_report_lines: bool = False  # send +CDS header and PDU in two writes
+    report_gap_s: float = 0.05  # between the two writes; long enough that a busy reader sees them apart
 
 
 @dataclasses.dataclass(frozen=True)
@@ -288,7 +289,7 @@ class SimulatedModem:
         body = pdu.hex().upper().encode()
         if self.faults.separate_report_lines:
             self._send(b"\r\n" + header + b"\r\n")
-            time.sleep(0.05)
+            time.sleep(self.faults.report_gap_s)
             self._send(body + b"\r\n")
         else:
             self._send(b"\r\n" + header + b"\r\n" + body + b"\r\n")

@@ -169,6 +169,7 @@ def test_modem_unplugged_mid_run_reconnects_and_loses_nothing(store, modem):
 def test_split_status_report_is_not_lost(store, modem):
     queue_texts(2)
     modem.faults.separate_report_lines = True
+    modem.faults.report_gap_s = 0.3  # apart even on a loaded machine
     run_once(modem.path)
     assert states() == {"delivered": 2}
 
@@ -181,8 +182,11 @@ def test_the_plain_library_loses_a_split_status_report(modem):
     plain = GsmModem(modem.path, AT_CNMI="2,1,0,1,0", smsStatusReportCallback=reports.append)
     plain.connect()
     modem.faults.separate_report_lines = True
+    # On a loaded machine a 50 ms gap can close before the library's reader runs, and then it
+    # reads both halves at once; 0.3 s keeps them apart, as a slow modem does.
+    modem.faults.report_gap_s = 0.3
     plain.sendSms("+48501234567", "test")
-    time.sleep(0.6)
+    time.sleep(1.2)
     plain.close()
     assert reports == []
 

@@ -1,0 +1,35 @@
+"""The applicants' portal's whole view of the store.
+
+`public_status` may import this module and no other part of `storage` (an import-linter
+contract holds it to that). Everything here returns either catalogue data, session facts or
+the public projection of a case: no function reachable from here hands out an applicant's
+name or phone or a clerk (tests/test_facades.py checks the return types).
+"""
+
+from storage.case_numbers import format_number
+from storage.catalog import offices, stages
+from storage.errors import DomainError, StoreUnavailable
+from storage.health import database_ready
+from storage.public import ApplicantLoginFailed, LoginBusy, LoginThrottled, applicant_login, public_view
+from storage.schema import open_current
+from storage.sessions import ENDED_REPLACED, SessionCheck, check_session, end_session, start_session
+
+__all__ = [
+    "ENDED_REPLACED",
+    "ApplicantLoginFailed",
+    "DomainError",
+    "LoginBusy",
+    "LoginThrottled",
+    "SessionCheck",
+    "StoreUnavailable",
+    "applicant_login",
+    "check_session",
+    "database_ready",
+    "end_session",
+    "format_number",
+    "offices",
+    "open_current",
+    "public_view",
+    "stages",
+    "start_session",
+]

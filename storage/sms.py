@@ -1,0 +1,51 @@
+"""The SMS loop's whole view of the store: claiming due texts and recording what the modem did,
+the heartbeat, quiet hours, and the phone rule for a test text.
+
+`sms_modem` may import this module and no other part of `storage` (an import-linter contract).
+"""
+
+from storage.case_numbers import format_number
+from storage.clock import to_warsaw, utcnow
+from storage.errors import DomainError, StoreUnavailable
+from storage.heartbeat import Beat, heartbeats, modem_state
+from storage.heartbeat import record as record_heartbeat
+from storage.outbox import (
+    ClaimedSms,
+    claim_due,
+    counts,
+    problems,
+    record_delivery,
+    record_failed,
+    record_retry,
+    record_sent,
+    record_unknown,
+    release,
+)
+from storage.phones import normalise_mobile
+from storage.quiet_hours import QuietHours
+from storage.schema import open_current
+
+__all__ = [
+    "Beat",
+    "ClaimedSms",
+    "DomainError",
+    "QuietHours",
+    "StoreUnavailable",
+    "claim_due",
+    "counts",
+    "format_number",
+    "heartbeats",
+    "modem_state",
+    "normalise_mobile",
+    "open_current",
+    "problems",
+    "record_delivery",
+    "record_failed",
+    "record_heartbeat",
+    "record_retry",
+    "record_sent",
+    "record_unknown",
+    "release",
+    "to_warsaw",
+    "utcnow",
+]
