@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-import storage
 from counter_tui.settings import SettingsError, load_settings
-from storage import schema
+from storage import desk as store
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,11 +15,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        schema.open_current(args.db)
-    except (SettingsError, storage.DomainError) as exc:
+        store.open_current(args.db)
+    except (SettingsError, store.DomainError) as exc:
         print(f"błąd: {exc}", file=sys.stderr)
         return 2
-    except storage.StoreUnavailable as exc:
+    except store.StoreUnavailable as exc:
         print(f"błąd: {exc}", file=sys.stderr)
         return 3
     from counter_tui.app import OkienkoApp

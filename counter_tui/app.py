@@ -15,7 +15,6 @@ from textual.screen import Screen
 from textual.widgets._select import SelectOverlay
 from textual.widgets.option_list import Option
 
-import storage
 from counter_tui.catalog import Catalog
 from counter_tui.messages import PrintDone
 from counter_tui.printing import (
@@ -32,7 +31,8 @@ from counter_tui.screens.login import LoginScreen
 from counter_tui.screens.register import RegisterScreen
 from counter_tui.screens.worklist import WorklistScreen
 from counter_tui.settings import CounterSettings, load_settings
-from storage.views import ClerkInfo, RegisteredFiling
+from storage import desk as store
+from storage.desk import ClerkInfo, RegisteredFiling
 
 # Textual's own key descriptions a clerk can see, in Polish. The open list of a Select shows
 # its Esc in the footer; merged bindings are computed per class, so they are recomputed here.
@@ -128,29 +128,29 @@ class OkienkoApp(App):
         title = "Nowe hasło do sprawy" if reissued else "Wniosek zarejestrowany"
         note = "Drukuję list z danymi logowania" + ("" if reissued else " i potwierdzenie złożenia wniosku") + "…"
         printing = ("letter",) if reissued else ("letter", "receipt")
-        self.push_screen(CredentialsDialog(title, storage.format_number(number), password, note, printing))
+        self.push_screen(CredentialsDialog(title, store.format_number(number), password, note, printing))
         self.print_letter(number, password)
 
     # ------------------------------------------------------------ printing
 
     @work(thread=True, group="print")
     def print_receipt(self, number: str) -> None:
-        label = f"potwierdzenie złożenia wniosku {storage.format_number(number)}"
+        label = f"potwierdzenie złożenia wniosku {store.format_number(number)}"
         try:
-            data = storage.filing_receipt(number)
-            pdf = render_filing_receipt(data, storage.to_warsaw(storage.clock.utcnow()), self.settings.portal_url)
-        except (storage.DomainError, storage.StoreUnavailable, FontsMissing) as exc:
+            data = store.filing_receipt(number)
+            pdf = render_filing_receipt(data, store.to_warsaw(store.utcnow()), self.settings.portal_url)
+        except (store.DomainError, store.StoreUnavailable, FontsMissing) as exc:
             self.post_message(PrintDone("receipt", number, label, None, str(exc), sensitive=False))
             return
         self._send(pdf, "receipt", number, label, sensitive=False)
 
     @work(thread=True, group="print")
     def print_letter(self, number: str, password: str) -> None:
-        label = f"list z danymi logowania {storage.format_number(number)}"
+        label = f"list z danymi logowania {store.format_number(number)}"
         try:
-            data = storage.credential_letter(number)
+            data = store.credential_letter(number)
             pdf = render_credential_letter(data, password, self.settings.portal_url)
-        except (storage.DomainError, storage.StoreUnavailable, FontsMissing) as exc:
+        except (store.DomainError, store.StoreUnavailable, FontsMissing) as exc:
             self.post_message(PrintDone("letter", number, label, None, str(exc), sensitive=True))
             return
         self._send(pdf, "letter", number, label, sensitive=True)

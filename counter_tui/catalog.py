@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-import storage
-from storage.views import CaseTypeInfo, DeficiencyKindInfo, OfficeInfo, StageInfo
+from storage import desk as store
+from storage.desk import CaseTypeInfo, DeficiencyKindInfo, OfficeInfo, StageInfo
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,4 +26,4 @@ class Catalog:
 
 
 def load_catalog() -> Catalog:
-    return Catalog(storage.stages(), storage.case_types(), storage.deficiency_kinds(), storage.offices())
+    return Catalog(store.stages(), store.case_types(), store.deficiency_kinds(), store.offices())

@@ -11,8 +11,16 @@ import re
 
 from textual.validation import ValidationResult, Validator
 
-from storage import DomainError, case_numbers, phones
-from storage.cases import check_applicant_name, check_external_ref, check_filed_on, check_note
+from storage.desk import (
+    DomainError,
+    check_applicant_name,
+    check_external_ref,
+    check_filed_on,
+    check_note,
+    looks_like_case_number,
+    normalise_mobile,
+    parse_case_number,
+)
 
 
 class StorageRule(Validator):
@@ -46,7 +54,7 @@ class ApplicantName(StorageRule):
 class MobilePhone(StorageRule):
     """Empty is fine (no SMS); otherwise storage's phone rule."""
 
-    rule = staticmethod(phones.normalise_mobile)
+    rule = staticmethod(normalise_mobile)
 
 
 class ExternalRef(StorageRule):
@@ -66,9 +74,9 @@ class SearchText(Validator):
 
     def validate(self, value: str) -> ValidationResult:
         compact = re.sub(r"[\s-]", "", value)
-        if compact.isdigit() and case_numbers.looks_like_case_number(compact):
+        if compact.isdigit() and looks_like_case_number(compact):
             try:
-                case_numbers.parse(compact)
+                parse_case_number(compact)
             except DomainError:
                 return self.failure("Błędny numer – cyfra kontrolna się nie zgadza (literówka?)")
         return self.success()

@@ -13,7 +13,7 @@ import typing
 from pathlib import Path
 
 import storage
-from storage import portal, sms
+from storage import desk, portal, sms
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
@@ -71,7 +71,7 @@ def test_nothing_the_portal_can_reach_returns_a_name_phone_or_clerk():
 
 
 def test_each_facade_exports_what_it_names():
-    for facade in (portal, sms):
+    for facade in (desk, portal, sms):
         for name in facade.__all__:
             assert hasattr(facade, name), f"{facade.__name__}.{name}"
 
@@ -98,3 +98,10 @@ def test_the_sms_contract_fails_on_a_module_that_skips_its_facade(tmp_path):
     assert result.returncode == 1, result.stdout
     assert "the SMS loop reaches the store only through storage.sms BROKEN" in result.stdout
     assert "sms_modem.leak -> storage.cases" in result.stdout
+
+
+def test_the_desk_contract_fails_on_a_screen_that_skips_its_facade(tmp_path):
+    result = _lint_copy(tmp_path, "counter_tui", "from storage.models import Case\n")
+    assert result.returncode == 1, result.stdout
+    assert "the clerk app reaches the store only through storage.desk BROKEN" in result.stdout
+    assert "counter_tui.leak -> storage.models" in result.stdout

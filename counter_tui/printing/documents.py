@@ -8,8 +8,7 @@ from fpdf import FPDF
 
 from counter_tui.printing.fonts import find_fonts
 from counter_tui.printing.letter_texts import CHANNEL_PL, LETTER
-from storage.clock import today_in_warsaw
-from storage.views import CredentialLetterData, FilingReceiptData
+from storage.desk import CredentialLetterData, FilingReceiptData, today_in_warsaw
 
 MARGIN = 12
 

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Label
 
 from counter_tui.messages import StoreDone
-from storage import DomainError, StoreUnavailable
+from storage.desk import DomainError, StoreUnavailable
 
 log = logging.getLogger("okienko.tui")
 

@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-import storage
 from counter_tui.messages import StoreDone
 from counter_tui.screens.base import StoreScreen
 from counter_tui.screens.case_dialogs import CaseEditForm, ReasonDialog
 from counter_tui.screens.dialogs import ConfirmDialog, DeficiencyForm, NoteForm, StagePicker
-from storage.views import CaseDetail
+from storage import desk as store
+from storage.desk import CaseDetail
 
 CHANNELS = {"in_person": "osobiście", "post": "pocztą", "electronic": "elektronicznie"}
 SMS_STATES = {
@@ -29,7 +29,7 @@ SMS_STATES = {
 
 
 def _when(value) -> str:
-    return storage.to_warsaw(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    return store.to_warsaw(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 class CaseDetailScreen(StoreScreen):
@@ -94,7 +94,7 @@ class CaseDetailScreen(StoreScreen):
     # ------------------------------------------------------------ showing
 
     def action_reload(self) -> None:
-        self.run_store("load", storage.case_detail, self.number)
+        self.run_store("load", store.case_detail, self.number)
 
     def on_store_done_load(self, message: StoreDone) -> None:
         if not message.ok:
@@ -105,7 +105,7 @@ class CaseDetailScreen(StoreScreen):
         overdue = "  [b red]PO TERMINIE[/]" if d.overdue else ""
         closed = "  [b]ZAKOŃCZONA[/]" if d.closed else ""
         sms = "[b red]NIE (rezygnacja)[/]" if d.sms_opt_out else ("tak" if d.phone else "brak telefonu")
-        phone = storage.phones.display(d.phone) or ("usunięty (retencja)" if d.personal_data_purged_at else "–")
+        phone = store.display_phone(d.phone) or ("usunięty (retencja)" if d.personal_data_purged_at else "–")
         ref = f", nr {d.external_ref}" if d.external_ref else ""
         self.query_one("#case-summary", Static).update(
             f"[b]{d.display_number}[/b] · {d.case_type_label} · oddział {d.office}{closed}\n"
@@ -132,7 +132,7 @@ class CaseDetailScreen(StoreScreen):
         for h in d.history:
             if h.withdrawn_at:
                 label = Text(h.stage_label, style="strike dim")
-                state = Text(f"wycofany {storage.to_warsaw(h.withdrawn_at):%H:%M}", style="dim")
+                state = Text(f"wycofany {store.to_warsaw(h.withdrawn_at):%H:%M}", style="dim")
             else:
                 label, state = Text(h.stage_label), Text("")
             history.add_row(_when(h.changed_at), label, h.clerk_login or "", state, height=None)
@@ -206,7 +206,7 @@ class CaseDetailScreen(StoreScreen):
 
         def chosen(code: str | None) -> None:
             if code:
-                self.run_store("stage", storage.set_stage, self.number, code, clerk=self.app.clerk.login)
+                self.run_store("stage", store.set_stage, self.number, code, clerk=self.app.clerk.login)
 
         self.app.push_screen(
             StagePicker(self.app.catalog.stages, self.detail.stage, self.detail.display_number), chosen
@@ -248,7 +248,7 @@ class CaseDetailScreen(StoreScreen):
 
         hint = "wymagany dla administratora" if self.app.clerk.role == "admin" else "nieobowiązkowy"
         self.app.push_screen(
-            ReasonDialog("Wycofanie etapu", text, storage.withdraw_stage, self.number, reason_hint=hint), done
+            ReasonDialog("Wycofanie etapu", text, store.withdraw_stage, self.number, reason_hint=hint), done
         )
 
     def action_reopen_case(self) -> None:
@@ -269,7 +269,7 @@ class CaseDetailScreen(StoreScreen):
                 self.action_reload()
 
         self.app.push_screen(
-            ReasonDialog("Wznowienie sprawy", text, storage.reopen_case, self.number, reason_hint="wymagany"), done
+            ReasonDialog("Wznowienie sprawy", text, store.reopen_case, self.number, reason_hint="wymagany"), done
         )
 
     def action_edit_case(self) -> None:
@@ -304,7 +304,7 @@ class CaseDetailScreen(StoreScreen):
 
         def saved(note: str | None) -> None:
             if note is not None:
-                self.run_store("note", storage.edit_deficiency_note, item.id, note, clerk=self.app.clerk.login)
+                self.run_store("note", store.edit_deficiency_note, item.id, note, clerk=self.app.clerk.login)
 
         self.app.push_screen(NoteForm(item.label, item.note), saved)
 
@@ -316,7 +316,7 @@ class CaseDetailScreen(StoreScreen):
         if item is None:
             return
 
-        self._confirm_then(f"Oznaczyć jako uzupełniony: {item.label}?", "resolve", storage.resolve_deficiency, item.id)
+        self._confirm_then(f"Oznaczyć jako uzupełniony: {item.label}?", "resolve", store.resolve_deficiency, item.id)
 
     def on_store_done_resolve(self, message: StoreDone) -> None:
         self._after_change(message, "Brak oznaczony jako uzupełniony")
@@ -329,7 +329,7 @@ class CaseDetailScreen(StoreScreen):
             self.app.notify("Ten brak nie jest oznaczony jako uzupełniony", severity="warning")
             return
         question = f"Przywrócić brak oznaczony omyłkowo jako uzupełniony: {item.label}?"
-        self._confirm_then(question, "reopen_deficiency", storage.reopen_deficiency, item.id)
+        self._confirm_then(question, "reopen_deficiency", store.reopen_deficiency, item.id)
 
     def on_store_done_reopen_deficiency(self, message: StoreDone) -> None:
         self._after_change(message, "Brak przywrócony")
@@ -344,7 +344,7 @@ class CaseDetailScreen(StoreScreen):
             else "Wnioskodawca znów chce dostawać SMS?"
         )
 
-        self._confirm_then(question, "sms", storage.set_sms_opt_out, self.number, opt_out)
+        self._confirm_then(question, "sms", store.set_sms_opt_out, self.number, opt_out)
 
     def on_store_done_sms(self, message: StoreDone) -> None:
         if message.ok and self.detail is not None:
@@ -359,7 +359,7 @@ class CaseDetailScreen(StoreScreen):
         question = (
             "Wydać nowe hasło? Dotychczasowe przestanie działać od razu, a otwarte sesje w portalu zostaną zakończone."
         )
-        self._confirm_then(question, "reissue", storage.reissue_password, self.number)
+        self._confirm_then(question, "reissue", store.reissue_password, self.number)
 
     def on_store_done_reissue(self, message: StoreDone) -> None:
         if message.ok:

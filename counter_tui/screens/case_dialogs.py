@@ -11,10 +11,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
-import storage
 from counter_tui.screens.base import StoreForm
 from counter_tui.validators import ApplicantName, ExternalRef, MobilePhone
-from storage.views import CaseDetail
+from storage import desk as store
+from storage.desk import CaseDetail
 
 LANGUAGE_NAMES = {"pl": "polski", "en": "angielski", "ru": "rosyjski", "uk": "ukraiński"}
 CHANNEL_NAMES = {"in_person": "osobiście", "post": "pocztą", "electronic": "elektronicznie"}
@@ -76,7 +76,7 @@ class CaseEditForm(StoreForm):
             yield Label("Imię i nazwisko", classes="field-label")
             yield Input(d.applicant_name, id="edit-name", validators=[ApplicantName()], max_length=200)
             yield Label("Telefon komórkowy (pusty = bez telefonu)", classes="field-label")
-            yield Input(storage.phones.display(d.phone), id="edit-phone", validators=[MobilePhone()])
+            yield Input(store.display_phone(d.phone), id="edit-phone", validators=[MobilePhone()])
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Język", classes="field-label")
@@ -118,7 +118,7 @@ class CaseEditForm(StoreForm):
         }
         shown = {
             "applicant_name": d.applicant_name,
-            "phone": storage.phones.display(d.phone) or None,
+            "phone": store.display_phone(d.phone) or None,
             "language": d.language,
             "channel": d.channel,
             "external_ref": d.external_ref,
@@ -131,4 +131,4 @@ class CaseEditForm(StoreForm):
             self.query_one("#form-error", Label).update("Nic nie zmieniono")
             return
         self.query_one("#form-error", Label).update("Zapisuję…")
-        self.run_store("save", storage.update_case, self.detail.number, clerk=self.app.clerk.login, **changes)
+        self.run_store("save", store.update_case, self.detail.number, clerk=self.app.clerk.login, **changes)

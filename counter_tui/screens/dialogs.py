@@ -9,11 +9,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-import storage
 from counter_tui.screens.base import StoreForm
 from counter_tui.validators import NoteText
 from counter_tui.widgets.credential_card import CredentialCard
-from storage.views import DeficiencyKindInfo, StageInfo
+from storage import desk as store
+from storage.desk import DeficiencyKindInfo, StageInfo
 
 FREE_TEXT = "__free_text__"
 
@@ -85,7 +85,7 @@ class StagePicker(ModalScreen[str | None]):
     def __init__(self, stages: list[StageInfo], current: str, number: str) -> None:
         super().__init__()
         self.stages, self.current, self.number = stages, current, number
-        self.proposed = storage.usual_next_stage(stages, current)
+        self.proposed = store.usual_next_stage(stages, current)
 
     def compose(self) -> ComposeResult:
         options = []
@@ -248,7 +248,7 @@ class DeficiencyForm(StoreForm):
         self.query_one("#form-error", Label).update("Zapisuję…")
         self.run_store(
             "save",
-            storage.add_deficiency,
+            store.add_deficiency,
             self.number,
             clerk=self.app.clerk.login,
             kind=None if kind == FREE_TEXT else kind,

@@ -7,10 +7,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
-import storage
 from counter_tui.catalog import load_catalog
 from counter_tui.messages import StoreDone
 from counter_tui.screens.base import StoreScreen
+from storage import desk as store
 
 
 class LoginScreen(StoreScreen):
@@ -48,7 +48,7 @@ class LoginScreen(StoreScreen):
             return
         self.query_one("#login-button", Button).disabled = True
         self.query_one("#login-error", Label).update("Sprawdzam…")
-        self.run_store("login", storage.authenticate_clerk, login, password)
+        self.run_store("login", store.authenticate_clerk, login, password)
 
     def on_store_done_login(self, message: StoreDone) -> None:
         self.query_one("#login-button", Button).disabled = False

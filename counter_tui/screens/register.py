@@ -10,12 +10,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select
 
-import storage
 from counter_tui.messages import StoreDone
 from counter_tui.screens.base import StoreScreen
 from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.validators import ApplicantName, ExternalRef, FilingDate, MobilePhone
 from counter_tui.widgets.document_checklist import DocumentChecklist
+from storage import desk as store
 
 CHANNELS = [("osobiście w okienku", "in_person"), ("pocztą", "post"), ("elektronicznie (MOS)", "electronic")]
 LANGUAGES = [("polski", "pl"), ("angielski", "en"), ("rosyjski", "ru"), ("ukraiński", "uk")]
@@ -43,7 +43,7 @@ class RegisterScreen(StoreScreen):
                     yield Input(id="external-ref", validators=[ExternalRef()], valid_empty=True)
                 with Vertical():
                     yield Label("Data złożenia", classes="field-label")
-                    yield Input(storage.today_in_warsaw().isoformat(), id="filed-on", validators=[FilingDate()])
+                    yield Input(store.today_in_warsaw().isoformat(), id="filed-on", validators=[FilingDate()])
             yield Label("Imię i nazwisko wnioskodawcy (jak w paszporcie)", classes="field-label")
             yield Input(id="applicant-name", validators=[ApplicantName()])
             yield Label("", id="applicant-name-error", classes="error")
@@ -98,7 +98,7 @@ class RegisterScreen(StoreScreen):
             self._suggest_language(event.value)
 
     def _suggest_language(self, phone: str) -> None:
-        suggestion = storage.phones.suggested_language(storage.phones.normalise_mobile(phone))
+        suggestion = store.suggested_language(store.normalise_mobile(phone))
         if suggestion is None or self.language_chosen:
             return
         select = self.query_one("#language", Select)
@@ -178,7 +178,7 @@ class RegisterScreen(StoreScreen):
             "",
             f"Rodzaj sprawy: {ctype.label['pl'] if ctype else '–'}",
             f"Wnioskodawca: {escape(self.query_one('#applicant-name', Input).value.strip())}",
-            f"Telefon: {storage.phones.display(storage.phones.normalise_mobile(phone)) or 'brak'} · SMS: {sms}",
+            f"Telefon: {store.display_phone(store.normalise_mobile(phone)) or 'brak'} · SMS: {sms}",
             f"Język listów i SMS: {language} · sposób złożenia: {channel}",
             "",
         ]
@@ -195,7 +195,7 @@ class RegisterScreen(StoreScreen):
         value = lambda wid: self.query_one(wid, Input).value  # noqa: E731
         self.run_store(
             "register",
-            storage.register_filing,
+            store.register_filing,
             clerk=self.app.clerk.login,
             case_type=self.query_one("#case-type", Select).value,
             applicant_name=value("#applicant-name"),

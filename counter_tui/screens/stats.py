@@ -12,10 +12,10 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Label, Select, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
-import storage
 from counter_tui.messages import StoreDone
 from counter_tui.screens.base import StoreScreen
-from storage.report import Report
+from storage import desk as store
+from storage.desk import Report
 
 ALL_OFFICES = "*"
 WEEK_CHOICES = {
@@ -99,7 +99,7 @@ class StatsScreen(StoreScreen):
 
     def load(self) -> None:
         self.query_one("#stats-summary", Label).update("Liczę…")
-        self.run_store("report", storage.head_of_unit_report, weeks=self.weeks, office=self.office)
+        self.run_store("report", store.head_of_unit_report, weeks=self.weeks, office=self.office)
 
     def action_refresh(self) -> None:
         self.load()

@@ -14,12 +14,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select
 
-import storage
 from counter_tui.messages import StoreDone
 from counter_tui.screens.base import StoreScreen
 from counter_tui.screens.stats import StatsScreen
 from counter_tui.validators import SearchText
 from counter_tui.widgets.case_table import CaseTable
+from storage import desk as store
 
 ALL_OFFICES = "*"
 
@@ -109,7 +109,7 @@ class WorklistScreen(StoreScreen):
         self.query_one("#status-line", Label).update("Wczytuję…")
         self.run_store(
             "page",
-            storage.worklist,
+            store.worklist,
             q.office,
             stage=q.stage,
             case_type=q.case_type,
@@ -263,7 +263,7 @@ class WorklistScreen(StoreScreen):
         self.searching = True
         self.last_search = text
         self.query_one("#status-line", Label).update("Szukam…")
-        self.run_store("search", storage.search_cases, text, None)
+        self.run_store("search", store.search_cases, text, None)
 
     def on_store_done_search(self, message: StoreDone) -> None:
         if not message.ok:
@@ -271,7 +271,7 @@ class WorklistScreen(StoreScreen):
             return
         rows = message.value
         submitted, self.open_single_hit = self.open_single_hit, False
-        if submitted and len(rows) == 1 and storage.looks_like_case_number(self.last_search):
+        if submitted and len(rows) == 1 and store.looks_like_case_number(self.last_search):
             # A typed or scanned number: straight to the case; back here, the list is ready for the next scan.
             self.query_one("#search", Input).value = ""
             self.searching = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
-from storage.worklist import WorklistRow
+from storage.desk import WorklistRow
 
 # (title, width): fixed widths that fit, with full titles and full dates, on the documented
 # minimum of 120 columns (each column adds 2 of padding; the table has a margin and a scrollbar).

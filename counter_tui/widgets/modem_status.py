@@ -15,17 +15,18 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from storage import StoreUnavailable, heartbeat
+from storage import desk as store
+from storage.desk import StoreUnavailable
 
 log = logging.getLogger("okienko.tui")
 
 DEFAULT_REFRESH_S = 30.0
 
 LABELS = {
-    heartbeat.OK: ("Modem: OK", "-ok"),
-    heartbeat.NO_SIGNAL: ("Modem: brak sygnału", "-warning"),
-    heartbeat.NOT_RUNNING: ("Modem: nie działa", "-error"),
-    heartbeat.DELAYED: ("SMS opóźnione", "-warning"),
+    store.OK: ("Modem: OK", "-ok"),
+    store.NO_SIGNAL: ("Modem: brak sygnału", "-warning"),
+    store.NOT_RUNNING: ("Modem: nie działa", "-error"),
+    store.DELAYED: ("SMS opóźnione", "-warning"),
 }
 REASONS = {
     "ok": "pętla SMS działa, modem w sieci",
@@ -58,7 +59,7 @@ class ModemStatus(Static):
     """
 
     class Read(Message):
-        def __init__(self, state: heartbeat.ModemState | None, error: str | None = None) -> None:
+        def __init__(self, state: store.ModemState | None, error: str | None = None) -> None:
             super().__init__()
             self.state, self.error = state, error
 
@@ -82,7 +83,7 @@ class ModemStatus(Static):
     @work(thread=True, exclusive=True, group="modem-status", exit_on_error=False)
     def _read(self) -> None:
         try:
-            self.post_message(self.Read(heartbeat.current_state()))
+            self.post_message(self.Read(store.modem_state()))
         except StoreUnavailable as exc:
             self.post_message(self.Read(None, str(exc)))
         except Exception as exc:  # the header says it does not know; the app keeps running

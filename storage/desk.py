@@ -1,0 +1,105 @@
+"""The clerk app's whole view of the store: clerks, filings, the worklist and search, a case
+with its corrections, the printed papers' data, the head of unit's figures and the modem's state.
+
+`counter_tui` may import this module and no other part of `storage` (an import-linter contract).
+The admin CLI lives inside `storage` and needs no facade.
+"""
+
+from storage.case_numbers import format_number, looks_like_case_number
+from storage.case_numbers import parse as parse_case_number
+from storage.cases import (
+    add_deficiency,
+    check_applicant_name,
+    check_external_ref,
+    check_filed_on,
+    check_note,
+    edit_deficiency_note,
+    register_filing,
+    reissue_password,
+    resolve_deficiency,
+    set_sms_opt_out,
+    set_stage,
+)
+from storage.catalog import case_types, deficiency_kinds, offices, stages
+from storage.clerks import authenticate_clerk
+from storage.clock import to_warsaw, today_in_warsaw, utcnow
+from storage.corrections import reopen_case, reopen_deficiency, update_case, usual_next_stage, withdraw_stage
+from storage.errors import DomainError, StoreUnavailable
+from storage.heartbeat import DELAYED, NO_SIGNAL, NOT_RUNNING, OK, ModemState
+from storage.heartbeat import current_state as modem_state
+from storage.phones import display as display_phone
+from storage.phones import normalise_mobile, suggested_language
+from storage.queries import case_detail, credential_letter, filing_receipt
+from storage.report import Report, head_of_unit_report
+from storage.schema import open_current
+from storage.views import (
+    CaseDetail,
+    CaseTypeInfo,
+    ClerkInfo,
+    CredentialLetterData,
+    DeficiencyKindInfo,
+    FilingReceiptData,
+    OfficeInfo,
+    RegisteredFiling,
+    StageInfo,
+)
+from storage.worklist import WorklistRow, search_cases, worklist
+
+__all__ = [
+    "DELAYED",
+    "NOT_RUNNING",
+    "NO_SIGNAL",
+    "OK",
+    "CaseDetail",
+    "CaseTypeInfo",
+    "ClerkInfo",
+    "CredentialLetterData",
+    "DeficiencyKindInfo",
+    "DomainError",
+    "FilingReceiptData",
+    "ModemState",
+    "OfficeInfo",
+    "RegisteredFiling",
+    "Report",
+    "StageInfo",
+    "StoreUnavailable",
+    "WorklistRow",
+    "add_deficiency",
+    "authenticate_clerk",
+    "case_detail",
+    "case_types",
+    "check_applicant_name",
+    "check_external_ref",
+    "check_filed_on",
+    "check_note",
+    "credential_letter",
+    "deficiency_kinds",
+    "display_phone",
+    "edit_deficiency_note",
+    "filing_receipt",
+    "format_number",
+    "head_of_unit_report",
+    "looks_like_case_number",
+    "modem_state",
+    "normalise_mobile",
+    "offices",
+    "open_current",
+    "parse_case_number",
+    "register_filing",
+    "reissue_password",
+    "reopen_case",
+    "reopen_deficiency",
+    "resolve_deficiency",
+    "search_cases",
+    "set_sms_opt_out",
+    "set_stage",
+    "stages",
+    "suggested_language",
+    "to_warsaw",
+    "today_in_warsaw",
+    "update_case",
+    "usual_next_stage",
+    "utcnow",
+    "withdraw_stage",
+    "worklist",
+]
