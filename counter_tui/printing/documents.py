@@ -192,10 +192,12 @@ def render_filing_receipt(data: FilingReceiptData, printed_at: dt.datetime, port
     if data.missing_at_intake:
         pdf.pair(_both(data, "missing"), 8, bold=True, gap=0.6)
         for i, label in enumerate(data.missing_at_intake):
-            item = {"pl": f"• {label}"}
-            if local:
-                item[data.language] = data.missing_at_intake_local[i]
-            pdf.side_by_side(item, 7.5)
+            item = {"pl": label} | ({data.language: data.missing_at_intake_local[i]} if local else {})
+            pdf.keep(pdf.height({"pl": label}, 7.5, w=pdf.epw / len(item) - 5))
+            pdf.set_font("DejaVu", "", 7.5)
+            pdf.cell(3, 7.5 * LINE, "•")
+            pdf.set_x(pdf.l_margin)
+            pdf.side_by_side(item, 7.5, indent=3)  # wrapped lines hang under the text, not the bullet
     else:
         pdf.pair(_both(data, "none_missing"), 7.5)
     pdf.ln(1.5)
