@@ -162,8 +162,7 @@ def _sync_fees(case_type: str, fees: list[dict[str, Any]]) -> int:
     changes = 0
     for pos, fee in enumerate(fees):
         values = {
-            "label_pl": fee["pl"],
-            "label_en": fee["en"],
+            **_labels(fee, f"case type {case_type}, fee {fee['code']}"),
             "amount_grosze": round(float(fee["zl"]) * 100),
             "position": pos,
         }
@@ -184,12 +183,22 @@ def _labels_of(row, prefix: str = "label") -> dict[str, str]:
     return {lang: getattr(row, f"{prefix}_{lang}") for lang in LANGUAGES}
 
 
+def office_info(o: Office) -> OfficeInfo:
+    return OfficeInfo(o.code, o.name, o.city, o.address, o.phone, o.hours, o.is_main)
+
+
+def _fee_info(fee: Fee) -> FeeInfo:
+    return FeeInfo(fee.code, fee.label_pl, fee.label_en, fee.amount_grosze, fee.label_ru, fee.label_uk)
+
+
+def fees_of(case_type: str) -> list[FeeInfo]:
+    """The catalogue's fees for a kind of case, in catalogue order. Call inside a unit of work."""
+    return [_fee_info(f) for f in Fee.select().where(Fee.case_type == case_type).order_by(Fee.position)]
+
+
 def offices() -> list[OfficeInfo]:
     with unit_of_work():
-        return [
-            OfficeInfo(o.code, o.name, o.city, o.address, o.phone, o.hours, o.is_main)
-            for o in Office.select().order_by(Office.position)
-        ]
+        return [office_info(o) for o in Office.select().order_by(Office.position)]
 
 
 def case_types(include_inactive: bool = False) -> list[CaseTypeInfo]:
@@ -199,9 +208,7 @@ def case_types(include_inactive: bool = False) -> list[CaseTypeInfo]:
             query = query.where(CaseType.active)
         fees: dict[str, list[FeeInfo]] = {}
         for fee in Fee.select().order_by(Fee.position):
-            fees.setdefault(fee.case_type_id, []).append(
-                FeeInfo(fee.code, fee.label_pl, fee.label_en, fee.amount_grosze)
-            )
+            fees.setdefault(fee.case_type_id, []).append(_fee_info(fee))
         required: dict[str, list[str]] = {}
         for doc in RequiredDocument.select().order_by(RequiredDocument.position):
             required.setdefault(doc.case_type_id, []).append(doc.kind_id)

@@ -72,11 +72,17 @@ class Fee(BaseModel):
     code = pw.CharField(max_length=40)
     label_pl = pw.CharField(max_length=300)
     label_en = pw.CharField(max_length=300)
+    # Empty in a store migrated by 0012 until the fixtures are loaded again.
+    label_ru = pw.CharField(max_length=300, default="")
+    label_uk = pw.CharField(max_length=300, default="")
     amount_grosze = pw.IntegerField()
     position = pw.IntegerField(default=0)
 
     class Meta:
         indexes = ((("case_type", "code"), True),)
+
+    def label(self, lang: str) -> str:
+        return getattr(self, f"label_{lang}", None) or self.label_pl
 
 
 class DeficiencyKind(MultilingualLabel):

@@ -6,7 +6,7 @@ import peewee as pw
 
 from storage import case_numbers
 from storage.audit import describe
-from storage.catalog import cached_labels
+from storage.catalog import cached_labels, fees_of
 from storage.db import unit_of_work
 from storage.errors import DomainError
 from storage.models import (
@@ -164,9 +164,17 @@ def store_stats() -> dict[str, object]:
         }
 
 
+# The deficiency kind that means "the fee was not shown paid": the receipt then names the fees.
+FEE_PROOF_KIND = "fee_proof"
+
+
 def filing_receipt(number: str) -> FilingReceiptData:
     """The receipt for a filing: what was filed, when, by whom, received by which clerk, and
-    which required documents were missing at intake (as recorded when it was registered)."""
+    which required documents were missing at intake (as recorded when it was registered), in
+    Polish and in the applicant's language, with the registering office's contact details.
+
+    When the proof of payment was missing at intake and is still open, the receipt also carries
+    the case type's fees from the catalogue; once the proof is in, a reprint no longer asks for money."""
     with unit_of_work():
         case = _full_case(number)
         registered = (
@@ -176,7 +184,15 @@ def filing_receipt(number: str) -> FilingReceiptData:
             .first()
         )
         missing_codes = registered.detail.get("missing", []) if registered else []
-        labels = {k.code: k.label_pl for k in DeficiencyKind.select().where(DeficiencyKind.code.in_(missing_codes))}
+        kinds = {k.code: k for k in DeficiencyKind.select().where(DeficiencyKind.code.in_(missing_codes))}
+        labels = {code: k.label_pl for code, k in kinds.items()}
+        fee_open = (
+            FEE_PROOF_KIND in missing_codes
+            and Deficiency.select()
+            .where((Deficiency.case == case) & (Deficiency.kind == FEE_PROOF_KIND) & Deficiency.resolved_at.is_null())
+            .exists()
+        )
+        lang = case.language
         return FilingReceiptData(
             office_name=case.office.name,
             office_address=case.office.address,
@@ -188,6 +204,12 @@ def filing_receipt(number: str) -> FilingReceiptData:
             applicant_name=case.applicant_name,
             clerk_name=case.created_by.full_name,
             missing_at_intake=[labels.get(code, code) for code in missing_codes],
+            language=lang,
+            case_type_label_local=case.case_type.label(lang),
+            missing_at_intake_local=[kinds[code].label(lang) if code in kinds else code for code in missing_codes],
+            office_phone=case.office.phone,
+            office_hours=case.office.hours,
+            fees_due=fees_of(case.case_type_id) if fee_open else [],
         )
 
 

@@ -36,6 +36,11 @@ class FeeInfo:
     label_pl: str
     label_en: str
     amount_grosze: int
+    label_ru: str = ""
+    label_uk: str = ""
+
+    def label(self, lang: str) -> str:
+        return getattr(self, f"label_{lang}", "") or self.label_pl
 
     @property
     def amount_zl(self) -> str:
@@ -220,6 +225,15 @@ class FilingReceiptData:
     applicant_name: str
     clerk_name: str
     missing_at_intake: list[str]
+    # The applicant's language; the receipt repeats every sentence in it unless it is Polish.
+    language: str = "pl"
+    case_type_label_local: str = ""
+    missing_at_intake_local: list[str] = dataclasses.field(default_factory=list)
+    # The registering office's contact details (phone and hours as the catalogue has them).
+    office_phone: str | None = None
+    office_hours: list[tuple[int, str, str]] = dataclasses.field(default_factory=list)
+    # The case type's fees, when the proof of payment was missing at intake and still is.
+    fees_due: list[FeeInfo] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True)

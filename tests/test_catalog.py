@@ -5,7 +5,9 @@ import shutil
 import pytest
 
 import storage
+from storage import schema
 from storage.catalog import fixtures_dir
+from storage.db import database, unit_of_work
 from storage.models import LANGUAGES
 
 EXPECTED_FEES_ZL = {
@@ -94,3 +96,36 @@ def test_broken_fixture_is_refused_without_a_partial_load(store, tmp_path):
         storage.load_fixtures(copy)
     assert err.value.field == "fixtures" and "uk" in str(err.value)
     assert "Okopowa" in storage.offices()[0].address
+
+
+def test_every_fee_is_named_in_each_language(store):
+    for case_type in storage.case_types():
+        for fee in case_type.fees:
+            names = [fee.label(lang) for lang in LANGUAGES]
+            assert all(names) and len(set(names)) == len(LANGUAGES), (case_type.code, fee.code)
+
+
+def test_a_fee_without_a_ukrainian_name_is_refused(store, tmp_path):
+    copy = tmp_path / "fixtures"
+    shutil.copytree(fixtures_dir(), copy)
+    types_file = copy / "case_types.toml"
+    text = types_file.read_text(encoding="utf-8")
+    types_file.write_text(text.replace(', uk = "Внесення запрошення до реєстру"', ""), encoding="utf-8")
+    with pytest.raises(storage.DomainError) as err:
+        storage.load_fixtures(copy)
+    assert "invitation, fee invitation" in str(err.value) and "uk" in str(err.value)
+
+
+def test_migration_0012_adds_the_fee_names_that_loading_the_fixtures_fills(store):
+    with unit_of_work():  # what a store from before 0012 looked like
+        for column in ("label_ru", "label_uk"):
+            database.execute_sql(f"ALTER TABLE fee DROP COLUMN {column}")
+        database.execute_sql("DELETE FROM schema_migration WHERE name = '0012_fee_labels'")
+    assert schema.pending_migrations() == ["0012_fee_labels"]
+    assert schema.migrate() == ["0012_fee_labels"]
+    assert schema.schema_drift() == "" and schema.migrate() == []
+    permit = storage.case_types()[0].fees[0]
+    assert (permit.label_uk, permit.label("uk")) == ("", permit.label_pl)  # Polish until the fixtures are loaded
+    assert storage.load_fixtures()["case_types"] > 0
+    permit = storage.case_types()[0].fees[0]
+    assert permit.label("uk") == "Дозвіл на тимчасове проживання у зв’язку з роботою"

@@ -63,5 +63,3 @@ LETTER = {
         "validity": "Пароль діє, доки установа не видасть новий; новий пароль скасовує попередній.",
     },
 }
-
-CHANNEL_PL = {"in_person": "osobiście", "post": "pocztą", "electronic": "elektronicznie (MOS)"}

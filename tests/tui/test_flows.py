@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -109,6 +110,9 @@ async def test_register_a_filing_from_the_keyboard(app: OkienkoApp, printer):
     letter = next(t for t in texts if "Numer sprawy" in t and t is not receipt)
     assert "Łukasz Żółć" in receipt and "Anna Nowak" in receipt and number in receipt
     assert "Dowód wniesienia opłaty skarbowej" in receipt and "informacyjny" in receipt
+    # In Ukrainian too (suggested by +380), with the office to bring the fee proof to and the amount.
+    assert "Підтвердження подання заяви" in receipt and "Підтвердження сплати гербового збору" in receipt
+    assert "ul. Okopowa 21/27" in receipt and "Години прийому" in receipt and "440 zł" in receipt
     assert password not in receipt
     assert password in letter and "https://okienko.example/status" in letter
     assert _tmp_pdfs() == before  # the letter never stays on disk
@@ -239,6 +243,10 @@ async def test_case_detail_actions(app: OkienkoApp, printer):
     assert storage.check_applicant(filing.number, new_password).credential_version == 2
     texts = printer.texts()
     assert sum(new_password in t for t in texts) == 1 and sum("Potwierdzenie złożenia" in t for t in texts) == 1
+    reprint = next(t for t in texts if "Potwierdzenie złożenia" in t)
+    assert "Підтвердження подання заяви" in reprint and "Години прийому" in reprint and "tel. +48 58" in reprint
+    assert "Підтвердження сплати гербового збору" in reprint  # missing at intake, as the receipt records
+    assert not re.search(r"\d+ zł", reprint)  # but resolved since: the reprint asks for no money
 
 
 async def test_failed_print_offers_retry_and_save(store, settings, tmp_path):
