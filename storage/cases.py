@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from storage import audit, case_numbers, name_search, passwords, phones
+from storage import audit, case_numbers, name_search, outbox, passwords, phones
 from storage.clerks import acting_clerk
 from storage.clock import today_in_warsaw, utcnow
 from storage.db import locked, unit_of_work, write_transaction
@@ -21,7 +21,6 @@ from storage.models import (
     DeficiencyKind,
     Office,
     RequiredDocument,
-    SmsOutbox,
     Stage,
     StageHistory,
 )
@@ -32,7 +31,6 @@ NAME_MAX = 200
 NOTE_MAX = 1000
 EXTERNAL_REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,63}$")
 # A text still waiting to go out covers any further change: one SMS per burst of changes.
-UNSENT_SMS_STATES = ("queued", "sending")
 
 
 # ---------------------------------------------------------------- field rules
@@ -236,15 +234,7 @@ def set_stage(number: str, stage: str, *, clerk: str) -> StageChange:
         ).where(Case.id == case.id).execute()
         StageHistory.create(case=case, stage=new_stage, changed_at=now, clerk=actor)
 
-        skipped = None
-        if not case.phone:
-            skipped = "no_phone"
-        elif case.sms_opt_out:
-            skipped = "opted_out"
-        elif SmsOutbox.select().where((SmsOutbox.case == case) & SmsOutbox.state.in_(UNSENT_SMS_STATES)).exists():
-            skipped = "already_queued"
-        else:
-            SmsOutbox.create(case=case, stage=new_stage, state="queued", created_at=now, due_at=now, updated_at=now)
+        skipped = outbox.queue_stage_text(case, new_stage, now)
         audit.record("stage_changed", actor, case, old=case.stage_id, new=new_stage.code, sms=skipped or "queued")
         return StageChange(case.number, new_stage.code, new_stage.closes_case, skipped is None, skipped)
 
@@ -321,11 +311,7 @@ def set_sms_opt_out(number: str, opted_out: bool, *, clerk: str) -> int:
         case = _case_for_update(number)
         cancelled = 0
         if opted_out:
-            cancelled = (
-                SmsOutbox.update(state="cancelled", updated_at=utcnow(), last_error="applicant opted out")
-                .where((SmsOutbox.case == case) & (SmsOutbox.state == "queued"))
-                .execute()
-            )
+            cancelled = outbox.cancel_queued(case, "applicant opted out", utcnow())
         Case.update(sms_opt_out=opted_out, updated_at=utcnow()).where(Case.id == case.id).execute()
         audit.record("sms_opt_out" if opted_out else "sms_opt_in", actor, case, cancelled=cancelled)
         return cancelled

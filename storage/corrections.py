@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from storage import audit, name_search, phones
+from storage import audit, name_search, outbox, phones
 from storage.cases import (
     _case_for_update,
     _channel,
@@ -23,7 +23,7 @@ from storage.clerks import acting_clerk
 from storage.clock import utcnow
 from storage.db import write_transaction
 from storage.errors import DomainError
-from storage.models import Case, Clerk, Deficiency, SmsOutbox, Stage, StageHistory
+from storage.models import Case, Clerk, Deficiency, Stage, StageHistory
 from storage.text import clean_line, surname_key
 from storage.views import StageInfo
 
@@ -106,13 +106,7 @@ def withdraw_stage(
         ).where(Case.id == case.id).execute()
         # A queued text created since the withdrawn change was queued for it (or for a burst
         # that now ends on the previous stage, which the applicant was already told about).
-        cancelled = (
-            SmsOutbox.update(state="cancelled", updated_at=now, last_error="stage withdrawn")
-            .where(
-                (SmsOutbox.case == case) & (SmsOutbox.state == "queued") & (SmsOutbox.created_at >= latest.changed_at)
-            )
-            .execute()
-        )
+        cancelled = outbox.cancel_queued(case, "stage withdrawn", now, queued_since=latest.changed_at)
         audit.record(
             "stage_withdrawn",
             actor,

@@ -18,7 +18,7 @@ import peewee as pw
 from storage.clock import utcnow
 from storage.db import unit_of_work, write_transaction
 from storage.models import ModemHeartbeat, SmsOutbox
-from storage.outbox import _due
+from storage.outbox import due_condition
 from storage.quiet_hours import QuietHours, outside_quiet
 
 # A loop beats at least every minute: three missed beats means it is stuck or gone.
@@ -88,7 +88,9 @@ def scrub(error: str | None) -> str | None:
 def _due_texts(now: dt.datetime) -> tuple[int, dt.datetime | None]:
     # The same "due" as claim_due uses, so the figure is what the loop would take next.
     depth, oldest = (
-        SmsOutbox.select(pw.fn.COUNT(SmsOutbox.id), pw.fn.MIN(SmsOutbox.due_at)).where(_due(now)).scalar(as_tuple=True)
+        SmsOutbox.select(pw.fn.COUNT(SmsOutbox.id), pw.fn.MIN(SmsOutbox.due_at))
+        .where(due_condition(now))
+        .scalar(as_tuple=True)
     )
     if isinstance(oldest, str):  # SQLite hands back MIN() of a datetime column as text
         oldest = dt.datetime.fromisoformat(oldest)

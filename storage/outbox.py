@@ -1,4 +1,6 @@
-"""The SMS outbox as the send loop sees it: claim due texts under a lease, record what happened.
+"""Every state change of the SMS outbox lives here: a stage change queues a text, opting out or
+withdrawing a stage cancels queued ones, the send loop claims due texts under a lease and
+records what happened, and retention deletes finished rows.
 
 A claimed row is `sending` with a lease; if its loop dies, the lease runs out and the row
 is due again. Duplicates are therefore possible only for a loop that died after the modem
@@ -15,9 +17,11 @@ import peewee as pw
 from storage import audit
 from storage.clock import utcnow
 from storage.db import is_postgres, unit_of_work, write_transaction
-from storage.models import OUTBOX_STATES, Case, SmsOutbox
+from storage.models import OUTBOX_STATES, Case, SmsOutbox, Stage
 
 DELIVERY_MATCH_WINDOW = dt.timedelta(days=7)
+UNSENT_STATES = ("queued", "sending")
+FINAL_STATES = ("delivered", "failed", "cancelled")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,7 +32,38 @@ class ClaimedSms:
     attempts: int  # including this one
 
 
-def _due(now: dt.datetime) -> pw.Expression:
+def queue_stage_text(case: Case, stage: Stage, now: dt.datetime) -> str | None:
+    """Queue the "your case's stage changed" text for a stage change (inside its transaction).
+    Returns why none was queued: no phone, opted out, or one still waiting (one text per burst)."""
+    if not case.phone:
+        return "no_phone"
+    if case.sms_opt_out:
+        return "opted_out"
+    if SmsOutbox.select().where((SmsOutbox.case == case) & SmsOutbox.state.in_(UNSENT_STATES)).exists():
+        return "already_queued"
+    SmsOutbox.create(case=case, stage=stage, state="queued", created_at=now, due_at=now, updated_at=now)
+    return None
+
+
+def cancel_queued(case: Case, reason: str, now: dt.datetime, *, queued_since: dt.datetime | None = None) -> int:
+    """Cancel the case's texts that are still only queued (inside the caller's transaction);
+    `queued_since` limits it to texts queued from that moment on. Returns how many."""
+    which = (SmsOutbox.case == case) & (SmsOutbox.state == "queued")
+    if queued_since is not None:
+        which &= SmsOutbox.created_at >= queued_since
+    return SmsOutbox.update(state="cancelled", updated_at=now, last_error=reason).where(which).execute()
+
+
+def delete_finished(now: dt.datetime, keep: dt.timedelta) -> int:
+    """Retention: delete rows that reached a final state longer than `keep` ago, and sent texts
+    whose delivery report can no longer match. Returns how many."""
+    finished = SmsOutbox.state.in_(FINAL_STATES) & (SmsOutbox.updated_at <= now - keep)
+    # A delivery report may still match a "sent" text within the window (inclusive); after it the text is final.
+    unreported = (SmsOutbox.state == "sent") & (SmsOutbox.updated_at < now - max(keep, DELIVERY_MATCH_WINDOW))
+    return SmsOutbox.delete().where(finished | unreported).execute()
+
+
+def due_condition(now: dt.datetime) -> pw.Expression:
     queued = (SmsOutbox.state == "queued") & (SmsOutbox.due_at <= now)
     abandoned = (SmsOutbox.state == "sending") & (SmsOutbox.lease_until < now)
     return queued | abandoned
@@ -40,7 +75,10 @@ def claim_due(owner: str, lease_seconds: int, limit: int = 1, now: dt.datetime |
     now = now or utcnow()
     with write_transaction():
         query = (
-            SmsOutbox.select(SmsOutbox.id).where(_due(now)).order_by(SmsOutbox.due_at, SmsOutbox.id).limit(limit * 4)
+            SmsOutbox.select(SmsOutbox.id)
+            .where(due_condition(now))
+            .order_by(SmsOutbox.due_at, SmsOutbox.id)
+            .limit(limit * 4)
         )
         if is_postgres():
             # Two loops on one store: each skips the rows the other has locked, so no row is taken twice.

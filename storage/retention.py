@@ -14,18 +14,16 @@ import dataclasses
 import datetime as dt
 import logging
 
-from storage import audit, throttle
+from storage import audit, outbox, throttle
 from storage.clock import utcnow
 from storage.config import retain_closed_days, retain_sms_days
 from storage.db import write_transaction
-from storage.models import Case, SmsOutbox
-from storage.outbox import DELIVERY_MATCH_WINDOW
+from storage.models import Case
 
 log = logging.getLogger(__name__)
 
 # Texts whose story is over. "sent" is over once no delivery report can match it any more;
 # "unknown" (maybe sent) waits for a person, and queued/sending texts are still at work.
-FINAL_SMS_STATES = ("delivered", "failed", "cancelled")
 # Visit bookings (DESIGN.md: "bookings: a week after the visit"). Okienko has no bookings yet;
 # when they arrive, their step joins purge() below with this period.
 BOOKING_RETENTION = dt.timedelta(days=7)
@@ -66,14 +64,7 @@ def _purge_case_contacts(policy: RetentionPolicy, now: dt.datetime) -> int:
 
 
 def _purge_sms(policy: RetentionPolicy, now: dt.datetime) -> int:
-    finished = SmsOutbox.state.in_(FINAL_SMS_STATES) & (
-        SmsOutbox.updated_at <= now - dt.timedelta(days=policy.sms_days)
-    )
-    # A delivery report may still match a "sent" text within the window (inclusive); after it the text is final.
-    unreported = (SmsOutbox.state == "sent") & (
-        SmsOutbox.updated_at < now - max(dt.timedelta(days=policy.sms_days), DELIVERY_MATCH_WINDOW)
-    )
-    return SmsOutbox.delete().where(finished | unreported).execute()
+    return outbox.delete_finished(now, dt.timedelta(days=policy.sms_days))
 
 
 def purge(policy: RetentionPolicy | None = None, now: dt.datetime | None = None) -> PurgeCounts:
