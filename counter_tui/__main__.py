@@ -13,15 +13,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m counter_tui", description="Okienko – aplikacja okienka")
     parser.add_argument("--db", help="adres bazy (domyślnie OKIENKO_DB)")
     args = parser.parse_args(argv)
-    try:
+    with store.exit_codes("błąd", usage_errors=(SettingsError,)) as failed:
         settings = load_settings()
         store.open_current(args.db)
-    except (SettingsError, store.DomainError) as exc:
-        print(f"błąd: {exc}", file=sys.stderr)
-        return 2
-    except store.StoreUnavailable as exc:
-        print(f"błąd: {exc}", file=sys.stderr)
-        return 3
+    if failed.code:
+        return failed.code
     from counter_tui.app import OkienkoApp
 
     OkienkoApp(settings).run()

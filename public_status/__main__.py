@@ -23,15 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
+    with store.exit_codes("error", usage_errors=(SettingsError,)) as failed:
         settings = load_settings(demo=args.demo)
         store.open_current(args.db)
-    except (SettingsError, store.DomainError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except store.StoreUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 3
+    if failed.code:
+        return failed.code
     from waitress import serve as waitress_serve
 
     from public_status.app import create_app

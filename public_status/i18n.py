@@ -7,7 +7,9 @@ from flask import request
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
-LANGUAGES = {"pl": "Polski", "en": "English", "ru": "Русский", "uk": "Українська"}
+from storage import portal as store
+
+LANGUAGES = store.NATIVE_NAMES  # code → the language named in itself, for the switch
 DEFAULT = "pl"
 COOKIE = "lang"
 

@@ -107,5 +107,5 @@ class ServeCachedStatus:
         if check.ended is not None:
             return None
         lang = choose(cookies.get(COOKIE), environ.get("HTTP_ACCEPT_LANGUAGE"))
-        key = (token, check.case_number, check.credential_version, lang)
+        key = (token, check.number, check.credential_version, lang)
         return app.extensions["okienko_pages"].get(key, check.public_version)

@@ -75,7 +75,7 @@ def login():
         # Only the case number can fail here: its check digit or its shape. No database was asked.
         form.case_number.errors = [_("Please check the case number: it looks like 26-004217-3.")]
         return _no_store(make_response(render_template("home.html", form=form), 400))
-    start_session(view.case_number, view.credential_version)
+    start_session(view.number, view.credential_version)
     return redirect(url_for("portal.status"), 303)
 
 
@@ -89,10 +89,10 @@ def status():
     cache = current_app.extensions["okienko_pages"]
     # The session was checked against the database just above, so a revoked one never gets here.
     # The chosen language straight from the request: Flask-Babel's locale object is needed only to render.
-    key = (session["sid"], logged.case_number, logged.credential_version, select_locale())
+    key = (session["sid"], logged.number, logged.credential_version, select_locale())
     html = None if "_flashes" in session else cache.get(key, logged.public_version)
     if html is None:
-        view = store.public_view(logged.case_number, logged.credential_version, _lang())
+        view = store.public_view(logged.number, logged.credential_version, _lang())
         if view is None:
             end_session()
             return redirect(url_for("portal.home"))

@@ -119,7 +119,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"modem": {"state": state.code, "reason": state.reason, "minutes": state.minutes},
                           "heartbeats": [b.as_dict() for b in beats], "counts": counts, "needs_attention": [
-            {"id": p.id, "case_number": store.format_number(p.case_number), "state": p.state, "attempts": p.attempts,
+            {"id": p.id, "case_number": store.format_number(p.number), "state": p.state, "attempts": p.attempts,
              "error_code": p.error_code, "error": p.last_error, "updated_at": p.updated_at.isoformat()}
             for p in problems]}, ensure_ascii=False, indent=2))  # fmt: skip
         return 0
@@ -148,7 +148,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if problems:
         attention = Table("id", "case", "state", "attempts", "error", title="Needs a person (maybe sent / failed)")
         for p in problems:
-            attention.add_row(str(p.id), store.format_number(p.case_number), p.state, str(p.attempts),
+            attention.add_row(str(p.id), store.format_number(p.number), p.state, str(p.attempts),
                               f"{p.error_code or ''} {p.last_error or ''}".strip())  # fmt: skip
         console.print(attention)
     return 0
@@ -204,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     test = sub.add_parser("send-test", help="send one text to a number")
     with_port(test)
     test.add_argument("--to", required=True)
-    test.add_argument("--lang", default="pl", choices=["pl", "en", "ru", "uk"])
+    test.add_argument("--lang", default="pl", choices=store.LANGUAGES)
     test.add_argument("--portal-url", default=DEFAULT_PORTAL)
     test.add_argument("--wait-report", type=float, default=0, help="seconds to wait for the delivery report")
     test.set_defaults(handler=cmd_send_test, needs_db=False)
@@ -225,13 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("gsmmodem").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
-    try:
+    with store.exit_codes("error", usage_errors=(TextTooLong,), unavailable_errors=(LinkDown,)) as failed:
         if args.needs_db:
             store.open_current(args.db)
         return args.handler(args)
-    except (LinkDown, store.StoreUnavailable) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 3
-    except (store.DomainError, TextTooLong) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    return failed.code

@@ -12,7 +12,8 @@ from storage.cases import (
     set_stage,
     update_contact,
 )
-from storage.catalog import case_types, deficiency_kinds, load_fixtures, offices, stages
+from storage.catalog import case_types, deficiency_kinds, offices, stages
+from storage.catalog_files import load_fixtures
 from storage.clerks import authenticate_clerk, create_clerk, list_clerks, set_clerk_active
 from storage.clock import to_warsaw, today_in_warsaw
 from storage.corrections import reopen_case, reopen_deficiency, update_case, usual_next_stage, withdraw_stage

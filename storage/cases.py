@@ -11,9 +11,9 @@ from storage.clerks import acting_clerk
 from storage.clock import today_in_warsaw, utcnow
 from storage.db import locked, unit_of_work, write_transaction
 from storage.errors import DomainError
+from storage.languages import LANGUAGES
 from storage.models import (
     CHANNELS,
-    LANGUAGES,
     Case,
     CaseNumberCounter,
     CaseType,
@@ -24,8 +24,8 @@ from storage.models import (
     Stage,
     StageHistory,
 )
+from storage.records import RegisteredFiling, StageChange
 from storage.text import clean_line, surname_key
-from storage.views import RegisteredFiling, StageChange
 
 NAME_MAX = 200
 NOTE_MAX = 1000

@@ -11,7 +11,7 @@ from storage.db import locked, unit_of_work, write_transaction
 from storage.errors import DomainError
 from storage.models import ROLES, Clerk, Office
 from storage.passwords import burn_equal_time, check_password, hash_password
-from storage.views import ClerkInfo
+from storage.records import ClerkInfo
 
 LOGIN_PATTERN = re.compile(r"^[a-z][a-z0-9._-]{1,39}$")
 MIN_CLERK_PASSWORD = 10

@@ -19,12 +19,10 @@ from rich.table import Table
 
 import storage
 from storage import backup, config, demo, report_output, retention, roles, schema
-from storage.errors import DomainError, StoreUnavailable
-from storage.models import CHANNELS, LANGUAGES, ROLES
-from storage.views import to_jsonable
-
-EXIT_RULE = 2
-EXIT_STORE = 3
+from storage.errors import DomainError, exit_codes
+from storage.languages import LANGUAGES
+from storage.models import CHANNELS, ROLES
+from storage.records import to_jsonable
 
 
 def _print_json(value: object) -> None:
@@ -410,18 +408,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.needs_schema:
-            schema.open_current(args.db)
-        else:
-            storage.open_database(args.db)  # these create the store
-        args.handler(args)
-    except DomainError as exc:
-        print(f"błąd: {config.mask_password(str(exc))}", file=sys.stderr)
-        return EXIT_RULE
-    except StoreUnavailable as exc:
-        print(f"błąd: {config.mask_password(str(exc))}", file=sys.stderr)
-        return EXIT_STORE
+        with exit_codes("błąd") as failed:
+            if args.needs_schema:
+                schema.open_current(args.db)
+            else:
+                storage.open_database(args.db)  # these create the store
+            args.handler(args)
     except KeyboardInterrupt:
         print("przerwano", file=sys.stderr)
         return 130
-    return 0
+    return failed.code

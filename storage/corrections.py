@@ -24,8 +24,8 @@ from storage.clock import utcnow
 from storage.db import write_transaction
 from storage.errors import DomainError
 from storage.models import Case, Clerk, Deficiency, Stage, StageHistory
+from storage.records import StageInfo
 from storage.text import clean_line, surname_key
-from storage.views import StageInfo
 
 # How long the clerk who set a stage may take it back on their own; later only an administrator.
 WITHDRAW_WINDOW = dt.timedelta(minutes=15)

@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from storage import cases, catalog, clerks, queries, schema
+from storage import cases, catalog, catalog_files, clerks, queries, schema
 from storage.clock import today_in_warsaw, utcnow
 from storage.db import write_transaction
 from storage.models import Case, SmsOutbox, StageHistory
@@ -121,7 +121,7 @@ def build_demo(case_count: int = 36, seed: int = 2026) -> DemoSummary:
     """Create (or top up) the demo store in the current database."""
     rng = random.Random(seed)
     schema.migrate()
-    catalog.load_fixtures()
+    catalog_files.load_fixtures()
     existing = {c.login for c in clerks.list_clerks()}
     for login, name, office, role in (
         (DEMO_CLERK, "Anna Nowak", "GDA", "clerk"),

@@ -24,15 +24,14 @@ from storage.catalog import case_types, deficiency_kinds, offices, stages
 from storage.clerks import authenticate_clerk
 from storage.clock import to_warsaw, today_in_warsaw, utcnow
 from storage.corrections import reopen_case, reopen_deficiency, update_case, usual_next_stage, withdraw_stage
-from storage.errors import DomainError, StoreUnavailable
+from storage.errors import DomainError, StoreUnavailable, exit_codes
 from storage.heartbeat import DELAYED, NO_SIGNAL, NOT_RUNNING, OK, ModemState
 from storage.heartbeat import current_state as modem_state
+from storage.languages import LANGUAGES, NAMES_PL
 from storage.phones import display as display_phone
 from storage.phones import normalise_mobile, suggested_language
 from storage.queries import case_detail, credential_letter, filing_receipt
-from storage.report import Report, head_of_unit_report
-from storage.schema import open_current
-from storage.views import (
+from storage.records import (
     CaseDetail,
     CaseTypeInfo,
     ClerkInfo,
@@ -43,10 +42,14 @@ from storage.views import (
     RegisteredFiling,
     StageInfo,
 )
+from storage.report import Report, head_of_unit_report
+from storage.schema import open_current
 from storage.worklist import WorklistRow, search_cases, worklist
 
 __all__ = [
     "DELAYED",
+    "LANGUAGES",
+    "NAMES_PL",
     "NOT_RUNNING",
     "NO_SIGNAL",
     "OK",
@@ -76,6 +79,7 @@ __all__ = [
     "deficiency_kinds",
     "display_phone",
     "edit_deficiency_note",
+    "exit_codes",
     "filing_receipt",
     "format_number",
     "head_of_unit_report",

@@ -6,7 +6,11 @@ can put the message next to the right input.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import re
+import sys
+from collections.abc import Iterator
 
 # A password in a URL (scheme://user:PASSWORD@host) or in a libpq key=value string. Greedy up to
 # the last "@" of the word: a password may itself contain "@".
@@ -76,3 +80,38 @@ class StoreRefused(StoreUnavailable):
     def __init__(self, detail: str) -> None:
         self.detail = mask_secrets(detail)
         Exception.__init__(self, f"serwer bazy odmówił: {self.detail}")
+
+
+EXIT_RULE = 2  # bad input, a broken rule, a bad setting or address: the person must change something
+EXIT_STORE = 3  # the database (or another part the program needs) is unreachable: try again later
+
+
+@dataclasses.dataclass
+class ExitStatus:
+    code: int = 0
+
+
+@contextlib.contextmanager
+def exit_codes(
+    prefix: str = "błąd",
+    usage_errors: tuple[type[BaseException], ...] = (),
+    unavailable_errors: tuple[type[BaseException], ...] = (),
+) -> Iterator[ExitStatus]:
+    """Every program's one rule for failing: one line on stderr (secrets masked), and
+    `status.code` set to 2 for a broken rule or setting, 3 for an unreachable store.
+
+        with exit_codes("error", usage_errors=(SettingsError,)) as failed:
+            settings = load_settings()
+            store.open_current(url)
+        if failed.code:
+            return failed.code
+    """
+    status = ExitStatus()
+    try:
+        yield status
+    except (DomainError, *usage_errors) as exc:
+        print(f"{prefix}: {mask_secrets(str(exc))}", file=sys.stderr)
+        status.code = EXIT_RULE
+    except (StoreUnavailable, *unavailable_errors) as exc:
+        print(f"{prefix}: {mask_secrets(str(exc))}", file=sys.stderr)
+        status.code = EXIT_STORE

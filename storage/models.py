@@ -9,7 +9,6 @@ import peewee as pw
 from storage.clock import utcnow
 from storage.db import database
 
-LANGUAGES = ("pl", "en", "ru", "uk")
 CHANNELS = ("in_person", "post", "electronic")
 ROLES = ("clerk", "admin")
 

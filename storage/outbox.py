@@ -192,7 +192,7 @@ def counts() -> dict[str, int]:
 @dataclasses.dataclass(frozen=True)
 class OutboxProblem:
     id: int
-    case_number: str
+    number: str
     state: str
     attempts: int
     error_code: str | None

@@ -8,14 +8,16 @@ name or phone or a clerk (tests/test_facades.py checks the return types).
 
 from storage.case_numbers import format_number
 from storage.catalog import offices, stages
-from storage.errors import DomainError, StoreUnavailable
+from storage.errors import DomainError, StoreUnavailable, exit_codes
 from storage.health import database_ready
+from storage.languages import NATIVE_NAMES
 from storage.public import ApplicantLoginFailed, LoginBusy, LoginThrottled, applicant_login, public_view
 from storage.schema import open_current
 from storage.sessions import ENDED_REPLACED, SessionCheck, check_session, end_session, start_session
 
 __all__ = [
     "ENDED_REPLACED",
+    "NATIVE_NAMES",
     "ApplicantLoginFailed",
     "DomainError",
     "LoginBusy",
@@ -26,6 +28,7 @@ __all__ = [
     "check_session",
     "database_ready",
     "end_session",
+    "exit_codes",
     "format_number",
     "offices",
     "open_current",

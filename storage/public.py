@@ -12,12 +12,13 @@ import threading
 from collections.abc import Iterator
 
 from storage import case_numbers, passwords, throttle
-from storage.catalog import cached_labels
+from storage.catalog_cache import cached_labels
 from storage.clock import warsaw_date
 from storage.db import unit_of_work
 from storage.errors import DomainError
-from storage.models import LANGUAGES, Case, Deficiency, StageHistory
-from storage.views import PublicCaseView, PublicDeficiency, PublicHistoryEntry
+from storage.languages import LANGUAGES
+from storage.models import Case, Deficiency, StageHistory
+from storage.records import PublicCaseView, PublicDeficiency, PublicHistoryEntry
 
 LOGIN_FAILED = "numer sprawy lub hasło są nieprawidłowe"
 
@@ -82,7 +83,7 @@ def _projection(case: Case, lang: str) -> PublicCaseView:
         for kind, free_text, note in open_items
     ]
     return PublicCaseView(
-        case_number=case.number,
+        number=case.number,
         display_number=case_numbers.format_number(case.number),
         case_type=ctype.code,
         case_type_label=ctype.label(lang),

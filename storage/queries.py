@@ -6,7 +6,8 @@ import peewee as pw
 
 from storage import case_numbers
 from storage.audit import describe
-from storage.catalog import cached_labels, fees_of
+from storage.catalog import fees_of
+from storage.catalog_cache import cached_labels
 from storage.db import unit_of_work
 from storage.errors import DomainError
 from storage.models import (
@@ -21,7 +22,7 @@ from storage.models import (
     Stage,
     StageHistory,
 )
-from storage.views import (
+from storage.records import (
     AuditInfo,
     CaseDetail,
     CredentialLetterData,
@@ -196,7 +197,7 @@ def filing_receipt(number: str) -> FilingReceiptData:
         return FilingReceiptData(
             office_name=case.office.name,
             office_address=case.office.address,
-            case_number=case_numbers.format_number(case.number),
+            display_number=case_numbers.format_number(case.number),
             case_type_label=case.case_type.label_pl,
             channel=case.channel,
             external_ref=case.external_ref,
@@ -217,7 +218,7 @@ def credential_letter(number: str) -> CredentialLetterData:
     with unit_of_work():
         case = _full_case(number)
         return CredentialLetterData(
-            case_number=case_numbers.format_number(case.number),
+            display_number=case_numbers.format_number(case.number),
             language=case.language,
             case_type_label_pl=case.case_type.label_pl,
             case_type_label=case.case_type.label(case.language),

@@ -12,8 +12,8 @@ from rich.console import Console, Group
 from rich.table import Table
 
 from storage.errors import DomainError
+from storage.records import to_jsonable
 from storage.report import DEFAULT_WEEKS, Report, head_of_unit_report
-from storage.views import to_jsonable
 
 CSV_COLUMNS = ("figure", "week", "office", "case_type", "stage", "value")
 

@@ -32,7 +32,7 @@ ENDED_REPLACED = "password_changed"  # the office re-issued the password
 class SessionCheck:
     """The outcome of looking a session up: the case (when it is still open) or why it ended."""
 
-    case_number: str | None = None
+    number: str | None = None
     credential_version: int = 0
     public_version: int = 0
     ended: str | None = None

@@ -6,9 +6,10 @@ the heartbeat, quiet hours, and the phone rule for a test text.
 
 from storage.case_numbers import format_number
 from storage.clock import to_warsaw, utcnow
-from storage.errors import DomainError, StoreUnavailable
+from storage.errors import DomainError, StoreUnavailable, exit_codes
 from storage.heartbeat import Beat, heartbeats, modem_state
 from storage.heartbeat import record as record_heartbeat
+from storage.languages import LANGUAGES
 from storage.outbox import (
     ClaimedSms,
     claim_due,
@@ -26,6 +27,7 @@ from storage.quiet_hours import QuietHours
 from storage.schema import open_current
 
 __all__ = [
+    "LANGUAGES",
     "Beat",
     "ClaimedSms",
     "DomainError",
@@ -33,6 +35,7 @@ __all__ = [
     "StoreUnavailable",
     "claim_due",
     "counts",
+    "exit_codes",
     "format_number",
     "heartbeats",
     "modem_state",

@@ -19,7 +19,7 @@ import re
 import peewee as pw
 
 from storage import case_numbers, name_search
-from storage.catalog import cached_labels
+from storage.catalog_cache import cached_labels
 from storage.clerks import acting_clerk
 from storage.clock import WARSAW, today_in_warsaw
 from storage.db import unit_of_work

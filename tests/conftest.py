@@ -85,7 +85,7 @@ def empty_store_url(request, tmp_path) -> Iterator[tuple[str, str]]:
         pg.drop_database(name)
 
 
-def register(**overrides) -> storage.views.RegisteredFiling:
+def register(**overrides) -> storage.records.RegisteredFiling:
     values = {
         "clerk": CLERK,
         "case_type": "temp_work",

@@ -7,7 +7,7 @@ import pytest
 import storage
 from storage import db as storage_db
 from storage.errors import DomainError
-from storage.views import to_jsonable
+from storage.records import to_jsonable
 from tests.conftest import CLERK, register
 
 
@@ -15,7 +15,7 @@ def test_login_is_forgiving_about_case_and_separators(store):
     filing = register()
     typed_number = filing.number[:2] + " " + filing.number[2:]
     view = storage.check_applicant(typed_number, filing.password.lower().replace("-", " "), "ru")
-    assert view.case_number == filing.number
+    assert view.number == filing.number
     assert view.stage == "filed" and view.stage_label == "Заявление подано"
     assert view.language == "ru"
 
@@ -52,7 +52,7 @@ def test_reissued_password_ends_the_old_one_and_its_sessions(store):
     second = storage.check_applicant(filing.number, new_password)
     assert second.credential_version == first.credential_version + 1
     assert storage.public_view(filing.number, first.credential_version) is None
-    assert storage.public_view(filing.number, second.credential_version).case_number == filing.number
+    assert storage.public_view(filing.number, second.credential_version).number == filing.number
 
 
 def test_projection_carries_no_personal_data(store):

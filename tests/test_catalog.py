@@ -6,9 +6,9 @@ import pytest
 
 import storage
 from storage import schema
-from storage.catalog import fixtures_dir
+from storage.catalog_files import fixtures_dir
 from storage.db import database, unit_of_work
-from storage.models import LANGUAGES
+from storage.languages import LANGUAGES
 
 EXPECTED_FEES_ZL = {
     ("temp_work", "permit"): 440,

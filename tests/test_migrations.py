@@ -51,7 +51,7 @@ def test_second_migration_keeps_every_row(empty_store_url, tmp_path):
     with unit_of_work():
         boxes = database.execute_sql("SELECT DISTINCT archive_box FROM case_file").fetchall()
     assert boxes == [("BOX-GDA",)]
-    assert storage.check_applicant(filings[1].number, filings[1].password).case_number == filings[1].number
+    assert storage.check_applicant(filings[1].number, filings[1].password).number == filings[1].number
 
 
 @pytest.mark.parametrize(

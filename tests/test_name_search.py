@@ -125,7 +125,7 @@ def test_migration_0006_indexes_names_already_stored(empty_store_url, tmp_path):
     assert schema.pending_migrations() == ["0006_name_words_clock_today"]
     assert schema.migrate() == ["0006_name_words_clock_today"]
     assert schema.schema_drift() == ""
-    from storage.catalog import forget_cached_labels
+    from storage.catalog_cache import forget_cached_labels
 
     forget_cached_labels()
     assert set(_names("koval hanna")) == {"Hanna Koval", "Hanna Kovalenko"}

@@ -38,8 +38,8 @@ def test_letter_is_dated_says_it_replaces_earlier_passwords_and_carries_the_barc
                 "pl": "zastępuje"}  # fmt: skip
     assert replaces[lang] in text
     # Start and stop characters plus every character of the number, dashes included.
-    assert _bars(pdf) == 5 * (len(data.case_number) + 2)
-    assert re.fullmatch(r"\d{2}-\d{6}-\d", data.case_number)
+    assert _bars(pdf) == 5 * (len(data.display_number) + 2)
+    assert re.fullmatch(r"\d{2}-\d{6}-\d", data.display_number)
 
 
 def test_receipt_carries_the_portal_and_the_barcode(store):
@@ -47,8 +47,8 @@ def test_receipt_carries_the_portal_and_the_barcode(store):
     data = storage.filing_receipt(filing.number)
     pdf = render_filing_receipt(data, dt.datetime(2026, 11, 20, 10, 0), PORTAL)
     text = _text(pdf)
-    assert PORTAL in text and data.case_number in text
-    assert _bars(pdf) == 5 * (len(data.case_number) + 2)
+    assert PORTAL in text and data.display_number in text
+    assert _bars(pdf) == 5 * (len(data.display_number) + 2)
 
 
 TITLE = {"pl": "Potwierdzenie złożenia wniosku", "en": "Confirmation that the application was filed",

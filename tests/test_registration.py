@@ -36,7 +36,7 @@ def test_password_is_returned_once_and_only_its_hash_is_stored(store):
     assert stored.startswith("$2b$")
     plain = filing.password.replace("-", "")
     assert plain not in stored and filing.password not in stored
-    assert storage.check_applicant(filing.display_number, filing.password).case_number == filing.number
+    assert storage.check_applicant(filing.display_number, filing.password).number == filing.number
 
 
 def test_office_defaults_to_the_clerks_own(store):

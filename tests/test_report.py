@@ -18,7 +18,7 @@ from storage.clock import WARSAW, frozen
 from storage.db import close_database, write_transaction
 from storage.errors import DomainError
 from storage.models import Case, Stage, StageHistory
-from storage.views import to_jsonable
+from storage.records import to_jsonable
 from tests import pg
 from tests.conftest import CLERK, CLERK_SLU, _prepare, register
 

@@ -149,8 +149,8 @@ def render_filing_receipt(data: FilingReceiptData, printed_at: dt.datetime, port
     (once when that is Polish), with the office's contact details and, when the proof of payment is
     missing, the fees of this kind of case as the catalogue gives them."""
     local = data.language != "pl"
-    pdf = _Receipt(data.case_number)
-    pdf.set_title(f"Potwierdzenie złożenia wniosku {data.case_number}")
+    pdf = _Receipt(data.display_number)
+    pdf.set_title(f"Potwierdzenie złożenia wniosku {data.display_number}")
 
     # The office and how to reach it: where the applicant brings what is missing.
     pdf.say(data.office_name, 7.5, bold=True)
@@ -164,13 +164,13 @@ def render_filing_receipt(data: FilingReceiptData, printed_at: dt.datetime, port
     pdf.ln(3)
 
     # The title on the left, the scannable number on the right.
-    barcode_w = barcode_width(data.case_number)
+    barcode_w = barcode_width(data.display_number)
     top = pdf.get_y()
     for lang, title in _both(data, "title").items():
         pdf.say(title, 10.5 if lang == "pl" else 9, local=lang != "pl", bold=True, w=pdf.epw - barcode_w - 3)
     after_title = pdf.get_y()
     pdf.set_xy(pdf.l_margin + pdf.epw - barcode_w, top)
-    pdf.barcode(data.case_number)
+    pdf.barcode(data.display_number)
     pdf.set_xy(pdf.l_margin, max(after_title, top + 15) + 1)
 
     case_type = {"pl": data.case_type_label} | ({data.language: data.case_type_label_local} if local else {})
@@ -181,7 +181,7 @@ def render_filing_receipt(data: FilingReceiptData, printed_at: dt.datetime, port
         pdf,
         data,
         [
-            (short, "number", {"pl": data.case_number}),
+            (short, "number", {"pl": data.display_number}),
             (short, "filed_on", {"pl": data.filed_on.strftime("%d.%m.%Y")}),
             (wide, "channel", channel),
         ],
@@ -246,7 +246,7 @@ def _letter_block(
     pdf.para(text["issued"].format(date=issued_on.strftime("%d.%m.%Y")), bold=True)
     pdf.para(text["intro"])
     pdf.para(f"{text['case_type']}: {data.case_type_label if lang != 'pl' else data.case_type_label_pl}")
-    for label, value in ((text["number"], data.case_number), (text["password"], password)):
+    for label, value in ((text["number"], data.display_number), (text["password"], password)):
         pdf.set_font("DejaVu", "", 9)
         pdf.cell(32, 9, label, new_x="RIGHT")
         pdf.set_font("DejaVuMono", "", 17)
@@ -266,9 +266,9 @@ def render_credential_letter(
     `issued_on` (default: today in Warsaw) is printed with the note that it replaces any earlier password."""
     issued_on = issued_on or today_in_warsaw()
     pdf = _A5()
-    pdf.set_title(f"Dane logowania – sprawa {data.case_number}")
+    pdf.set_title(f"Dane logowania – sprawa {data.display_number}")
     pdf.para(f"{data.office_name}\n{data.office_address}", size=8)
-    pdf.barcode(data.case_number)
+    pdf.barcode(data.display_number)
     languages = [data.language] if data.language == "pl" else [data.language, "pl"]
     for i, lang in enumerate(languages):
         if i:

@@ -61,7 +61,7 @@ def test_applicant_flow_in_chromium_on_the_demo_store(server, store):
 
     summary = demo.build_demo(case_count=16)  # the store `make demo` builds, smaller
     expected_pl = storage.check_applicant(summary.sample_number, summary.sample_password, "pl")
-    expected_uk = storage.public_view(expected_pl.case_number, expected_pl.credential_version, "uk")
+    expected_uk = storage.public_view(expected_pl.number, expected_pl.credential_version, "uk")
     note = next(d.note for d in expected_pl.deficiencies if d.note)
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:

@@ -219,7 +219,7 @@ def test_a_stranger_renewing_the_block_never_keeps_the_owner_out(store, bcrypt_c
             assert storage.throttle.seconds_to_wait([storage.throttle.case_key(filing.number)]) > 0
         with pytest.raises(storage.ApplicantLoginFailed):
             storage.applicant_login(filing.number, "AAAA-BBBB-CCCX", owner)  # a typo by the owner is checked
-        assert storage.applicant_login(filing.number, filing.password, owner).case_number == filing.number
+        assert storage.applicant_login(filing.number, filing.password, owner).number == filing.number
 
 
 def test_an_empty_password_costs_the_same_for_known_and_unknown_numbers(store, bcrypt_calls, monkeypatch):

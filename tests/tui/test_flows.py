@@ -103,7 +103,7 @@ async def test_register_a_filing_from_the_keyboard(app: OkienkoApp, printer):
                                                                           "MOS/2026/001234")  # fmt: skip
     assert [d.kind for d in detail.deficiencies] == ["fee_proof", "employer_annex", "employment_contract",
                                                      "health_insurance", "flat_title"]  # fmt: skip
-    assert storage.check_applicant(number, password).case_number == detail.number
+    assert storage.check_applicant(number, password).number == detail.number
     texts = printer.texts()
     assert len(texts) == 2
     receipt = next(t for t in texts if "Potwierdzenie złożenia wniosku" in t)

@@ -195,7 +195,7 @@ class PublicDeficiency:
 class PublicCaseView:
     """What an applicant may see: by construction no name, no phone, no clerk."""
 
-    case_number: str
+    number: str
     display_number: str
     case_type: str
     case_type_label: str
@@ -217,7 +217,7 @@ class FilingReceiptData:
 
     office_name: str
     office_address: str
-    case_number: str
+    display_number: str
     case_type_label: str
     channel: str
     external_ref: str | None
@@ -240,7 +240,7 @@ class FilingReceiptData:
 class CredentialLetterData:
     """What the credential letter prints besides the password, which the caller supplies."""
 
-    case_number: str
+    display_number: str
     language: str
     case_type_label_pl: str
     case_type_label: str

@@ -1,0 +1,177 @@
+"""Loading the catalogues from `fixtures/*.toml` into the store (idempotent: a changed label is
+updated in place, a removed row becomes inactive)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from storage.catalog_cache import forget_cached_labels
+from storage.db import write_transaction
+from storage.errors import DomainError
+from storage.languages import LANGUAGES
+from storage.models import (
+    CaseType,
+    DeficiencyKind,
+    Fee,
+    Office,
+    RequiredDocument,
+    Stage,
+)
+
+FIXTURE_FILES = ("offices.toml", "deficiency_kinds.toml", "case_types.toml", "stages.toml")
+
+
+def fixtures_dir() -> Path:
+    override = os.environ.get("OKIENKO_FIXTURES")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def _read(directory: Path, name: str) -> dict[str, Any]:
+    path = directory / name
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise DomainError("fixtures", f"brak pliku {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DomainError("fixtures", f"plik {path} nie jest poprawnym TOML: {exc}") from None
+
+
+def _labels(entry: dict[str, Any], where: str, key: str = "label") -> dict[str, str]:
+    # Labels sit either in a sub-table (`label = { pl = … }`) or directly on the entry.
+    source = entry[key] if isinstance(entry.get(key), dict) else entry
+    missing = [lang for lang in LANGUAGES if not str(source.get(lang, "")).strip()]
+    if missing:
+        raise DomainError("fixtures", f"{where}: brak tekstu w językach {', '.join(missing)}")
+    return {f"{key}_{lang}": source[lang].strip() for lang in LANGUAGES}
+
+
+def _upsert(model, key: str, values: dict[str, Any]) -> bool:
+    """Insert or update one catalogue row; True when anything changed."""
+    row = model.get_or_none(getattr(model, model._meta.primary_key.name) == key)
+    if row is None:
+        model.create(**{model._meta.primary_key.name: key}, **values)
+        return True
+    changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+    if changed:
+        model.update(**changed).where(model._meta.primary_key == key).execute()
+    return bool(changed)
+
+
+def load_fixtures(directory: Path | None = None) -> dict[str, int]:
+    """Load every catalogue; loading twice equals loading once, a changed label updates in place.
+
+    A row that disappeared from a file is marked inactive, never deleted: cases refer to it.
+    Returns how many rows were added or changed per catalogue.
+    """
+    directory = directory or fixtures_dir()
+    data = {name: _read(directory, name) for name in FIXTURE_FILES}
+    changed = {"offices": 0, "deficiency_kinds": 0, "case_types": 0, "stages": 0}
+    with write_transaction():
+        for pos, office in enumerate(data["offices.toml"].get("office", [])):
+            changed["offices"] += _upsert(
+                Office,
+                office["code"],
+                {
+                    "name": office["name"],
+                    "city": office["city"],
+                    "address": office["address"],
+                    "phone": office.get("phone"),
+                    "hours_json": json.dumps(office.get("hours", [])),
+                    "is_main": bool(office.get("main", False)),
+                    "position": pos,
+                },
+            )
+
+        kind_codes = []
+        for pos, kind in enumerate(data["deficiency_kinds.toml"].get("kind", [])):
+            kind_codes.append(kind["code"])
+            values = {**_labels(kind, f"deficiency kind {kind['code']}"), "position": pos}
+            changed["deficiency_kinds"] += _upsert(DeficiencyKind, kind["code"], values | {"active": True})
+        DeficiencyKind.update(active=False).where(DeficiencyKind.code.not_in(kind_codes)).execute()
+
+        type_codes = []
+        for pos, ctype in enumerate(data["case_types.toml"].get("case_type", [])):
+            code = ctype["code"]
+            type_codes.append(code)
+            values = {
+                **_labels(ctype, f"case type {code}"),
+                "deadline_days": int(ctype["deadline_days"]),
+                "position": pos,
+                "active": True,
+            }
+            changed["case_types"] += _upsert(CaseType, code, values)
+            changed["case_types"] += _sync_required(code, ctype.get("required", []), kind_codes)
+            changed["case_types"] += _sync_fees(code, ctype.get("fees", []))
+        CaseType.update(active=False).where(CaseType.code.not_in(type_codes)).execute()
+
+        stage_codes = []
+        stages = data["stages.toml"].get("stage", [])
+        if sum(1 for s in stages if s.get("initial")) != 1:
+            raise DomainError("fixtures", "dokładnie jeden etap musi mieć initial = true")
+        for pos, stage in enumerate(stages):
+            code = stage["code"]
+            stage_codes.append(code)
+            values = {
+                **_labels(stage, f"stage {code}"),
+                **_labels(stage, f"stage {code}", key="explanation"),
+                "position": pos,
+                "closes_case": bool(stage.get("closes_case", False)),
+                "is_initial": bool(stage.get("initial", False)),
+                "is_decision": bool(stage.get("decision", False)),
+                "usual_path": not stage.get("detour", False),
+                "clock_runs": bool(stage.get("clock_runs", True)),
+                "active": True,
+            }
+            changed["stages"] += _upsert(Stage, code, values)
+        Stage.update(active=False).where(Stage.code.not_in(stage_codes)).execute()
+    forget_cached_labels()
+    return changed
+
+
+def _sync_required(case_type: str, codes: list[str], known_kinds: list[str]) -> int:
+    unknown = [c for c in codes if c not in known_kinds]
+    if unknown:
+        raise DomainError("fixtures", f"case type {case_type}: unknown documents {unknown}")
+    current = {r.kind_id: r for r in RequiredDocument.select().where(RequiredDocument.case_type == case_type)}
+    changes = 0
+    for pos, code in enumerate(codes):
+        row = current.pop(code, None)
+        if row is None:
+            RequiredDocument.create(case_type=case_type, kind=code, position=pos)
+            changes += 1
+        elif row.position != pos:
+            RequiredDocument.update(position=pos).where(RequiredDocument.id == row.id).execute()
+            changes += 1
+    if current:
+        RequiredDocument.delete().where(RequiredDocument.id.in_([r.id for r in current.values()])).execute()
+        changes += len(current)
+    return changes
+
+
+def _sync_fees(case_type: str, fees: list[dict[str, Any]]) -> int:
+    current = {f.code: f for f in Fee.select().where(Fee.case_type == case_type)}
+    changes = 0
+    for pos, fee in enumerate(fees):
+        values = {
+            **_labels(fee, f"case type {case_type}, fee {fee['code']}"),
+            "amount_grosze": round(float(fee["zl"]) * 100),
+            "position": pos,
+        }
+        row = current.pop(fee["code"], None)
+        if row is None:
+            Fee.create(case_type=case_type, code=fee["code"], **values)
+            changes += 1
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            Fee.update(**values).where(Fee.id == row.id).execute()
+            changes += 1
+    if current:
+        Fee.delete().where(Fee.id.in_([f.id for f in current.values()])).execute()
+        changes += len(current)
+    return changes
