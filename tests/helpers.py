@@ -1,11 +1,99 @@
-"""Counting rows, to prove a failed rule wrote nothing."""
+"""What many tests share: the clerks of a prepared store, opening one, registering a filing,
+counting rows (to prove a failed rule wrote nothing)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+import storage
+from storage import db as storage_db
 from storage.db import unit_of_work
 from storage.models import ALL_MODELS
+from tests import pg
+
+CLERK = "anna"
+CLERK_SLU = "piotr"
+ADMIN = "admin"
+CLERK_PASSWORD = "correct-horse-1"
+
+
+@dataclass
+class Store:
+    backend: str
+    url: str
+
+
+def prepare_store(url: str) -> None:
+    """Schema, catalogues and three clerks: anna (Gdańsk), piotr (Słupsk), admin."""
+    storage.open_database(url)
+    storage.init()
+    storage.load_fixtures()
+    storage.create_clerk(CLERK, "Anna Nowak", "GDA", "clerk", CLERK_PASSWORD)
+    storage.create_clerk(CLERK_SLU, "Piotr Wiśniewski", "SLU", "clerk", CLERK_PASSWORD)
+    storage.create_clerk(ADMIN, "Katarzyna Zielińska", "GDA", "admin", CLERK_PASSWORD)
+    storage_db.close_database()
+
+
+def open_store(backend: str, request: pytest.FixtureRequest, tmp_path, monkeypatch) -> Iterator[Store]:
+    """A prepared store on `backend` ("sqlite", or "postgresql" copied from the session's template)."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'okienko.sqlite3'}"
+        prepare_store(url)
+        dbname = None
+    else:
+        template = request.getfixturevalue("pg_template")
+        dbname, url = pg.create_database(template)
+    monkeypatch.setenv("OKIENKO_DB", url)
+    storage.open_database(url)
+    try:
+        yield Store(backend, url)
+    finally:
+        storage_db.close_database()
+        if dbname:
+            pg.drop_database(dbname)
+
+
+def register(**overrides) -> storage.records.RegisteredFiling:
+    values = {
+        "clerk": CLERK,
+        "case_type": "temp_work",
+        "applicant_name": "Olena Kovalenko",
+        "phone": "+48 501 234 567",
+        "language": "uk",
+    }
+    values.update(overrides)
+    return storage.register_filing(**values)
 
 
 def row_counts() -> dict[str, int]:
     with unit_of_work():
         return {model.__name__: model.select().count() for model in ALL_MODELS}
+
+
+# The admin CLI as scripts run it: a real process on the store at `url`.
+def run_cli(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "OKIENKO_DB": url, "OKIENKO_BCRYPT_COST": "4"}
+    return subprocess.run(
+        [sys.executable, "-m", "storage", *args], input=stdin, capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+def ok(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def refused(result: subprocess.CompletedProcess, *words: str) -> str:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    line = result.stderr.strip()
+    assert line.count("\n") == 0, line
+    for word in words:
+        assert word in line
+    return line

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 import storage
 from counter_tui.printing import render_credential_letter, render_filing_receipt
-from tests.conftest import CLERK, CLERK_SLU, register
+from tests.helpers import CLERK, CLERK_SLU, register
 
 PORTAL = "https://okienko.example/status"
 

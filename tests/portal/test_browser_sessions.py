@@ -15,7 +15,7 @@ import urllib.parse
 import pytest
 
 from storage import case_numbers
-from tests.conftest import register
+from tests.helpers import register
 from tests.portal.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port, _need_chromium
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

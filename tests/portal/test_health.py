@@ -13,7 +13,7 @@ from public_status.app import create_app
 from public_status.settings import PortalSettings
 from storage import db as storage_db
 from tests import pg
-from tests.conftest import register
+from tests.helpers import register
 from tests.portal.conftest import SECRET, Portal
 
 LIMIT_S = 0.2

@@ -14,7 +14,7 @@ from public_status.settings import PortalSettings
 from storage import case_numbers, passwords
 from storage import db as storage_db
 from storage.clock import frozen, utcnow
-from tests.conftest import CLERK, register
+from tests.helpers import CLERK, register
 from tests.portal.conftest import SECRET, Portal
 
 GENERIC = "Numer sprawy lub hasło są nieprawidłowe."

@@ -11,7 +11,7 @@ import pytest
 
 from bench.nginx_front import LOGIN_RATE, Client, free_port, nginx_front, portal_server
 from public_status.settings import SettingsError, load_settings, server_options
-from tests.conftest import register
+from tests.helpers import register
 
 SECURITY_HEADERS = ("Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options",
                     "Referrer-Policy", "X-Frame-Options")  # fmt: skip

@@ -6,7 +6,7 @@ import pytest
 from markupsafe import escape
 
 import storage
-from tests.conftest import CLERK, register
+from tests.helpers import CLERK, register
 
 LANGS = ["pl", "en", "ru", "uk"]
 SECURITY_HEADERS = {

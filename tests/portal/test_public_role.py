@@ -17,7 +17,7 @@ from public_status.settings import PortalSettings
 from storage import roles
 from storage.db import database
 from tests import pg
-from tests.conftest import CLERK, register
+from tests.helpers import CLERK, register
 from tests.portal.conftest import SECRET, Portal
 
 

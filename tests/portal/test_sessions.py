@@ -7,7 +7,7 @@ import datetime as dt
 
 import storage
 from storage.clock import frozen, utcnow
-from tests.conftest import CLERK, register
+from tests.helpers import CLERK, register
 from tests.portal.conftest import Portal
 
 COOKIE = "okienko_session"

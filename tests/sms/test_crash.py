@@ -15,7 +15,7 @@ import pytest
 
 import storage
 from storage import outbox
-from tests.conftest import CLERK, register
+from tests.helpers import CLERK, register
 
 ROWS = 30
 KILLS = 8

@@ -12,7 +12,7 @@ import time
 
 import storage
 from sms_modem.loop import SendLoop
-from tests.conftest import CLERK, register
+from tests.helpers import CLERK, register
 from tests.sms.conftest import fast_settings
 
 # The library's default, and what an office leaves it at: a lingering timer would hold the process this long.

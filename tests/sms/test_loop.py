@@ -12,7 +12,7 @@ import storage
 from sms_modem.loop import QuietHours, SendLoop
 from sms_modem.modem import MaybeSent, ModemLink
 from storage import outbox
-from tests.conftest import CLERK, register
+from tests.helpers import CLERK, register
 from tests.sms.conftest import fast_settings, run_once
 
 

@@ -16,8 +16,7 @@ from storage import backup
 from storage.db import close_database, unit_of_work
 from storage.models import ALL_MODELS, AuditEvent, Case, CaseNumberCounter, StageHistory
 from tests import pg
-from tests.conftest import register
-from tests.test_cli import ok, refused, run_cli
+from tests.helpers import ok, refused, register, run_cli
 
 
 def refused_with(code: int, result: subprocess.CompletedProcess, *words: str) -> str:

@@ -8,7 +8,7 @@ import storage
 from storage import db as storage_db
 from storage.errors import DomainError
 from storage.records import to_jsonable
-from tests.conftest import CLERK, register
+from tests.helpers import CLERK, register
 
 
 def test_login_is_forgiving_about_case_and_separators(store):

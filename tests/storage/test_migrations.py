@@ -8,7 +8,7 @@ import storage
 from storage import schema
 from storage.db import database, unit_of_work
 from storage.models import ALL_MODELS
-from tests.conftest import CLERK, register
+from tests.helpers import CLERK, register
 
 SECOND_MIGRATION = '''"""Add a column with a default and fill it from existing data."""
 from peewee import CharField

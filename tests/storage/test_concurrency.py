@@ -8,7 +8,7 @@ import pytest
 
 import storage
 from storage import case_numbers
-from tests.conftest import CLERK
+from tests.helpers import CLERK
 
 PROCESSES = 4
 PER_PROCESS = 200
@@ -54,7 +54,7 @@ def test_concurrent_registrations_get_distinct_valid_numbers(store, record_prope
     assert storage.store_stats()["cases"] == PROCESSES * PER_PROCESS
     record_property("seconds", round(elapsed, 2))
     # Reported, not asserted: `make test` prints this file after the run.
-    artifacts = Path(__file__).resolve().parent.parent / "test-artifacts"
+    artifacts = Path(__file__).resolve().parents[2] / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     with (artifacts / "timings.txt").open("a", encoding="utf-8") as fh:
         fh.write(f"{store.backend}: {PROCESSES} processes × {PER_PROCESS} registrations in {elapsed:.2f} s\n")

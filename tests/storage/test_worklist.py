@@ -8,7 +8,7 @@ import storage
 from storage import schema
 from storage.clock import frozen
 from storage.errors import DomainError
-from tests.conftest import CLERK, CLERK_SLU, register
+from tests.helpers import CLERK, CLERK_SLU, register
 
 
 @pytest.fixture

@@ -7,32 +7,12 @@ import sys
 
 import pytest
 
-
-def run_cli(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "OKIENKO_DB": url, "OKIENKO_BCRYPT_COST": "4"}
-    return subprocess.run(
-        [sys.executable, "-m", "storage", *args], input=stdin, capture_output=True, text=True, env=env, timeout=120
-    )
+from tests.helpers import ok, refused, run_cli
 
 
 def create_clerk(url: str, office: str) -> None:
     ok(run_cli(url, "create-clerk", "ewa", "--name", "Ewa Lis", "--office", office, "--password-stdin",
                stdin="a-long-password\n"))  # fmt: skip
-
-
-def ok(result: subprocess.CompletedProcess) -> str:
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def refused(result: subprocess.CompletedProcess, *words: str) -> str:
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    line = result.stderr.strip()
-    assert line.count("\n") == 0, line
-    for word in words:
-        assert word in line
-    return line
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import storage
 from storage import name_search, schema
 from storage.corrections import update_case
 from storage.db import database, unit_of_work
-from tests.conftest import CLERK, CLERK_SLU, register
+from tests.helpers import CLERK, CLERK_SLU, register
 
 NAMES = [
     "Zhang Wei",

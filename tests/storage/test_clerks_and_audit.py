@@ -11,7 +11,7 @@ from storage.clock import utcnow
 from storage.db import database, unit_of_work
 from storage.errors import DomainError
 from storage.models import AuditEvent
-from tests.conftest import CLERK, CLERK_PASSWORD, register
+from tests.helpers import CLERK, CLERK_PASSWORD, register
 
 
 def test_authenticate_clerk(store):

@@ -8,8 +8,7 @@ import storage
 from storage.db import unit_of_work
 from storage.errors import DomainError
 from storage.models import AuditEvent, Case, Deficiency, StageHistory
-from tests.conftest import CLERK, CLERK_SLU, register
-from tests.helpers import row_counts
+from tests.helpers import CLERK, CLERK_SLU, register, row_counts
 
 
 def test_register_filing_creates_a_complete_case(store):

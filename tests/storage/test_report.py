@@ -20,7 +20,7 @@ from storage.errors import DomainError
 from storage.models import Case, Stage, StageHistory
 from storage.records import to_jsonable
 from tests import pg
-from tests.conftest import CLERK, CLERK_SLU, _prepare, register
+from tests.helpers import CLERK, CLERK_SLU, prepare_store, register
 
 NOW = dt.datetime(2026, 11, 23, 10, 0)  # a Monday; the 12 weeks start on Monday 2026-09-07
 D = dt.date
@@ -217,7 +217,7 @@ def test_sqlite_and_postgresql_agree(tmp_path):
     try:
         results = {}
         for url in (sqlite_url, pg_url):
-            _prepare(url)
+            prepare_store(url)
             storage.open_database(url)
             cases, history = _random_rows(random.Random(13), 600)
             with write_transaction():

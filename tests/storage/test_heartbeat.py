@@ -12,7 +12,7 @@ from storage import heartbeat, schema
 from storage.db import database, unit_of_work
 from storage.heartbeat import DELAYED, NO_SIGNAL, NOT_RUNNING, OK, Beat, Heartbeat, modem_state
 from storage.quiet_hours import QuietHours
-from tests.conftest import CLERK, register
+from tests.helpers import CLERK, register
 
 NOON = dt.datetime(2026, 11, 23, 11, 0)  # naive UTC: 12:00 in Warsaw
 

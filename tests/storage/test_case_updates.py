@@ -8,8 +8,7 @@ from storage import outbox
 from storage.db import unit_of_work
 from storage.errors import DomainError
 from storage.models import AuditEvent, Case
-from tests.conftest import CLERK, register
-from tests.helpers import row_counts
+from tests.helpers import CLERK, register, row_counts
 
 
 def test_each_field_is_corrected_and_the_audit_names_fields_not_values(store):

@@ -6,8 +6,7 @@ import storage
 from storage.db import unit_of_work
 from storage.errors import DomainError
 from storage.models import Case, SmsOutbox
-from tests.conftest import CLERK, register
-from tests.helpers import row_counts
+from tests.helpers import CLERK, register, row_counts
 
 
 def outbox_states(number: str) -> list[str]:

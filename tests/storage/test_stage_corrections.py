@@ -10,8 +10,7 @@ from storage import clock
 from storage.db import unit_of_work
 from storage.errors import DomainError
 from storage.models import SmsOutbox
-from tests.conftest import ADMIN, CLERK, CLERK_SLU, register
-from tests.helpers import row_counts
+from tests.helpers import ADMIN, CLERK, CLERK_SLU, register, row_counts
 
 
 def test_usual_next_stage_follows_the_catalogue_and_skips_detours(store):

@@ -10,7 +10,7 @@ from storage import outbox, retention, throttle
 from storage.clock import utcnow
 from storage.db import unit_of_work
 from storage.models import ALL_MODELS, AuditEvent, Case, LoginThrottle, SmsOutbox
-from tests.conftest import CLERK, register
+from tests.helpers import CLERK, register
 
 POLICY = retention.RetentionPolicy(closed_case_days=30, sms_days=3)
 OWNER = "test-loop"
