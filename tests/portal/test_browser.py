@@ -2,61 +2,24 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
 
 import storage
 from storage import demo
+from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, need_chromium, serve_portal
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]  # fmt: skip
-
-
-def _need_chromium() -> None:
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("Debian's chromium is missing on CI (.ci/run installs it)")
-        pytest.skip("chromium not installed (apt-get install chromium)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# Kept importable from here for the tests that import them from this module.
+_need_chromium, _free_port = need_chromium, free_port
 
 
 @pytest.fixture
 def server(store):
-    port = _free_port()
-    env = {**os.environ, "OKIENKO_DB": store.url}
-    proc = subprocess.Popen([sys.executable, "-m", "public_status", "serve", "--demo", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise AssertionError(f"portal did not start: {proc.stdout.read()}") from None
-            time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serve_portal(store.url) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def test_applicant_flow_in_chromium_on_the_demo_store(server, store):
-    _need_chromium()
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     summary = demo.build_demo(case_count=16)  # the store `make demo` builds, smaller

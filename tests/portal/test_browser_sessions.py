@@ -6,8 +6,6 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -16,7 +14,7 @@ import pytest
 
 from storage import case_numbers
 from tests.helpers import register
-from tests.portal.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port, _need_chromium
+from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, need_chromium, serve_portal
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -25,23 +23,8 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 def slow_server(store):
     """The portal with a production-like hash cost for what it hashes itself (the dummy hash of
     unknown numbers), so that a few wrong logins keep every check slot busy for seconds."""
-    port = _free_port()
-    env = {**os.environ, "OKIENKO_DB": store.url, "OKIENKO_BCRYPT_COST": "14"}
-    proc = subprocess.Popen([sys.executable, "-m", "public_status", "serve", "--demo", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise AssertionError(f"portal did not start: {proc.stdout.read()}") from None
-            time.sleep(0.2)
-    yield port
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serve_portal(store.url, OKIENKO_BCRYPT_COST="14") as port:
+        yield port
 
 
 def _context(browser):
@@ -58,7 +41,7 @@ def _log_in(page, server: str, number: str, password: str):
 
 
 def test_a_cookie_copied_before_logout_opens_nothing_after_it(slow_server, store):
-    _need_chromium()
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     server = f"http://127.0.0.1:{slow_server}"
@@ -115,7 +98,7 @@ def _hold_check_slots(port: int, stop: threading.Event, holders: int) -> list[th
 
 
 def test_a_login_that_finds_every_check_slot_taken_gets_the_busy_page(slow_server, store):
-    _need_chromium()
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     server = f"http://127.0.0.1:{slow_server}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from public_status.settings import PortalSettings
 from storage import db as storage_db
 from tests import pg
 from tests.helpers import register
+from tests.portal.browser import free_port
 from tests.portal.conftest import SECRET, Portal
 
 LIMIT_S = 0.2
@@ -72,12 +72,6 @@ def test_ready_is_503_when_the_sqlite_file_is_not_a_database(portal, store):
     assert response.status_code == 503 and took < LIMIT_S
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.postgres
 @pytest.mark.parametrize("store", ["postgresql"], indirect=True)
 def test_ready_is_503_when_the_postgres_database_is_dropped(portal, store):
@@ -92,7 +86,7 @@ def test_ready_is_503_when_the_postgres_database_is_dropped(portal, store):
 @pytest.mark.parametrize(
     "url",
     [
-        pytest.param(lambda: f"postgresql://postgres@127.0.0.1:{_free_port()}/okienko", id="stopped-server"),
+        pytest.param(lambda: f"postgresql://postgres@127.0.0.1:{free_port()}/okienko", id="stopped-server"),
         # A black-holed address: the connect never completes, the probe's own deadline answers.
         pytest.param(lambda: "postgresql://postgres@10.255.255.1:5432/okienko", id="unreachable-host"),
     ],
