@@ -20,7 +20,7 @@ import threading
 import time
 
 from sms_modem.modem import LinkDown, MaybeSent, ModemLink, ModemStatus, SendFailed, backoff
-from sms_modem.texts import check_all, stage_changed_text
+from sms_modem.texts import check_all, text_for
 from storage import sms as store
 from storage.sms import QuietHours, StoreUnavailable, utcnow
 
@@ -216,7 +216,7 @@ class SendLoop:
 
     def _send(self, item: store.ClaimedSms) -> int:
         owner = self.settings.owner
-        text = stage_changed_text(item.language, self.settings.portal_url)
+        text = text_for(item.kind, item.language, self.settings.portal_url)
         started = time.perf_counter()
         base = {"outbox": item.id, "attempt": item.attempts}
         try:

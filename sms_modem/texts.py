@@ -1,4 +1,5 @@
-"""What the applicant's phone shows: that the stage changed and where to look. Nothing else.
+"""What the applicant's phone shows: that the stage changed, or that the office left a message,
+and where to look. Nothing else.
 
 No name, no case number, no amount, no request to pay or to act. Polish is written without
 diacritics so it stays GSM-7 (160 characters); Russian and Ukrainian need UCS-2, which
@@ -27,6 +28,18 @@ TEMPLATES = {
     "uk": "PUW Gdansk: етап справи змінено {url}",
 }
 
+# The message itself is never in the text (it may name documents or dates: seed 001 keeps
+# texts free of anything personal or any request); only that one is waiting on the portal.
+MESSAGE_TEMPLATES = {
+    "pl": "Pomorski Urzad Wojewodzki (PUW Gdansk), Oddzial ds. Cudzoziemcow: masz nowa wiadomosc z urzedu. "
+    "Przeczytaj: {url}",
+    "en": "Pomeranian Voivodeship Office (PUW Gdansk), Foreigners Department: you have a new message from the "
+    "office. Read it: {url}",
+    "ru": "PUW Gdansk: новое сообщение {url}",
+    "uk": "PUW Gdansk: нове повідомлення {url}",
+}
+KINDS = {"stage": TEMPLATES, "message": MESSAGE_TEMPLATES}
+
 
 class TextTooLong(ValueError):
     pass
@@ -51,18 +64,25 @@ def encoding_of(text: str) -> Encoding:
     return Encoding("GSM-7", septets, GSM7_LIMIT)
 
 
-def stage_changed_text(language: str, portal_url: str) -> str:
-    text = TEMPLATES.get(language, TEMPLATES["pl"]).format(url=portal_url)
+def text_for(kind: str, language: str, portal_url: str) -> str:
+    """The text of one kind ("stage" or "message") in a language, refused if over one SMS."""
+    templates = KINDS[kind]
+    text = templates.get(language, templates["pl"]).format(url=portal_url)
     encoding = encoding_of(text)
     if not encoding.fits:
         raise TextTooLong(
-            f"the {language} text is {encoding.units} {encoding.name} units, over one SMS ({encoding.limit}); "
-            "shorten the portal address"
+            f"the {language} {kind} text is {encoding.units} {encoding.name} units, over one SMS "
+            f"({encoding.limit}); shorten the portal address"
         )
     return text
 
 
+def stage_changed_text(language: str, portal_url: str) -> str:
+    return text_for("stage", language, portal_url)
+
+
 def check_all(portal_url: str) -> None:
     """Refuse to start with a portal address that makes any text longer than one SMS."""
-    for language in TEMPLATES:
-        stage_changed_text(language, portal_url)
+    for kind, templates in KINDS.items():
+        for language in templates:
+            text_for(kind, language, portal_url)

@@ -12,13 +12,14 @@ from storage.cases import (
     set_stage,
     update_contact,
 )
-from storage.catalog import case_types, deficiency_kinds, offices, stages
+from storage.catalog import case_types, deficiency_kinds, message_templates, offices, stages
 from storage.catalog_files import load_fixtures
 from storage.clerks import authenticate_clerk, create_clerk, list_clerks, set_clerk_active
 from storage.clock import to_warsaw, today_in_warsaw
 from storage.corrections import reopen_case, reopen_deficiency, update_case, usual_next_stage, withdraw_stage
 from storage.db import open_database, unit_of_work
 from storage.errors import DomainError, StoreUnavailable
+from storage.messages import mark_read, write_message
 from storage.public import (
     ApplicantLoginFailed,
     LoginBusy,
@@ -72,6 +73,8 @@ __all__ = [
     "list_clerks",
     "load_fixtures",
     "looks_like_case_number",
+    "mark_read",
+    "message_templates",
     "migrate",
     "offices",
     "open_database",
@@ -101,4 +104,5 @@ __all__ = [
     "usual_next_stage",
     "withdraw_stage",
     "worklist",
+    "write_message",
 ]

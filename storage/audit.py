@@ -81,6 +81,11 @@ def describe(action: str, detail: dict[str, Any], who: str | None, label: Callab
             kind = label("kind", detail["kind"]) if detail.get("kind") else "własny opis"
             what = f"{verb('dopisał')} brak nr {detail.get('deficiency')}: {kind}"
             what += " (z uwagą)" if detail.get("has_note") else ""
+        case "message_written":
+            sms = SMS_OUTCOME_PL.get(detail.get("sms", ""), "")
+            source = f"ze wzoru {detail['template']}" if detail.get("template") else "własnymi słowami"
+            what = f"{verb('napisał')} wiadomość nr {detail.get('message')} do wnioskodawcy ({source})"
+            what += f"; {sms}" if sms else ""
         case "deficiency_note_edited":
             what = f"{verb('zmienił')} uwagę do braku nr {detail.get('deficiency')}"
         case "deficiency_resolved":

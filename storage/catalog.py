@@ -9,11 +9,12 @@ from storage.models import (
     CaseType,
     DeficiencyKind,
     Fee,
+    MessageTemplate,
     Office,
     RequiredDocument,
     Stage,
 )
-from storage.records import CaseTypeInfo, DeficiencyKindInfo, FeeInfo, OfficeInfo, StageInfo
+from storage.records import CaseTypeInfo, DeficiencyKindInfo, FeeInfo, MessageTemplateInfo, OfficeInfo, StageInfo
 
 
 def _labels_of(row, prefix: str = "label") -> dict[str, str]:
@@ -81,3 +82,14 @@ def deficiency_kinds(include_inactive: bool = False) -> list[DeficiencyKindInfo]
         if not include_inactive:
             query = query.where(DeficiencyKind.active)
         return [DeficiencyKindInfo(k.code, _labels_of(k)) for k in query]
+
+
+def message_templates(include_inactive: bool = False) -> list[MessageTemplateInfo]:
+    with unit_of_work():
+        query = MessageTemplate.select().order_by(MessageTemplate.position)
+        if not include_inactive:
+            query = query.where(MessageTemplate.active)
+        return [
+            MessageTemplateInfo(t.code, t.label_pl, {lang: t.text(lang) for lang in LANGUAGES}, t.placeholder_codes)
+            for t in query
+        ]

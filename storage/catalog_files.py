@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -17,12 +18,13 @@ from storage.models import (
     CaseType,
     DeficiencyKind,
     Fee,
+    MessageTemplate,
     Office,
     RequiredDocument,
     Stage,
 )
 
-FIXTURE_FILES = ("offices.toml", "deficiency_kinds.toml", "case_types.toml", "stages.toml")
+FIXTURE_FILES = ("offices.toml", "deficiency_kinds.toml", "case_types.toml", "stages.toml", "message_templates.toml")
 
 
 def fixtures_dir() -> Path:
@@ -72,7 +74,7 @@ def load_fixtures(directory: Path | None = None) -> dict[str, int]:
     """
     directory = directory or fixtures_dir()
     data = {name: _read(directory, name) for name in FIXTURE_FILES}
-    changed = {"offices": 0, "deficiency_kinds": 0, "case_types": 0, "stages": 0}
+    changed = {"offices": 0, "deficiency_kinds": 0, "case_types": 0, "stages": 0, "message_templates": 0}
     with write_transaction():
         for pos, office in enumerate(data["offices.toml"].get("office", [])):
             changed["offices"] += _upsert(
@@ -131,6 +133,13 @@ def load_fixtures(directory: Path | None = None) -> dict[str, int]:
             }
             changed["stages"] += _upsert(Stage, code, values)
         Stage.update(active=False).where(Stage.code.not_in(stage_codes)).execute()
+
+        template_codes = []
+        for pos, template in enumerate(data["message_templates.toml"].get("template", [])):
+            code = template["code"]
+            template_codes.append(code)
+            changed["message_templates"] += _upsert(MessageTemplate, code, _template_values(template, pos))
+        MessageTemplate.update(active=False).where(MessageTemplate.code.not_in(template_codes)).execute()
     forget_cached_labels()
     return changed
 
@@ -175,3 +184,27 @@ def _sync_fees(case_type: str, fees: list[dict[str, Any]]) -> int:
         Fee.delete().where(Fee.id.in_([f.id for f in current.values()])).execute()
         changes += len(current)
     return changes
+
+
+PLACEHOLDERS = ("document", "date", "office")
+
+
+def _template_values(template: dict[str, Any], position: int) -> dict[str, Any]:
+    """A message template's row; every language must use exactly the placeholders it declares."""
+    code = template["code"]
+    declared = list(template.get("placeholders", []))
+    unknown = [p for p in declared if p not in PLACEHOLDERS]
+    if unknown:
+        raise DomainError("fixtures", f"message template {code}: unknown placeholders {unknown}")
+    texts = _labels(template, f"message template {code}", key="text")
+    for lang, text in texts.items():
+        used = sorted(set(re.findall(r"\{(\w+)\}", text)))
+        if used != sorted(declared):
+            raise DomainError("fixtures", f"message template {code} ({lang}): uses {used}, declares {sorted(declared)}")
+    return {
+        "label_pl": template["label_pl"],
+        **texts,
+        "placeholders_json": json.dumps(declared),
+        "position": position,
+        "active": True,
+    }

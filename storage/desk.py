@@ -20,7 +20,7 @@ from storage.cases import (
     set_sms_opt_out,
     set_stage,
 )
-from storage.catalog import case_types, deficiency_kinds, offices, stages
+from storage.catalog import case_types, deficiency_kinds, message_templates, offices, stages
 from storage.clerks import authenticate_clerk
 from storage.clock import to_warsaw, today_in_warsaw, utcnow
 from storage.corrections import reopen_case, reopen_deficiency, update_case, usual_next_stage, withdraw_stage
@@ -28,6 +28,7 @@ from storage.errors import DomainError, StoreUnavailable, exit_codes
 from storage.heartbeat import DELAYED, NO_SIGNAL, NOT_RUNNING, OK, ModemState
 from storage.heartbeat import current_state as modem_state
 from storage.languages import LANGUAGES, NAMES_PL
+from storage.messages import write_message
 from storage.phones import display as display_phone
 from storage.phones import normalise_mobile, suggested_language
 from storage.queries import case_detail, credential_letter, filing_receipt
@@ -38,6 +39,9 @@ from storage.records import (
     CredentialLetterData,
     DeficiencyKindInfo,
     FilingReceiptData,
+    MessageInfo,
+    MessageTemplateInfo,
+    MessageWritten,
     OfficeInfo,
     RegisteredFiling,
     StageInfo,
@@ -60,6 +64,9 @@ __all__ = [
     "DeficiencyKindInfo",
     "DomainError",
     "FilingReceiptData",
+    "MessageInfo",
+    "MessageTemplateInfo",
+    "MessageWritten",
     "ModemState",
     "OfficeInfo",
     "RegisteredFiling",
@@ -84,6 +91,7 @@ __all__ = [
     "format_number",
     "head_of_unit_report",
     "looks_like_case_number",
+    "message_templates",
     "modem_state",
     "normalise_mobile",
     "offices",
@@ -106,4 +114,5 @@ __all__ = [
     "utcnow",
     "withdraw_stage",
     "worklist",
+    "write_message",
 ]

@@ -213,6 +213,44 @@ class Deficiency(BaseModel):
         indexes = ((("case", "resolved_at"), False),)
 
 
+class MessageTemplate(BaseModel):
+    """A message the office often sends, in the four languages, with {document}, {date} and
+    {office} placeholders the clerk fills in."""
+
+    code = pw.CharField(max_length=40, primary_key=True)
+    label_pl = pw.CharField(max_length=200)  # what the clerk picks from
+    text_pl = pw.TextField()
+    text_en = pw.TextField()
+    text_ru = pw.TextField()
+    text_uk = pw.TextField()
+    placeholders_json = pw.TextField(default="[]")
+    position = pw.IntegerField(default=0)
+    active = pw.BooleanField(default=True)
+
+    def text(self, lang: str) -> str:
+        return getattr(self, f"text_{lang}", None) or self.text_pl
+
+    @property
+    def placeholder_codes(self) -> list[str]:
+        return json.loads(self.placeholders_json)
+
+
+class OfficeMessage(BaseModel):
+    """A message from the office to the applicant, shown on the portal. `body` is final text
+    (a template filled in the case's language, or the clerk's own words as written)."""
+
+    case = pw.ForeignKeyField(Case, backref="messages", on_delete="CASCADE")
+    clerk = pw.ForeignKeyField(Clerk, on_delete="RESTRICT")
+    template = pw.ForeignKeyField(MessageTemplate, null=True, on_delete="RESTRICT")
+    language = pw.CharField(max_length=2)
+    body = pw.TextField()
+    created_at = pw.DateTimeField(default=utcnow)
+    read_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("case", "created_at"), False),)
+
+
 OUTBOX_STATES = ("queued", "sending", "sent", "delivered", "failed", "cancelled", "unknown")
 
 
@@ -221,6 +259,8 @@ class SmsOutbox(BaseModel):
 
     case = pw.ForeignKeyField(Case, backref="sms", on_delete="CASCADE")
     stage = pw.ForeignKeyField(Stage, null=True, on_delete="RESTRICT")
+    # Set for "you have a message from the office"; unique: one notification per message, ever.
+    message = pw.ForeignKeyField(OfficeMessage, null=True, unique=True, on_delete="CASCADE")
     state = pw.CharField(max_length=10, default="queued")
     created_at = pw.DateTimeField(default=utcnow)
     due_at = pw.DateTimeField(default=utcnow)
@@ -318,6 +358,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     CaseNameToken,
     StageHistory,
     Deficiency,
+    MessageTemplate,
+    OfficeMessage,
     SmsOutbox,
     AuditEvent,
     LoginThrottle,

@@ -17,11 +17,15 @@ import peewee as pw
 from storage import audit
 from storage.clock import utcnow
 from storage.db import is_postgres, unit_of_work, write_transaction
-from storage.models import OUTBOX_STATES, Case, SmsOutbox, Stage
+from storage.models import OUTBOX_STATES, Case, OfficeMessage, SmsOutbox, Stage
 
 DELIVERY_MATCH_WINDOW = dt.timedelta(days=7)
 UNSENT_STATES = ("queued", "sending")
 FINAL_STATES = ("delivered", "failed", "cancelled")
+
+
+KIND_STAGE = "stage"  # "the stage of your case changed"
+KIND_MESSAGE = "message"  # "you have a message from the office"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,6 +34,7 @@ class ClaimedSms:
     phone: str
     language: str
     attempts: int  # including this one
+    kind: str = KIND_STAGE
 
 
 def queue_stage_text(case: Case, stage: Stage, now: dt.datetime) -> str | None:
@@ -39,9 +44,26 @@ def queue_stage_text(case: Case, stage: Stage, now: dt.datetime) -> str | None:
         return "no_phone"
     if case.sms_opt_out:
         return "opted_out"
-    if SmsOutbox.select().where((SmsOutbox.case == case) & SmsOutbox.state.in_(UNSENT_STATES)).exists():
+    waiting = (SmsOutbox.case == case) & SmsOutbox.state.in_(UNSENT_STATES) & SmsOutbox.message.is_null()
+    if SmsOutbox.select().where(waiting).exists():
         return "already_queued"
     SmsOutbox.create(case=case, stage=stage, state="queued", created_at=now, due_at=now, updated_at=now)
+    return None
+
+
+def queue_message_notice(case: Case, message: OfficeMessage, now: dt.datetime) -> str | None:
+    """Queue "you have a message from the office" for a new message (inside its transaction),
+    by the stage texts' rules: no phone or opted out, none; a notice still waiting for the
+    case already announces this one too. The row names its message (unique), so a message is
+    announced at most once, whatever restarts. Returns why none was queued."""
+    if not case.phone:
+        return "no_phone"
+    if case.sms_opt_out:
+        return "opted_out"
+    waiting = (SmsOutbox.case == case) & SmsOutbox.state.in_(UNSENT_STATES) & SmsOutbox.message.is_null(False)
+    if SmsOutbox.select().where(waiting).exists():
+        return "already_queued"
+    SmsOutbox.create(case=case, message=message, state="queued", created_at=now, due_at=now, updated_at=now)
     return None
 
 
@@ -109,7 +131,8 @@ def claim_due(owner: str, lease_seconds: int, limit: int = 1, now: dt.datetime |
                 attempts=SmsOutbox.attempts + 1,
                 updated_at=now,
             ).where(SmsOutbox.id == row.id).execute()
-            claimed.append(ClaimedSms(row.id, row.case.phone, row.case.language, row.attempts + 1))
+            kind = KIND_MESSAGE if row.message_id is not None else KIND_STAGE
+            claimed.append(ClaimedSms(row.id, row.case.phone, row.case.language, row.attempts + 1, kind))
         return claimed
 
 

@@ -176,6 +176,45 @@ class CaseDetail:
     audit: list[AuditInfo]
     # Set once retention erased the contact data (storage.retention): shown as "removed", not "none".
     personal_data_purged_at: dt.datetime | None = None
+    messages: list[MessageInfo] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass(frozen=True)
+class MessageTemplateInfo:
+    code: str
+    label_pl: str
+    texts: dict[str, str]  # language → text with {placeholders}
+    placeholders: list[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class MessageInfo:
+    """A message from the office as the clerks see it: who wrote it, whether it was announced
+    by SMS (and how that went) and when the applicant opened it on the portal."""
+
+    id: int
+    created_at: dt.datetime
+    clerk_login: str
+    template: str | None
+    language: str
+    body: str
+    read_at: dt.datetime | None
+    sms_state: str | None  # the notification's outbox state; None when none was queued
+
+
+@dataclasses.dataclass(frozen=True)
+class MessageWritten:
+    id: int
+    notice: str  # "queued", or why no SMS: "no_phone", "opted_out", "already_queued"
+
+
+@dataclasses.dataclass(frozen=True)
+class PublicMessage:
+    """A message as the applicant reads it: the text, its language and date; no clerk."""
+
+    created_at: dt.datetime
+    language: str
+    body: str
 
 
 @dataclasses.dataclass(frozen=True)

@@ -25,6 +25,19 @@ def queue_texts(count: int, **kw) -> list:
     return filings
 
 
+def test_a_message_from_the_office_is_announced_without_its_text(store, modem):
+    filings = [register(phone=f"+48 501 000 {i:03d}", language=lang) for i, lang in enumerate(["pl", "ru"])]
+    for filing in filings:
+        storage.write_message(filing.number, clerk=CLERK, text="Prosimy o oryginał umowy najmu.")
+    assert run_once(modem.path) == 2
+    texts = {s.number: s.text for s in modem.received}
+    assert "masz nowa wiadomosc z urzedu" in texts["+48501000000"]
+    assert texts["+48501000001"].startswith("PUW Gdansk: новое сообщение")
+    assert not any("umowy" in text for text in texts.values())  # never the message itself
+    assert states() == {"delivered": 2}
+    assert storage.case_detail(filings[0].number).messages[0].sms_state == "delivered"
+
+
 def states() -> dict[str, int]:
     return {k: v for k, v in outbox.counts().items() if v}
 
