@@ -140,6 +140,7 @@ def cmd_catalog(args: argparse.Namespace) -> None:
         "stages": [s.code for s in storage.stages()],
         "deficiency_kinds": [k.code for k in storage.deficiency_kinds()],
         "offices": [o.code for o in storage.offices()],
+        "message_templates": [t.code for t in storage.message_templates()],
     }
     if args.json:
         _print_json(data)
@@ -181,6 +182,22 @@ def cmd_add_deficiency(args: argparse.Namespace) -> None:
     kind, text = (None, args.kind[len("text:") :]) if args.kind.startswith("text:") else (args.kind, None)
     new_id = storage.add_deficiency(args.number, clerk=args.clerk, kind=kind, free_text=text, note=args.note)
     print(f"dopisano brak nr {new_id}")
+
+
+def cmd_write_message(args: argparse.Namespace) -> None:
+    values: dict[str, str] = {}
+    for pair in args.value or []:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise DomainError("value", f"{pair!r}: podaj NAZWA=WARTOŚĆ, np. date=2026-12-01")
+        values[name.strip()] = value
+    done = storage.write_message(
+        args.number, clerk=args.clerk, template=args.template, values=values or None, text=args.text,
+        language=args.lang,
+    )  # fmt: skip
+    sms = {"queued": "SMS w kolejce", "no_phone": "bez SMS (brak telefonu)", "opted_out": "bez SMS (rezygnacja)",
+           "already_queued": "SMS już czeka w kolejce"}[done.notice]  # fmt: skip
+    print(f"wiadomość nr {done.id} zapisana; {sms}")
 
 
 def cmd_resolve_deficiency(args: argparse.Namespace) -> None:
@@ -354,6 +371,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("number")
     p.add_argument("kind")
     p.add_argument("--note")
+    p.add_argument("--clerk", required=True)
+    p = add("write-message", cmd_write_message, "wiadomość z urzędu do wnioskodawcy (wzór albo własny tekst)")
+    p.add_argument("number")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--template", help="kod wzoru (zob. catalog)")
+    what.add_argument("--text", help="własny tekst")
+    p.add_argument("--value", action="append", metavar="NAZWA=WARTOŚĆ", help="pole wzoru: document, date, office")
+    p.add_argument("--lang", choices=LANGUAGES, help="język własnego tekstu (domyślnie pl)")
     p.add_argument("--clerk", required=True)
     p = add("resolve-deficiency", cmd_resolve_deficiency, "oznacz brak jako uzupełniony")
     p.add_argument("id", type=int)

@@ -39,6 +39,8 @@ def write_message(
     (Polish unless said). History, audit and the SMS notice in one transaction."""
     if (template is None) == (text is None):
         raise DomainError("message", "wybierz wzór wiadomości albo wpisz własny tekst (jedno z dwóch)")
+    if text is not None and values:
+        raise DomainError("value", "własny tekst nie ma pól do wypełnienia (są tylko we wzorach)")
     with write_transaction():
         actor = acting_clerk(clerk)
         case = _case_for_update(number)

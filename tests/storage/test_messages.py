@@ -13,7 +13,7 @@ from storage import outbox
 from storage.clock import today_in_warsaw
 from storage.db import unit_of_work
 from storage.models import OfficeMessage, SmsOutbox
-from tests.helpers import CLERK, register, row_counts
+from tests.helpers import CLERK, ok, refused, register, row_counts, run_cli
 
 SOON = (today_in_warsaw() + dt.timedelta(days=14)).isoformat()
 
@@ -126,3 +126,16 @@ def test_the_templates_come_from_the_catalogue_in_four_languages(store):
             assert sorted(p for p in template.placeholders) == sorted(
                 name for name in ("document", "date", "office") if "{" + name + "}" in text
             )
+
+
+def test_write_message_from_the_command_line(store):
+    filing = register()
+    out = ok(run_cli(store.url, "write-message", filing.number, "--template", "fingerprints", "--value",
+                     f"date={SOON}", "--value", "office=SLU", "--clerk", CLERK))  # fmt: skip
+    assert out.startswith("wiadomość nr ") and "SMS już czeka" not in out
+    assert "Słupsk" in storage.case_detail(filing.number).messages[0].body
+    refused(run_cli(store.url, "write-message", filing.number, "--template", "fingerprints", "--value", "date",
+                    "--clerk", CLERK), "NAZWA=WARTOŚĆ")  # fmt: skip
+    refused(run_cli(store.url, "write-message", filing.number, "--text", "x", "--lang", "en", "--value", "a=b",
+                    "--clerk", CLERK), "tylko we wzorach")  # fmt: skip
+    assert "fingerprints" in ok(run_cli(store.url, "catalog"))
