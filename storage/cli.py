@@ -69,6 +69,11 @@ def cmd_init(args: argparse.Namespace) -> None:
 def cmd_migrate(args: argparse.Namespace) -> None:
     applied = schema.migrate()
     print("schemat jest aktualny" if not applied else "zastosowano: " + ", ".join(applied))
+    if applied and storage.case_types(include_inactive=True):
+        # A migration may add catalogue columns or tables (fee names, message templates) that
+        # only the fixtures fill; loading them again changes nothing else.
+        changed = storage.load_fixtures()
+        print("katalogi odświeżone: " + ", ".join(f"{k}={v}" for k, v in changed.items()))
     _catalogues_if_empty()
     drift = schema.schema_drift()
     if drift:

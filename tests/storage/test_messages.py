@@ -7,11 +7,12 @@ import datetime as dt
 
 import peewee as pw
 import pytest
+from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 import storage
-from storage import outbox
+from storage import outbox, schema
 from storage.clock import today_in_warsaw
-from storage.db import unit_of_work
+from storage.db import database, unit_of_work
 from storage.models import OfficeMessage, SmsOutbox
 from tests.helpers import CLERK, ok, refused, register, row_counts, run_cli
 
@@ -139,3 +140,23 @@ def test_write_message_from_the_command_line(store):
     refused(run_cli(store.url, "write-message", filing.number, "--text", "x", "--lang", "en", "--value", "a=b",
                     "--clerk", CLERK), "tylko we wzorach")  # fmt: skip
     assert "fingerprints" in ok(run_cli(store.url, "catalog"))
+
+
+def test_migration_0014_upgrades_an_older_store_and_migrate_loads_the_templates(store):
+    register()
+    with unit_of_work():  # what a store from before 0014 looked like
+        # SQLite cannot drop a column with a foreign key in place: peewee's migrator rebuilds the table.
+        if store.backend == "sqlite":
+            migrate(SqliteMigrator(database.obj).drop_column("sms_outbox", "message_id", legacy=True))
+        else:
+            migrate(PostgresqlMigrator(database.obj).drop_column("sms_outbox", "message_id"))
+        database.execute_sql("DROP TABLE office_message")
+        database.execute_sql("DROP TABLE message_template")
+        database.execute_sql("DELETE FROM schema_migration WHERE name = '0014_office_messages'")
+    storage.db.close_database()
+    out = ok(run_cli(store.url, "migrate"))
+    assert "0014_office_messages" in out and "katalogi odświeżone" in out and "message_templates=4" in out
+    storage.open_database(store.url)
+    assert schema.schema_drift() == ""
+    assert len(storage.message_templates()) == 4
+    assert "aktualny" in ok(run_cli(store.url, "migrate"))
