@@ -144,7 +144,7 @@ class LoginBusy(DomainError):
 class CheckSlots:
     """Password checks that may run at once in this process: `size` ordinary slots (about one
     per core: bcrypt is a core's worth of work each) and `reserved` more that only clean
-    addresses – no recent failure, not looping on "busy" – may take once the ordinary ones are
+    addresses – no recent failure, not answered "busy" lately – may take once the ordinary ones are
     full. So the total is bounded by `size + reserved`: the reserved slot lets the applicant who
     types once past a flood at the price of one more bcrypt sharing the cores (each check a
     little slower), and waitress's other threads stay free for status pages."""
@@ -181,13 +181,15 @@ class CheckSlots:
 
 
 class BusyMemory:
-    """Addresses this process answered "busy" lately. A person retries once or twice; an address
-    that keeps coming back to a busy portal is looping, and loses the reserved slot for a while –
-    without it every fresh attacking address would count as clean until its first check, and a
-    flood of them would hold the reserved slot as well. Kept in memory (the slots are per process
-    too), so the busy answer stays a plain read; bounded, oldest forgotten first."""
+    """Addresses this process answered "busy" lately. Without it every fresh attacking address
+    would count as clean until its first check, and a flood of them would hold the reserved slot
+    as well; so an address answered "busy" loses the reserved slot until it has not been answered
+    "busy" for `window_s` (each further busy answer starts the wait again: an address that keeps
+    coming back is looping). A person who was unlucky once tries on the ordinary slots meanwhile.
+    In memory (the slots are per process too), so the busy answer stays a plain read; bounded,
+    least recently refused forgotten first."""
 
-    def __init__(self, allowed: int = 2, window_s: float = 300.0, capacity: int = 50_000) -> None:
+    def __init__(self, allowed: int = 1, window_s: float = 60.0, capacity: int = 50_000) -> None:
         self.allowed, self.window_s, self.capacity = allowed, window_s, capacity
         self._seen: collections.OrderedDict[str, tuple[float, int]] = collections.OrderedDict()
         self._lock = threading.Lock()
@@ -195,19 +197,18 @@ class BusyMemory:
     def note(self, address: str) -> None:
         now = time.monotonic()
         with self._lock:
-            since, count = self._current(address, now)
-            self._seen[address] = (since, count + 1)
+            self._seen[address] = (now, self._count(address, now) + 1)
             self._seen.move_to_end(address)
             while len(self._seen) > self.capacity:
                 self._seen.popitem(last=False)
 
     def looping(self, address: str) -> bool:
         with self._lock:
-            return self._current(address, time.monotonic())[1] >= self.allowed
+            return self._count(address, time.monotonic()) >= self.allowed
 
-    def _current(self, address: str, now: float) -> tuple[float, int]:
-        since, count = self._seen.get(address, (now, 0))
-        return (now, 0) if now - since > self.window_s else (since, count)
+    def _count(self, address: str, now: float) -> int:
+        last, count = self._seen.get(address, (now, 0))
+        return 0 if now - last > self.window_s else count
 
 
 def _cores() -> int:
