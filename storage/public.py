@@ -228,7 +228,8 @@ def applicant_login(number_text: str, password: str, client_address: str, lang: 
     Raises DomainError('case_number'), ApplicantLoginFailed, LoginThrottled (the case number or
     the address must wait) or LoginBusy (no password-check slot for this caller right now). The
     attempt is counted before its password is checked (storage.throttle says why); a success
-    gives the count back. An address with no recent failure may use the reserved check slot.
+    gives the count back. A clean address (no recent failure, not answered "busy" in the last
+    minute) may use the reserved check slot when the ordinary ones are full.
     """
     canonical = case_numbers.parse(number_text)
     if not passwords.normalise_applicant_password(password):
