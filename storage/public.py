@@ -6,9 +6,11 @@ clerk, so nothing personal can leak through it, whatever a template does with it
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Iterator
 
 from storage import case_numbers, passwords, throttle
@@ -141,26 +143,73 @@ class LoginBusy(DomainError):
 
 
 class CheckSlots:
-    """At most `size` password checks at a time in this process (bcrypt is a core's worth of work each)."""
+    """Password checks that may run at once in this process: `size` ordinary slots (about one
+    per core: bcrypt is a core's worth of work each) and `reserved` more that only clean
+    addresses – no recent failure, not answered "busy" lately – may take once the ordinary ones are
+    full. So the total is bounded by `size + reserved`: the reserved slot lets the applicant who
+    types once past a flood at the price of one more bcrypt sharing the cores (each check a
+    little slower), and waitress's other threads stay free for status pages."""
 
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._free = threading.BoundedSemaphore(size)
+    def __init__(self, size: int, reserved: int = 1) -> None:
+        self.size, self.reserved = size, reserved
+        self._ordinary = threading.BoundedSemaphore(size)
+        self._kept = threading.BoundedSemaphore(reserved) if reserved else None
         self._lock = threading.Lock()
         self.in_use = 0
+        self.reserved_in_use = 0
 
     @contextlib.contextmanager
-    def slot(self) -> Iterator[None]:
-        if not self._free.acquire(blocking=False):
+    def slot(self, clean: bool) -> Iterator[bool]:
+        """Take an ordinary slot, else (for a clean caller) a reserved one, else raise LoginBusy
+        at once. Yields True when the slot taken is a reserved one."""
+        if self._ordinary.acquire(blocking=False):
+            semaphore, reserved = self._ordinary, False
+        elif clean and self._kept is not None and self._kept.acquire(blocking=False):
+            semaphore, reserved = self._kept, True
+        else:
             raise LoginBusy()
-        with self._lock:
-            self.in_use += 1
+        self._count(+1, reserved)
         try:
-            yield
+            yield reserved
         finally:
-            with self._lock:
-                self.in_use -= 1
-            self._free.release()
+            self._count(-1, reserved)
+            semaphore.release()
+
+    def _count(self, step: int, reserved: bool) -> None:
+        with self._lock:
+            self.in_use += step
+            self.reserved_in_use += step if reserved else 0
+
+
+class BusyMemory:
+    """Addresses this process answered "busy" lately. Without it every fresh attacking address
+    would count as clean until its first check, and a flood of them would hold the reserved slot
+    as well; so an address answered "busy" loses the reserved slot until it has not been answered
+    "busy" for `window_s` (each further busy answer starts the wait again: an address that keeps
+    coming back is looping). A person who was unlucky once tries on the ordinary slots meanwhile.
+    In memory (the slots are per process too), so the busy answer stays a plain read; bounded,
+    least recently refused forgotten first."""
+
+    def __init__(self, allowed: int = 1, window_s: float = 60.0, capacity: int = 50_000) -> None:
+        self.allowed, self.window_s, self.capacity = allowed, window_s, capacity
+        self._seen: collections.OrderedDict[str, tuple[float, int]] = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def note(self, address: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._seen[address] = (now, self._count(address, now) + 1)
+            self._seen.move_to_end(address)
+            while len(self._seen) > self.capacity:
+                self._seen.popitem(last=False)
+
+    def looping(self, address: str) -> bool:
+        with self._lock:
+            return self._count(address, time.monotonic()) >= self.allowed
+
+    def _count(self, address: str, now: float) -> int:
+        last, count = self._seen.get(address, (now, 0))
+        return 0 if now - last > self.window_s else count
 
 
 def _cores() -> int:
@@ -171,30 +220,39 @@ def _cores() -> int:
 
 
 CHECK_SLOTS = CheckSlots(max(1, _cores()))
+BUSY = BusyMemory()
 
 
 def applicant_login(number_text: str, password: str, client_address: str, lang: str = "pl") -> PublicCaseView:
     """The public site's login: check digit (no database), throttle (before bcrypt), password.
 
     Raises DomainError('case_number'), ApplicantLoginFailed, LoginThrottled (the case number or
-    the address must wait) or LoginBusy (every password-check slot is taken right now). The
+    the address must wait) or LoginBusy (no password-check slot for this caller right now). The
     attempt is counted before its password is checked (storage.throttle says why); a success
-    gives the count back.
+    gives the count back. A clean address (no recent failure, not answered "busy" in the last
+    minute) may use the reserved check slot when the ordinary ones are full.
     """
     canonical = case_numbers.parse(number_text)
     if not passwords.normalise_applicant_password(password):
         raise ApplicantLoginFailed()
     case_key, address_key = throttle.case_key(canonical), throttle.address_key(client_address)
     with unit_of_work():
-        # A blocked caller is answered from a read, without taking a check slot or a row lock.
-        wait = throttle.peek(case_key, address_key)
-    if wait:
-        raise LoginThrottled(wait)
-    with CHECK_SLOTS.slot():
-        wait = throttle.reserve_attempt(case_key, address_key)
-        if wait:
-            raise LoginThrottled(wait)
-        view = check_applicant(canonical, password, lang)
+        # A blocked caller is answered from a read, without taking a check slot or a row lock;
+        # the same read says whether the address may use the reserved slot.
+        verdict = throttle.peek(case_key, address_key)
+    if verdict.wait:
+        raise LoginThrottled(verdict.wait)
+    try:
+        with CHECK_SLOTS.slot(verdict.clean and not BUSY.looping(address_key)) as reserved:
+            reservation = throttle.reserve_attempt(case_key, address_key, only_if_clean=reserved)
+            if reservation.wait:
+                raise LoginThrottled(reservation.wait)
+            if reserved and not reservation.clean:
+                raise LoginBusy()  # it failed since the read: nothing was counted, no check made
+            view = check_applicant(canonical, password, lang)
+    except LoginBusy:
+        BUSY.note(address_key)
+        raise
     throttle.give_back(case_key, address_key)
     return view
 

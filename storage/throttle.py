@@ -13,6 +13,11 @@ The owner always has a way in: while a case number is blocked, an address with f
 `CLEAN_ADDRESS_BUDGET` failures in the last day may still try it. A stranger who keeps the
 number blocked has spent that budget on it after two attempts; the applicant, typing from
 their own address, has not.
+
+The same per-address rows say which addresses are *clean*: no failure in the last
+`CLEAN_AFTER`. storage.public keeps a password-check slot for clean addresses only, so a
+flood from addresses that have been failing cannot take every check from the applicant who
+types once. The reservation re-reads this under its lock, so the answer is exact.
 """
 
 from __future__ import annotations
@@ -42,6 +47,19 @@ ADDRESS_POLICY = Policy(free_failures=20, base_delay_s=60, max_delay_s=3600)
 FORGET_AFTER = dt.timedelta(hours=24)
 # Attempts an address may make at a blocked case number while it has fewer failures than this.
 CLEAN_ADDRESS_BUDGET = 2
+# An address with no failure for this long is clean again. An hour is the address block's cap:
+# an attacker who waits it out at each address wins one check an hour per address, nothing to
+# speak of, while an applicant who mistyped in the morning has the clean slot again by noon.
+CLEAN_AFTER = dt.timedelta(hours=1)
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    """`wait`: seconds before the caller may try (0: go ahead). `clean`: the address had no
+    failure in the last `CLEAN_AFTER` before this attempt."""
+
+    wait: int
+    clean: bool
 
 
 def case_key(canonical_number: str) -> str:
@@ -62,29 +80,40 @@ def seconds_to_wait(keys: list[str], now: dt.datetime | None = None) -> int:
     return wait
 
 
-def reserve_attempt(case: str, address: str, now: dt.datetime | None = None) -> int:
+def reserve_attempt(case: str, address: str, now: dt.datetime | None = None, only_if_clean: bool = False) -> Verdict:
     """Count one attempt against the case key and the address key before its password is checked.
 
-    Returns 0 when the attempt may go ahead (and is now counted), else the seconds to wait
-    (and nothing was counted). Both rows are locked in one transaction, always in the same
-    order, so parallel attempts take turns."""
+    The attempt is counted when the verdict's `wait` is 0 – unless `only_if_clean` is set and
+    the address is not clean (then nothing is counted: the caller holds the slot kept for clean
+    addresses and must give it up). Both rows are locked in one transaction, always in the same
+    order, so parallel attempts take turns; a counted attempt makes its address unclean at once,
+    so two parallel attempts from one fresh address cannot both pass as clean."""
     now = now or utcnow()
     with write_transaction():
         case_row, address_row = _locked_row(case, now), _locked_row(address, now)
-        wait = _wait(case_row, address_row, now)
-        if wait:
-            return wait
+        verdict = _verdict(case_row, address_row, now)
+        if verdict.wait or (only_if_clean and not verdict.clean):
+            return verdict
         _count(case, case_row, _current(case_row, now) + 1, CASE_POLICY, now)
         _count(address, address_row, _current(address_row, now) + 1, ADDRESS_POLICY, now)
-        return 0
+        return verdict
 
 
-def peek(case: str, address: str, now: dt.datetime | None = None) -> int:
+def peek(case: str, address: str, now: dt.datetime | None = None) -> Verdict:
     """What `reserve_attempt` would answer, from a plain read: lets a blocked caller be
-    answered without a write. Only the reservation itself is authoritative."""
+    answered without a write, and chooses the check slot. Only the reservation is authoritative."""
     now = now or utcnow()
     rows = {row.key: row for row in LoginThrottle.select().where(LoginThrottle.key.in_([case, address]))}
-    return _wait(rows.get(case), rows.get(address), now)
+    return _verdict(rows.get(case), rows.get(address), now)
+
+
+def _verdict(case_row: LoginThrottle | None, address_row: LoginThrottle | None, now: dt.datetime) -> Verdict:
+    return Verdict(_wait(case_row, address_row, now), _clean(address_row, now))
+
+
+def _clean(row: LoginThrottle | None, now: dt.datetime) -> bool:
+    # A row with no failures is one a reservation has just created under the lock.
+    return row is None or row.failures == 0 or now - row.last_failure_at > CLEAN_AFTER
 
 
 def _wait(case_row: LoginThrottle | None, address_row: LoginThrottle | None, now: dt.datetime) -> int:

@@ -263,6 +263,8 @@ def test_excess_logins_are_answered_busy_at_once_and_status_pages_do_not_wait(po
     while storage.public.CHECK_SLOTS.in_use == 0 and time.monotonic() < deadline:
         time.sleep(0.005)
     assert storage.public.CHECK_SLOTS.in_use == 1
+    # An address with a recent failure: the slot kept for clean addresses is not for it.
+    storage.throttle.record_failure({storage.throttle.address_key("203.0.113.92"): storage.throttle.ADDRESS_POLICY})
     other = Portal(portal_app, address="203.0.113.92")
     busy = other.login(applicant.number, applicant.password)
     status = reader.get("/status")

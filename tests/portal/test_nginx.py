@@ -5,12 +5,17 @@ addresses. Real processes on loopback, on both databases."""
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
+import storage
 from bench.nginx_front import LOGIN_RATE, Client, free_port, nginx_front, portal_server
 from public_status.settings import SettingsError, load_settings, server_options
+from storage import throttle
+from storage.models import LoginThrottle
 from tests.helpers import register
 
 SECURITY_HEADERS = ("Content-Security-Policy", "Strict-Transport-Security", "X-Content-Type-Options",
@@ -111,6 +116,35 @@ def test_nginx_holds_a_fast_login_loop_per_address_and_lets_others_in(front):
         assert len(refused.msg.get_all(header) or []) == 1, header
     # Another address is not held back by it.
     assert front.client("127.0.0.8").login(owner.number, owner.password).status == 303
+
+
+def test_one_login_in_flight_per_address_and_a_fresh_address_still_gets_in(front, monkeypatch):
+    """nginx lets each address have one login inside the portal at a time (the attack's addresses
+    cannot fill the places), while a fresh address beside them is neither refused by nginx nor busy."""
+    owner = register()
+    monkeypatch.setenv("OKIENKO_BCRYPT_COST", "15")  # about two seconds of a core: a login that stays in flight
+    slow = register(phone=None)
+    monkeypatch.setenv("OKIENKO_BCRYPT_COST", "4")
+    held: list = []
+    holder = threading.Thread(target=lambda: held.append(front.client("127.0.0.9").login(slow.number, WRONG)))
+    holder.start()
+    key = throttle.address_key("127.0.0.9")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # reserved just before its bcrypt check: now in flight
+        with storage.unit_of_work():
+            if LoginThrottle.get_or_none(key=key):
+                break
+        time.sleep(0.01)
+    second = front.client("127.0.0.9").login(owner.number, owner.password)  # same address, own connection
+    fresh = front.client("127.0.0.10")
+    fresh_answer = fresh.login(owner.number, owner.password)
+    still_checking = holder.is_alive()
+    holder.join(timeout=60)
+    assert still_checking, "the held login ended before the others were answered"
+    assert second.status == 503 and "<center>nginx</center>" in second.text
+    assert second.getheader("Retry-After") == "5"
+    assert portal_answer(fresh_answer) == 303 and fresh.request("GET", "/status").status == 200
+    assert portal_answer(held[0]) == 401
 
 
 def test_nginx_answers_for_a_portal_that_is_down_carry_the_headers(store, tmp_path):
