@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from textual import on
+from textual.app import App
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label
 from textual.worker import Worker, get_current_worker
@@ -35,7 +36,7 @@ def handles(screen_class: type, kind: type[StoreResult]) -> bool:
     return False
 
 
-class StoreScreen(Screen):
+class StoreWorkMixin:
     """`run_store(Kind, fn, ...)` runs fn in a thread worker (one storage unit of work, one
     connection) and posts `Kind(value)` or `Kind(error=…)`, handled by an `@on(Kind)` method.
 
@@ -52,11 +53,12 @@ class StoreScreen(Screen):
         if not handles(type(self), kind):
             raise UnhandledStoreResult(f"{type(self).__qualname__} has no @on handler for {kind.__qualname__}")
         group = f"store:{kind.__module__}.{kind.__qualname__}"
-        return self.run_worker(
-            partial(self._call_store, kind, fn, args, kwargs), name=group, group=group, exclusive=True, thread=True
-        )
+        call = partial(self._call_store, self.app, kind, fn, args, kwargs)
+        return self.run_worker(call, name=group, group=group, exclusive=True, thread=True)
 
-    def _call_store(self, kind: type[StoreResult[T]], fn: Callable[..., T], args: tuple, kwargs: dict) -> None:
+    def _call_store(
+        self, app: App, kind: type[StoreResult[T]], fn: Callable[..., T], args: tuple, kwargs: dict
+    ) -> None:
         try:
             result = kind(value=fn(*args, **kwargs))
         except DomainError as exc:
@@ -68,16 +70,16 @@ class StoreScreen(Screen):
             result = kind(error=f"nieoczekiwany błąd: {exc}")
         if get_current_worker().is_cancelled:
             return  # a newer request of the same kind replaced this one; its answer is the one shown
+        if result.unavailable:  # said once here; the screen's handler leaves it out
+            app.notify(result.error or "", title="Baza danych", severity="error", timeout=10)
         self.post_message(result)
 
-    @on(StoreResult)
-    def _database_unreachable(self, message: StoreResult) -> None:
-        # Runs after the screen's own handler, which leaves "unreachable" to this one line.
-        if message.unavailable:
-            self.app.notify(message.error or "", title="Baza danych", severity="error", timeout=10)
+
+class StoreScreen(StoreWorkMixin, Screen):
+    pass
 
 
-class StoreForm(StoreScreen, ModalScreen[T]):
+class StoreForm(StoreWorkMixin, ModalScreen[T]):
     """A modal form that saves through one storage rule (`run_store(self.Saved, …)`) and closes
     only once the store accepted it: a refused save keeps what the clerk typed, with the reason."""
 

@@ -138,3 +138,8 @@ async def test_refusals_arrive_as_the_clerks_messages(store):
         assert refused.value is None and not refused.unavailable
         assert not failed.ok and failed.error == "nieoczekiwany błąd: dysk pełny" and failed.field is None
         assert app.is_running
+
+
+def test_a_form_that_saves_through_the_store_is_styled_as_a_modal():
+    # Textual's CSS follows only the first widget base: the store-work part must not come before it.
+    assert "ModalScreen" in StoreForm._css_type_names and "Screen" in StoreScreen._css_type_names
