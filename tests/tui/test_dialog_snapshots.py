@@ -1,7 +1,7 @@
 """The dialogs at the documented minimum, 120×35, over the case screen they belong to: the stage
-picker, the deficiency form (refusing an empty save), the credentials window once both documents
-are printed, and the print failure dialogs for a receipt (may be saved) and a credential letter
-(may not). Nothing may be cut off.
+picker, the deficiency form keeping what was typed when the store refuses it, the credentials
+window once both documents are printed, and the print failure dialogs for a receipt (may be
+saved) and a credential letter (may not). Nothing may be cut off.
 
 The credentials window is opened with a fixed sample password (a real one is random); everything
 else — printing included — runs as at the counter. The clock is frozen.
@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from textual.widgets import Select, TextArea
 
 from counter_tui.app import OkienkoApp
 from counter_tui.screens.dialogs import CredentialsDialog, DeficiencyForm, PrintFailedDialog, StagePicker
@@ -99,8 +100,14 @@ def test_stage_picker_at_120x35(snap_compare, case_number, settings):
         assert snap_compare(still_app(settings), terminal_size=MINIMUM, run_before=run_before)
 
 
-def test_deficiency_form_refusing_an_empty_save_at_120x35(snap_compare, case_number, settings):
-    run_before = on_case(case_number, keys("a"), keys("ctrl+s"), showing(DeficiencyForm))
+def test_deficiency_form_keeping_a_refused_save_at_120x35(snap_compare, case_number, settings):
+    async def photos_again(pilot) -> None:
+        # Missing since the filing: the store refuses to record it again, and its whole reason shows.
+        pilot.app.screen.query_one("#kind", Select).value = "photos"
+        pilot.app.screen.query_one("#note", TextArea).focus()
+
+    run_before = on_case(case_number, keys("a"), photos_again, keys(*"Jasne tlo."), keys("ctrl+s"),
+                         showing(DeficiencyForm))  # fmt: skip
     with frozen(FROZEN_AT):
         assert snap_compare(still_app(settings), terminal_size=MINIMUM, run_before=run_before)
 
