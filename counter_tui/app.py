@@ -17,16 +17,9 @@ from textual.widgets.option_list import Option
 
 from counter_tui.catalog import Catalog
 from counter_tui.messages import PrintDone
-from counter_tui.printing import (
-    FontsMissing,
-    PrintFailed,
-    render_credential_letter,
-    render_filing_receipt,
-    save_pdf,
-    send_to_printer,
-)
+from counter_tui.printing import JobKind, PrintJob, PrintTarget, run_job, save_job
 from counter_tui.screens.case_detail import CaseDetailScreen
-from counter_tui.screens.dialogs import CredentialsDialog, PrintFailedDialog
+from counter_tui.screens.dialogs import CredentialsDialog, PrintChoice, PrintFailedDialog
 from counter_tui.screens.login import LoginScreen
 from counter_tui.screens.register import RegisterScreen
 from counter_tui.screens.worklist import WorklistScreen
@@ -127,71 +120,46 @@ class OkienkoApp(App):
     def show_credentials(self, number: str, password: str, reissued: bool) -> None:
         title = "Nowe hasło do sprawy" if reissued else "Wniosek zarejestrowany"
         note = "Drukuję list z danymi logowania" + ("" if reissued else " i potwierdzenie złożenia wniosku") + "…"
-        printing = ("letter",) if reissued else ("letter", "receipt")
+        printing = (JobKind.LETTER,) if reissued else (JobKind.LETTER, JobKind.RECEIPT)
         self.push_screen(CredentialsDialog(title, store.format_number(number), password, note, printing))
-        self.print_letter(number, password)
+        self.print_job(PrintJob.letter(number), password=password)
 
     # ------------------------------------------------------------ printing
 
-    @work(thread=True, group="print")
+    @property
+    def print_target(self) -> PrintTarget:
+        return PrintTarget(self.settings.print_command, self.settings.printer, self.settings.portal_url)
+
     def print_receipt(self, number: str) -> None:
-        label = f"potwierdzenie złożenia wniosku {store.format_number(number)}"
-        try:
-            data = store.filing_receipt(number)
-            pdf = render_filing_receipt(data, store.to_warsaw(store.utcnow()), self.settings.portal_url)
-        except (store.DomainError, store.StoreUnavailable, FontsMissing) as exc:
-            self.post_message(PrintDone("receipt", number, label, None, str(exc), sensitive=False))
-            return
-        self._send(pdf, "receipt", number, label, sensitive=False)
+        self.print_job(PrintJob.receipt(number))
 
     @work(thread=True, group="print")
-    def print_letter(self, number: str, password: str) -> None:
-        label = f"list z danymi logowania {store.format_number(number)}"
-        try:
-            data = store.credential_letter(number)
-            pdf = render_credential_letter(data, password, self.settings.portal_url)
-        except (store.DomainError, store.StoreUnavailable, FontsMissing) as exc:
-            self.post_message(PrintDone("letter", number, label, None, str(exc), sensitive=True))
-            return
-        self._send(pdf, "letter", number, label, sensitive=True)
-
-    @work(thread=True, group="print")
-    def retry_print(self, pdf: bytes, kind: str, number: str, label: str, sensitive: bool) -> None:
-        self._send(pdf, kind, number, label, sensitive)
-
-    def _send(self, pdf: bytes, kind: str, number: str, label: str, sensitive: bool) -> None:
-        try:
-            send_to_printer(pdf, command=self.settings.print_command, printer=self.settings.printer)
-        except PrintFailed as exc:
-            self.post_message(PrintDone(kind, number, label, pdf, str(exc), sensitive))
-        else:
-            self.post_message(PrintDone(kind, number, label, None, None, sensitive))
+    def print_job(self, job: PrintJob, password: str | None = None) -> None:
+        self.post_message(PrintDone(run_job(job, self.print_target, password=password)))
 
     def on_print_done(self, message: PrintDone) -> None:
+        result, job = message.result, message.result.job
         for screen in self.screen_stack:
             if isinstance(screen, CredentialsDialog):
-                screen.print_finished(message.kind, message.label, message.error)
-        if message.error is None:
-            self.notify(f"Wydrukowano: {message.label}", timeout=4)
+                screen.print_finished(result)
+        if result.ok:
+            self.notify(f"Wydrukowano: {job.label}", timeout=4)
             return
-        pdf = message.pdf
 
-        def decided(choice: str | None) -> None:
-            if choice == "retry" and pdf is not None:
-                self.retry_print(pdf, message.kind, message.number, message.label, message.sensitive)
-            elif choice == "retry" and message.kind == "receipt":
-                self.print_receipt(message.number)
-            elif choice == "save" and pdf is not None and not message.sensitive:
+        def decided(choice: PrintChoice | None) -> None:
+            if choice is PrintChoice.RETRY and job.can_retry:
+                self.print_job(job)
+            elif choice is PrintChoice.SAVE and not job.sensitive and job.pdf is not None:
                 try:
-                    path = save_pdf(pdf, self.settings.save_dir, message.kind)
+                    path = save_job(job, self.settings.save_dir)
                 except OSError as exc:
                     self.notify(f"Nie zapisano PDF: {exc}", severity="error")
                 else:
                     self.notify(f"Zapisano {path}", timeout=8)
             else:
-                self.notify(f"Nie wydrukowano: {message.label}", severity="warning")
+                self.notify(f"Nie wydrukowano: {job.label}", severity="warning")
 
-        self.push_screen(PrintFailedDialog(message.label, message.error, can_save=not message.sensitive), decided)
+        self.push_screen(PrintFailedDialog(result), decided)
 
     # ------------------------------------------------------------ command palette
 

@@ -1,25 +1,38 @@
-"""Messages that carry results from thread workers back to the UI thread."""
+"""Messages that carry results from thread workers back to the UI thread.
+
+Every kind of storage request has its own `StoreResult` subclass, declared beside the screen that
+asks and handled there with `@on(Kind)`: a misspelt kind is a NameError, and a kind nobody handles
+is refused when the screen class is defined or the request is made (see `screens/base.py`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from textual.message import Message
 
+from counter_tui.printing.jobs import PrintResult
 
-class StoreDone(Message):
-    """A storage call finished: `value` on success, else `error` (and the `field` it names)."""
+T = TypeVar("T")
+
+
+class StoreResult(Message, Generic[T]):
+    """A storage call finished: `value` on success, else `error` (and the `field` it names).
+
+    Results stay with the screen that asked (no bubbling): the app has nothing to do with them."""
+
+    bubble = False
+
+    def __init_subclass__(cls, bubble: bool | None = False, **kwargs: Any) -> None:
+        super().__init_subclass__(bubble=bubble, **kwargs)
 
     def __init__(
         self,
-        request: str,
-        value: Any = None,
+        value: T | None = None,
         error: str | None = None,
         field: str | None = None,
         unavailable: bool = False,
     ) -> None:
         super().__init__()
-        self.request = request
         self.value = value
         self.error = error
         self.field = field
@@ -31,15 +44,8 @@ class StoreDone(Message):
 
 
 class PrintDone(Message):
-    """A print job finished; on failure `pdf` is kept in memory so the clerk can retry."""
+    """A print job finished; what happened (and the PDF kept for a retry) is in `result`."""
 
-    def __init__(
-        self, kind: str, number: str, label: str, pdf: bytes | None, error: str | None, sensitive: bool
-    ) -> None:
+    def __init__(self, result: PrintResult) -> None:
         super().__init__()
-        self.kind = kind
-        self.number = number
-        self.label = label
-        self.pdf = pdf
-        self.error = error
-        self.sensitive = sensitive
+        self.result = result

@@ -1,65 +1,93 @@
-"""What every screen shares: storage calls in thread workers, results back as messages."""
+"""What every screen shares: storage calls in thread workers, results back as typed messages."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
-from textual import work
+from textual import on
+from textual.app import App
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label
+from textual.worker import Worker, get_current_worker
 
-from counter_tui.messages import StoreDone
+from counter_tui.messages import StoreResult
 from storage.desk import DomainError, StoreUnavailable
 
 log = logging.getLogger("okienko.tui")
 
+T = TypeVar("T")
+
+
+class UnhandledStoreResult(TypeError):
+    """A screen asked for a result it has no `@on` handler for: it would be dropped unseen."""
+
+
+def handles(screen_class: type, kind: type[StoreResult]) -> bool:
+    """Whether `screen_class` (or a base) has an `@on` handler for `kind` itself or for a
+    more general kind it derives from — `StoreResult` alone does not count."""
+    kinds = [k for k in kind.__mro__ if issubclass(k, StoreResult) and k is not StoreResult]
+    for cls in screen_class.__mro__:
+        decorated = cls.__dict__.get("_decorated_handlers") or {}
+        if any(k in decorated for k in kinds):
+            return True
+    return False
+
 
 class StoreWorkMixin:
-    """`run_store("name", fn, ...)` runs fn in a thread worker (one storage unit of work, one
-    connection) and posts StoreDone; the screen handles it in `on_store_done_<name>`."""
+    """`run_store(Kind, fn, ...)` runs fn in a thread worker (one storage unit of work, one
+    connection) and posts `Kind(value)` or `Kind(error=…)`, handled by an `@on(Kind)` method.
 
-    def run_store(self, request: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        self._store_worker(request, fn, args, kwargs)
+    One worker per kind: a newer request of the same kind cancels the older, whose late answer is
+    dropped (a slow page must not overwrite the page the clerk asked for after it)."""
 
-    @work(thread=True, group="store")
-    def _store_worker(self, request: str, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, value in vars(cls).items():
+            if isinstance(value, type) and issubclass(value, StoreResult) and not handles(cls, value):
+                raise UnhandledStoreResult(f"{cls.__qualname__}.{name} has no @on({name}) handler")
+
+    def run_store(self, kind: type[StoreResult[T]], fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Worker:
+        if not handles(type(self), kind):
+            raise UnhandledStoreResult(f"{type(self).__qualname__} has no @on handler for {kind.__qualname__}")
+        group = f"store:{kind.__module__}.{kind.__qualname__}"
+        call = partial(self._call_store, self.app, kind, fn, args, kwargs)
+        return self.run_worker(call, name=group, group=group, exclusive=True, thread=True)
+
+    def _call_store(
+        self, app: App, kind: type[StoreResult[T]], fn: Callable[..., T], args: tuple, kwargs: dict
+    ) -> None:
         try:
-            value = fn(*args, **kwargs)
+            result = kind(value=fn(*args, **kwargs))
         except DomainError as exc:
-            self.post_message(StoreDone(request, error=str(exc), field=exc.field))
+            result = kind(error=str(exc), field=exc.field)
         except StoreUnavailable as exc:
-            self.post_message(StoreDone(request, error=str(exc), unavailable=True))
+            result = kind(error=str(exc), unavailable=True)
         except Exception as exc:  # the clerk gets a message, the log the traceback; the app keeps running
-            log.exception("storage call %s failed", request)
-            self.post_message(StoreDone(request, error=f"nieoczekiwany błąd: {exc}"))
-        else:
-            self.post_message(StoreDone(request, value=value))
-
-    def on_store_done(self, message: StoreDone) -> None:
-        handler = getattr(self, f"on_store_done_{message.request}", None)
-        if message.unavailable:
-            self.app.notify(message.error or "", title="Baza danych", severity="error", timeout=10)
-        if handler is not None:
-            handler(message)
-        elif not message.ok and not message.unavailable:
-            self.app.notify(message.error or "", severity="error", timeout=8)
+            log.exception("storage call %s failed", kind.__qualname__)
+            result = kind(error=f"nieoczekiwany błąd: {exc}")
+        if get_current_worker().is_cancelled:
+            return  # a newer request of the same kind replaced this one; its answer is the one shown
+        if result.unavailable:  # said once here; the screen's handler leaves it out
+            app.notify(result.error or "", title="Baza danych", severity="error", timeout=10)
+        self.post_message(result)
 
 
 class StoreScreen(StoreWorkMixin, Screen):
     pass
 
 
-class StoreModal(StoreWorkMixin, ModalScreen):
-    pass
+class StoreForm(StoreWorkMixin, ModalScreen[T]):
+    """A modal form that saves through one storage rule (`run_store(self.Saved, …)`) and closes
+    only once the store accepted it: a refused save keeps what the clerk typed, with the reason."""
 
+    class Saved(StoreResult[Any]):
+        pass
 
-class StoreForm(StoreModal):
-    """A modal form that saves through one storage rule (`run_store("save", …)`) and closes only
-    once the store accepted it: a refused save keeps what the clerk typed, with the reason under it."""
-
-    def on_store_done_save(self, message: StoreDone) -> None:
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
         if message.ok:
             self.dismiss(message.value)
         elif not message.unavailable:  # the app has already said the database is unreachable

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from counter_tui.messages import StoreDone
+from counter_tui.messages import StoreResult
 from counter_tui.screens.base import StoreScreen
 from counter_tui.screens.case_dialogs import CaseEditForm, ReasonDialog
 from counter_tui.screens.dialogs import ConfirmDialog, DeficiencyForm, NoteForm, StagePicker
 from storage import desk as store
-from storage.desk import CaseDetail
+from storage.desk import CaseDetail, StageInfo
 
 CHANNELS = {"in_person": "osobiście", "post": "pocztą", "electronic": "elektronicznie"}
 SMS_STATES = {
@@ -52,6 +54,28 @@ class CaseDetailScreen(StoreScreen):
         Binding("r", "reprint_receipt", "Drukuj potwierdzenie", id="reprint-receipt", show=False),
         Binding("f5", "reload", "Odśwież", id="reload", show=False),
     ]
+
+    # What each storage request of this screen answers with (see StoreScreen.run_store).
+    class Loaded(StoreResult[CaseDetail]):
+        pass
+
+    class StageSet(StoreResult[Any]):  # storage.cases.StageChange
+        pass
+
+    class NoteSaved(StoreResult[None]):
+        pass
+
+    class Resolved(StoreResult[None]):
+        pass
+
+    class DeficiencyReopened(StoreResult[None]):
+        pass
+
+    class SmsChanged(StoreResult[int]):
+        pass
+
+    class PasswordReissued(StoreResult[str]):
+        pass
 
     def __init__(self, number: str) -> None:
         super().__init__()
@@ -94,9 +118,10 @@ class CaseDetailScreen(StoreScreen):
     # ------------------------------------------------------------ showing
 
     def action_reload(self) -> None:
-        self.run_store("load", store.case_detail, self.number)
+        self.run_store(self.Loaded, store.case_detail, self.number)
 
-    def on_store_done_load(self, message: StoreDone) -> None:
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
         if not message.ok:
             self.query_one("#case-summary", Static).update(f"[b red]{message.error}[/]")
             return
@@ -155,7 +180,7 @@ class CaseDetailScreen(StoreScreen):
             audit.add_row(_when(a.at), Text(a.text or a.action), height=None)
         self.refresh_bindings()
 
-    def _after_change(self, message: StoreDone, done: str) -> None:
+    def _after_change(self, message: StoreResult, done: str) -> None:
         if message.ok:
             self.app.notify(done, timeout=4)
             self.action_reload()
@@ -183,12 +208,12 @@ class CaseDetailScreen(StoreScreen):
             return not (d and d.closed)
         return True
 
-    def _confirm_then(self, question: str, request: str, rule: Callable[..., object], *args: object) -> None:
-        """Ask first; on "yes" run the storage rule as this clerk (result: on_store_done_<request>)."""
+    def _confirm_then(self, question: str, kind: type[StoreResult], rule: Callable[..., object], *args: object) -> None:
+        """Ask first; on "yes" run the storage rule as this clerk (its answer: a `kind` message)."""
 
-        def answered(yes: bool) -> None:
+        def answered(yes: bool | None) -> None:
             if yes:
-                self.run_store(request, rule, *args, clerk=self.app.clerk.login)
+                self.run_store(kind, rule, *args, clerk=self.app.clerk.login)
 
         self.app.push_screen(ConfirmDialog(question), answered)
 
@@ -204,15 +229,16 @@ class CaseDetailScreen(StoreScreen):
             self.app.notify("Sprawa jest zakończona – etapu nie można zmienić", severity="warning")
             return
 
-        def chosen(code: str | None) -> None:
-            if code:
-                self.run_store("stage", store.set_stage, self.number, code, clerk=self.app.clerk.login)
+        def chosen(stage: StageInfo | None) -> None:
+            if stage is not None:
+                self.run_store(self.StageSet, store.set_stage, self.number, stage.code, clerk=self.app.clerk.login)
 
         self.app.push_screen(
             StagePicker(self.app.catalog.stages, self.detail.stage, self.detail.display_number), chosen
         )
 
-    def on_store_done_stage(self, message: StoreDone) -> None:
+    @on(StageSet)
+    def _stage_set(self, message: StageSet) -> None:
         if message.ok:
             change = message.value
             sms = {
@@ -304,11 +330,12 @@ class CaseDetailScreen(StoreScreen):
 
         def saved(note: str | None) -> None:
             if note is not None:
-                self.run_store("note", store.edit_deficiency_note, item.id, note, clerk=self.app.clerk.login)
+                self.run_store(self.NoteSaved, store.edit_deficiency_note, item.id, note, clerk=self.app.clerk.login)
 
         self.app.push_screen(NoteForm(item.label, item.note), saved)
 
-    def on_store_done_note(self, message: StoreDone) -> None:
+    @on(NoteSaved)
+    def _note_saved(self, message: NoteSaved) -> None:
         self._after_change(message, "Uwaga zapisana")
 
     def action_resolve(self) -> None:
@@ -316,9 +343,12 @@ class CaseDetailScreen(StoreScreen):
         if item is None:
             return
 
-        self._confirm_then(f"Oznaczyć jako uzupełniony: {item.label}?", "resolve", store.resolve_deficiency, item.id)
+        self._confirm_then(
+            f"Oznaczyć jako uzupełniony: {item.label}?", self.Resolved, store.resolve_deficiency, item.id
+        )
 
-    def on_store_done_resolve(self, message: StoreDone) -> None:
+    @on(Resolved)
+    def _resolved(self, message: Resolved) -> None:
         self._after_change(message, "Brak oznaczony jako uzupełniony")
 
     def action_reopen_deficiency(self) -> None:
@@ -329,9 +359,10 @@ class CaseDetailScreen(StoreScreen):
             self.app.notify("Ten brak nie jest oznaczony jako uzupełniony", severity="warning")
             return
         question = f"Przywrócić brak oznaczony omyłkowo jako uzupełniony: {item.label}?"
-        self._confirm_then(question, "reopen_deficiency", store.reopen_deficiency, item.id)
+        self._confirm_then(question, self.DeficiencyReopened, store.reopen_deficiency, item.id)
 
-    def on_store_done_reopen_deficiency(self, message: StoreDone) -> None:
+    @on(DeficiencyReopened)
+    def _deficiency_reopened(self, message: DeficiencyReopened) -> None:
         self._after_change(message, "Brak przywrócony")
 
     def action_toggle_sms(self) -> None:
@@ -344,9 +375,10 @@ class CaseDetailScreen(StoreScreen):
             else "Wnioskodawca znów chce dostawać SMS?"
         )
 
-        self._confirm_then(question, "sms", store.set_sms_opt_out, self.number, opt_out)
+        self._confirm_then(question, self.SmsChanged, store.set_sms_opt_out, self.number, opt_out)
 
-    def on_store_done_sms(self, message: StoreDone) -> None:
+    @on(SmsChanged)
+    def _sms_changed(self, message: SmsChanged) -> None:
         if message.ok and self.detail is not None:
             # The screen still shows the state before this change.
             self._after_change(message, "SMS włączone" if self.detail.sms_opt_out else "SMS wyłączone")
@@ -359,9 +391,10 @@ class CaseDetailScreen(StoreScreen):
         question = (
             "Wydać nowe hasło? Dotychczasowe przestanie działać od razu, a otwarte sesje w portalu zostaną zakończone."
         )
-        self._confirm_then(question, "reissue", store.reissue_password, self.number)
+        self._confirm_then(question, self.PasswordReissued, store.reissue_password, self.number)
 
-    def on_store_done_reissue(self, message: StoreDone) -> None:
+    @on(PasswordReissued)
+    def _password_reissued(self, message: PasswordReissued) -> None:
         if message.ok:
             self.app.show_credentials(self.number, message.value, reissued=True)
             self.action_reload()

@@ -3,6 +3,7 @@ store accepted it, so a refused save leaves what the clerk typed in place with t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +21,26 @@ LANGUAGE_NAMES = {"pl": "polski", "en": "angielski", "ru": "rosyjski", "uk": "uk
 CHANNEL_NAMES = {"in_person": "osobiście", "post": "pocztą", "electronic": "elektronicznie"}
 
 
-class ReasonDialog(StoreForm):
+@dataclasses.dataclass(frozen=True)
+class CaseFields:
+    """The registration data the correction form shows, as shown (the phone formatted)."""
+
+    applicant_name: str
+    phone: str | None
+    language: str
+    channel: str
+    external_ref: str | None
+
+    def changed_from(self, before: CaseFields) -> dict[str, object]:
+        """Only the fields that differ: update_case changes (and audits) exactly these."""
+        return {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if getattr(self, f.name) != getattr(before, f.name)
+        }
+
+
+class ReasonDialog(StoreForm[Any]):
     """A correction that carries a reason (withdrawing a stage, reopening a case)."""
 
     BINDINGS = [Binding("escape", "cancel", "Anuluj", id="cancel")]
@@ -46,7 +66,7 @@ class ReasonDialog(StoreForm):
     def _submit(self) -> None:
         self.query_one("#form-error", Label).update("Zapisuję…")
         reason = self.query_one("#reason", Input).value
-        self.run_store("save", self.rule, *self.args, clerk=self.app.clerk.login, reason=reason)
+        self.run_store(self.Saved, self.rule, *self.args, clerk=self.app.clerk.login, reason=reason)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -56,7 +76,7 @@ class ReasonDialog(StoreForm):
         self._submit() if event.button.id == "yes" else self.action_cancel()
 
 
-class CaseEditForm(StoreForm):
+class CaseEditForm(StoreForm[list[str]]):
     """Correct the applicant's name, mobile, language, channel and external reference with the
     rules registration applies; only the fields that differ are sent (and audited)."""
 
@@ -107,23 +127,19 @@ class CaseEditForm(StoreForm):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_save() if event.button.id == "save" else self.action_cancel()
 
-    def changes(self) -> dict[str, Any]:
+    def changes(self) -> dict[str, object]:
         d = self.detail
-        typed = {
-            "applicant_name": self.query_one("#edit-name", Input).value.strip(),
-            "phone": self.query_one("#edit-phone", Input).value.strip() or None,
-            "language": self.query_one("#edit-language", Select).value,
-            "channel": self.query_one("#edit-channel", Select).value,
-            "external_ref": self.query_one("#edit-external-ref", Input).value.strip() or None,
-        }
-        shown = {
-            "applicant_name": d.applicant_name,
-            "phone": store.display_phone(d.phone) or None,
-            "language": d.language,
-            "channel": d.channel,
-            "external_ref": d.external_ref,
-        }
-        return {field: value for field, value in typed.items() if value != shown[field]}
+        typed = CaseFields(
+            applicant_name=self.query_one("#edit-name", Input).value.strip(),
+            phone=self.query_one("#edit-phone", Input).value.strip() or None,
+            language=self.query_one("#edit-language", Select).value,
+            channel=self.query_one("#edit-channel", Select).value,
+            external_ref=self.query_one("#edit-external-ref", Input).value.strip() or None,
+        )
+        shown = CaseFields(
+            d.applicant_name, store.display_phone(d.phone) or None, d.language, d.channel, d.external_ref
+        )
+        return typed.changed_from(shown)
 
     def action_save(self) -> None:
         changes = self.changes()
@@ -131,4 +147,4 @@ class CaseEditForm(StoreForm):
             self.query_one("#form-error", Label).update("Nic nie zmieniono")
             return
         self.query_one("#form-error", Label).update("Zapisuję…")
-        self.run_store("save", store.update_case, self.detail.number, clerk=self.app.clerk.login, **changes)
+        self.run_store(self.Saved, store.update_case, self.detail.number, clerk=self.app.clerk.login, **changes)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -9,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+from counter_tui.printing.jobs import JobKind, PrintResult
 from counter_tui.screens.base import StoreForm
 from counter_tui.validators import NoteText
 from counter_tui.widgets.credential_card import CredentialCard
@@ -47,11 +50,12 @@ class CredentialsDialog(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,enter", "close", "Zamknij", id="close")]
 
-    def __init__(self, title: str, number: str, password: str, note: str, printing: tuple[str, ...] = ()) -> None:
+    def __init__(self, title: str, number: str, password: str, note: str, printing: tuple[JobKind, ...] = ()) -> None:
         super().__init__()
         self.title_text, self.number, self.password, self.note = title, number, password, note
-        # Print jobs (PrintDone.kind) this window waits for; its status line follows them.
-        self.jobs, self.results = printing, {}
+        # The kinds of print job this window waits for; its status line follows them.
+        self.jobs: tuple[JobKind, ...] = printing
+        self.results: dict[JobKind, str] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="credentials"):
@@ -66,17 +70,18 @@ class CredentialsDialog(ModalScreen[None]):
     def action_close(self) -> None:
         self.dismiss(None)
 
-    def print_finished(self, kind: str, label: str, error: str | None) -> None:
+    def print_finished(self, result: PrintResult) -> None:
         """A job this window announced has ended: replace "Drukuję…" by what happened."""
-        if kind not in self.jobs:
+        job = result.job
+        if job.kind not in self.jobs:
             return
         # A retried job reports again: its latest outcome replaces the earlier one.
-        self.results[kind] = f"Wydrukowano: {label}" if error is None else f"[b]Nie wydrukowano[/b]: {label}"
+        self.results[job.kind] = f"Wydrukowano: {job.label}" if result.ok else f"[b]Nie wydrukowano[/b]: {job.label}"
         lines = [self.results.get(job, "Drukuję…") for job in self.jobs]
         self.query_one("#print-status", Static).update("\n".join(lines))
 
 
-class StagePicker(ModalScreen[str | None]):
+class StagePicker(ModalScreen[StageInfo | None]):
     """Every stage with the explanation the applicant will read, opened on the stage that
     normally follows the current one; Enter asks once more (StageConfirm) before anything changes."""
 
@@ -116,7 +121,7 @@ class StagePicker(ModalScreen[str | None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.dismiss(target.code)
+                self.dismiss(target)
 
         self.app.push_screen(StageConfirm(self.number, current, target), confirmed)
 
@@ -187,7 +192,7 @@ class StageConfirm(ModalScreen[bool]):
         self.dismiss(value)
 
 
-class DeficiencyForm(StoreForm):
+class DeficiencyForm(StoreForm[int]):
     """A deficiency from the catalogue or in the clerk's own words, with an optional note.
 
     The form saves by itself and closes only once the store accepted it: a refused save leaves
@@ -247,7 +252,7 @@ class DeficiencyForm(StoreForm):
             return
         self.query_one("#form-error", Label).update("Zapisuję…")
         self.run_store(
-            "save",
+            self.Saved,
             store.add_deficiency,
             self.number,
             clerk=self.app.clerk.login,
@@ -294,7 +299,13 @@ class NoteForm(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class PrintFailedDialog(ModalScreen[str]):
+class PrintChoice(enum.StrEnum):
+    RETRY = "retry"
+    SAVE = "save"
+    CANCEL = "cancel"
+
+
+class PrintFailedDialog(ModalScreen[PrintChoice]):
     """The print command failed: retry, save the PDF (receipts only) or give up."""
 
     BINDINGS = [
@@ -303,9 +314,9 @@ class PrintFailedDialog(ModalScreen[str]):
         Binding("escape", "choose('cancel')", "Anuluj", id="cancel"),
     ]
 
-    def __init__(self, label: str, error: str, can_save: bool) -> None:
+    def __init__(self, result: PrintResult) -> None:
         super().__init__()
-        self.label, self.error, self.can_save = label, error, can_save
+        self.label, self.error, self.can_save = result.job.label, result.error or "", not result.job.sensitive
 
     def compose(self) -> ComposeResult:
         why = (
@@ -321,10 +332,10 @@ class PrintFailedDialog(ModalScreen[str]):
                 yield Button("Anuluj (Esc)", id="cancel")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id or "cancel")
+        self.dismiss(PrintChoice(event.button.id or "cancel"))
 
     def action_choose(self, choice: str) -> None:
-        if choice == "save" and not self.can_save:
+        if choice == PrintChoice.SAVE and not self.can_save:
             self.app.bell()
             return
-        self.dismiss(choice)
+        self.dismiss(PrintChoice(choice))

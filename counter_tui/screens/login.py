@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
-from counter_tui.catalog import load_catalog
-from counter_tui.messages import StoreDone
+from counter_tui.catalog import Catalog, load_catalog
+from counter_tui.messages import StoreResult
 from counter_tui.screens.base import StoreScreen
 from storage import desk as store
+from storage.desk import ClerkInfo
 
 
 class LoginScreen(StoreScreen):
     BINDINGS = [Binding("ctrl+q", "app.quit", "Zakończ", id="quit")]
+
+    class SignedIn(StoreResult[ClerkInfo]):
+        pass
+
+    class CatalogLoaded(StoreResult[Catalog]):
+        pass
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -48,9 +56,10 @@ class LoginScreen(StoreScreen):
             return
         self.query_one("#login-button", Button).disabled = True
         self.query_one("#login-error", Label).update("Sprawdzam…")
-        self.run_store("login", store.authenticate_clerk, login, password)
+        self.run_store(self.SignedIn, store.authenticate_clerk, login, password)
 
-    def on_store_done_login(self, message: StoreDone) -> None:
+    @on(SignedIn)
+    def _signed_in(self, message: SignedIn) -> None:
         self.query_one("#login-button", Button).disabled = False
         password = self.query_one("#password", Input)
         if not message.ok:
@@ -60,9 +69,10 @@ class LoginScreen(StoreScreen):
             return
         password.value = ""
         self._clerk = message.value
-        self.run_store("catalog", load_catalog)
+        self.run_store(self.CatalogLoaded, load_catalog)
 
-    def on_store_done_catalog(self, message: StoreDone) -> None:
+    @on(CatalogLoaded)
+    def _catalog_loaded(self, message: CatalogLoaded) -> None:
         if message.ok:
             self.app.signed_in(self._clerk, message.value)
         else:

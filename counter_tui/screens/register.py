@@ -5,17 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.markup import escape
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select
 
-from counter_tui.messages import StoreDone
+from counter_tui.messages import StoreResult
 from counter_tui.screens.base import StoreScreen
 from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.validators import ApplicantName, ExternalRef, FilingDate, MobilePhone
 from counter_tui.widgets.document_checklist import DocumentChecklist
 from storage import desk as store
+from storage.desk import RegisteredFiling
 
 CHANNELS = [("osobiście w okienku", "in_person"), ("pocztą", "post"), ("elektronicznie (MOS)", "electronic")]
 LANGUAGES = [("polski", "pl"), ("angielski", "en"), ("rosyjski", "ru"), ("ukraiński", "uk")]
@@ -26,6 +28,9 @@ class RegisterScreen(StoreScreen):
         Binding("ctrl+s", "save", "Zapisz wniosek", id="save", priority=True),
         Binding("escape", "cancel", "Anuluj", id="cancel"),
     ]
+
+    class Registered(StoreResult[RegisteredFiling]):
+        pass
 
     def compose(self) -> ComposeResult:
         catalog = self.app.catalog
@@ -194,7 +199,7 @@ class RegisterScreen(StoreScreen):
         self.query_one("#save", Button).disabled = True
         value = lambda wid: self.query_one(wid, Input).value  # noqa: E731
         self.run_store(
-            "register",
+            self.Registered,
             store.register_filing,
             clerk=self.app.clerk.login,
             case_type=self.query_one("#case-type", Select).value,
@@ -209,7 +214,8 @@ class RegisterScreen(StoreScreen):
             sms_opt_out=not self.query_one("#sms-consent", Checkbox).value,
         )
 
-    def on_store_done_register(self, message: StoreDone) -> None:
+    @on(Registered)
+    def _registered(self, message: Registered) -> None:
         self.query_one("#save", Button).disabled = False
         if not message.ok:
             self.query_one("#form-error", Label).update(message.error or "")

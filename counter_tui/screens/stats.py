@@ -6,13 +6,14 @@ from __future__ import annotations
 import math
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Label, Select, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
-from counter_tui.messages import StoreDone
+from counter_tui.messages import StoreResult
 from counter_tui.screens.base import StoreScreen
 from storage import desk as store
 from storage.desk import Report
@@ -54,6 +55,9 @@ class StatsScreen(StoreScreen):
         Binding("escape", "app.pop_screen", "Wróć", id="back"),
         Binding("f5", "refresh", "Odśwież", id="refresh"),
     ]
+
+    class ReportReady(StoreResult[Report]):
+        pass
 
     def __init__(self, weeks: int = 12, office: str | None = None) -> None:
         super().__init__()
@@ -99,7 +103,7 @@ class StatsScreen(StoreScreen):
 
     def load(self) -> None:
         self.query_one("#stats-summary", Label).update("Liczę…")
-        self.run_store("report", store.head_of_unit_report, weeks=self.weeks, office=self.office)
+        self.run_store(self.ReportReady, store.head_of_unit_report, weeks=self.weeks, office=self.office)
 
     def action_refresh(self) -> None:
         self.load()
@@ -116,7 +120,8 @@ class StatsScreen(StoreScreen):
             self.weeks = int(event.value)
         self.load()
 
-    def on_store_done_report(self, message: StoreDone) -> None:
+    @on(ReportReady)
+    def _report_ready(self, message: ReportReady) -> None:
         if not message.ok:
             self.query_one("#stats-summary", Label).update(f"[b red]{message.error}[/]")
             return

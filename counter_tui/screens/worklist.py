@@ -7,19 +7,21 @@ a case-number search with one hit opens the case at once."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select
 
-from counter_tui.messages import StoreDone
+from counter_tui.messages import StoreResult
 from counter_tui.screens.base import StoreScreen
 from counter_tui.screens.stats import StatsScreen
 from counter_tui.validators import SearchText
 from counter_tui.widgets.case_table import CaseTable
 from storage import desk as store
+from storage.desk import WorklistRow
 
 ALL_OFFICES = "*"
 
@@ -50,6 +52,12 @@ class WorklistScreen(StoreScreen):
         Binding("escape", "clear_search", "Wyczyść", id="clear-search"),
         Binding("s", "statistics", "Statystyki", id="statistics"),
     ]
+
+    class PageLoaded(StoreResult[Any]):  # storage.worklist.WorklistPage
+        pass
+
+    class Found(StoreResult[list[WorklistRow]]):
+        pass
 
     def __init__(self) -> None:
         super().__init__()
@@ -108,7 +116,7 @@ class WorklistScreen(StoreScreen):
         q = self.query_state
         self.query_one("#status-line", Label).update("Wczytuję…")
         self.run_store(
-            "page",
+            self.PageLoaded,
             store.worklist,
             q.office,
             stage=q.stage,
@@ -121,7 +129,8 @@ class WorklistScreen(StoreScreen):
             after=self.cursors[-1],
         )
 
-    def on_store_done_page(self, message: StoreDone) -> None:
+    @on(PageLoaded)
+    def _page_loaded(self, message: PageLoaded) -> None:
         if not message.ok:
             self.query_one("#status-line", Label).update(f"[b red]{message.error}[/]")
             return
@@ -263,9 +272,10 @@ class WorklistScreen(StoreScreen):
         self.searching = True
         self.last_search = text
         self.query_one("#status-line", Label).update("Szukam…")
-        self.run_store("search", store.search_cases, text, None)
+        self.run_store(self.Found, store.search_cases, text, None)
 
-    def on_store_done_search(self, message: StoreDone) -> None:
+    @on(Found)
+    def _found(self, message: Found) -> None:
         if not message.ok:
             self._no_result(message.error or "")
             return

@@ -117,7 +117,9 @@ def test_withdraw_correct_phone_and_reopen_in_tmux(desk):
     # Log out from the case screen; an administrator reopens the closed case with a reason.
     term.keys("C-l")
     log_in(term, "demo.admin")
-    screen = open_case(term, "Tran", closed.display_number)
+    open_case(term, "Tran", closed.display_number)
+    # The footer follows the loaded case a frame after the header: wait for it, not for the header only.
+    screen = term.wait_for("z Wznów sprawę")
     assert "ZAKOŃCZONA" in screen and "z Wznów sprawę" in screen
     term.keys("z")
     term.wait_for("Wznowienie sprawy")
