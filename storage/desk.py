@@ -44,11 +44,12 @@ from storage.records import (
     MessageWritten,
     OfficeInfo,
     RegisteredFiling,
+    StageChange,
     StageInfo,
 )
 from storage.report import Report, head_of_unit_report
 from storage.schema import open_current
-from storage.worklist import WorklistRow, search_cases, worklist
+from storage.worklist import WorklistPage, WorklistRow, search_cases, worklist
 
 __all__ = [
     "DELAYED",
@@ -71,8 +72,10 @@ __all__ = [
     "OfficeInfo",
     "RegisteredFiling",
     "Report",
+    "StageChange",
     "StageInfo",
     "StoreUnavailable",
+    "WorklistPage",
     "WorklistRow",
     "add_deficiency",
     "authenticate_clerk",

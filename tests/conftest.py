@@ -12,18 +12,7 @@ import pytest
 
 from storage import db as storage_db
 from tests import pg
-from tests.helpers import (  # noqa: F401 - the names tests/tui still imports from here
-    ADMIN,
-    CLERK,
-    CLERK_PASSWORD,
-    CLERK_SLU,
-    Store,
-    open_store,
-    prepare_store,
-    register,
-)
-
-_open_store = open_store  # the name tests/tui/conftest.py uses
+from tests.helpers import Store, open_store, prepare_store
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -59,7 +58,7 @@ class CaseDetailScreen(StoreScreen):
     class Loaded(StoreResult[CaseDetail]):
         pass
 
-    class StageSet(StoreResult[Any]):  # storage.cases.StageChange
+    class StageSet(StoreResult[store.StageChange]):
         pass
 
     class NoteSaved(StoreResult[None]):

@@ -17,7 +17,6 @@ from counter_tui.validators import ApplicantName, ExternalRef, MobilePhone
 from storage import desk as store
 from storage.desk import CaseDetail
 
-LANGUAGE_NAMES = {"pl": "polski", "en": "angielski", "ru": "rosyjski", "uk": "ukraiński"}
 CHANNEL_NAMES = {"in_person": "osobiście", "post": "pocztą", "electronic": "elektronicznie"}
 
 
@@ -101,7 +100,7 @@ class CaseEditForm(StoreForm[list[str]]):
                 with Vertical():
                     yield Label("Język", classes="field-label")
                     yield Select(
-                        [(name, code) for code, name in LANGUAGE_NAMES.items()],
+                        [(name, code) for code, name in store.NAMES_PL.items()],
                         value=d.language,
                         allow_blank=False,
                         id="edit-language",

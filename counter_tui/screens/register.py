@@ -20,7 +20,6 @@ from storage import desk as store
 from storage.desk import RegisteredFiling
 
 CHANNELS = [("osobiście w okienku", "in_person"), ("pocztą", "post"), ("elektronicznie (MOS)", "electronic")]
-LANGUAGES = [("polski", "pl"), ("angielski", "en"), ("rosyjski", "ru"), ("ukraiński", "uk")]
 
 
 class RegisterScreen(StoreScreen):
@@ -60,7 +59,12 @@ class RegisterScreen(StoreScreen):
                     )
                 with Vertical():
                     yield Label("Język listów i SMS", classes="field-label")
-                    yield Select(LANGUAGES, value="pl", allow_blank=False, id="language")
+                    yield Select(
+                        [(name, code) for code, name in store.NAMES_PL.items()],
+                        value="pl",
+                        allow_blank=False,
+                        id="language",
+                    )
             yield Label("", id="phone-error", classes="error")
             yield Label("", id="language-hint", classes="hint")
             yield Checkbox("Zgoda na powiadomienia SMS", value=True, id="sms-consent")
@@ -110,7 +114,7 @@ class RegisterScreen(StoreScreen):
         if select.value != suggestion:
             self.shown_language = suggestion
             select.value = suggestion
-            name = dict((code, label) for label, code in LANGUAGES)[suggestion]
+            name = store.NAMES_PL[suggestion]
             self.query_one("#language-hint", Label).update(
                 f"Język ustawiony według numeru kierunkowego: {name} – zmień, jeśli wnioskodawca woli inny"
             )
@@ -174,7 +178,7 @@ class RegisterScreen(StoreScreen):
         catalog = self.app.catalog
         ctype = catalog.case_type(self.query_one("#case-type", Select).value)
         phone = self.query_one("#phone", Input).value.strip()
-        language = dict((code, label) for label, code in LANGUAGES)[self.query_one("#language", Select).value]
+        language = store.NAMES_PL[self.query_one("#language", Select).value]
         channel = dict((code, label) for label, code in CHANNELS)[self.query_one("#channel", Select).value]
         sms = "tak" if self.query_one("#sms-consent", Checkbox).value else "nie"
         missing = [catalog.kind_label(code) for code in self.query_one(DocumentChecklist).missing()]

@@ -7,7 +7,6 @@ a case-number search with one hit opens the case at once."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -53,7 +52,7 @@ class WorklistScreen(StoreScreen):
         Binding("s", "statistics", "Statystyki", id="statistics"),
     ]
 
-    class PageLoaded(StoreResult[Any]):  # storage.worklist.WorklistPage
+    class PageLoaded(StoreResult[store.WorklistPage]):
         pass
 
     class Found(StoreResult[list[WorklistRow]]):

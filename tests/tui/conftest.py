@@ -12,7 +12,7 @@ from textual.widgets import Input
 
 from counter_tui.app import OkienkoApp
 from counter_tui.settings import CounterSettings
-from tests.conftest import CLERK, CLERK_PASSWORD
+from tests.helpers import CLERK, CLERK_PASSWORD
 
 SIZE = (130, 45)
 
@@ -84,6 +84,6 @@ def screen_input(pilot: Pilot, selector: str) -> Input:
 @pytest.fixture(params=["sqlite"])
 def store(request, tmp_path, monkeypatch):
     """Clerk-app tests run on SQLite; a test widens this with an indirect parametrisation."""
-    from tests.conftest import _open_store
+    from tests.helpers import open_store
 
-    yield from _open_store(request.param, request, tmp_path, monkeypatch)
+    yield from open_store(request.param, request, tmp_path, monkeypatch)

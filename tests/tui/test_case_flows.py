@@ -12,7 +12,7 @@ from counter_tui.screens.case_detail import CaseDetailScreen
 from counter_tui.screens.case_dialogs import CaseEditForm, ReasonDialog
 from counter_tui.screens.dialogs import CredentialsDialog, DeficiencyForm, StageConfirm, StagePicker
 from storage import outbox
-from tests.conftest import ADMIN, CLERK, register
+from tests.helpers import ADMIN, CLERK, register
 from tests.tui.conftest import SIZE, log_in, settle, type_text
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

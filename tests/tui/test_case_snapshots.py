@@ -14,7 +14,7 @@ import pytest
 from counter_tui.app import OkienkoApp
 from storage import add_deficiency, set_stage
 from storage.clock import frozen
-from tests.conftest import CLERK, register
+from tests.helpers import CLERK, register
 from tests.tui.conftest import log_in, settle
 
 MINIMUM = (120, 35)

@@ -21,7 +21,7 @@ from counter_tui.app import OkienkoApp
 from counter_tui.screens.dialogs import CredentialsDialog, DeficiencyForm, PrintFailedDialog, StagePicker
 from storage import add_deficiency
 from storage.clock import frozen
-from tests.conftest import CLERK, register
+from tests.helpers import CLERK, register
 from tests.tui.conftest import log_in, settle
 
 MINIMUM = (120, 35)

@@ -16,7 +16,7 @@ from counter_tui.screens.dialogs import ConfirmDialog, CredentialsDialog, PrintF
 from counter_tui.screens.login import LoginScreen
 from counter_tui.screens.register import RegisterScreen
 from counter_tui.screens.worklist import WorklistScreen
-from tests.conftest import CLERK, register
+from tests.helpers import CLERK, register
 from tests.tui.conftest import SIZE, log_in, screen_input, settle, type_text
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

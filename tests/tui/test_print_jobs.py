@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from counter_tui.printing import JobKind, PrintJob, PrintTarget, run_job, save_job
-from tests.conftest import register
+from tests.helpers import register
 from tests.tui.conftest import pdf_text
 
 

@@ -12,7 +12,7 @@ from counter_tui.app import OkienkoApp
 from counter_tui.screens.case_detail import CaseDetailScreen
 from storage import outbox, retention
 from storage.clock import utcnow
-from tests.conftest import CLERK, register
+from tests.helpers import CLERK, register
 from tests.tui.conftest import SIZE, log_in, settle
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -4,40 +4,25 @@ number, and a closed case reopened by an administrator after the clerk logs out.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import uuid
 
 import pytest
 
 import storage
 from storage import outbox
-from tests.tui.test_real_terminal import Terminal, _need_tmux
-
-DEMO_PASSWORD = "okienko-demo-2026"
+from tests.tui.terminal import DEMO_PASSWORD, Terminal, demo_store, desk_in_tmux, need_tmux
 
 
 @pytest.fixture
 def desk(tmp_path):
-    _need_tmux()
-    db_url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    env = {**os.environ, "OKIENKO_DB": db_url, "OKIENKO_BCRYPT_COST": "4"}
-    subprocess.run([sys.executable, "-m", "storage", "demo", "--cases", "4"], env=env, check=True, capture_output=True)
-    config = tmp_path / "tmux.conf"
-    config.write_text("set -g default-size 120x35\n", encoding="utf-8")
-    term = Terminal(f"okienko-{uuid.uuid4().hex[:8]}", str(config))
-    env_args = ["-u", "COLUMNS", "-u", "LINES", "LANG=C.UTF-8", "TERM=xterm-256color", f"OKIENKO_DB={db_url}"]
-    env_args += ["OKIENKO_BCRYPT_COST=4", "'OKIENKO_PRINT_COMMAND=true {file}'"]
-    command = " ".join(["env", *env_args, sys.executable, "-m", "counter_tui"])
-    term.tmux("new-session", "-d", "-s", "desk", "-x", "120", "-y", "35", command)
-    storage.open_database(db_url)
-    try:
-        yield term
-    finally:
-        subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True, check=False)
-        storage.db.close_database()
+    need_tmux()
+    db_url = demo_store(tmp_path, cases=4)
+    with desk_in_tmux(tmp_path, db_url, (120, 35)) as term:
+        storage.open_database(db_url)
+        try:
+            yield term
+        finally:
+            storage.db.close_database()
 
 
 def log_in(term: Terminal, login: str) -> None:

@@ -12,12 +12,11 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.tui.test_real_terminal import Terminal, _need_tmux
+from tests.tui.terminal import demo_store, desk_in_tmux, need_tmux
 
 
 def _start(args: list[str], env: dict, log: Path) -> subprocess.Popen:
@@ -37,10 +36,9 @@ def _stop(process: subprocess.Popen) -> None:
 
 @pytest.fixture
 def office(tmp_path):
-    _need_tmux()
-    db_url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    need_tmux()
+    db_url = demo_store(tmp_path, cases=8)
     env = {**os.environ, "OKIENKO_DB": db_url, "OKIENKO_BCRYPT_COST": "4"}
-    subprocess.run([sys.executable, "-m", "storage", "demo", "--cases", "8"], env=env, check=True, capture_output=True)
     device = tmp_path / "modem" / "ttyGSM0"
     simulator = _start(["simulator", "--dir", str(device.parent)], env, tmp_path / "simulator.log")
     deadline = time.monotonic() + 20
@@ -49,17 +47,10 @@ def office(tmp_path):
         time.sleep(0.1)
     loop = _start(["run", "--port", str(device), "--quiet-hours", "off", "--per-minute", "0",
                    "--heartbeat-seconds", "1"], env, tmp_path / "loop.log")  # fmt: skip
-    config = tmp_path / "tmux.conf"
-    config.write_text("set -g default-size 130x40\n", encoding="utf-8")
-    term = Terminal(f"okienko-{uuid.uuid4().hex[:8]}", str(config))
-    env_args = ["-u", "COLUMNS", "-u", "LINES", "LANG=C.UTF-8", "TERM=xterm-256color", f"OKIENKO_DB={db_url}"]
-    env_args += ["OKIENKO_BCRYPT_COST=4", "'OKIENKO_PRINT_COMMAND=true {file}'", "OKIENKO_MODEM_REFRESH_S=0.5"]
-    term.tmux("new-session", "-d", "-s", "desk", "-x", "130", "-y", "40", " ".join(["env", *env_args, sys.executable,
-              "-m", "counter_tui"]))  # fmt: skip
     try:
-        yield term, simulator, loop, tmp_path
+        with desk_in_tmux(tmp_path, db_url, (130, 40), "OKIENKO_MODEM_REFRESH_S=0.5") as term:
+            yield term, simulator, loop, tmp_path
     finally:
-        subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True, check=False)
         _stop(loop)
         _stop(simulator)
 

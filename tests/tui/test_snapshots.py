@@ -14,7 +14,7 @@ from textual.widgets import Select
 from counter_tui.app import OkienkoApp
 from storage import add_deficiency, set_stage
 from storage.clock import frozen
-from tests.conftest import CLERK, CLERK_SLU, register
+from tests.helpers import CLERK, CLERK_SLU, register
 from tests.tui.conftest import log_in, settle
 
 SNAPSHOT_SIZE = (130, 40)

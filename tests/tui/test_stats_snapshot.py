@@ -12,7 +12,7 @@ import pytest
 from counter_tui.app import OkienkoApp
 from storage import register_filing, set_stage
 from storage.clock import frozen
-from tests.conftest import CLERK, CLERK_SLU
+from tests.helpers import CLERK, CLERK_SLU
 from tests.tui.conftest import log_in, settle
 
 SNAPSHOT_SIZE = (130, 45)

@@ -15,7 +15,7 @@ from counter_tui.messages import StoreResult
 from counter_tui.screens.base import StoreForm, StoreScreen, UnhandledStoreResult, handles
 from counter_tui.screens.case_detail import CaseDetailScreen
 from storage import desk
-from tests.conftest import CLERK, register
+from tests.helpers import CLERK, register
 from tests.tui.conftest import settle
 
 

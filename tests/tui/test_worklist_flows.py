@@ -14,7 +14,7 @@ from counter_tui.app import OkienkoApp
 from counter_tui.screens.case_detail import CaseDetailScreen
 from counter_tui.screens.worklist import WorklistScreen
 from storage.clock import frozen
-from tests.conftest import CLERK, register
+from tests.helpers import CLERK, register
 from tests.tui.conftest import SIZE, log_in, settle, type_text
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

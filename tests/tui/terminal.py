@@ -1,0 +1,90 @@
+"""The clerk app in a real terminal for the tmux tests: a demo store, tmux running
+`python -m counter_tui` at a given size, keys in and the screen read back."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+DEMO_PASSWORD = "okienko-demo-2026"
+
+
+def need_tmux() -> str:
+    path = shutil.which("tmux")
+    if path is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("tmux is missing on CI")
+        pytest.skip("tmux not installed")
+    return path
+
+
+class Terminal:
+    def __init__(self, socket: str, config: str) -> None:
+        self.socket, self.config = socket, config
+
+    def tmux(self, *args: str) -> str:
+        command = ["tmux", "-L", self.socket, "-f", self.config, *args]
+        return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+    # A pause after each step, as a person leaves one: keys that arrive in one read all go
+    # to the widget focused at that moment, before an Enter has moved the focus on.
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "desk", *keys)
+        time.sleep(0.3)
+
+    def type(self, text: str) -> None:
+        self.tmux("send-keys", "-t", "desk", "-l", text)
+        time.sleep(0.3)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-t", "desk", "-p")
+
+    def wait_for(self, text: str | re.Pattern, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            found = text.search(screen) if isinstance(text, re.Pattern) else text in screen
+            if found:
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} did not appear on screen:\n{screen}")
+            time.sleep(0.2)
+
+
+def demo_store(tmp_path: Path, cases: int) -> str:
+    """A demo store (clerk `demo`) with `cases` cases; returns its URL."""
+    db_url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    env = {**os.environ, "OKIENKO_DB": db_url, "OKIENKO_BCRYPT_COST": "4"}
+    subprocess.run([sys.executable, "-m", "storage", "demo", "--cases", str(cases)], env=env, check=True,
+                   capture_output=True)  # fmt: skip
+    return db_url
+
+
+@contextlib.contextmanager
+def desk_in_tmux(tmp_path: Path, db_url: str, size: tuple[int, int], *extra_env: str) -> Iterator[Terminal]:
+    """The clerk app on `db_url` in a detached tmux session of `size` (columns, rows)."""
+    need_tmux()
+    columns, rows = size
+    config = tmp_path / "tmux.conf"
+    # Without a client attached, a detached session takes default-size, not new-session's -x/-y.
+    config.write_text(f"set -g default-size {columns}x{rows}\n", encoding="utf-8")
+    term = Terminal(f"okienko-{uuid.uuid4().hex[:8]}", str(config))
+    # pytest sets COLUMNS/LINES for itself; Textual would take them over the real terminal size.
+    env_args = ["-u", "COLUMNS", "-u", "LINES", "LANG=C.UTF-8", "TERM=xterm-256color", f"OKIENKO_DB={db_url}"]
+    env_args += ["OKIENKO_BCRYPT_COST=4", "'OKIENKO_PRINT_COMMAND=true {file}'", *extra_env]
+    command = " ".join(["env", *env_args, sys.executable, "-m", "counter_tui"])
+    term.tmux("new-session", "-d", "-s", "desk", "-x", str(columns), "-y", str(rows), command)
+    try:
+        yield term
+    finally:
+        subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True, check=False)
