@@ -117,6 +117,7 @@ def slupsk_case_without_fee(store):
     filing = register(clerk=CLERK_SLU, case_type="card_exchange", missing=["fee_proof", "photos"], language="en")
     storage.set_stage(filing.number, "missing_documents", clerk=CLERK_SLU)
     storage.add_deficiency(filing.number, clerk=CLERK_SLU, kind="registration_proof", note="Meldunek na 2 lata.")
+    storage.add_deficiency(filing.number, clerk=CLERK_SLU, free_text="Zaświadczenie z uczelni")
     return filing
 
 
@@ -133,14 +134,17 @@ def test_status_page_names_the_office_the_fee_and_links_the_type(portal, slupsk_
     # the fee amounts sit in the missing fee proof's item, not beside the photos
     missing = html[html.index('<ul class="deficiencies">') : html.index('id="history-heading"')]
     items = missing.split('<span class="deficiency-label">')[1:]
-    assert len(items) == 3 and [("fee-due" in i) for i in items] == [True, False, False]
+    assert len(items) == 4 and [("fee-due" in i) for i in items] == [True, False, False, False]
     assert "100 zł" in items[0] and "200 zł" in items[0] and "50 zł" in items[0]
     # the clerk's Polish note is labelled as Polish only on pages in another language
     assert "Meldunek na 2 lata." in html
+    # and so is a missing item the clerk wrote in their own words
     if lang == "pl":
         assert "(po polsku)" not in html and "note-language" not in html
     else:
-        assert IN_POLISH[lang] in html
+        assert 'Meldunek na 2 lata. <span class="note-language">' + IN_POLISH[lang] in html
+        assert 'Zaświadczenie z uczelni</span> <span class="note-language">' + IN_POLISH[lang] in html
+        assert html.count(IN_POLISH[lang]) == 2
     # the history oldest first, with dates
     dates = re.findall(r'<li><time datetime="([0-9-]+)">', html)
     assert len(dates) == 2 and dates == sorted(dates)

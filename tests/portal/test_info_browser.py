@@ -26,6 +26,8 @@ def test_case_type_page_and_status_page_at_360_px(server, store):  # noqa: F811
         page.goto(server + "/")
         page.get_by_role("link", name="Інформація").click()
         page.wait_for_url("**/info")
+        _fits(page)
+        page.screenshot(path=str(ARTIFACTS / "portal-info-uk.png"), full_page=True)
         page.get_by_role("link", name="Тимчасове проживання та робота (єдиний дозвіл)").click()
         page.wait_for_url("**/info/temp_work")
         assert page.get_by_role("heading", level=1).inner_text() == "Тимчасове проживання та робота (єдиний дозвіл)"
