@@ -119,6 +119,7 @@ def stages():
         current = view.stage if view else None
     response = make_response(render_template("stages.html", stages=store.stages(), current=current))
     # A logged-in applicant's copy marks the case's stage: it is theirs alone.
+    response.vary.add("Cookie")
     return _no_store(response) if logged is not None else response
 
 

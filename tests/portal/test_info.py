@@ -163,6 +163,7 @@ def test_no_fee_amounts_when_the_fee_proof_is_in(portal, store):
 def test_stages_page_marks_the_applicants_stage_only_when_logged_in(portal, slupsk_case_without_fee):
     anonymous = portal.get("/stages", headers={"Accept-Language": "en"})
     assert 'aria-current="step"' not in _html(anonymous)
+    assert "Cookie" in anonymous.headers["Vary"] and "no-store" not in anonymous.headers.get("Cache-Control", "")
     filing = slupsk_case_without_fee
     portal.login(filing.number, filing.password, lang="en")
     mine = portal.get("/stages")
