@@ -5,6 +5,7 @@ from __future__ import annotations
 from babel.dates import get_day_names
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     make_response,
@@ -96,7 +97,7 @@ def status():
         if view is None:
             end_session()
             return redirect(url_for("portal.home"))
-        html = render_template("status.html", case=view, logout=LogoutForm())
+        html = render_template("status.html", case=view, logout=LogoutForm(), day_names=_day_names())
         cache.put(key, view.public_version, html)
     return _no_store(make_response(html))
 
@@ -111,13 +112,44 @@ def logout():
 
 @portal.get("/stages")
 def stages():
-    return render_template("stages.html", stages=store.stages())
+    logged = current_case(current_app)
+    current = None
+    if logged is not None:
+        view = store.public_view(logged.number, logged.credential_version, _lang())
+        current = view.stage if view else None
+    response = make_response(render_template("stages.html", stages=store.stages(), current=current))
+    # A logged-in applicant's copy marks the case's stage: it is theirs alone.
+    response.vary.add("Cookie")
+    return _no_store(response) if logged is not None else response
 
 
 @portal.get("/contact")
 def contact():
-    days = get_day_names("wide", locale=_lang())
-    return render_template("contact.html", offices=store.offices(), day_names=days)
+    return render_template("contact.html", offices=store.offices(), day_names=_day_names())
+
+
+@portal.get("/info")
+def info():
+    return render_template("info.html", guides=store.case_type_guides())
+
+
+@portal.get("/info/<code>")
+def info_case_type(code: str):
+    guide = store.case_type_guide(code)
+    if guide is None:
+        abort(404)
+    return render_template(
+        "info_case_type.html",
+        guide=guide,
+        texts=store.info_texts(),
+        offices=store.offices(),
+        stages=store.stages(),
+        day_names=_day_names(),
+    )
+
+
+def _day_names():
+    return get_day_names("wide", locale=_lang())
 
 
 @portal.get("/lang/<code>")

@@ -16,6 +16,10 @@ from storage.models import (
 )
 from storage.records import CaseTypeInfo, DeficiencyKindInfo, FeeInfo, MessageTemplateInfo, OfficeInfo, StageInfo
 
+# The deficiency kind that means "the fee was not shown paid" (storage.queries names it too):
+# the receipt and the portal then name the case type's fees.
+FEE_PROOF_KIND = "fee_proof"
+
 
 def _labels_of(row, prefix: str = "label") -> dict[str, str]:
     return {lang: getattr(row, f"{prefix}_{lang}") for lang in LANGUAGES}
@@ -26,7 +30,9 @@ def office_info(o: Office) -> OfficeInfo:
 
 
 def _fee_info(fee: Fee) -> FeeInfo:
-    return FeeInfo(fee.code, fee.label_pl, fee.label_en, fee.amount_grosze, fee.label_ru, fee.label_uk)
+    return FeeInfo(
+        fee.code, fee.label_pl, fee.label_en, fee.amount_grosze, fee.label_ru, fee.label_uk, fee.reduced_grosze
+    )
 
 
 def fees_of(case_type: str) -> list[FeeInfo]:

@@ -15,16 +15,27 @@ from storage.db import write_transaction
 from storage.errors import DomainError
 from storage.languages import LANGUAGES
 from storage.models import (
+    CHANNELS,
     CaseType,
+    CaseTypeGuide,
     DeficiencyKind,
     Fee,
+    InfoText,
+    LegalAct,
     MessageTemplate,
     Office,
     RequiredDocument,
     Stage,
 )
 
-FIXTURE_FILES = ("offices.toml", "deficiency_kinds.toml", "case_types.toml", "stages.toml", "message_templates.toml")
+FIXTURE_FILES = (
+    "offices.toml",
+    "deficiency_kinds.toml",
+    "case_types.toml",
+    "stages.toml",
+    "message_templates.toml",
+    "info.toml",
+)
 
 
 def fixtures_dir() -> Path:
@@ -74,7 +85,7 @@ def load_fixtures(directory: Path | None = None) -> dict[str, int]:
     """
     directory = directory or fixtures_dir()
     data = {name: _read(directory, name) for name in FIXTURE_FILES}
-    changed = {"offices": 0, "deficiency_kinds": 0, "case_types": 0, "stages": 0, "message_templates": 0}
+    changed = {"offices": 0, "deficiency_kinds": 0, "case_types": 0, "stages": 0, "message_templates": 0, "info": 0}
     with write_transaction():
         for pos, office in enumerate(data["offices.toml"].get("office", [])):
             changed["offices"] += _upsert(
@@ -140,6 +151,7 @@ def load_fixtures(directory: Path | None = None) -> dict[str, int]:
             template_codes.append(code)
             changed["message_templates"] += _upsert(MessageTemplate, code, _template_values(template, pos))
         MessageTemplate.update(active=False).where(MessageTemplate.code.not_in(template_codes)).execute()
+        changed["info"] = _load_info(data["info.toml"], type_codes)
     forget_cached_labels()
     return changed
 
@@ -171,6 +183,7 @@ def _sync_fees(case_type: str, fees: list[dict[str, Any]]) -> int:
         values = {
             **_labels(fee, f"case type {case_type}, fee {fee['code']}"),
             "amount_grosze": round(float(fee["zl"]) * 100),
+            "reduced_grosze": round(float(fee["reduced_zl"]) * 100) if "reduced_zl" in fee else None,
             "position": pos,
         }
         row = current.pop(fee["code"], None)
@@ -208,3 +221,49 @@ def _template_values(template: dict[str, Any], position: int) -> dict[str, Any]:
         "position": position,
         "active": True,
     }
+
+
+def _load_info(data: dict[str, Any], type_codes: list[str]) -> int:
+    """The information panel's texts (fixtures/info.toml): shared texts, laws, one guide per kind of case.
+
+    Texts and guides that left the file are deleted (nothing refers to them); a law that left it
+    becomes inactive, like the other catalogues' rows."""
+    changes = 0
+    text_codes = []
+    for text in data.get("text", []):
+        text_codes.append(text["code"])
+        changes += _upsert(InfoText, text["code"], _labels(text, f"info text {text['code']}", key="text"))
+    changes += InfoText.delete().where(InfoText.code.not_in(text_codes)).execute()
+
+    act_codes = []
+    for pos, act in enumerate(data.get("legal_act", [])):
+        code = act["code"]
+        if not str(act.get("url", "")).startswith("https://"):
+            raise DomainError("fixtures", f"legal act {code}: url musi zaczynać się od https://")
+        act_codes.append(code)
+        values = {**_labels(act, f"legal act {code}"), "url": act["url"], "position": pos, "active": True}
+        changes += _upsert(LegalAct, code, values)
+    LegalAct.update(active=False).where(LegalAct.code.not_in(act_codes)).execute()
+
+    guided = []
+    for guide in data.get("guide", []):
+        code = guide["case_type"]
+        where = f"guide {code}"
+        if code not in type_codes:
+            raise DomainError("fixtures", f"{where}: nieznany rodzaj sprawy")
+        channels, acts = list(guide.get("channels", [])), list(guide.get("legal_acts", []))
+        if not channels or set(channels) - set(CHANNELS):
+            raise DomainError("fixtures", f"{where}: channels to lista spośród {', '.join(CHANNELS)}")
+        if set(acts) - set(act_codes):
+            raise DomainError("fixtures", f"{where}: nieznane akty prawne {sorted(set(acts) - set(act_codes))}")
+        notes = _labels(guide, where, key="notes") if "notes" in guide else {f"notes_{lang}": "" for lang in LANGUAGES}
+        values = {
+            **_labels(guide, where, key="who_for"),
+            **notes,
+            "channels_json": json.dumps(channels),
+            "legal_acts_json": json.dumps(acts),
+        }
+        guided.append(code)
+        changes += _upsert(CaseTypeGuide, code, values)
+    changes += CaseTypeGuide.delete().where(CaseTypeGuide.case_type.not_in(guided)).execute()
+    return changes

@@ -76,6 +76,8 @@ class Fee(BaseModel):
     label_uk = pw.CharField(max_length=300, default="")
     amount_grosze = pw.IntegerField()
     position = pw.IntegerField(default=0)
+    # The reduced fee where the law grants one (the information panel shows it beside the full one).
+    reduced_grosze = pw.IntegerField(null=True)
 
     class Meta:
         indexes = ((("case_type", "code"), True),)
@@ -118,6 +120,46 @@ class Stage(MultilingualLabel):
 
     def explanation(self, lang: str) -> str:
         return getattr(self, f"explanation_{lang}", None) or self.explanation_pl
+
+
+class LegalAct(MultilingualLabel):
+    """A law the information panel cites: its name in each language and a link to its current text."""
+
+    code = pw.CharField(primary_key=True, max_length=40)
+    url = pw.CharField(max_length=300)
+    position = pw.IntegerField(default=0)
+    active = pw.BooleanField(default=True)
+
+
+class CaseTypeGuide(BaseModel):
+    """The information panel's own texts about a kind of case (fees, documents and the time limit
+    come from the other catalogues)."""
+
+    case_type = pw.ForeignKeyField(CaseType, primary_key=True, on_delete="CASCADE")
+    who_for_pl = pw.TextField()
+    who_for_en = pw.TextField()
+    who_for_ru = pw.TextField()
+    who_for_uk = pw.TextField()
+    notes_pl = pw.TextField(default="")
+    notes_en = pw.TextField(default="")
+    notes_ru = pw.TextField(default="")
+    notes_uk = pw.TextField(default="")
+    # JSON lists: filing channels (models.CHANNELS) and LegalAct codes, in the order shown.
+    channels_json = pw.TextField(default="[]")
+    legal_acts_json = pw.TextField(default="[]")
+
+    class Meta:
+        table_name = "case_type_guide"
+
+
+class InfoText(BaseModel):
+    """A text the information panel shows for every kind of case (how to pay, how to file, …)."""
+
+    code = pw.CharField(primary_key=True, max_length=40)
+    text_pl = pw.TextField()
+    text_en = pw.TextField()
+    text_ru = pw.TextField()
+    text_uk = pw.TextField()
 
 
 class CaseNumberCounter(BaseModel):
@@ -353,6 +395,9 @@ ALL_MODELS: list[type[BaseModel]] = [
     DeficiencyKind,
     RequiredDocument,
     Stage,
+    LegalAct,
+    CaseTypeGuide,
+    InfoText,
     CaseNumberCounter,
     Case,
     CaseNameToken,

@@ -8,6 +8,7 @@ name or phone or a clerk (tests/test_facades.py checks the return types).
 
 from storage.case_numbers import format_number
 from storage.catalog import offices, stages
+from storage.catalog_info import case_type_guide, case_type_guides, info_texts
 from storage.errors import DomainError, StoreUnavailable, exit_codes
 from storage.health import database_ready
 from storage.languages import NATIVE_NAMES
@@ -25,11 +26,14 @@ __all__ = [
     "SessionCheck",
     "StoreUnavailable",
     "applicant_login",
+    "case_type_guide",
+    "case_type_guides",
     "check_session",
     "database_ready",
     "end_session",
     "exit_codes",
     "format_number",
+    "info_texts",
     "offices",
     "open_current",
     "public_view",

@@ -14,12 +14,13 @@ import time
 from collections.abc import Iterator
 
 from storage import case_numbers, passwords, throttle
+from storage.catalog import FEE_PROOF_KIND, fees_of, office_info
 from storage.catalog_cache import cached_labels
 from storage.clock import warsaw_date
 from storage.db import unit_of_work
 from storage.errors import DomainError
 from storage.languages import LANGUAGES
-from storage.models import Case, Deficiency, StageHistory
+from storage.models import Case, Deficiency, Office, StageHistory
 from storage.records import PublicCaseView, PublicDeficiency, PublicHistoryEntry
 
 LOGIN_FAILED = "numer sprawy lub hasło są nieprawidłowe"
@@ -30,6 +31,7 @@ PUBLIC_CASE_COLUMNS = (
     Case.id,
     Case.number,
     Case.case_type,
+    Case.office,
     Case.filed_on,
     Case.stage,
     Case.closed,
@@ -80,10 +82,17 @@ def _projection(case: Case, lang: str) -> PublicCaseView:
         PublicHistoryEntry(warsaw_date(changed_at), code, labels.stages[code].label(lang))
         for code, changed_at in history
     ]
+    fees = fees_of(case.case_type_id) if any(kind == FEE_PROOF_KIND for kind, _, _ in open_items) else []
     deficiencies = [
-        PublicDeficiency(labels.kinds[kind].label(lang) if kind else (free_text or ""), note)
+        PublicDeficiency(
+            labels.kinds[kind].label(lang) if kind else (free_text or ""),
+            note,
+            kind=kind,
+            fees=fees if kind == FEE_PROOF_KIND else [],
+        )
         for kind, free_text, note in open_items
     ]
+    office = Office.get_or_none(Office.code == case.office_id)
     return PublicCaseView(
         number=case.number,
         display_number=case_numbers.format_number(case.number),
@@ -99,6 +108,7 @@ def _projection(case: Case, lang: str) -> PublicCaseView:
         credential_version=case.credential_version,
         language=lang,
         public_version=case.public_version,
+        office=office_info(office) if office else None,
     )
 
 

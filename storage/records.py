@@ -38,14 +38,23 @@ class FeeInfo:
     amount_grosze: int
     label_ru: str = ""
     label_uk: str = ""
+    reduced_grosze: int | None = None
 
     def label(self, lang: str) -> str:
         return getattr(self, f"label_{lang}", "") or self.label_pl
 
     @property
     def amount_zl(self) -> str:
-        zl, gr = divmod(self.amount_grosze, 100)
-        return f"{zl} zł" if not gr else f"{zl},{gr:02d} zł"
+        return _zl(self.amount_grosze)
+
+    @property
+    def reduced_zl(self) -> str | None:
+        return None if self.reduced_grosze is None else _zl(self.reduced_grosze)
+
+
+def _zl(grosze: int) -> str:
+    zl, gr = divmod(grosze, 100)
+    return f"{zl} zł" if not gr else f"{zl},{gr:02d} zł"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,6 +64,31 @@ class CaseTypeInfo:
     deadline_days: int
     fees: list[FeeInfo]
     required_documents: list[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class DeficiencyKindInfo:
+    code: str
+    label: dict[str, str]
+
+
+@dataclasses.dataclass(frozen=True)
+class LegalActInfo:
+    code: str
+    label: dict[str, str]
+    url: str
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseTypeGuideInfo:
+    """Everything the information panel says about one kind of case, in every language."""
+
+    case_type: CaseTypeInfo
+    who_for: dict[str, str]
+    notes: dict[str, str]
+    documents: list[DeficiencyKindInfo]
+    channels: list[str]
+    legal_acts: list[LegalActInfo]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,12 +102,6 @@ class StageInfo:
     usual_path: bool = True
     # False where the statutory deadline does not run (no case at such a stage is overdue).
     clock_runs: bool = True
-
-
-@dataclasses.dataclass(frozen=True)
-class DeficiencyKindInfo:
-    code: str
-    label: dict[str, str]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -228,6 +256,11 @@ class PublicHistoryEntry:
 class PublicDeficiency:
     label: str
     note: str | None
+    kind: str | None = None
+    # Clerks write notes in Polish; the portal says so on pages in another language.
+    note_language: str = "pl"
+    # The case type's fees, beside a missing proof of payment.
+    fees: list[FeeInfo] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -248,6 +281,8 @@ class PublicCaseView:
     credential_version: int
     language: str
     public_version: int = 0
+    # The office that holds the case (a public place, not personal data).
+    office: OfficeInfo | None = None
 
 
 @dataclasses.dataclass(frozen=True)

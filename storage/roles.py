@@ -17,9 +17,12 @@ from storage.errors import DomainError, StoreRefused
 from storage.models import (
     Case,
     CaseType,
+    CaseTypeGuide,
     Deficiency,
     DeficiencyKind,
     Fee,
+    InfoText,
+    LegalAct,
     LoginThrottle,
     Office,
     PortalSession,
@@ -33,11 +36,11 @@ PORTAL_ROLE_MARK = "okienko: public portal role (storage grant-public-role)"
 INSUFFICIENT_PRIVILEGE = "42501"
 
 # Catalogues hold no personal data: readable whole.
-READABLE_TABLES = (Office, CaseType, Fee, Stage, DeficiencyKind, RequiredDocument)
+READABLE_TABLES = (Office, CaseType, Fee, Stage, DeficiencyKind, RequiredDocument, LegalAct, CaseTypeGuide, InfoText)
 # Only these columns; never the name, phone, clerks or audit.
 READABLE_COLUMNS = {
-    Case: (Case.id, Case.number, Case.case_type, Case.filed_on, Case.stage, Case.closed, Case.credential_version,
-           Case.public_version, Case.password_hash),
+    Case: (Case.id, Case.number, Case.case_type, Case.office, Case.filed_on, Case.stage, Case.closed,
+           Case.credential_version, Case.public_version, Case.password_hash),
     StageHistory: (StageHistory.id, StageHistory.case, StageHistory.stage, StageHistory.changed_at,
                    StageHistory.withdrawn_at),
     Deficiency: (Deficiency.id, Deficiency.case, Deficiency.kind, Deficiency.free_text, Deficiency.note,
