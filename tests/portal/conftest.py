@@ -8,6 +8,7 @@ import pytest
 
 from public_status.app import create_app
 from public_status.settings import PortalSettings
+from tests.portal.browser import serve_portal
 
 SECRET = "test-secret-key-" + "x" * 40
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -54,3 +55,10 @@ def portal_app(store):
 @pytest.fixture
 def portal(portal_app) -> Portal:
     return Portal(portal_app)
+
+
+@pytest.fixture
+def server(store):
+    """The portal served by its production entry point on the test store: its base URL."""
+    with serve_portal(store.url) as port:
+        yield f"http://127.0.0.1:{port}"

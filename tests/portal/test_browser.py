@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 import storage
 from storage import demo
-from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, need_chromium, serve_portal
-
-# Kept importable from here for the tests that import them from this module.
-_need_chromium, _free_port = need_chromium, free_port
-
-
-@pytest.fixture
-def server(store):
-    with serve_portal(store.url) as port:
-        yield f"http://127.0.0.1:{port}"
+from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, need_chromium
 
 
 def test_applicant_flow_in_chromium_on_the_demo_store(server, store):

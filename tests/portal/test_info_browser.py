@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import storage
 from tests.helpers import CLERK_SLU, register
-from tests.portal.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _need_chromium, server  # noqa: F401
+from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, need_chromium
 
 
 def _fits(page) -> None:
@@ -12,8 +12,8 @@ def _fits(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_case_type_page_and_status_page_at_360_px(server, store):  # noqa: F811
-    _need_chromium()
+def test_case_type_page_and_status_page_at_360_px(server, store):
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     filing = register(clerk=CLERK_SLU, case_type="temp_work", missing=["fee_proof", "photos"], language="uk")
