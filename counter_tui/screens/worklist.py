@@ -12,6 +12,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.validation import ValidationResult
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select
 
 from counter_tui.messages import StoreResult
@@ -203,6 +204,7 @@ class WorklistScreen(StoreScreen):
     # ------------------------------------------------------------ search
 
     def action_focus_search(self) -> None:
+        self.collecting_digits = False
         self.query_one("#search", Input).focus()
 
     def action_clear_search(self) -> None:
@@ -224,20 +226,41 @@ class WorklistScreen(StoreScreen):
 
     def on_key(self, event: events.Key) -> None:
         # A scanner's burst (or a clerk typing a number) outside any text field goes to the search box.
+        # The focus stays where it is until Enter: every key of the burst then takes the same path
+        # (focused widget → this screen) in order. Moving the focus at the first digit let later keys,
+        # already forwarded to the table, arrive here after Enter had gone to the search box.
         char = event.character
-        starts = char is not None and char.isdigit()
-        follows = self.collecting_digits and char is not None and char.isprintable() and event.key != "enter"
-        if (starts or follows) and not isinstance(self.focused, Input):
+        if self.collecting_digits:
+            if event.key == "enter":
+                self._stop(event)
+                self.collecting_digits = False
+                search = self.query_one("#search", Input)
+                search.focus()
+                self._submit_search(search.value, search.validate(search.value))
+                return
+            if event.key == "backspace":
+                self._stop(event)
+                search = self.query_one("#search", Input)
+                search.value = search.value[:-1]
+                return
+            if char is None or not char.isprintable():
+                self.collecting_digits = False  # an arrow, Tab or Esc ends the burst; the key acts as usual
+                return
+        if isinstance(self.focused, Input):
+            return
+        if self.collecting_digits or (char is not None and char.isdigit()):
             search = self.query_one("#search", Input)
-            # Keys of the same burst can arrive here before the focus has moved: append each.
             if not self.collecting_digits:
                 search.value = ""
                 self.collecting_digits = True
             search.value += char
             search.cursor_position = len(search.value)
-            search.focus()
-            event.stop()
-            event.prevent_default()
+            self._stop(event)
+
+    @staticmethod
+    def _stop(event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search" and event.validation_result is not None:
@@ -245,16 +268,19 @@ class WorklistScreen(StoreScreen):
             self.query_one("#search-error", Label).update(errors[0] if errors else "")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "search":
-            return
-        if not event.value.strip():
+        if event.input.id == "search":
+            self.collecting_digits = False
+            self._submit_search(event.value, event.validation_result)
+
+    def _submit_search(self, value: str, validation: ValidationResult | None) -> None:
+        if not value.strip():
             self.action_clear_search()
             return
-        if event.validation_result is not None and not event.validation_result.is_valid:
-            self._no_result(event.validation_result.failure_descriptions[0])
+        if validation is not None and not validation.is_valid:
+            self._no_result(validation.failure_descriptions[0])
             return
         self.open_single_hit = True  # only Enter opens a single hit; a refresh on return must not
-        self._search(event.value)
+        self._search(value)
 
     def _no_result(self, error: str) -> None:
         """A refused search shows no rows: the previous result must not pass for this one."""
@@ -262,10 +288,6 @@ class WorklistScreen(StoreScreen):
         self.query_one(CaseTable).show_rows([])
         self.query_one("#search-error", Label).update(error)
         self.query_one("#status-line", Label).update("Nic nie pokazano · Esc: wróć do listy")
-
-    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
-        if event.widget.id == "search":
-            self.collecting_digits = False
 
     def _search(self, text: str) -> None:
         self.searching = True
