@@ -61,6 +61,17 @@ class Terminal:
             time.sleep(0.2)
 
 
+def log_in(term: Terminal, login: str = "demo") -> None:
+    """Log in as a demo clerk and wait for the worklist."""
+    term.wait_for("logowanie urzędnika")
+    time.sleep(0.5)
+    term.type(login)
+    term.keys("Enter")
+    term.type(DEMO_PASSWORD)
+    term.keys("Enter")
+    term.wait_for("Strona 1")
+
+
 def demo_store(tmp_path: Path, cases: int) -> str:
     """A demo store (clerk `demo`) with `cases` cases; returns its URL."""
     db_url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"

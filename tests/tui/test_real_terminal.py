@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
 import storage
-from tests.tui.terminal import demo_store, desk_in_tmux, need_tmux
+from tests.tui.terminal import demo_store, desk_in_tmux, log_in, need_tmux
 
 NUMBER = re.compile(r"\b(\d{2}-\d{6}-\d)\b")
 
@@ -23,13 +22,7 @@ def terminal(tmp_path):
 
 def test_log_in_and_register_a_filing_in_tmux(terminal):
     term, db_url = terminal
-    term.wait_for("logowanie urzędnika")
-    time.sleep(0.5)
-    term.type("demo")
-    term.keys("Enter")
-    term.type("okienko-demo-2026")
-    term.keys("Enter")
-    term.wait_for("Strona 1")
+    log_in(term)
     term.keys("C-n")
     term.wait_for("Rodzaj sprawy")
     term.keys("Enter")
@@ -58,12 +51,7 @@ def test_log_in_and_register_a_filing_in_tmux(terminal):
 def test_scanned_number_in_one_burst_opens_the_case_in_tmux(terminal):
     """A barcode scanner types the whole number and Enter at once; the table has the focus."""
     term, _ = terminal
-    term.wait_for("logowanie urzędnika")
-    time.sleep(0.5)
-    term.type("demo")
-    term.keys("Enter")
-    term.type("okienko-demo-2026")
-    term.keys("Enter")
+    log_in(term)
     listed = NUMBER.findall(term.wait_for(NUMBER))
     first, second = listed[-1], listed[0]
     term.tmux("send-keys", "-t", "desk", first, "Enter")  # one call: one burst

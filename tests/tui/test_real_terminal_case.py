@@ -4,13 +4,11 @@ number, and a closed case reopened by an administrator after the clerk logs out.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 import storage
 from storage import outbox
-from tests.tui.terminal import DEMO_PASSWORD, Terminal, demo_store, desk_in_tmux, need_tmux
+from tests.tui.terminal import Terminal, demo_store, desk_in_tmux, log_in, need_tmux
 
 
 @pytest.fixture
@@ -23,16 +21,6 @@ def desk(tmp_path):
             yield term
         finally:
             storage.db.close_database()
-
-
-def log_in(term: Terminal, login: str) -> None:
-    term.wait_for("logowanie urzędnika")
-    time.sleep(0.5)
-    term.type(login)
-    term.keys("Enter")
-    term.type(DEMO_PASSWORD)
-    term.keys("Enter")
-    term.wait_for("Strona 1")
 
 
 def open_case(term: Terminal, name: str, display_number: str) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.terminal import demo_store, desk_in_tmux, need_tmux
+from tests.tui.terminal import demo_store, desk_in_tmux, log_in, need_tmux
 
 
 def _start(args: list[str], env: dict, log: Path) -> subprocess.Popen:
@@ -57,13 +57,7 @@ def office(tmp_path):
 
 def test_header_shows_the_modem_going_down_in_tmux(office):
     term, simulator, loop, tmp_path = office
-    term.wait_for("logowanie urzędnika")
-    time.sleep(0.5)
-    term.type("demo")
-    term.keys("Enter")
-    term.type("okienko-demo-2026")
-    term.keys("Enter")
-    term.wait_for("Strona 1")
+    log_in(term)
     screen = term.wait_for("Modem: OK", timeout=60)
     assert screen.splitlines()[0].rstrip().endswith("Modem: OK"), screen  # in the header line
     (tmp_path / "screen-ok.txt").write_text(screen, encoding="utf-8")
