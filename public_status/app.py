@@ -41,6 +41,8 @@ def create_app(settings: PortalSettings | None = None, **overrides: object) -> F
         # HTTPS check would demand; the token plus SameSite=Lax cookies already stop CSRF.
         WTF_CSRF_SSL_STRICT=False,
         MAX_CONTENT_LENGTH=16 * 1024,
+        # Times are stored in UTC; the portal's date and time filters show them in Warsaw.
+        BABEL_DEFAULT_TIMEZONE="Europe/Warsaw",
     )
     app.config.update(overrides)
     app.session_interface = CachedSerializerSessions()

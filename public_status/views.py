@@ -98,6 +98,10 @@ def status():
             end_session()
             return redirect(url_for("portal.home"))
         html = render_template("status.html", case=view, logout=LogoutForm(), day_names=_day_names())
+        if view.unread_messages:
+            # Writing a message moves the case's public version, so the first page after it is rendered
+            # here, never served from the cache: the applicant has now seen it.
+            store.mark_read(view.number, view.credential_version)
         cache.put(key, view.public_version, html)
     return _no_store(make_response(html))
 

@@ -143,7 +143,12 @@ def mark_read(number: str, credential_version: int) -> int:
     Only for a live login (the credential version still current). Returns how many."""
     canonical = case_numbers.parse(number)
     with write_transaction():
-        case = Case.get_or_none((Case.number == canonical) & (Case.credential_version == credential_version))
+        # Named columns only: the portal's database role may not read the case's personal ones.
+        case = (
+            Case.select(Case.id)
+            .where((Case.number == canonical) & (Case.credential_version == credential_version))
+            .first()
+        )
         if case is None:
             return 0
         return (

@@ -20,7 +20,8 @@ from storage.clock import warsaw_date
 from storage.db import unit_of_work
 from storage.errors import DomainError
 from storage.languages import LANGUAGES
-from storage.models import Case, Deficiency, Office, StageHistory
+from storage.messages import public_messages
+from storage.models import Case, Deficiency, Office, OfficeMessage, StageHistory
 from storage.records import PublicCaseView, PublicDeficiency, PublicHistoryEntry
 
 LOGIN_FAILED = "numer sprawy lub hasło są nieprawidłowe"
@@ -93,6 +94,11 @@ def _projection(case: Case, lang: str) -> PublicCaseView:
         for kind, free_text, note in open_items
     ]
     office = Office.get_or_none(Office.code == case.office_id)
+    unread = (
+        OfficeMessage.select(OfficeMessage.id)
+        .where((OfficeMessage.case == case.id) & OfficeMessage.read_at.is_null())
+        .count()
+    )
     return PublicCaseView(
         number=case.number,
         display_number=case_numbers.format_number(case.number),
@@ -109,6 +115,8 @@ def _projection(case: Case, lang: str) -> PublicCaseView:
         language=lang,
         public_version=case.public_version,
         office=office_info(office) if office else None,
+        messages=public_messages(case.id),
+        unread_messages=unread,
     )
 
 

@@ -283,6 +283,9 @@ class PublicCaseView:
     public_version: int = 0
     # The office that holds the case (a public place, not personal data).
     office: OfficeInfo | None = None
+    # Messages from the office, newest first; how many the applicant has not seen yet.
+    messages: list[PublicMessage] = dataclasses.field(default_factory=list)
+    unread_messages: int = 0
 
 
 @dataclasses.dataclass(frozen=True)

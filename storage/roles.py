@@ -1,5 +1,6 @@
 """The public site's PostgreSQL role: it can read only what the public projection needs
-(whole catalogue tables, named columns of the case tables) and write only throttle rows.
+(whole catalogue tables, named columns of the case tables) and write only throttle and session
+rows and the read time of the office's messages.
 
 Granting starts with REVOKE ALL, so pointed at the wrong role it would strip that role's rights:
 given the owner's own name it broke every later write. Only a role this command made (marked
@@ -25,6 +26,7 @@ from storage.models import (
     LegalAct,
     LoginThrottle,
     Office,
+    OfficeMessage,
     PortalSession,
     RequiredDocument,
     Stage,
@@ -45,7 +47,12 @@ READABLE_COLUMNS = {
                    StageHistory.withdrawn_at),
     Deficiency: (Deficiency.id, Deficiency.case, Deficiency.kind, Deficiency.free_text, Deficiency.note,
                  Deficiency.resolved_at),
+    # A message without its clerk or template: what the status page shows, and whether it was read.
+    OfficeMessage: (OfficeMessage.id, OfficeMessage.case, OfficeMessage.language, OfficeMessage.body,
+                    OfficeMessage.created_at, OfficeMessage.read_at),
 }  # fmt: skip
+# Opening the status page marks the case's messages read; nothing else of them may change.
+WRITABLE_COLUMNS = {OfficeMessage: (OfficeMessage.read_at,)}
 WRITABLE_TABLES = (LoginThrottle, PortalSession)
 
 
@@ -120,6 +127,9 @@ def _grant(role: str, password: str | None) -> list[str]:
         run(f"GRANT SELECT ({columns}) ON {_q(model._meta.table_name)} TO {_q(role)}")
     # The portal checks the schema version at start (storage.schema.require_current).
     run(f"GRANT SELECT ON {_q('schema_migration')} TO {_q(role)}")
+    for model, fields in WRITABLE_COLUMNS.items():
+        columns = ", ".join(_q(f.column_name) for f in fields)
+        run(f"GRANT UPDATE ({columns}) ON {_q(model._meta.table_name)} TO {_q(role)}")
     for model in WRITABLE_TABLES:
         run(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {_q(model._meta.table_name)} TO {_q(role)}")
     return done
