@@ -91,7 +91,11 @@ class StoreForm(StoreWorkMixin, ModalScreen[T]):
         if message.ok:
             self.dismiss(message.value)
         elif not message.unavailable:  # the app has already said the database is unreachable
-            self.query_one("#form-error", Label).update(message.error or "")
+            self.query_one("#form-error", Label).update(self.refusal(message))
+
+    def refusal(self, message: Saved) -> str:
+        """The store's reason as the form shows it (a form may name its own fields)."""
+        return message.error or ""
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -14,8 +14,9 @@ from counter_tui.messages import StoreResult
 from counter_tui.screens.base import StoreScreen
 from counter_tui.screens.case_dialogs import CaseEditForm, ReasonDialog
 from counter_tui.screens.dialogs import ConfirmDialog, DeficiencyForm, NoteForm, StagePicker
+from counter_tui.screens.message_form import MessageForm
 from storage import desk as store
-from storage.desk import CaseDetail, StageInfo
+from storage.desk import CaseDetail, MessageInfo, MessageWritten, StageInfo
 
 CHANNELS = {"in_person": "osobiście", "post": "pocztą", "electronic": "elektronicznie"}
 SMS_STATES = {
@@ -27,6 +28,12 @@ SMS_STATES = {
     "cancelled": "anulowany",
     "unknown": "niepewny (może wysłany)",
 }
+# Why a message went without its own SMS (the audit of its writing keeps the outcome).
+NO_SMS = {
+    "no_phone": "bez SMS: brak telefonu",
+    "opted_out": "bez SMS: rezygnacja",
+    "already_queued": "SMS już w kolejce",
+}
 
 
 def _when(value) -> str:
@@ -36,7 +43,8 @@ def _when(value) -> str:
 class CaseDetailScreen(StoreScreen):
     CSS_PATH = "../styles/case.tcss"
     # Back and log-out first: the footer shows bindings in this order, and at 120 columns these
-    # two must never be the ones pushed off its end. Reprint and reload are in the palette only.
+    # two must never be the ones pushed off its end. Reprint, reload and reopening a deficiency
+    # resolved by mistake (rare) are in the palette only.
     BINDINGS = [
         Binding("escape", "back", "Wróć", id="back"),
         Binding("ctrl+l", "app.logout", "Wyloguj", id="logout"),
@@ -46,7 +54,8 @@ class CaseDetailScreen(StoreScreen):
         Binding("a", "add_deficiency", "Nowy brak", id="add-deficiency"),
         Binding("e", "edit_note", "Uwaga", id="edit-note"),
         Binding("u", "resolve", "Uzupełniony", id="resolve"),
-        Binding("p", "reopen_deficiency", "Przywróć", id="reopen-deficiency"),
+        Binding("p", "reopen_deficiency", "Przywróć", id="reopen-deficiency", show=False),
+        Binding("m", "write_message", "Wiadomość", id="write-message"),
         Binding("k", "edit_case", "Dane", id="edit-case"),
         Binding("o", "toggle_sms", "SMS", id="toggle-sms"),
         Binding("h", "reissue_password", "Hasło", id="reissue-password"),
@@ -87,6 +96,8 @@ class CaseDetailScreen(StoreScreen):
         with TabbedContent(id="case-tabs"):
             with TabPane("Braki", id="tab-deficiencies"):
                 yield DataTable(id="deficiencies", cursor_type="row")
+            with TabPane("Wiadomości", id="tab-messages"):
+                yield DataTable(id="messages", cursor_type="row")
             with TabPane("Historia etapów", id="tab-history"):
                 yield DataTable(id="history", cursor_type="row")
             with TabPane("SMS", id="tab-sms"):
@@ -104,6 +115,9 @@ class CaseDetailScreen(StoreScreen):
         history = self.query_one("#history", DataTable)
         for label, width in (("Kiedy", 16), ("Etap", 40), ("Kto", 16), ("", 16)):
             history.add_column(label, width=width)
+        messages = self.query_one("#messages", DataTable)
+        for label, width in (("Napisano", 16), ("Wzór / język", 20), ("Treść", 42), ("SMS", 14), ("Odczyt", 14)):
+            messages.add_column(label, width=width)
         sms = self.query_one("#sms", DataTable)
         for label, width in (("Nr", 3), ("Stan", 13), ("Etap", 26), ("Utworzono", 16), ("Próby", 5),
                              ("Wysłano / doręczono", 19), ("Błąd", 22)):  # fmt: skip
@@ -151,6 +165,7 @@ class CaseDetailScreen(StoreScreen):
                 key=str(item.id),
                 height=None,
             )
+        self._show_messages(d)
         history = self.query_one("#history", DataTable)
         history.clear()
         for h in d.history:
@@ -178,6 +193,28 @@ class CaseDetailScreen(StoreScreen):
         for a in d.audit:
             audit.add_row(_when(a.at), Text(a.text or a.action), height=None)
         self.refresh_bindings()
+
+    def _show_messages(self, d: CaseDetail) -> None:
+        notices = {a.detail.get("message"): a.detail.get("sms") for a in d.audit if a.action == "message_written"}
+        table = self.query_one("#messages", DataTable)
+        table.clear()
+        for m in d.messages:
+            read = f"przeczytana\n{_when(m.read_at)}" if m.read_at else "nieprzeczytana"
+            table.add_row(
+                f"{_when(m.created_at)}\n{m.clerk_login}",
+                Text(f"{self.app.catalog.template_label(m.template)}\n{store.NAMES_PL.get(m.language, m.language)}"),
+                Text(m.body),
+                Text(self._message_sms(m, notices.get(m.id))),
+                Text(read, style="" if m.read_at else "bold"),
+                key=str(m.id),
+                height=None,
+            )
+
+    @staticmethod
+    def _message_sms(message: MessageInfo, outcome: str | None) -> str:
+        if message.sms_state is not None:
+            return f"SMS {SMS_STATES.get(message.sms_state, message.sms_state)}"
+        return NO_SMS.get(outcome or "", "bez SMS")
 
     def _after_change(self, message: StoreResult, done: str) -> None:
         if message.ok:
@@ -307,6 +344,22 @@ class CaseDetailScreen(StoreScreen):
                 self.action_reload()
 
         self.app.push_screen(CaseEditForm(self.detail), done)
+
+    def action_write_message(self) -> None:
+        if self.detail is None:
+            return
+        if self.detail.closed:
+            self.app.notify("Sprawa jest zakończona – nie pisze się do niej wiadomości", severity="warning")
+            return
+
+        def saved(written: MessageWritten | None) -> None:
+            if written is not None:
+                sms = "SMS w kolejce" if written.notice == "queued" else NO_SMS.get(written.notice, written.notice)
+                self.app.notify(f"Wiadomość zapisana ({sms})", timeout=4)
+                self.query_one(TabbedContent).active = "tab-messages"
+                self.action_reload()
+
+        self.app.push_screen(MessageForm(self.app.catalog, self.detail), saved)
 
     def action_add_deficiency(self) -> None:
         if self.detail is None:

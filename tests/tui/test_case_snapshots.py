@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 
 from counter_tui.app import OkienkoApp
-from storage import add_deficiency, set_stage
+from storage import add_deficiency, mark_read, set_stage, write_message
 from storage.clock import frozen
 from tests.helpers import CLERK, register
 from tests.tui.conftest import log_in, settle
@@ -43,6 +43,14 @@ def case_number(store) -> str:
         )
         set_stage(filing.number, "formal_check", clerk=CLERK)
         set_stage(filing.number, "card_ready", clerk=CLERK)
+        write_message(filing.number, clerk=CLERK, template="bring_document",
+                      values={"document": "passport_copy", "date": "2026-12-04"})  # fmt: skip
+        mark_read(filing.number, 1)
+    with frozen(FROZEN_AT + dt.timedelta(hours=1)):
+        write_message(
+            filing.number, clerk=CLERK, template="fingerprints", values={"date": "2026-12-07", "office": "SLU"}
+        )
+        write_message(filing.number, clerk=CLERK, text=LONG_NOTE, language="pl")
         return filing.number
 
 
@@ -86,6 +94,16 @@ def test_closing_confirmation_at_120x35(snap_compare, case_number, settings):
         await pilot.press("s")
         await settle(pilot)
         await pilot.press("enter")  # the proposed stage after "card ready" closes the case
+        await settle(pilot)
+
+    with frozen(FROZEN_AT):
+        assert snap_compare(still_app(settings), terminal_size=MINIMUM, run_before=run_before)
+
+
+def test_messages_tab_at_120x35(snap_compare, case_number, settings):
+    async def run_before(pilot):
+        await _open(case_number)(pilot)
+        pilot.app.screen.query_one("#case-tabs").active = "tab-messages"
         await settle(pilot)
 
     with frozen(FROZEN_AT):

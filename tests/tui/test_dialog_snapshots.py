@@ -1,7 +1,8 @@
 """The dialogs at the documented minimum, 120×35, over the case screen they belong to: the stage
-picker, the deficiency form keeping what was typed when the store refuses it, the credentials
-window once both documents are printed, and the print failure dialogs for a receipt (may be
-saved) and a credential letter (may not). Nothing may be cut off.
+picker, the message form with a template's blanks and its preview, the deficiency form keeping
+what was typed when the store refuses it, the credentials window once both documents are
+printed, and the print failure dialogs for a receipt (may be saved) and a credential letter (may
+not). Nothing may be cut off.
 
 The credentials window is opened with a fixed sample password (a real one is random); everything
 else — printing included — runs as at the counter. The clock is frozen.
@@ -19,6 +20,7 @@ from textual.widgets import Select, TextArea
 
 from counter_tui.app import OkienkoApp
 from counter_tui.screens.dialogs import CredentialsDialog, DeficiencyForm, PrintFailedDialog, StagePicker
+from counter_tui.screens.message_form import OWN_WORDS, MessageForm
 from storage import add_deficiency
 from storage.clock import frozen
 from tests.helpers import CLERK, register
@@ -108,6 +110,24 @@ def test_deficiency_form_keeping_a_refused_save_at_120x35(snap_compare, case_num
 
     run_before = on_case(case_number, keys("a"), photos_again, keys(*"Jasne tlo."), keys("ctrl+s"),
                          showing(DeficiencyForm))  # fmt: skip
+    with frozen(FROZEN_AT):
+        assert snap_compare(still_app(settings), terminal_size=MINIMUM, run_before=run_before)
+
+
+def test_message_form_with_preview_at_120x35(snap_compare, case_number, settings):
+    async def bring_document(pilot) -> None:
+        # The widest row of blanks: a document in the clerk's own words beside the date.
+        pilot.app.screen.query_one("#msg-template", Select).value = "bring_document"
+        await settle(pilot)
+        pilot.app.screen.query_one("#msg-document", Select).value = OWN_WORDS
+        await settle(pilot)
+        pilot.app.screen.query_one("#msg-document-words").focus()
+
+    async def the_date(pilot) -> None:
+        pilot.app.screen.query_one("#msg-date").focus()
+
+    run_before = on_case(case_number, keys("m"), bring_document, keys(*"umowa najmu"), the_date,
+                         keys(*"2026-12-04"), showing(MessageForm))  # fmt: skip
     with frozen(FROZEN_AT):
         assert snap_compare(still_app(settings), terminal_size=MINIMUM, run_before=run_before)
 

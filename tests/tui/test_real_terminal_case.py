@@ -1,13 +1,17 @@
 """The case screen's corrections in a real terminal at the documented minimum (120×35): a stage
 withdrawn by the clerk who set it, a corrected phone whose queued text then goes to the new
-number, and a closed case reopened by an administrator after the clerk logs out."""
+number, and a closed case reopened by an administrator after the clerk logs out; a message to the
+applicant written from a template and seen in the case's messages tab."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
 import storage
 from storage import outbox
+from storage.clock import today_in_warsaw
 from tests.tui.terminal import Terminal, demo_store, desk_in_tmux, log_in, need_tmux
 
 
@@ -103,3 +107,32 @@ def test_withdraw_correct_phone_and_reopen_in_tmux(desk):
     detail = storage.case_detail(closed.number)
     assert not detail.closed and detail.audit[-1].action == "case_reopened"
     assert detail.audit[-1].detail["reason"] == "zamknieta przez pomylke"
+
+
+def test_template_message_in_tmux(desk):
+    term = desk
+    filing = storage.register_filing(clerk="demo", case_type="temp_work", applicant_name="Oksana Melnyk",
+                                     phone="+48 501 234 567", language="uk")  # fmt: skip
+    due = (today_in_warsaw() + dt.timedelta(days=10)).isoformat()
+    log_in(term, "demo")
+    open_case(term, "Melnyk", filing.display_number)
+    # The footer follows a frame after the header; the new key fits it at 120 columns, up to the last.
+    screen = term.wait_for("m Wiadomość")
+    assert "h Hasło" in screen
+    term.keys("m")
+    term.wait_for("Wiadomość do wnioskodawcy")
+    term.keys("Enter")  # the template list opens; typing finds a template
+    term.wait_for("Brak potwierdzenia opłaty skarbowej")
+    term.type("Brak potw")
+    term.keys("Enter")
+    term.wait_for("Wnioskodawca przeczyta w portalu (ukraiński)")
+    term.keys("Tab")  # the template's only blank: the date
+    term.type(due)
+    screen = term.wait_for(f"{due}; сума")  # the preview, filled as typed (the input has no ";")
+    assert "Dokument" not in screen and "Oddział" not in screen  # blanks of other templates stay hidden
+    term.keys("C-s")
+    screen = term.wait_for("Wiadomość zapisana (SMS w kolejce)")
+    assert "Ми не отримали підтвердження" in screen and "SMS w kolejce" in screen and "nieprzeczytana" in screen
+    [message] = storage.case_detail(filing.number).messages
+    assert (message.template, message.language, message.sms_state) == ("fee_missing", "uk", "queued")
+    assert due in message.body
