@@ -244,6 +244,16 @@ class SendLoop:
                 store.record_retry(item.id, owner, due, exc.code, exc.detail)
                 _event(**base, result="retry", code=exc.code, retry_in_s=round(delay))
             return 0
+        except Exception as exc:
+            # The library has more ways to fail than it documents. Whatever it was, the text may have
+            # reached the modem, so it is never sent again on its own; and a dead loop thread would
+            # leave the rest of the queue waiting for a restart, so the loop goes on.
+            log.exception("unexpected failure while sending outbox %s", item.id)
+            store.record_unknown(item.id, owner, f"unexpected: {exc!r}")
+            _event(**base, result="unknown", error=repr(exc))
+            self._note_error(f"unexpected failure (outbox {item.id}): {exc!r}")
+            self.link.close()
+            return 0
         # The modem has accepted it; a crash before this commit is the duplicate window.
         self._persist(store.record_sent, item.id, owner, reference, self.settings.sender)
         self._last_sent_at = utcnow()

@@ -146,6 +146,14 @@ class _Modem(GsmModem):
                 self._report_sink(line)
 
 
+# When the modem vanishes, the library's reader thread closes the port while the loop may be in
+# the middle of a write. pyserial then fails with whatever it trips over in the half-closed port
+# (TypeError from select/os.read on a descriptor already set to None, AttributeError, ValueError)
+# instead of SerialException; seen in CI with a modem unplugged mid-send. All of them mean
+# "the port is gone".
+PORT_ERRORS = (serial.SerialException, OSError, TypeError, AttributeError, ValueError)
+
+
 def _is_pdu(line: str) -> bool:
     return bool(line) and len(line) >= 20 and all(ch in "0123456789ABCDEFabcdef" for ch in line)
 
@@ -226,7 +234,7 @@ class ModemLink:
             raise self._cms(exc) from exc
         except (CmeError, CommandError) as exc:
             raise SendFailed("command", repr(exc), permanent=False) from exc
-        except (serial.SerialException, OSError) as exc:
+        except PORT_ERRORS as exc:
             raise LinkDown(repr(exc)) from exc
         # From here on the text is in the modem's hands.
         try:
@@ -235,7 +243,7 @@ class ModemLink:
             raise MaybeSent(f"no answer within {self.body_timeout} s after the text was handed over") from exc
         except CmsError as exc:
             raise self._cms(exc) from exc
-        except (serial.SerialException, OSError) as exc:
+        except PORT_ERRORS as exc:
             raise MaybeSent(f"the port failed after the text was handed over: {exc!r}") from exc
         except (CmeError, CommandError) as exc:
             raise SendFailed("command", repr(exc), permanent=False) from exc
@@ -286,7 +294,7 @@ class ModemLink:
             csq = lineMatching(modem.CSQ_REGEX.pattern, ask("AT+CSQ"))
             cops = lineMatching(r'^\+COPS: (\d),(\d),"(.+)",{0,1}\d*$', ask("AT+COPS?"))
             registration = _registration(ask("AT+CREG?"))
-        except (GsmModemException, serial.SerialException, OSError, UnicodeDecodeError) as exc:
+        except (GsmModemException, UnicodeDecodeError, *PORT_ERRORS) as exc:
             raise LinkDown(f"the modem did not answer a status query: {exc!r}") from exc
         signal = int(csq.group(1)) if csq else 99
         return ModemStatus(None if signal == 99 else signal, cops.group(3) if cops else None, registration)

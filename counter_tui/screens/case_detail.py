@@ -50,7 +50,7 @@ class CaseDetailScreen(StoreScreen):
         Binding("ctrl+l", "app.logout", "Wyloguj", id="logout"),
         Binding("s", "set_stage", "Etap", id="set-stage"),
         Binding("w", "withdraw_stage", "Wycofaj", id="withdraw-stage"),
-        Binding("z", "reopen_case", "Wznów sprawę", id="reopen-case"),
+        Binding("z", "reopen_case", "Wznów", id="reopen-case"),
         Binding("a", "add_deficiency", "Nowy brak", id="add-deficiency"),
         Binding("e", "edit_note", "Uwaga", id="edit-note"),
         Binding("u", "resolve", "Uzupełniony", id="resolve"),
@@ -240,7 +240,8 @@ class CaseDetailScreen(StoreScreen):
             return bool(d and d.closed and self.app.clerk and self.app.clerk.role == "admin")
         if action == "withdraw_stage":
             return bool(d and sum(1 for h in d.history if not h.withdrawn_at) > 1)
-        if action == "set_stage":
+        if action in ("set_stage", "add_deficiency"):
+            # A closed case takes neither (the store refuses both); the footer then has room for the rest.
             return not (d and d.closed)
         return True
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 import time
 
@@ -10,7 +11,7 @@ import pytest
 
 import storage
 from sms_modem.loop import QuietHours, SendLoop
-from sms_modem.modem import MaybeSent, ModemLink
+from sms_modem.modem import LinkDown, MaybeSent, ModemLink
 from storage import outbox
 from tests.helpers import CLERK, register
 from tests.sms.conftest import fast_settings, run_once
@@ -153,6 +154,22 @@ def test_non_utf8_noise_kills_the_library_reader_and_is_detected(store, modem):
     assert states() == {"delivered": 3}
     assert len([s for s in modem.received if s.number.startswith("+48501000")]) == 3
     assert [s.number for s in modem.received].count("+48501999000") == 1
+
+
+def test_a_port_closed_under_a_write_is_a_lost_link_not_a_dead_loop(store, modem):
+    """When the modem vanishes, the library's reader thread closes the port while the loop writes.
+    pyserial, caught half-way through its close(), then fails with a TypeError (seen in CI). The
+    test leaves the real port in that half-closed state: the abort pipe gone, the descriptor kept."""
+    queue_texts(3)
+    link = ModemLink(modem.path, prompt_timeout=1, body_timeout=1, network_timeout=5)
+    link.open()
+    port = link._modem.serial
+    os.close(port.pipe_abort_write_r)
+    port.pipe_abort_write_r = None
+    with pytest.raises(LinkDown):
+        link.send("+48501999000", "one")
+    assert SendLoop(fast_settings(modem.path), link=link).run(once=True) == 3  # reconnected, nothing lost
+    assert states() == {"delivered": 3}
 
 
 def test_modem_unplugged_mid_run_reconnects_and_loses_nothing(store, modem):

@@ -96,8 +96,8 @@ def test_withdraw_correct_phone_and_reopen_in_tmux(desk):
     log_in(term, "demo.admin")
     open_case(term, "Tran", closed.display_number)
     # The footer follows the loaded case a frame after the header: wait for it, not for the header only.
-    screen = term.wait_for("z Wznów sprawę")
-    assert "ZAKOŃCZONA" in screen and "z Wznów sprawę" in screen
+    screen = term.wait_for("z Wznów")
+    assert "ZAKOŃCZONA" in screen and "h Hasło" in screen  # the whole footer fits at 120 columns
     term.keys("z")
     term.wait_for("Wznowienie sprawy")
     term.type("zamknieta przez pomylke")
