@@ -133,7 +133,7 @@ class PublicVisit:
 
 # An address (many applicants behind one NAT, the office's own kiosk) gets more than a phone.
 ADDRESS_CODES = Policy(free_failures=12, base_delay_s=60, max_delay_s=3600)
-PHONE_CODES = Policy(free_failures=4, base_delay_s=300, max_delay_s=6 * 3600)
+PHONE_CODES = Policy(free_failures=10, base_delay_s=300, max_delay_s=6 * 3600)
 ADDRESS_BOOKINGS = Policy(free_failures=10, base_delay_s=1800, max_delay_s=24 * 3600)
 PHONE_BOOKINGS = Policy(free_failures=8, base_delay_s=3600, max_delay_s=24 * 3600)
 ADDRESS_FAILURES = Policy(free_failures=15, base_delay_s=60, max_delay_s=3600)
