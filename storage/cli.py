@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 import storage
-from storage import backup, config, demo, report_output, retention, roles, schema
+from storage import backup, config, demo, report_output, retention, roles, schema, visit_desk
 from storage.errors import DomainError, exit_codes
 from storage.languages import LANGUAGES
 from storage.models import CHANNELS, ROLES
@@ -302,8 +302,35 @@ def cmd_purge(args: argparse.Namespace) -> None:
         return
     print(
         f"usunięto: telefony spraw zakończonych ponad {policy.closed_case_days} dni temu: {counts.case_contacts}; "
-        f"SMS starsze niż {policy.sms_days} dni: {counts.sms_rows}; liczniki logowań: {counts.throttle_rows}"
+        f"SMS starsze niż {policy.sms_days} dni: {counts.sms_rows}; liczniki logowań i rezerwacji: "
+        f"{counts.throttle_rows}; dane osobowe wizyt sprzed tygodnia: {counts.visit_contacts}"
     )
+
+
+def cmd_visits(args: argparse.Namespace) -> None:
+    offices = [args.office.upper()] if args.office else [o.code for o in storage.offices()]
+    rows = [v for office in offices for v in visit_desk.visits_on(office, args.day, args.group)]
+    if args.json:
+        _print_json(rows)
+        return
+    day = args.day or storage.today_in_warsaw()
+    table = Table(title=f"Wizyty {day:%d.%m.%Y}")
+    for header in ("godz.", "numer", "sprawa", "imię i nazwisko", "telefon", "jęz.", "stan", "zapisał(a)"):
+        # The reference is read out and typed back: only the name may break over two lines.
+        table.add_column(header, no_wrap=header != "imię i nazwisko")
+    for v in rows:
+        table.add_row(v.local_time, v.reference, v.group, v.name or "usunięte (retencja)", v.phone, v.language,
+                      VISIT_STATES_PL.get(v.state, v.state), v.booked_by or "online")  # fmt: skip
+    # At least 120 columns, also when piped: a cut reference cannot be typed back.
+    Console(width=max(Console().width, 120)).print(table)
+
+
+VISIT_STATES_PL = {"booked": "zarezerwowana", "arrived": "przyszedł", "no_show": "nie przyszedł", "served": "obsłużony"}
+
+
+def cmd_cancel_visit(args: argparse.Namespace) -> None:
+    visit_desk.cancel_visit(args.reference, args.clerk)
+    print(f"wizyta {args.reference.upper()} odwołana; termin wrócił do puli")
 
 
 # ------------------------------------------------------------------ parser
@@ -430,6 +457,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="zastąp bazę, która nie jest pusta")
     p = add("purge", cmd_purge, "usuń dane osobowe po okresie przechowywania (bezpieczne do powtarzania)")
     p.add_argument("--json", action="store_true")
+
+    p = add("visits", cmd_visits, "wizyty dnia (domyślnie dziś) według godziny")
+    p.add_argument("--office", help="GDA albo SLU (domyślnie wszystkie)")
+    p.add_argument("--day", type=_date, help="RRRR-MM-DD")
+    p.add_argument("--group", help="kod sprawy, np. filing")
+    p.add_argument("--json", action="store_true")
+    p = add("cancel-visit", cmd_cancel_visit, "odwołaj wizytę (termin wraca do puli)")
+    p.add_argument("reference", help="numer rezerwacji, np. GDA-7K3M9Q")
+    p.add_argument("--clerk", required=True)
 
     # Further subcommands: one `p = add(...)` block each, above this line.
     return parser

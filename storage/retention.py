@@ -15,17 +15,17 @@ import datetime as dt
 import logging
 
 from storage import audit, outbox, throttle
-from storage.clock import utcnow
+from storage.clock import utcnow, warsaw_date
 from storage.config import retain_closed_days, retain_sms_days
 from storage.db import write_transaction
-from storage.models import Case
+from storage.models import Case, Visit
 
 log = logging.getLogger(__name__)
 
 # Texts whose story is over. "sent" is over once no delivery report can match it any more;
 # "unknown" (maybe sent) waits for a person, and queued/sending texts are still at work.
-# Visit bookings (DESIGN.md: "bookings: a week after the visit"). Okienko has no bookings yet;
-# when they arrive, their step joins purge() below with this period.
+# Visit bookings (DESIGN.md: "bookings: a week after the visit"): name and phone go, the anonymous
+# slot record (office, group, time, state) stays for statistics.
 BOOKING_RETENTION = dt.timedelta(days=7)
 
 
@@ -43,11 +43,12 @@ class RetentionPolicy:
 class PurgeCounts:
     case_contacts: int  # closed cases whose phone was erased
     sms_rows: int  # finished outbox rows deleted
-    throttle_rows: int  # forgotten failed-login counters (case numbers, client addresses)
+    throttle_rows: int  # forgotten counters (failed logins, visit-booking limits)
+    visit_contacts: int = 0  # visits whose name and phone were erased
 
     @property
     def total(self) -> int:
-        return self.case_contacts + self.sms_rows + self.throttle_rows
+        return self.case_contacts + self.sms_rows + self.throttle_rows + self.visit_contacts
 
 
 def _purge_case_contacts(policy: RetentionPolicy, now: dt.datetime) -> int:
@@ -63,6 +64,18 @@ def _purge_case_contacts(policy: RetentionPolicy, now: dt.datetime) -> int:
     )
 
 
+def _purge_visit_contacts(now: dt.datetime) -> int:
+    """Name and phone of every visit whose day is at least a week past (booked, cancelled or a hold
+    that was never confirmed alike), with any code left on it."""
+    last_day = warsaw_date(now) - BOOKING_RETENTION
+    return (
+        Visit.update(name=None, phone=None, phone_day_key=None, code_hash=None, code_purpose=None,
+                     personal_data_purged_at=now, updated_at=now)
+        .where((Visit.visit_day <= last_day) & Visit.personal_data_purged_at.is_null())
+        .execute()
+    )  # fmt: skip
+
+
 def _purge_sms(policy: RetentionPolicy, now: dt.datetime) -> int:
     return outbox.delete_finished(now, dt.timedelta(days=policy.sms_days))
 
@@ -76,6 +89,7 @@ def purge(policy: RetentionPolicy | None = None, now: dt.datetime | None = None)
             case_contacts=_purge_case_contacts(policy, now),
             sms_rows=_purge_sms(policy, now),
             throttle_rows=throttle.forget_stale(now),
+            visit_contacts=_purge_visit_contacts(now),
         )
         audit.record(
             "retention_purge",

@@ -19,9 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 # Field names that carry an applicant's or a clerk's identity, or a secret.
-PERSONAL = {"applicant_name", "phone", "clerk_login", "clerk_name", "full_name", "created_by", "login", "password"}
-# The office's own switchboard number is public (the contact page shows it).
-PUBLIC_EXCEPTIONS = {("OfficeInfo", "phone")}
+PERSONAL = {"applicant_name", "phone", "clerk_login", "clerk_name", "full_name", "created_by", "login", "password",
+            "name", "booked_by"}  # fmt: skip
+# The office's own name and switchboard number are public (the contact page shows them).
+PUBLIC_EXCEPTIONS = {("OfficeInfo", "phone"), ("OfficeInfo", "name")}
 
 
 def personal_fields(annotation: object, seen: set[type] | None = None) -> set[str]:
@@ -61,11 +62,19 @@ def test_the_check_sees_personal_data_where_it_is():
     assert "FilingReceiptData.applicant_name" in personal_fields(
         typing.get_type_hints(storage.filing_receipt)["return"]
     )
+    # A visit as the desk sees it carries the person; the check must see that too.
+    assert {"DeskVisit.name", "DeskVisit.phone", "DeskVisit.booked_by"} <= personal_fields(
+        typing.get_type_hints(desk.visits_on)["return"]
+    )
 
 
 def test_nothing_the_portal_can_reach_returns_a_name_phone_or_clerk():
     reachable = returned_types(portal)
     assert {"applicant_login", "public_view", "offices", "stages", "check_session"} <= reachable.keys()
+    visit_booking = {"visit_groups", "visit_days", "visit_times", "request_visit", "confirm_visit",
+                     "request_cancellation", "confirm_cancellation", "visit_of_case", "HeldVisit",
+                     "VisitConfirmation", "PublicVisit"}  # fmt: skip
+    assert visit_booking <= reachable.keys()
     leaks = {name: personal_fields(t) for name, t in reachable.items() if personal_fields(t)}
     assert leaks == {}
 
