@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from calendar import monthrange
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
@@ -33,6 +34,7 @@ visits = Blueprint("visits", __name__, url_prefix="/visit")
 # The stage at which a logged-in applicant may book the card's collection (fixtures/stages.toml).
 CARD_READY = "card_ready"
 CARD_COLLECTION = "card_collection"
+WARSAW = ZoneInfo("Europe/Warsaw")
 HOLD = "visit_hold"  # session key: the pending booking's reference and where it was chosen (no personal data)
 
 
@@ -129,18 +131,19 @@ def days():
     if request.args.get("month") and month is None:
         abort(404)
     listed = store.visit_days(office.code, group.code, month=month)
-    shown = month or (listed[0].day.replace(day=1) if listed else dt.date.today().replace(day=1))
-    previous_month = (shown - dt.timedelta(days=1)).replace(day=1)
-    next_month = shown + dt.timedelta(days=monthrange(shown.year, shown.month)[1])
-    today = dt.date.today()
+    this_month = _warsaw_today().replace(day=1)
+    shown = month or (listed[0].day.replace(day=1) if listed else this_month)
+    last_of_month = shown.replace(day=monthrange(shown.year, shown.month)[1])
+    # The store lists only the days inside the booking window: when the window reaches the end of
+    # this month, the next month has days too; the month of today is the first worth showing.
     return _page(
         "visit_days.html",
         group=group,
         office=office,
         month=shown,
         days=listed,
-        previous_month=previous_month if previous_month >= today.replace(day=1) else None,
-        next_month=next_month if next_month <= today + dt.timedelta(days=store.VISIT_HORIZON_DAYS) else None,
+        previous_month=(shown - dt.timedelta(days=1)).replace(day=1) if shown > this_month else None,
+        next_month=last_of_month + dt.timedelta(days=1) if listed and listed[-1].day == last_of_month else None,
     )
 
 
@@ -195,9 +198,11 @@ def details():
 
 
 def _warsaw_day(starts_at: dt.datetime) -> dt.date:
-    from zoneinfo import ZoneInfo
+    return starts_at.replace(tzinfo=dt.UTC).astimezone(WARSAW).date()
 
-    return starts_at.replace(tzinfo=dt.UTC).astimezone(ZoneInfo("Europe/Warsaw")).date()
+
+def _warsaw_today() -> dt.date:
+    return dt.datetime.now(WARSAW).date()
 
 
 def _hold_for(reference: str) -> dict:
