@@ -104,9 +104,18 @@ def _months(today: dt.date) -> list[dt.date]:
 
 def read_code(reference: str) -> str | None:
     """The code of a booking as the phone would get it: from the text queued in the SMS outbox."""
-    from storage.sms import visit_code_for_bench
+    from storage.db import unit_of_work
+    from storage.models import SmsOutbox, Visit
 
-    return visit_code_for_bench(reference)
+    with unit_of_work():
+        row = (
+            SmsOutbox.select(SmsOutbox.code)
+            .join(Visit)
+            .where(Visit.reference == reference, SmsOutbox.code.is_null(False))
+            .order_by(SmsOutbox.id.desc())
+            .first()
+        )
+    return row.code if row else None
 
 
 def count_in_store(url: str, day: str) -> dict:
