@@ -130,20 +130,20 @@ def days():
     month = parse_month(request.args.get("month")) if request.args.get("month") else None
     if request.args.get("month") and month is None:
         abort(404)
-    listed = store.visit_days(office.code, group.code, month=month)
-    this_month = _warsaw_today().replace(day=1)
-    shown = month or (listed[0].day.replace(day=1) if listed else this_month)
-    last_of_month = shown.replace(day=monthrange(shown.year, shown.month)[1])
-    # The store lists only the days inside the booking window: when the window reaches the end of
-    # this month, the next month has days too; the month of today is the first worth showing.
+    first, last = store.visit_window()
+    shown = (month or first).replace(day=1)
+    # The store lists every day of the month; the page shows those of the booking window only
+    # (a past day or one not yet open is no choice to offer), and months only within the window.
+    listed = [d for d in store.visit_days(office.code, group.code, month=shown) if first <= d.day <= last]
+    next_month = (shown + dt.timedelta(days=monthrange(shown.year, shown.month)[1])).replace(day=1)
     return _page(
         "visit_days.html",
         group=group,
         office=office,
         month=shown,
         days=listed,
-        previous_month=(shown - dt.timedelta(days=1)).replace(day=1) if shown > this_month else None,
-        next_month=last_of_month + dt.timedelta(days=1) if listed and listed[-1].day == last_of_month else None,
+        previous_month=(shown - dt.timedelta(days=1)).replace(day=1) if shown > first.replace(day=1) else None,
+        next_month=next_month if next_month <= last else None,
     )
 
 
@@ -199,10 +199,6 @@ def details():
 
 def _warsaw_day(starts_at: dt.datetime) -> dt.date:
     return starts_at.replace(tzinfo=dt.UTC).astimezone(WARSAW).date()
-
-
-def _warsaw_today() -> dt.date:
-    return dt.datetime.now(WARSAW).date()
 
 
 def _hold_for(reference: str) -> dict:
