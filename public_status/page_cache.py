@@ -51,12 +51,6 @@ class PageCache:
             while len(self._pages) > self.max_entries:
                 self._pages.popitem(last=False)
 
-    def drop_case(self, number: str) -> None:
-        """Forget every page of one case (a visit booked for it changes its status page)."""
-        with self._lock:
-            for key in [k for k in self._pages if k[1] == number]:
-                del self._pages[key]
-
     def drop_session(self, sid: str) -> None:
         with self._lock:
             for key in [k for k in self._pages if k[0] == sid]:

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from phonenumbers import PhoneNumberType
 from wtforms import StringField, ValidationError
-from wtforms.validators import InputRequired, Length, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 NAME_MAX = 200  # the store's limit for a name (storage.cases.NAME_MAX)
 REFERENCE = re.compile(r"^[A-Z]{3}-?[0-9A-Z]{4,10}$")
@@ -44,16 +44,18 @@ class BookingForm(FlaskForm):
 
     name = StringField(
         _l("First name and surname"),
+        filters=[lambda value: " ".join((value or "").split())],
         validators=[
-            InputRequired(message=_l("Enter the first name and surname of the person who will come.")),
+            DataRequired(message=_l("Enter the first name and surname of the person who will come.")),
             Length(max=NAME_MAX, message=_l("The name may have at most %(max)d characters.")),
             _has_letters,
         ],
     )
     phone = StringField(
         _l("Mobile phone number"),
+        filters=[lambda value: (value or "").strip()],
         validators=[
-            InputRequired(message=_l("Enter a mobile phone number: the confirmation code is sent there.")),
+            DataRequired(message=_l("Enter a mobile phone number: the confirmation code is sent there.")),
             Length(max=32, message=_l("The phone number may have at most %(max)d characters.")),
             _mobile,
         ],

@@ -240,8 +240,9 @@ def code(reference: str):
     except store.DomainError:
         return _unknown_reference()
     session.pop(HOLD, None)
-    if booked.case_number if hasattr(booked, "case_number") else False:
-        current_app.extensions["okienko_pages"].drop_case(booked.case_number)
+    if "sid" in session:
+        # A logged-in applicant's status page now shows this visit: its cached copy is out of date.
+        current_app.extensions["okienko_pages"].drop_session(session["sid"])
     offices = {office.code: office for office in store.offices()}
     return _page(
         "visit_booked.html", visit=booked, office=offices.get(booked.office), group=_group(booked.group),
