@@ -96,7 +96,7 @@ def test_a_visit_is_booked_in_each_language_and_one_is_cancelled(server, store, 
         assert visit_state(reference) == "booked"
     # Cancel the English one, in English.
     reference = references["en"]
-    page.goto(server + "/visit/cancel")
+    page.goto(server + "/lang/en?next=/visit/cancel")
     page.get_by_label("Booking reference").fill(reference)
     fits_the_phone(page)
     shot(page, "7-cancel-en")
