@@ -18,6 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from public_status.security import current_case
+from public_status.short_cache import ShortCache
 from public_status.visit_forms import (
     BookingForm,
     CancelForm,
@@ -36,6 +37,27 @@ CARD_READY = "card_ready"
 CARD_COLLECTION = "card_collection"
 WARSAW = ZoneInfo("Europe/Warsaw")
 HOLD = "visit_hold"  # session key: the pending booking's reference and where it was chosen (no personal data)
+
+
+def _shared() -> ShortCache:
+    """The app's own (each app, as each test's, reads its own store)."""
+    return current_app.extensions.setdefault("okienko_short_cache", ShortCache())
+
+
+def _groups() -> list:
+    return _shared().get("groups", store.visit_groups)
+
+
+def _offices() -> list:
+    return _shared().get("offices", store.offices)
+
+
+def _window() -> tuple[dt.date, dt.date]:
+    return _shared().get("window", store.visit_window)
+
+
+def _days(office: str, group: str, month: dt.date) -> list:
+    return _shared().get(("days", office, group, month), lambda: store.visit_days(office, group, month=month))
 
 
 def _lang() -> str:
@@ -63,8 +85,8 @@ def _problem(status: int, title: str, message: str, back_url: str, back_label: s
 
 def _choice() -> tuple[store.VisitGroupInfo, dict, list[str]]:
     """The office and group of the query string, checked against the catalogue; a list of errors."""
-    groups = {group.code: group for group in store.visit_groups()}
-    offices = {office.code: office for office in store.offices()}
+    groups = {group.code: group for group in _groups()}
+    offices = {office.code: office for office in _offices()}
     office, code = request.args.get("office", ""), request.args.get("group", "")
     errors = []
     if office not in offices:
@@ -80,8 +102,8 @@ def _start_page(errors: list[str], status: int):
     return _page(
         "visit_start.html",
         status,
-        groups=store.visit_groups(),
-        offices=store.offices(),
+        groups=_groups(),
+        offices=_offices(),
         chosen_office=request.args.get("office", ""),
         chosen_group=request.args.get("group", ""),
         errors=errors,
@@ -130,11 +152,11 @@ def days():
     month = parse_month(request.args.get("month")) if request.args.get("month") else None
     if request.args.get("month") and month is None:
         abort(404)
-    first, last = store.visit_window()
+    first, last = _window()
     shown = (month or first).replace(day=1)
     # The store lists every day of the month; the page shows those of the booking window only
     # (a past day or one not yet open is no choice to offer), and months only within the window.
-    listed = [d for d in store.visit_days(office.code, group.code, month=shown) if first <= d.day <= last]
+    listed = [d for d in _days(office.code, group.code, shown) if first <= d.day <= last]
     next_month = (shown + dt.timedelta(days=monthrange(shown.year, shown.month)[1])).replace(day=1)
     return _page(
         "visit_days.html",
@@ -282,7 +304,7 @@ def _unknown_reference():
 
 
 def _group(code: str):
-    return next((group for group in store.visit_groups() if group.code == code), None)
+    return next((group for group in _groups() if group.code == code), None)
 
 
 def _day_names():
