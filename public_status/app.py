@@ -56,6 +56,9 @@ def create_app(settings: PortalSettings | None = None, **overrides: object) -> F
     from public_status.health import health  # /health and /ready (kept in one edit of this file)
 
     app.register_blueprint(health)
+    from public_status.visits import visits  # visit booking (issue 11)
+
+    app.register_blueprint(visits)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):

@@ -29,6 +29,7 @@ class PortalSettings:
 # (431) is the backstop for anything that reaches it directly.
 MAX_REQUEST_HEADER_BYTES = 16 * 1024
 MAX_REQUEST_BODY_BYTES = 16 * 1024
+MAX_CONNECTIONS = 1000
 
 
 def server_options(settings: PortalSettings) -> dict[str, Any]:
@@ -43,6 +44,12 @@ def server_options(settings: PortalSettings) -> dict[str, Any]:
         "ident": "okienko",
         "max_request_header_size": MAX_REQUEST_HEADER_BYTES,
         "max_request_body_size": MAX_REQUEST_BODY_BYTES,
+        # waitress accepts only 100 connections by default and then stops accepting; browsers keep
+        # theirs open, so when a day's visit slots open the 101st applicant waited for someone else
+        # to finish booking (bench/booking_rush.py: calendar p50 5 s). An open idle connection costs
+        # a socket and a little memory, not a thread.
+        "connection_limit": MAX_CONNECTIONS,
+        "backlog": MAX_CONNECTIONS,
     }
     if settings.proxy_hops:
         options.update(

@@ -97,13 +97,29 @@ def status():
         if view is None:
             end_session()
             return redirect(url_for("portal.home"))
-        html = render_template("status.html", case=view, logout=LogoutForm(), day_names=_day_names())
+        visit = store.visit_of_case(view.number)
+        html = render_template(
+            "status.html", case=view, logout=LogoutForm(), day_names=_day_names(), visit=visit,
+            book_collection=_may_book_collection(view, visit),
+        )  # fmt: skip
         if view.unread_messages:
             # Writing a message moves the case's public version, so the first page after it is rendered
             # here, never served from the cache: the applicant has now seen it.
             store.mark_read(view.number, view.credential_version)
         cache.put(key, view.public_version, html)
     return _no_store(make_response(html))
+
+
+# A visit still ahead: shown on the status page (cancelled, expired and past ones are not).
+UPCOMING_VISIT = ("booked", "held")
+CARD_READY = "card_ready"  # fixtures/stages.toml: "card ready for collection"
+
+
+def _may_book_collection(view, visit) -> bool:
+    """The card is ready and no collection visit is booked yet: the page links the booking."""
+    if view.stage != CARD_READY or view.closed or view.office is None:
+        return False
+    return visit is None or visit.state not in UPCOMING_VISIT or visit.group != "card_collection"
 
 
 @portal.post("/logout")

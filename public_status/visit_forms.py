@@ -1,0 +1,122 @@
+"""The visit booking's forms. The choices (office, group, month, day, time) travel as query
+parameters and are checked here; the name and mobile only ever in a POST body (never in a URL),
+which Flask-WTF protects with its CSRF token."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import phonenumbers
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from phonenumbers import PhoneNumberType
+from wtforms import StringField, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp
+
+NAME_MAX = 200  # the store's limit for a name (storage.cases.NAME_MAX)
+REFERENCE = re.compile(r"^[A-Z]{3}-?[0-9A-Z]{4,10}$")
+
+
+def _mobile(form, field) -> None:
+    """The store's phone rule in the applicant's language: a mobile number, a foreign one with its
+    country code (a number without one is read as Polish)."""
+    text = (field.data or "").strip()
+    try:
+        number = phonenumbers.parse(text, "PL")
+    except phonenumbers.NumberParseException:
+        raise ValidationError(_l("This is not a phone number. Example: 501 234 567 or +380 67 123 4567.")) from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _l("This number does not exist. Check the digits; write a foreign number with its country code.")
+        )
+    if phonenumbers.number_type(number) not in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE):
+        raise ValidationError(_l("This is not a mobile number: the code is sent by SMS, so give a mobile number."))
+
+
+def _has_letters(form, field) -> None:
+    if not any(ch.isalpha() for ch in field.data or ""):
+        raise ValidationError(_l("The name must contain letters."))
+
+
+class BookingForm(FlaskForm):
+    """Who comes: name and mobile. The code is sent to the mobile."""
+
+    name = StringField(
+        _l("First name and surname"),
+        filters=[lambda value: " ".join((value or "").split())],
+        validators=[
+            DataRequired(message=_l("Enter the first name and surname of the person who will come.")),
+            Length(max=NAME_MAX, message=_l("The name may have at most %(max)d characters.")),
+            _has_letters,
+        ],
+    )
+    phone = StringField(
+        _l("Mobile phone number"),
+        filters=[lambda value: (value or "").strip()],
+        validators=[
+            DataRequired(message=_l("Enter a mobile phone number: the confirmation code is sent there.")),
+            Length(max=32, message=_l("The phone number may have at most %(max)d characters.")),
+            _mobile,
+        ],
+    )
+
+
+class CodeForm(FlaskForm):
+    """The 6-digit code from the SMS (spaces typed between digits are allowed)."""
+
+    code = StringField(
+        _l("Code from the SMS"),
+        filters=[lambda value: "".join((value or "").split())],
+        validators=[
+            InputRequired(message=_l("Enter the code from the SMS.")),
+            Regexp(r"^[0-9]{6}$", message=_l("The code has exactly 6 digits.")),
+        ],
+    )
+
+
+class CancelForm(FlaskForm):
+    """The booking reference, as printed on the confirmation page (e.g. GDA-7K3M9Q)."""
+
+    reference = StringField(
+        _l("Booking reference"),
+        filters=[lambda value: "".join((value or "").split()).upper()],
+        validators=[
+            InputRequired(message=_l("Enter the booking reference.")),
+            Regexp(
+                REFERENCE.pattern,
+                message=_l("The reference looks like GDA-7K3M9Q: letters, a dash, letters and digits."),
+            ),
+        ],
+    )
+
+
+def parse_month(text: str | None) -> dt.date | None:
+    """'2026-12' → 1 December 2026; None for anything else."""
+    try:
+        year, month = (int(part) for part in (text or "").split("-"))
+        return dt.date(year, month, 1)
+    except ValueError:
+        return None
+
+
+def parse_day(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text or "")
+    except ValueError:
+        return None
+
+
+def parse_start(text: str | None) -> dt.datetime | None:
+    """A slot's start as the links carry it: UTC, '2026-12-03T08:30Z'. Naive UTC like the store."""
+    try:
+        value = dt.datetime.strptime(text or "", "%Y-%m-%dT%H:%MZ")
+    except ValueError:
+        return None
+    return value
+
+
+def format_start(value: dt.datetime) -> str:
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.strftime("%Y-%m-%dT%H:%MZ")

@@ -1,0 +1,362 @@
+"""Booking a visit at the office: office and kind of visit → free days → free times → name and
+mobile → the code from the SMS → confirmation; and cancelling one with its reference and a new code.
+
+Every rule (seats, holds, codes, limits) is the store's; these views only ask and show. The
+name and mobile travel once, in the POST body of the details form, and are never shown back
+after it nor put in a URL. Every page here is answered with `Cache-Control: no-store` (free
+seats change by the second, and several carry a code form); the status page cache never sees them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from calendar import monthrange
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from public_status.security import current_case
+from public_status.short_cache import ShortCache
+from public_status.visit_forms import (
+    BookingForm,
+    CancelForm,
+    CodeForm,
+    format_start,
+    parse_day,
+    parse_month,
+    parse_start,
+)
+from storage import portal as store
+
+visits = Blueprint("visits", __name__, url_prefix="/visit")
+
+# The stage at which a logged-in applicant may book the card's collection (fixtures/stages.toml).
+CARD_READY = "card_ready"
+CARD_COLLECTION = "card_collection"
+WARSAW = ZoneInfo("Europe/Warsaw")
+HOLD = "visit_hold"  # session key: the pending booking's reference and where it was chosen (no personal data)
+
+
+def _shared() -> ShortCache:
+    """The app's own (each app, as each test's, reads its own store)."""
+    return current_app.extensions.setdefault("okienko_short_cache", ShortCache())
+
+
+def _groups() -> list:
+    return _shared().get("groups", store.visit_groups)
+
+
+def _offices() -> list:
+    return _shared().get("offices", store.offices)
+
+
+def _window() -> tuple[dt.date, dt.date]:
+    return _shared().get("window", store.visit_window)
+
+
+def _days(office: str, group: str, month: dt.date) -> list:
+    return _shared().get(("days", office, group, month), lambda: store.visit_days(office, group, month=month))
+
+
+def _lang() -> str:
+    return str(get_locale())
+
+
+def _client() -> str:
+    return request.remote_addr or "?"
+
+
+def _page(template: str, status: int = 200, headers: dict | None = None, **context):
+    response = make_response(render_template(template, **context), status)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _problem(status: int, title: str, message: str, back_url: str, back_label: str, headers: dict | None = None):
+    return _page(
+        "visit_problem.html", status, headers, title=title, message=message, back_url=back_url, back_label=back_label
+    )
+
+
+def _choice() -> tuple[store.VisitGroupInfo, dict, list[str]]:
+    """The office and group of the query string, checked against the catalogue; a list of errors."""
+    groups = {group.code: group for group in _groups()}
+    offices = {office.code: office for office in _offices()}
+    office, code = request.args.get("office", ""), request.args.get("group", "")
+    errors = []
+    if office not in offices:
+        errors.append(_("Choose the office."))
+    if code not in groups:
+        errors.append(_("Choose the kind of visit."))
+    elif office in offices and office not in groups[code].offices:
+        errors.append(_("This office does not book this kind of visit. Choose another office or kind of visit."))
+    return groups.get(code), offices.get(office), errors
+
+
+def _start_page(errors: list[str], status: int):
+    return _page(
+        "visit_start.html",
+        status,
+        groups=_groups(),
+        offices=_offices(),
+        chosen_office=request.args.get("office", ""),
+        chosen_group=request.args.get("group", ""),
+        errors=errors,
+    )
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, -(-int(seconds) // 60))
+
+
+def _throttled(exc: store.VisitThrottled, back_url: str):
+    retry = max(1, int(exc.retry_after_s))
+    message = _(
+        "Too many attempts from this connection or for this phone number. Please try again in %(minutes)d min.",
+        minutes=_minutes(retry),
+    )
+    return _problem(429, _("Please wait"), message, back_url, _("Back"), headers={"Retry-After": str(retry)})
+
+
+def _times_url(office: str, group: str, day: dt.date | str | None) -> str:
+    if not day:
+        return url_for("visits.start")
+    return url_for("visits.times", office=office, group=group, day=str(day))
+
+
+def _slot_taken(office: str, group: str, day) -> object:
+    return _problem(
+        409,
+        _("This time is no longer free"),
+        _("Someone else has just booked the last seat at this time. Please choose another time."),
+        _times_url(office, group, day),
+        _("Back to the free times"),
+    )
+
+
+@visits.get("")
+def start():
+    return _start_page([], 200)
+
+
+@visits.get("/days")
+def days():
+    group, office, errors = _choice()
+    if errors:
+        return _start_page(errors, 400)
+    month = parse_month(request.args.get("month")) if request.args.get("month") else None
+    if request.args.get("month") and month is None:
+        abort(404)
+    first, last = _window()
+    shown = (month or first).replace(day=1)
+    # The store lists every day of the month; the page shows those of the booking window only
+    # (a past day or one not yet open is no choice to offer), and months only within the window.
+    listed = [d for d in _days(office.code, group.code, shown) if first <= d.day <= last]
+    next_month = (shown + dt.timedelta(days=monthrange(shown.year, shown.month)[1])).replace(day=1)
+    return _page(
+        "visit_days.html",
+        group=group,
+        office=office,
+        month=shown,
+        days=listed,
+        previous_month=(shown - dt.timedelta(days=1)).replace(day=1) if shown > first.replace(day=1) else None,
+        next_month=next_month if next_month <= last else None,
+    )
+
+
+@visits.get("/times")
+def times():
+    group, office, errors = _choice()
+    if errors:
+        return _start_page(errors, 400)
+    day = parse_day(request.args.get("day"))
+    if day is None:
+        abort(404)
+    listed = [slot for slot in store.visit_times(office.code, group.code, day) if slot.free > 0]
+    return _page("visit_times.html", group=group, office=office, day=day, times=listed, format_start=format_start)
+
+
+@visits.route("/details", methods=["GET", "POST"])
+def details():
+    group, office, errors = _choice()
+    if errors:
+        return _start_page(errors, 400)
+    starts_at = parse_start(request.args.get("at"))
+    if starts_at is None:
+        abort(404)
+    day = _warsaw_day(starts_at)
+    form = BookingForm()
+    context = {"group": group, "office": office, "starts_at": starts_at, "day": day}
+    if not form.validate_on_submit():
+        return _page("visit_details.html", 400 if request.method == "POST" else 200, form=form, **context)
+    case_number = None
+    if group.code == CARD_COLLECTION:
+        logged = current_case(current_app)
+        case_number = logged.number if logged is not None else None
+    try:
+        held = store.request_visit(
+            office.code, group.code, starts_at, form.name.data, form.phone.data, _lang(), _client(),
+            case_number=case_number,
+        )  # fmt: skip
+    except store.SlotTaken:
+        return _slot_taken(office.code, group.code, day)
+    except store.VisitThrottled as exc:
+        return _throttled(exc, url_for("visits.start"))
+    except store.DomainError as exc:
+        if exc.field in ("name", "applicant_name"):
+            form.name.errors = [_("Please check the name: it must contain letters and be at most 200 characters.")]
+        elif exc.field == "phone":
+            form.phone.errors = [_("Please check the number: it must be a mobile number that can receive SMS.")]
+        else:
+            form.form_errors.append(_("This time cannot be booked any more. Please choose another time."))
+        return _page("visit_details.html", 400, form=form, **context)
+    session[HOLD] = {"ref": held.reference, "office": office.code, "group": group.code, "day": str(day)}
+    return redirect(url_for("visits.code", reference=held.reference), 303)
+
+
+def _warsaw_day(starts_at: dt.datetime) -> dt.date:
+    return starts_at.replace(tzinfo=dt.UTC).astimezone(WARSAW).date()
+
+
+def _hold_for(reference: str) -> dict:
+    hold = session.get(HOLD)
+    return hold if isinstance(hold, dict) and hold.get("ref") == reference else {}
+
+
+@visits.route("/code/<reference>", methods=["GET", "POST"])
+def code(reference: str):
+    form = CodeForm()
+    hold = _hold_for(reference)
+    times_url = _times_url(hold.get("office", ""), hold.get("group", ""), hold.get("day"))
+    if not form.validate_on_submit():
+        return _page(
+            "visit_code.html", 400 if request.method == "POST" else 200, form=form, reference=reference,
+            purpose="book", back_url=times_url,
+        )  # fmt: skip
+    try:
+        booked = store.confirm_visit(reference, form.code.data, _client())
+    except store.WrongCode as exc:
+        if exc.tries_left <= 0:
+            return _no_tries_left(times_url)
+        form.code.errors = [_wrong_code(exc.tries_left)]
+        return _page("visit_code.html", 400, form=form, reference=reference, purpose="book", back_url=times_url)
+    except store.CodeExpired:
+        session.pop(HOLD, None)
+        return _problem(
+            410,
+            _("The code has expired"),
+            _("The code was valid for 10 minutes and the seat is free again. Please choose a time and book once more."),
+            times_url,
+            _("Back to the free times"),
+        )
+    except store.SlotTaken:
+        session.pop(HOLD, None)
+        return _slot_taken(hold.get("office", ""), hold.get("group", ""), hold.get("day"))
+    except store.VisitThrottled as exc:
+        return _throttled(exc, url_for("visits.code", reference=reference))
+    except store.DomainError:
+        return _unknown_reference()
+    session.pop(HOLD, None)
+    if "sid" in session:
+        # A logged-in applicant's status page now shows this visit: its cached copy is out of date.
+        current_app.extensions["okienko_pages"].drop_session(session["sid"])
+    offices = {office.code: office for office in store.offices()}
+    return _page(
+        "visit_booked.html", visit=booked, office=offices.get(booked.office), group=_group(booked.group),
+        day_names=_day_names(),
+    )  # fmt: skip
+
+
+def _not_cancellable() -> str:
+    return _(
+        "No booking with this reference can be cancelled online. "
+        "Cancelling is possible until the end of the day before the visit."
+    )
+
+
+def _wrong_code(tries_left: int) -> str:
+    return _("This code is not correct. Tries left: %(tries)d.", tries=tries_left)
+
+
+def _no_tries_left(back_url: str):
+    return _problem(
+        400,
+        _("No tries left"),
+        _("The code was typed wrongly too many times, so the seat has been released. Please book again."),
+        back_url,
+        _("Back to the free times") if back_url != url_for("visits.start") else _("Book a visit"),
+    )
+
+
+def _unknown_reference():
+    return _problem(
+        404,
+        _("Booking not found"),
+        _("There is no booking waiting for a code under this reference."),
+        url_for("visits.start"),
+        _("Book a visit"),
+    )
+
+
+def _group(code: str):
+    return next((group for group in _groups() if group.code == code), None)
+
+
+def _day_names():
+    from babel.dates import get_day_names
+
+    return get_day_names("wide", locale=_lang())
+
+
+@visits.route("/cancel", methods=["GET", "POST"])
+def cancel():
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return _page("visit_cancel.html", 400 if request.method == "POST" else 200, form=form)
+    reference = form.reference.data
+    try:
+        store.request_cancellation(reference, _client())
+    except store.VisitThrottled as exc:
+        return _throttled(exc, url_for("visits.cancel"))
+    except store.DomainError:
+        form.reference.errors = [_not_cancellable()]
+        return _page("visit_cancel.html", 400, form=form)
+    return redirect(url_for("visits.cancel_code", reference=reference), 303)
+
+
+@visits.route("/cancel/<reference>", methods=["GET", "POST"])
+def cancel_code(reference: str):
+    form = CodeForm()
+    back_url = url_for("visits.cancel")
+    if not form.validate_on_submit():
+        return _page(
+            "visit_code.html", 400 if request.method == "POST" else 200, form=form, reference=reference,
+            purpose="cancel", back_url=back_url,
+        )  # fmt: skip
+    try:
+        store.confirm_cancellation(reference, form.code.data, _client())
+    except store.WrongCode as exc:
+        if exc.tries_left <= 0:
+            return _problem(
+                400, _("No tries left"),
+                _("The code was typed wrongly too many times. Ask for a new code to cancel the visit."),
+                back_url, _("Ask for a new code"),
+            )  # fmt: skip
+        form.code.errors = [_wrong_code(exc.tries_left)]
+        return _page("visit_code.html", 400, form=form, reference=reference, purpose="cancel", back_url=back_url)
+    except store.CodeExpired:
+        return _problem(
+            410, _("The code has expired"),
+            _("The code was valid for 10 minutes. Ask for a new code; your visit is still booked."),
+            back_url, _("Ask for a new code"),
+        )  # fmt: skip
+    except store.VisitThrottled as exc:
+        return _throttled(exc, back_url)
+    except store.DomainError:
+        return _unknown_reference()
+    return _page("visit_cancelled.html", reference=reference)

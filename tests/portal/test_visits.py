@@ -1,0 +1,282 @@
+"""Booking a visit through the portal: every page in every language, the whole flow with the code
+read from the SMS outbox, wrong and expired codes, a time taken meanwhile, the throttle, CSRF, and
+the logged-in applicant's visit and card collection on the status page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from babel.dates import format_time
+
+import storage
+from storage import portal as store
+from tests.helpers import CLERK, register
+from tests.portal.test_pages import assert_security_headers
+from tests.portal.visit_helpers import (
+    CSRF,
+    GROUP,
+    NAME,
+    OFFICE,
+    PHONE,
+    code_path,
+    confirm,
+    expire_code,
+    first_time_link,
+    request_code,
+    sms_code,
+    unescape,
+    visit_count,
+    visit_state,
+    visit_texts,
+)
+
+LANGS = ["pl", "en", "ru", "uk"]
+HEADINGS = {  # the start, days, times, details and cancel pages' headings
+    "pl": ["Umów wizytę", "Wybierz dzień", "Wybierz godzinę", "Twoje dane", "Odwołaj wizytę"],
+    "en": ["Book a visit", "Choose a day", "Choose a time", "Your details", "Cancel a visit"],
+    "ru": ["Записаться на визит", "Выберите день", "Выберите время", "Ваши данные", "Отменить визит"],
+    "uk": ["Записатися на візит", "Виберіть день", "Виберіть час", "Ваші дані", "Скасувати візит"],
+}
+BOOKED = {"pl": "Wizyta zarezerwowana", "en": "Visit booked", "ru": "Визит забронирован", "uk": "Візит заброньовано"}
+WARSAW = ZoneInfo("Europe/Warsaw")
+
+
+def assert_booking_answer(response, lang: str) -> str:
+    html = response.get_data(as_text=True)
+    assert f'<html lang="{lang}">' in html
+    assert "<script" not in html
+    assert response.headers["Cache-Control"] == "no-store"
+    assert_security_headers(response)
+    return html
+
+
+def start_time(link: str) -> dt.datetime:
+    at = re.search(r"at=([0-9T:\-]+Z)", link)[1]
+    return dt.datetime.strptime(at, "%Y-%m-%dT%H:%MZ").replace(tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_booking_page_in_each_language(portal, lang):
+    portal.get(f"/lang/{lang}")
+    start, days_h, times_h, details_h, cancel_h = HEADINGS[lang]
+    html = assert_booking_answer(portal.get("/visit"), lang)
+    assert f"<h1>{start}</h1>" in html and 'name="office"' in html and 'name="group"' in html
+    for group in store.visit_groups():
+        assert group.labels[lang] in html
+    html = assert_booking_answer(portal.get(f"/visit/days?office={OFFICE}&group={GROUP}"), lang)
+    assert f"<h1>{days_h}</h1>" in html and '<table class="days">' in html
+    link = first_time_link(portal)
+    times_path = link.replace("/visit/details", "/visit/times").split("&at=")[0]
+    day = start_time(link).astimezone(WARSAW).date()
+    html = assert_booking_answer(portal.get(f"{times_path}&day={day.isoformat()}"), lang)
+    assert f"<h1>{times_h}</h1>" in html
+    html = assert_booking_answer(portal.get(link), lang)
+    assert f"<h1>{details_h}</h1>" in html
+    assert 'name="name"' in html and 'name="phone"' in html and 'name="csrf_token"' in html
+    assert 'autocomplete="tel"' in html and 'type="tel"' in html
+    assert format_time(start_time(link).astimezone(WARSAW).time(), "short", locale=lang) in html
+    html = assert_booking_answer(portal.get("/visit/cancel"), lang)
+    assert f"<h1>{cancel_h}</h1>" in html and 'name="reference"' in html
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_visit_is_booked_with_the_code_from_the_sms(portal, lang):
+    portal.get(f"/lang/{lang}")
+    link = first_time_link(portal)
+    asked = request_code(portal, link)
+    assert asked.status_code == 303
+    path = code_path(asked)
+    assert re.fullmatch(r"/visit/code/[A-Z0-9-]+", path)
+    reference = path.rsplit("/", 1)[1]
+    assert visit_state(reference) == "held"
+    page = portal.get(path)
+    html = assert_booking_answer(page, lang)
+    done = confirm(portal, path, sms_code(reference))
+    html = assert_booking_answer(done, lang)
+    assert done.status_code == 200 and BOOKED[lang] in html
+    assert reference in html
+    local = start_time(link).astimezone(WARSAW)
+    assert format_time(local.time(), "short", locale=lang) in html
+    office = next(o for o in store.offices() if o.code == OFFICE)
+    assert office.address in html
+    filing_documents = {d.label[lang] for g in store.case_type_guides() for d in g.documents}
+    assert any(label in html for label in filing_documents), "what to bring lists the case types' documents"
+    assert "/visit/cancel" in html
+    assert visit_state(reference) == "booked"
+    # Never shown back after the form, never in a URL.
+    for answer in (asked, page, done):
+        text = answer.get_data(as_text=True) + str(answer.headers)
+        assert NAME not in text and "501" not in text and "Kowalczuk" not in text
+
+
+def test_the_form_names_the_field_and_the_rule(portal):
+    portal.get("/lang/en")
+    link = first_time_link(portal)
+    answer = request_code(portal, link, name="  ", phone="+48 58 307 74 27")  # a landline
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 400 and answer.headers["Cache-Control"] == "no-store"
+    assert "First name and surname: Enter the first name and surname" in html
+    assert "Mobile phone number: This is not a mobile number" in html
+    assert 'aria-invalid="true"' in html
+    answer = request_code(portal, link, name="Jan Nowak", phone="12")
+    assert "Mobile phone number: This is not a phone number" in answer.get_data(as_text=True) or (
+        "Mobile phone number: This number does not exist" in answer.get_data(as_text=True)
+    )
+    assert visit_count() == 0
+
+
+def test_a_wrong_code_says_how_many_tries_are_left_and_the_last_one_releases_the_seat(portal):
+    portal.get("/lang/en")
+    link = first_time_link(portal)
+    path = code_path(request_code(portal, link))
+    reference = path.rsplit("/", 1)[1]
+    right = sms_code(reference)
+    wrong = "000000" if right != "000000" else "111111"
+    answer = confirm(portal, path, wrong)
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 400 and "This code is not correct. Tries left: 2." in html
+    assert "Code from the SMS: This code is not correct" in html
+    assert "Tries left: 1." in confirm(portal, path, wrong).get_data(as_text=True)
+    last = confirm(portal, path, wrong)
+    html = last.get_data(as_text=True)
+    assert last.status_code == 400 and "No tries left" in html
+    assert "/visit/times?" in html  # back to the times of that day
+    assert visit_state(reference) not in ("held", "booked")
+    assert confirm(portal, path, right).status_code != 200
+
+
+def test_an_expired_code_releases_the_seat_and_says_so(portal):
+    portal.get("/lang/pl")
+    link = first_time_link(portal)
+    path = code_path(request_code(portal, link))
+    reference = path.rsplit("/", 1)[1]
+    code = sms_code(reference)
+    expire_code(reference)
+    answer = confirm(portal, path, code)
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 410 and "Kod wygasł" in html
+    day = start_time(link).astimezone(WARSAW).date().isoformat()
+    assert f"day={day}" in html and "/visit/times?" in html
+    assert visit_state(reference) not in ("held", "booked")
+
+
+def test_a_time_taken_meanwhile_sends_back_to_the_times(portal):
+    """One desk (EU registration in Gdańsk): someone else books the time between the list and the form."""
+    portal.get("/lang/en")
+    link = first_time_link(portal, group="eu_registration")
+    token = CSRF.search(portal.get(link).get_data(as_text=True))[1]
+    held = store.request_visit(OFFICE, "eu_registration", start_time(link).replace(tzinfo=None), "Other Person",
+                               "+48 600 100 200", "pl", "198.51.100.9")  # fmt: skip
+    store.confirm_visit(held.reference, sms_code(held.reference), "198.51.100.9")
+    answer = portal.post(link, data={"csrf_token": token, "name": NAME, "phone": PHONE})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 409 and "This time is no longer free" in html
+    day = start_time(link).astimezone(WARSAW).date().isoformat()
+    assert unescape(f"/visit/times?office={OFFICE}&amp;group=eu_registration&amp;day={day}") in unescape(html)
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert NAME not in html
+
+
+def test_code_requests_from_one_address_are_throttled_before_any_sms(portal):
+    portal.get("/lang/en")
+    link = first_time_link(portal, group="work_permit")  # an employer's group: one phone may book many
+    answers = []
+    for i in range(40):
+        answer = request_code(portal, link, phone=f"+48 502 000 {i:03d}")
+        answers.append(answer.status_code)
+        if answer.status_code == 429:
+            break
+    assert answers[-1] == 429, answers
+    assert int(answer.headers["Retry-After"]) > 0
+    html = answer.get_data(as_text=True)
+    assert "Please try again in" in html and answer.headers["Cache-Control"] == "no-store"
+    assert visit_texts() == answers.count(303)  # the refused request queued no text
+
+
+def test_the_details_form_needs_its_csrf_token(portal):
+    link = first_time_link(portal)
+    answer = portal.post(link, data={"name": NAME, "phone": PHONE})
+    assert answer.status_code == 400 and answer.headers["Cache-Control"] == "no-store"
+    assert visit_count() == 0
+    path = code_path(request_code(portal, link))
+    assert portal.post(path, data={"code": sms_code(path.rsplit("/", 1)[1])}).status_code == 400
+    assert visit_state(path.rsplit("/", 1)[1]) == "held"
+
+
+def test_a_visit_is_cancelled_with_its_reference_and_a_new_code(portal):
+    portal.get("/lang/uk")
+    path = code_path(request_code(portal, first_time_link(portal)))
+    reference = path.rsplit("/", 1)[1]
+    first_code = sms_code(reference)
+    assert confirm(portal, path, first_code).status_code == 200
+    token = CSRF.search(portal.get("/visit/cancel").get_data(as_text=True))[1]
+    asked = portal.post("/visit/cancel", data={"csrf_token": token, "reference": reference.lower()})
+    assert asked.status_code == 303 and code_path(asked) == f"/visit/cancel/{reference}"
+    wrong = confirm(portal, f"/visit/cancel/{reference}", "999999" if sms_code(reference) != "999999" else "888888")
+    assert wrong.status_code == 400 and "Залишилося спроб: 2." in wrong.get_data(as_text=True)
+    done = confirm(portal, f"/visit/cancel/{reference}", sms_code(reference))
+    html = assert_booking_answer(done, "uk")
+    assert done.status_code == 200 and "Візит скасовано" in html
+    assert visit_state(reference) == "cancelled"
+
+
+def test_an_unknown_reference_cannot_be_cancelled(portal):
+    portal.get("/lang/en")
+    token = CSRF.search(portal.get("/visit/cancel").get_data(as_text=True))[1]
+    answer = portal.post("/visit/cancel", data={"csrf_token": token, "reference": "GDA-ZZZZZZ"})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 400 and "Booking reference: No booking with this reference" in html
+    answer = portal.post("/visit/cancel", data={"csrf_token": token, "reference": "12"})
+    assert "Booking reference: The reference looks like GDA-7K3M9Q" in answer.get_data(as_text=True)
+
+
+def test_booking_pages_are_never_served_from_the_status_page_cache(portal):
+    filing = register()
+    portal.login(filing.display_number, filing.password, lang="en")
+    assert portal.get("/status").status_code == 200
+    pages = portal.app.extensions["okienko_pages"]
+    cached = len(pages._pages)
+    link = first_time_link(portal)
+    for path in ("/visit", "/visit/cancel", link):
+        answer = portal.get(path)
+        assert answer.headers["Cache-Control"] == "no-store"
+        assert "Your case" not in answer.get_data(as_text=True)
+    assert len(pages._pages) == cached
+
+
+def _card_ready_case():
+    filing = register(language="en")
+    for stage in ("formal_check", "evidence_review", "decision_issued", "card_production", "card_ready"):
+        storage.set_stage(filing.number, stage, clerk=CLERK)
+    return filing
+
+
+def test_status_page_offers_the_card_collection_and_then_shows_the_visit(portal):
+    filing = _card_ready_case()
+    portal.login(filing.display_number, filing.password, lang="en")
+    html = portal.get("/status").get_data(as_text=True)
+    assert "Your residence card is ready. Book a visit to collect it." in html
+    link = unescape(re.search(r'href="(/visit/days\?[^"]+)"', html)[1])
+    assert "group=card_collection" in link
+    office = re.search(r"office=([A-Z]+)", link)[1]
+    details = first_time_link(portal, office=office, group="card_collection")
+    path = code_path(request_code(portal, details))
+    reference = path.rsplit("/", 1)[1]
+    assert confirm(portal, path, sms_code(reference)).status_code == 200
+    visit = store.visit_of_case(filing.number)
+    assert visit is not None and visit.reference == reference
+    html = portal.get("/status").get_data(as_text=True)
+    assert reference in html and "Your visit at the office" in html
+    assert "Book the card collection" not in html
+    local = start_time(details).astimezone(WARSAW)
+    assert format_time(local.time(), "short", locale="en") in html
+
+
+def test_no_card_collection_link_before_the_card_is_ready(portal):
+    filing = register(language="en")
+    portal.login(filing.display_number, filing.password, lang="en")
+    html = portal.get("/status").get_data(as_text=True)
+    assert "Book the card collection" not in html and "Your visit at the office" not in html
