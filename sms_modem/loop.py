@@ -98,20 +98,14 @@ class SendLoop:
         try:
             while not self.stop.is_set():
                 quiet = bool(self.settings.quiet and self.settings.quiet.contains(dt.datetime.now(dt.UTC)))
-                if quiet and once:
-                    log.info("quiet hours: due texts wait for the morning")
-                    break
                 if not self._ensure_link():
                     continue
                 self._record_reports()
                 if not self._refresh_status():
                     continue
-                if quiet:
-                    # Connected all the same: delivery reports still come, and the heartbeat shows the signal.
-                    self.stop.wait(min(60.0, self.settings.heartbeat_s))
-                    continue
                 try:
-                    claimed = store.claim_due(self.settings.owner, self.settings.lease_s, limit=1)
+                    # In quiet hours only code texts go out: someone is waiting for them at the screen.
+                    claimed = store.claim_due(self.settings.owner, self.settings.lease_s, limit=1, urgent_only=quiet)
                 except StoreUnavailable as exc:
                     log.error("database unavailable, waiting: %s", exc.detail)
                     self._note_error(f"database unavailable: {exc.detail}")
@@ -119,6 +113,8 @@ class SendLoop:
                     continue
                 if not claimed:
                     if once:
+                        if quiet:
+                            log.info("quiet hours: due texts wait for the morning")
                         break
                     self.stop.wait(self.settings.idle_poll_s)
                     continue
@@ -216,7 +212,7 @@ class SendLoop:
 
     def _send(self, item: store.ClaimedSms) -> int:
         owner = self.settings.owner
-        text = text_for(item.kind, item.language, self.settings.portal_url)
+        text = text_for(item.kind, item.language, self.settings.portal_url, item.code, item.office)
         started = time.perf_counter()
         base = {"outbox": item.id, "attempt": item.attempts}
         try:

@@ -1,5 +1,5 @@
 """What the applicant's phone shows: that the stage changed, or that the office left a message,
-and where to look. Nothing else.
+and where to look; or a visit booking's code and the office. Nothing else.
 
 No name, no case number, no amount, no request to pay or to act. Polish is written without
 diacritics so it stays GSM-7 (160 characters); Russian and Ukrainian need UCS-2, which
@@ -38,7 +38,19 @@ MESSAGE_TEMPLATES = {
     "ru": "PUW Gdansk: новое сообщение {url}",
     "uk": "PUW Gdansk: нове повідомлення {url}",
 }
-KINDS = {"stage": TEMPLATES, "message": MESSAGE_TEMPLATES}
+# A visit booking's code: only the code and the office, nothing about the person or the matter.
+# {office} is the town in plain letters (storage keeps it GSM-7: "Slupsk"); every office's name
+# must leave the text one SMS (check_all tries the longest one the office list can give).
+VISIT_CODE_TEMPLATES = {
+    "pl": "PUW Gdansk: kod wizyty w urzedzie ({office}): {code}",
+    "en": "PUW Gdansk: your code for the visit at the office ({office}): {code}",
+    "ru": "PUW Gdansk: код для визита в ведомство ({office}): {code}",
+    "uk": "PUW Gdansk: код для візиту до установи ({office}): {code}",
+}
+KINDS = {"stage": TEMPLATES, "message": MESSAGE_TEMPLATES, "visit_code": VISIT_CODE_TEMPLATES}
+# The longest office name a code text must carry (one SMS in every language); longer ones are cut.
+OFFICE_NAME_MAX = 20
+SAMPLE_CODE = "000000"
 
 
 class TextTooLong(ValueError):
@@ -64,10 +76,13 @@ def encoding_of(text: str) -> Encoding:
     return Encoding("GSM-7", septets, GSM7_LIMIT)
 
 
-def text_for(kind: str, language: str, portal_url: str) -> str:
-    """The text of one kind ("stage" or "message") in a language, refused if over one SMS."""
+def text_for(kind: str, language: str, portal_url: str, code: str | None = None, office: str | None = None) -> str:
+    """The text of one kind ("stage", "message" or "visit_code") in a language, refused if over one SMS."""
     templates = KINDS[kind]
-    text = templates.get(language, templates["pl"]).format(url=portal_url)
+    values = {"url": portal_url}
+    if kind == "visit_code":
+        values = {"code": code or "", "office": (office or "")[:OFFICE_NAME_MAX]}
+    text = templates.get(language, templates["pl"]).format(**values)
     encoding = encoding_of(text)
     if not encoding.fits:
         raise TextTooLong(
@@ -85,4 +100,4 @@ def check_all(portal_url: str) -> None:
     """Refuse to start with a portal address that makes any text longer than one SMS."""
     for kind, templates in KINDS.items():
         for language in templates:
-            text_for(kind, language, portal_url)
+            text_for(kind, language, portal_url, SAMPLE_CODE, "X" * OFFICE_NAME_MAX)

@@ -27,6 +27,7 @@ from storage.models import (
     RequiredDocument,
     Stage,
 )
+from storage.visit_catalog import load_visit_groups
 
 FIXTURE_FILES = (
     "offices.toml",
@@ -35,6 +36,7 @@ FIXTURE_FILES = (
     "stages.toml",
     "message_templates.toml",
     "info.toml",
+    "visit_groups.toml",
 )
 
 
@@ -85,7 +87,8 @@ def load_fixtures(directory: Path | None = None) -> dict[str, int]:
     """
     directory = directory or fixtures_dir()
     data = {name: _read(directory, name) for name in FIXTURE_FILES}
-    changed = {"offices": 0, "deficiency_kinds": 0, "case_types": 0, "stages": 0, "message_templates": 0, "info": 0}
+    changed = {"offices": 0, "deficiency_kinds": 0, "case_types": 0, "stages": 0, "message_templates": 0, "info": 0,
+               "visit_groups": 0}  # fmt: skip
     with write_transaction():
         for pos, office in enumerate(data["offices.toml"].get("office", [])):
             changed["offices"] += _upsert(
@@ -152,6 +155,8 @@ def load_fixtures(directory: Path | None = None) -> dict[str, int]:
             changed["message_templates"] += _upsert(MessageTemplate, code, _template_values(template, pos))
         MessageTemplate.update(active=False).where(MessageTemplate.code.not_in(template_codes)).execute()
         changed["info"] = _load_info(data["info.toml"], type_codes)
+        office_codes = [o["code"] for o in data["offices.toml"].get("office", [])]
+        changed["visit_groups"] = load_visit_groups(data["visit_groups.toml"], office_codes, _labels, _upsert)
     forget_cached_labels()
     return changed
 

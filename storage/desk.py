@@ -49,6 +49,9 @@ from storage.records import (
 )
 from storage.report import Report, head_of_unit_report
 from storage.schema import open_current
+from storage.visit_catalog import VisitGroupInfo, visit_groups
+from storage.visit_desk import DeskVisit, book_visit_for, cancel_visit, mark_visit, visit_by_reference, visits_on
+from storage.visits import SlotTaken, VisitDay, VisitTime, visit_days, visit_times, visit_window
 from storage.worklist import WorklistPage, WorklistRow, search_cases, worklist
 
 __all__ = [
@@ -63,6 +66,7 @@ __all__ = [
     "ClerkInfo",
     "CredentialLetterData",
     "DeficiencyKindInfo",
+    "DeskVisit",
     "DomainError",
     "FilingReceiptData",
     "MessageInfo",
@@ -72,13 +76,19 @@ __all__ = [
     "OfficeInfo",
     "RegisteredFiling",
     "Report",
+    "SlotTaken",
     "StageChange",
     "StageInfo",
     "StoreUnavailable",
+    "VisitDay",
+    "VisitGroupInfo",
+    "VisitTime",
     "WorklistPage",
     "WorklistRow",
     "add_deficiency",
     "authenticate_clerk",
+    "book_visit_for",
+    "cancel_visit",
     "case_detail",
     "case_types",
     "check_applicant_name",
@@ -94,6 +104,7 @@ __all__ = [
     "format_number",
     "head_of_unit_report",
     "looks_like_case_number",
+    "mark_visit",
     "message_templates",
     "modem_state",
     "normalise_mobile",
@@ -115,6 +126,12 @@ __all__ = [
     "update_case",
     "usual_next_stage",
     "utcnow",
+    "visit_by_reference",
+    "visit_days",
+    "visit_groups",
+    "visit_times",
+    "visit_window",
+    "visits_on",
     "withdraw_stage",
     "worklist",
     "write_message",

@@ -46,6 +46,13 @@ FIELD_LABELS_PL: dict[str, str] = {
     "role": "rola",
     "stage": "etap",
     "database": "baza danych",
+    "group": "sprawa do załatwienia",
+    "starts_at": "termin",
+    "day": "dzień",
+    "code": "kod z SMS",
+    "reference": "numer rezerwacji",
+    "visit": "wizyta",
+    "client": "adres klienta",
     "fixtures": "katalogi",
 }
 

@@ -293,13 +293,131 @@ class OfficeMessage(BaseModel):
         indexes = ((("case", "created_at"), False),)
 
 
+class VisitGroup(MultilingualLabel):
+    """A kind of matter a visit can be booked for (fixtures/visit_groups.toml)."""
+
+    code = pw.CharField(primary_key=True, max_length=40)
+    slot_minutes = pw.IntegerField()
+    # False where one person books for others (an employer, an inviting person).
+    one_per_phone_per_day = pw.BooleanField(default=True)
+    position = pw.IntegerField(default=0)
+    active = pw.BooleanField(default=True)
+
+
+class VisitGroupOffice(BaseModel):
+    """How an office serves a group: seats per slot and opening hours per weekday."""
+
+    group = pw.ForeignKeyField(VisitGroup, backref="offices", on_delete="CASCADE")
+    office = pw.ForeignKeyField(Office, on_delete="RESTRICT")
+    desks = pw.IntegerField()
+    # JSON list of [weekday 1..7, "HH:MM", "HH:MM"], Warsaw wall-clock times.
+    hours_json = pw.TextField(default="[]")
+    active = pw.BooleanField(default=True)
+
+    class Meta:
+        table_name = "visit_group_office"
+        indexes = ((("group", "office"), True),)
+
+    @property
+    def hours(self) -> list[tuple[int, str, str]]:
+        return [tuple(row) for row in json.loads(self.hours_json)]
+
+
+class VisitRules(BaseModel):
+    """The booking settings of fixtures/visit_groups.toml, one row (id 1)."""
+
+    id = pw.IntegerField(primary_key=True)
+    horizon_days = pw.IntegerField()
+    closed_weekdays_json = pw.TextField(default="[]")
+    hold_minutes = pw.IntegerField()
+    code_tries = pw.IntegerField()
+    timezone = pw.CharField(max_length=60)
+
+    class Meta:
+        table_name = "visit_rules"
+
+    @property
+    def closed_weekdays(self) -> frozenset[int]:
+        return frozenset(json.loads(self.closed_weekdays_json))
+
+
+VISIT_STATES = ("held", "booked", "arrived", "no_show", "served", "cancelled", "expired")
+# A visit in one of these occupies its seat (and its phone's day).
+SEAT_STATES = ("held", "booked", "arrived", "no_show", "served")
+
+
+class Visit(BaseModel):
+    """A booked (or held) seat at a desk. Name and phone are erased a week after the visit day;
+    the rest stays for statistics."""
+
+    reference = pw.CharField(max_length=16, unique=True)
+    office = pw.ForeignKeyField(Office, on_delete="RESTRICT")
+    group = pw.ForeignKeyField(VisitGroup, on_delete="RESTRICT")
+    starts_at = pw.DateTimeField()  # naive UTC
+    visit_day = pw.DateField()  # the Warsaw date of starts_at
+    seat = pw.IntegerField()
+    state = pw.CharField(max_length=10)
+    name = pw.CharField(max_length=200, null=True)
+    phone = pw.CharField(max_length=20, null=True)
+    language = pw.CharField(max_length=2, default="pl")
+    # The phone while the visit is active, for groups with one visit per phone per day; None otherwise.
+    phone_day_key = pw.CharField(max_length=20, null=True)
+    code_hash = pw.CharField(max_length=64, null=True)
+    code_purpose = pw.CharField(max_length=10, null=True)  # "confirm" or "cancel"
+    code_expires_at = pw.DateTimeField(null=True)
+    code_tries_left = pw.IntegerField(default=0)
+    hold_expires_at = pw.DateTimeField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+    booked_at = pw.DateTimeField(null=True)
+    booked_by = pw.ForeignKeyField(Clerk, null=True, on_delete="RESTRICT")
+    cancelled_at = pw.DateTimeField(null=True)
+    updated_at = pw.DateTimeField(default=utcnow)
+    case = pw.ForeignKeyField(Case, null=True, backref="visits", on_delete="SET NULL")
+    personal_data_purged_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("office", "visit_day", "starts_at"), False),
+            (("state", "hold_expires_at"), False),
+        )
+
+
+# No seat twice and one visit per phone per day, kept by the database itself (partial unique
+# indexes, on SQLite and PostgreSQL alike), not only by a check in code.
+Visit.add_index(
+    Visit.index(
+        Visit.office,
+        Visit.group,
+        Visit.starts_at,
+        Visit.seat,
+        unique=True,
+        where=Visit.state.in_(SEAT_STATES),
+        name="visit_seat_taken",
+    )
+)
+Visit.add_index(
+    Visit.index(
+        Visit.phone_day_key,
+        Visit.visit_day,
+        unique=True,
+        where=Visit.state.in_(SEAT_STATES) & Visit.phone_day_key.is_null(False),
+        name="visit_phone_day",
+    )
+)
+
+
 OUTBOX_STATES = ("queued", "sending", "sent", "delivered", "failed", "cancelled", "unknown")
 
 
 class SmsOutbox(BaseModel):
-    """A text to send. The phone is read from the case at send time, never copied here."""
+    """A text to send. The phone is read from the case (or the visit) at send time, never copied here."""
 
-    case = pw.ForeignKeyField(Case, backref="sms", on_delete="CASCADE")
+    case = pw.ForeignKeyField(Case, backref="sms", null=True, on_delete="CASCADE")
+    # Set for a visit's code text ("visit_code"); `code` is the plain code, kept only until sent.
+    visit = pw.ForeignKeyField(Visit, backref="sms", null=True, on_delete="CASCADE")
+    code = pw.CharField(max_length=6, null=True)
+    # Higher goes first; code texts go ahead of stage texts and ignore quiet hours.
+    priority = pw.IntegerField(default=0)
     stage = pw.ForeignKeyField(Stage, null=True, on_delete="RESTRICT")
     # Set for "you have a message from the office"; unique: one notification per message, ever.
     message = pw.ForeignKeyField(OfficeMessage, null=True, unique=True, on_delete="CASCADE")
@@ -410,4 +528,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     LoginThrottle,
     ModemHeartbeat,
     PortalSession,
+    VisitGroup,
+    VisitGroupOffice,
+    VisitRules,
+    Visit,
 ]

@@ -17,7 +17,8 @@ import peewee as pw
 from storage import audit
 from storage.clock import utcnow
 from storage.db import is_postgres, unit_of_work, write_transaction
-from storage.models import OUTBOX_STATES, Case, OfficeMessage, SmsOutbox, Stage
+from storage.models import OUTBOX_STATES, Case, Office, OfficeMessage, SmsOutbox, Stage, Visit
+from storage.text import ascii_letters
 
 DELIVERY_MATCH_WINDOW = dt.timedelta(days=7)
 UNSENT_STATES = ("queued", "sending")
@@ -26,6 +27,9 @@ FINAL_STATES = ("delivered", "failed", "cancelled")
 
 KIND_STAGE = "stage"  # "the stage of your case changed"
 KIND_MESSAGE = "message"  # "you have a message from the office"
+KIND_VISIT_CODE = "visit_code"  # the code that confirms (or cancels) a visit booking
+# Code texts go before stage texts, and go out in quiet hours too: the applicant is waiting for them.
+CODE_PRIORITY = 10
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,6 +39,8 @@ class ClaimedSms:
     language: str
     attempts: int  # including this one
     kind: str = KIND_STAGE
+    code: str | None = None  # visit_code texts: the code itself
+    office: str | None = None  # visit_code texts: the office's town, in plain letters (GSM-7)
 
 
 def queue_stage_text(case: Case, stage: Stage, now: dt.datetime) -> str | None:
@@ -67,6 +73,23 @@ def queue_message_notice(case: Case, message: OfficeMessage, now: dt.datetime) -
     return None
 
 
+def queue_visit_code(visit: Visit, code: str, now: dt.datetime) -> None:
+    """Queue a visit's code text (inside the transaction that issued the code). A code text still
+    waiting for the same visit is cancelled: only the newest code works."""
+    waiting = (SmsOutbox.visit == visit) & SmsOutbox.state.in_(UNSENT_STATES)
+    SmsOutbox.update(state="cancelled", code=None, updated_at=now, last_error="replaced by a newer code").where(
+        waiting & (SmsOutbox.state == "queued")
+    ).execute()
+    SmsOutbox.create(visit=visit, code=code, priority=CODE_PRIORITY, state="queued", created_at=now, due_at=now,
+                     updated_at=now)  # fmt: skip
+
+
+def cancel_visit_codes(visit: Visit, reason: str, now: dt.datetime) -> int:
+    """Cancel a visit's code texts still only queued (the code was used, or the visit ended)."""
+    which = (SmsOutbox.visit == visit) & (SmsOutbox.state == "queued")
+    return SmsOutbox.update(state="cancelled", code=None, updated_at=now, last_error=reason).where(which).execute()
+
+
 def cancel_queued(case: Case, reason: str, now: dt.datetime, *, queued_since: dt.datetime | None = None) -> int:
     """Cancel the case's texts that are still only queued (inside the caller's transaction);
     `queued_since` limits it to texts queued from that moment on. Returns how many."""
@@ -91,15 +114,21 @@ def due_condition(now: dt.datetime) -> pw.Expression:
     return queued | abandoned
 
 
-def claim_due(owner: str, lease_seconds: int, limit: int = 1, now: dt.datetime | None = None) -> list[ClaimedSms]:
-    """Take up to `limit` due texts for `owner`. Rows whose applicant has opted out (or lost the
-    phone number) since queueing are cancelled here and never returned."""
+def claim_due(
+    owner: str, lease_seconds: int, limit: int = 1, now: dt.datetime | None = None, *, urgent_only: bool = False
+) -> list[ClaimedSms]:
+    """Take up to `limit` due texts for `owner`, code texts first; `urgent_only` (quiet hours)
+    takes only those. Rows whose applicant has opted out (or lost the phone number) since
+    queueing, and code texts whose code can no longer be used, are cancelled here and never returned."""
     now = now or utcnow()
     with write_transaction():
+        due = due_condition(now)
+        if urgent_only:
+            due &= SmsOutbox.priority > 0
         query = (
             SmsOutbox.select(SmsOutbox.id)
-            .where(due_condition(now))
-            .order_by(SmsOutbox.due_at, SmsOutbox.id)
+            .where(due)
+            .order_by(SmsOutbox.priority.desc(), SmsOutbox.due_at, SmsOutbox.id)
             .limit(limit * 4)
         )
         if is_postgres():
@@ -109,18 +138,25 @@ def claim_due(owner: str, lease_seconds: int, limit: int = 1, now: dt.datetime |
         if not ids:
             return []
         rows = (
-            SmsOutbox.select(SmsOutbox, Case.phone, Case.language, Case.sms_opt_out)
-            .join(Case)
+            # The joined rows' keys are selected too: without them peewee sets the foreign keys to None.
+            SmsOutbox.select(
+                SmsOutbox, Case.id, Case.phone, Case.language, Case.sms_opt_out, Visit, Office.code, Office.city
+            )
+            .join(Case, pw.JOIN.LEFT_OUTER)
+            .switch(SmsOutbox)
+            .join(Visit, pw.JOIN.LEFT_OUTER)
+            .join(Office, pw.JOIN.LEFT_OUTER)
             .where(SmsOutbox.id.in_(ids))
-            .order_by(SmsOutbox.due_at, SmsOutbox.id)
+            .order_by(SmsOutbox.priority.desc(), SmsOutbox.due_at, SmsOutbox.id)
         )
         claimed: list[ClaimedSms] = []
         for row in rows:
-            if row.case.sms_opt_out or not row.case.phone:
-                reason = "applicant opted out" if row.case.sms_opt_out else "no phone number"
-                SmsOutbox.update(state="cancelled", last_error=reason, lease_owner=None, lease_until=None,
+            reason = _why_not_send(row, now)
+            if reason:
+                SmsOutbox.update(state="cancelled", last_error=reason, lease_owner=None, lease_until=None, code=None,
                                  updated_at=now).where(SmsOutbox.id == row.id).execute()  # fmt: skip
-                audit.record("sms_cancelled", None, Case(id=row.case_id), actor=owner, outbox=row.id, reason=reason)
+                case = Case(id=row.case_id) if row.case_id else None
+                audit.record("sms_cancelled", None, case, actor=owner, outbox=row.id, reason=reason)
                 continue
             if len(claimed) >= limit:
                 continue
@@ -131,9 +167,29 @@ def claim_due(owner: str, lease_seconds: int, limit: int = 1, now: dt.datetime |
                 attempts=SmsOutbox.attempts + 1,
                 updated_at=now,
             ).where(SmsOutbox.id == row.id).execute()
-            kind = KIND_MESSAGE if row.message_id is not None else KIND_STAGE
-            claimed.append(ClaimedSms(row.id, row.case.phone, row.case.language, row.attempts + 1, kind))
+            if row.visit_id is not None:
+                visit = row.visit
+                claimed.append(ClaimedSms(row.id, visit.phone, visit.language, row.attempts + 1, KIND_VISIT_CODE,
+                                          row.code, ascii_letters(visit.office.city)))  # fmt: skip
+            else:
+                kind = KIND_MESSAGE if row.message_id is not None else KIND_STAGE
+                claimed.append(ClaimedSms(row.id, row.case.phone, row.case.language, row.attempts + 1, kind))
         return claimed
+
+
+def _why_not_send(row: SmsOutbox, now: dt.datetime) -> str | None:
+    if row.visit_id is not None:
+        visit = row.visit
+        if not visit.phone:
+            return "no phone number"
+        if not row.code or visit.code_hash is None or not visit.code_expires_at or visit.code_expires_at <= now:
+            return "code no longer valid"
+        return None
+    if row.case.sms_opt_out:
+        return "applicant opted out"
+    if not row.case.phone:
+        return "no phone number"
+    return None
 
 
 def _finish(outbox_id: int, owner: str, **values) -> bool:
@@ -151,7 +207,7 @@ def _finish(outbox_id: int, owner: str, **values) -> bool:
 def record_sent(outbox_id: int, owner: str, message_ref: int, sender: str, at: dt.datetime | None = None) -> bool:
     """`sender` names the modem (host and port), which outlives the loop process that used it."""
     return _finish(outbox_id, owner, state="sent", message_ref=message_ref, sender=sender, sent_at=at or utcnow(),
-                   error_code=None, last_error=None)  # fmt: skip
+                   error_code=None, last_error=None, code=None)  # fmt: skip
 
 
 def record_retry(outbox_id: int, owner: str, due_at: dt.datetime, code: str, error: str) -> bool:
@@ -159,13 +215,14 @@ def record_retry(outbox_id: int, owner: str, due_at: dt.datetime, code: str, err
 
 
 def record_failed(outbox_id: int, owner: str, code: str, error: str) -> bool:
-    return _finish(outbox_id, owner, state="failed", error_code=code, last_error=error[:500])
+    return _finish(outbox_id, owner, state="failed", error_code=code, last_error=error[:500], code=None)
 
 
 def record_unknown(outbox_id: int, owner: str, error: str) -> bool:
     """The modem may or may not have sent it (it stopped answering after taking the text):
     never resent automatically; `status` shows it for a person to decide."""
-    return _finish(outbox_id, owner, state="unknown", error_code="timeout_after_body", last_error=error[:500])
+    return _finish(outbox_id, owner, state="unknown", error_code="timeout_after_body", last_error=error[:500],
+                   code=None)  # fmt: skip
 
 
 def release(outbox_id: int, owner: str) -> bool:
@@ -227,13 +284,23 @@ def problems(limit: int = 50) -> list[OutboxProblem]:
     """Texts a person should look at: maybe-sent ('unknown') and failed ones, newest first."""
     with unit_of_work():
         query = (
-            SmsOutbox.select(SmsOutbox, Case.number)
-            .join(Case)
+            SmsOutbox.select(SmsOutbox, Case.id, Case.number, Visit.id, Visit.reference)
+            .join(Case, pw.JOIN.LEFT_OUTER)
+            .switch(SmsOutbox)
+            .join(Visit, pw.JOIN.LEFT_OUTER)
             .where(SmsOutbox.state.in_(("unknown", "failed")))
             .order_by(SmsOutbox.updated_at.desc())
             .limit(limit)
         )
         return [
-            OutboxProblem(r.id, r.case.number, r.state, r.attempts, r.error_code, r.last_error, r.updated_at)
+            OutboxProblem(
+                r.id,
+                r.case.number if r.case_id else f"wizyta {r.visit.reference}",
+                r.state,
+                r.attempts,
+                r.error_code,
+                r.last_error,
+                r.updated_at,
+            )
             for r in query
         ]

@@ -3,7 +3,7 @@
 `public_status` may import this module and no other part of `storage` (an import-linter
 contract holds it to that). Everything here returns either catalogue data, session facts or
 the public projection of a case (with the office's messages, and `mark_read` once the applicant has
-seen them): no function reachable from here hands out an applicant's
+seen them), and visit booking (storage.visits): no function reachable from here hands out an applicant's
 name or phone or a clerk (tests/test_facades.py checks the return types).
 """
 
@@ -17,20 +17,52 @@ from storage.messages import mark_read
 from storage.public import ApplicantLoginFailed, LoginBusy, LoginThrottled, applicant_login, public_view
 from storage.schema import open_current
 from storage.sessions import ENDED_REPLACED, SessionCheck, check_session, end_session, start_session
+from storage.visit_catalog import VisitGroupInfo, visit_groups
+from storage.visits import (
+    CodeExpired,
+    HeldVisit,
+    PublicVisit,
+    SlotTaken,
+    VisitConfirmation,
+    VisitDay,
+    VisitThrottled,
+    VisitTime,
+    WrongCode,
+    confirm_cancellation,
+    confirm_visit,
+    request_cancellation,
+    request_visit,
+    visit_days,
+    visit_of_case,
+    visit_times,
+    visit_window,
+)
 
 __all__ = [
     "ENDED_REPLACED",
     "NATIVE_NAMES",
     "ApplicantLoginFailed",
+    "CodeExpired",
     "DomainError",
+    "HeldVisit",
     "LoginBusy",
     "LoginThrottled",
+    "PublicVisit",
     "SessionCheck",
+    "SlotTaken",
     "StoreUnavailable",
+    "VisitConfirmation",
+    "VisitDay",
+    "VisitGroupInfo",
+    "VisitThrottled",
+    "VisitTime",
+    "WrongCode",
     "applicant_login",
     "case_type_guide",
     "case_type_guides",
     "check_session",
+    "confirm_cancellation",
+    "confirm_visit",
     "database_ready",
     "end_session",
     "exit_codes",
@@ -40,6 +72,13 @@ __all__ = [
     "offices",
     "open_current",
     "public_view",
+    "request_cancellation",
+    "request_visit",
     "stages",
     "start_session",
+    "visit_days",
+    "visit_groups",
+    "visit_of_case",
+    "visit_times",
+    "visit_window",
 ]

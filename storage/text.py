@@ -39,3 +39,12 @@ def clean_line(value: str | None, field: str, max_len: int, required: bool):
     if len(text) > max_len:
         raise DomainError(field, f"najwyżej {max_len} znaków (wpisano {len(text)})")
     return text or None
+
+
+def ascii_letters(text: str) -> str:
+    """'Słupsk' → 'Slupsk': accents and Polish letters dropped, case kept (an SMS stays GSM-7)."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS_KEEP_CASE))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).encode("ascii", "ignore").decode()
+
+
+_EXTRA_FOLDS_KEEP_CASE = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss"})

@@ -1,4 +1,5 @@
-"""Applicant login attempts, counted in the database so every web process and machine sees them.
+"""Applicant login attempts (and visit-booking counters, storage.visits), counted in the database
+so every web process and machine sees them.
 
 Two keys per attempt: the case number and the client address. Each has free failures,
 then a wait that doubles per further failure up to a cap. The case-number cap is short
@@ -141,9 +142,24 @@ def record_failure(policies: dict[str, Policy], now: dt.datetime | None = None) 
     """Count a failure without a reservation (housekeeping and tests)."""
     now = now or utcnow()
     with write_transaction():
-        for key, policy in policies.items():
+        for key, policy in sorted(policies.items()):
             row = _locked_row(key, now)
             _count(key, row, _current(row, now) + 1, policy, now)
+
+
+def take(policies: dict[str, Policy], now: dt.datetime | None = None) -> int:
+    """Count one event against every key, each under its own policy, in one locked transaction –
+    unless one of the keys is blocked, and then nothing is counted. Returns the seconds to wait
+    (0: counted). Rows are locked in key order, so parallel callers take turns without deadlock."""
+    now = now or utcnow()
+    with write_transaction():
+        rows = {key: _locked_row(key, now) for key in sorted(policies)}
+        wait = max((_blocked_for(row, now) for row in rows.values()), default=0)
+        if wait:
+            return wait
+        for key, row in rows.items():
+            _count(key, row, _current(row, now) + 1, policies[key], now)
+        return 0
 
 
 def _locked_row(key: str, now: dt.datetime) -> LoginThrottle:

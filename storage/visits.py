@@ -1,0 +1,664 @@
+"""Booking a visit online: the free days and times, a seat held while its SMS code is pending,
+confirming with the code, and cancelling with a new code until the end of the day before.
+
+The database keeps the promises, not only this code: a partial unique index lets no seat be
+taken twice and no phone hold two visits on one day (groups marked one_per_phone_per_day), on
+SQLite and PostgreSQL alike. Holds whose time ran out are marked `expired` inside the very
+transaction that takes a seat, so an abandoned hold never blocks the next person.
+
+Anti-automation (README, "Visit booking (storage side)"): code requests and bookings are counted
+per client address and per phone in the database (storage.throttle), and a phone or address that
+keeps failing codes waits; every limit is checked before any text is queued.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+import peewee as pw
+
+from storage import case_numbers, outbox, phones, throttle
+from storage.cases import check_applicant_name
+from storage.clock import today_in_warsaw, utcnow
+from storage.db import database, locked, unit_of_work, write_transaction
+from storage.errors import DomainError
+from storage.languages import LANGUAGES
+from storage.models import (
+    SEAT_STATES,
+    Case,
+    CaseType,
+    DeficiencyKind,
+    RequiredDocument,
+    Visit,
+    VisitGroupOffice,
+)
+from storage.throttle import Policy
+from storage.visit_calendar import (
+    CalendarRules,
+    as_utc,
+    booking_window,
+    is_bookable_day,
+    is_open,
+    local,
+    slot_of,
+    slots,
+)
+from storage.visit_catalog import GroupAtOffice, calendar_rules, group_at_office
+
+# ---------------------------------------------------------------- errors
+
+
+class SlotTaken(DomainError):
+    """The chosen time has no free seat any more."""
+
+    def __init__(self) -> None:
+        super().__init__("starts_at", "ten termin nie jest już wolny – wybierz inny")
+
+
+class WrongCode(DomainError):
+    def __init__(self, tries_left: int) -> None:
+        self.tries_left = tries_left
+        rule = f"zły kod – pozostałe próby: {tries_left}" if tries_left else "zły kod – kod jest już nieważny"
+        super().__init__("code", rule)
+
+
+class CodeExpired(DomainError):
+    def __init__(self) -> None:
+        super().__init__("code", "kod wygasł – termin został zwolniony")
+
+
+class VisitThrottled(DomainError):
+    """Too many code requests, bookings or wrong codes from this address or for this phone."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__("client", f"zbyt wiele prób – spróbuj ponownie za {retry_after_s} s")
+
+
+# ---------------------------------------------------------------- values handed out (never a name or phone)
+
+
+@dataclasses.dataclass(frozen=True)
+class VisitDay:
+    day: dt.date
+    free: int
+    open: bool  # the group takes visits that day and it lies in the booking window
+
+
+@dataclasses.dataclass(frozen=True)
+class VisitTime:
+    starts_at: dt.datetime  # naive UTC
+    local: str  # "HH:MM" in Warsaw
+    free: int
+
+
+@dataclasses.dataclass(frozen=True)
+class HeldVisit:
+    reference: str
+    office: str
+    group: str
+    starts_at: dt.datetime
+    hold_expires_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class VisitConfirmation:
+    reference: str
+    office: str
+    group: str
+    starts_at: dt.datetime
+    local_date: dt.date
+    local_time: str
+    # What to bring, each document's label per language ({lang: label}); empty except for filings.
+    documents: list[dict[str, str]]
+
+
+@dataclasses.dataclass(frozen=True)
+class PublicVisit:
+    reference: str
+    office: str
+    group: str
+    starts_at: dt.datetime
+    state: str
+    local_date: dt.date
+    local_time: str
+
+
+# ---------------------------------------------------------------- limits
+
+# An address (many applicants behind one NAT, the office's own kiosk) gets more than a phone.
+ADDRESS_CODES = Policy(free_failures=12, base_delay_s=60, max_delay_s=3600)
+PHONE_CODES = Policy(free_failures=10, base_delay_s=300, max_delay_s=6 * 3600)
+ADDRESS_BOOKINGS = Policy(free_failures=10, base_delay_s=1800, max_delay_s=24 * 3600)
+PHONE_BOOKINGS = Policy(free_failures=8, base_delay_s=3600, max_delay_s=24 * 3600)
+ADDRESS_FAILURES = Policy(free_failures=15, base_delay_s=60, max_delay_s=3600)
+# A phone failing codes again and again: someone is guessing, or a bot is using the number.
+PHONE_FAILURES = Policy(free_failures=6, base_delay_s=900, max_delay_s=24 * 3600)
+
+
+def _key(kind: str, value: str) -> str:
+    return f"visit-{kind}:{value}"[:120]
+
+
+def _raise_if_blocked(keys: list[str], now: dt.datetime) -> None:
+    with unit_of_work():
+        wait = throttle.seconds_to_wait(keys, now)
+    if wait:
+        raise VisitThrottled(wait)
+
+
+def _count_code_request(client: str, phone: str, now: dt.datetime) -> None:
+    """Before any text: refuse a blocked address or phone (failures, bookings, code requests), else count."""
+    _raise_if_blocked(
+        [
+            _key(k, v)
+            for k, v in (("fail-addr", client), ("fail-phone", phone), ("book-addr", client), ("book-phone", phone))
+        ],
+        now,
+    )
+    wait = throttle.take({_key("code-addr", client): ADDRESS_CODES, _key("code-phone", phone): PHONE_CODES}, now)
+    if wait:
+        raise VisitThrottled(wait)
+
+
+# ---------------------------------------------------------------- references and codes
+
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
+REFERENCE_LENGTH = 6
+
+
+def new_reference(office: str) -> str:
+    return f"{office}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def normalise_reference(text: str) -> str:
+    ref = "".join((text or "").split()).upper()
+    if len(ref) == 3 + REFERENCE_LENGTH and "-" not in ref:
+        ref = f"{ref[:3]}-{ref[3:]}"
+    office, _, rest = ref.partition("-")
+    if len(office) != 3 or len(rest) != REFERENCE_LENGTH or set(rest) - set(REFERENCE_ALPHABET):
+        raise DomainError("reference", "numer rezerwacji wygląda tak: GDA-7K3M9Q")
+    return ref
+
+
+def new_code() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def code_hash(reference: str, purpose: str, code: str) -> str:
+    # Hashed so that a copy of the table shows no live code; the reference and purpose salt it.
+    return hashlib.sha256(f"{reference}:{purpose}:{code.strip()}".encode()).hexdigest()
+
+
+# ---------------------------------------------------------------- field rules
+
+
+def check_language(value: str) -> str:
+    lang = (value or "").strip().lower()
+    if lang not in LANGUAGES:
+        raise DomainError("language", f"dozwolone języki: {', '.join(LANGUAGES)}")
+    return lang
+
+
+def check_mobile(value: str | None) -> str:
+    mobile = phones.normalise_mobile(value)
+    if mobile is None:
+        raise DomainError("phone", "pole jest wymagane – kod przyjdzie SMS-em na ten numer")
+    return mobile
+
+
+def check_client(value: str) -> str:
+    client = (value or "").strip()
+    if not client:
+        raise DomainError("client", "brak adresu klienta")
+    return client
+
+
+# ---------------------------------------------------------------- seats
+
+
+def _seat_counts(where: GroupAtOffice, first: dt.date, last: dt.date, now: dt.datetime) -> dict[dt.datetime, int]:
+    """Occupied seats per slot start between two days (a hold whose time ran out is free)."""
+    occupied = Visit.state.in_(SEAT_STATES) & ((Visit.state != "held") | (Visit.hold_expires_at > now))
+    query = (
+        Visit.select(Visit.starts_at, pw.fn.COUNT(Visit.id))
+        .where(
+            (Visit.office == where.office)
+            & (Visit.group == where.group)
+            & Visit.visit_day.between(first, last)
+            & occupied
+        )
+        .group_by(Visit.starts_at)
+        .tuples()
+    )
+    return {as_utc(_as_datetime(starts)): count for starts, count in query}
+
+
+def _as_datetime(value: object) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+
+
+def release_expired_holds(now: dt.datetime, where: pw.Expression | None = None) -> int:
+    """Mark holds whose time ran out `expired` (inside the caller's transaction): their seats and
+    phone days are free again."""
+    which = (Visit.state == "held") & (Visit.hold_expires_at <= now)
+    if where is not None:
+        which &= where
+    return (
+        Visit.update(state="expired", phone_day_key=None, code_hash=None, code_purpose=None, updated_at=now)
+        .where(which)
+        .execute()
+    )
+
+
+def check_slot(where: GroupAtOffice, rules: CalendarRules, starts_at: dt.datetime, today: dt.date) -> dt.date:
+    """The Warsaw day of a slot that exists and may be booked now; DomainError('starts_at') otherwise."""
+    day = slot_of(starts_at, where.hours, where.slot_minutes, rules)
+    if day is None:
+        raise DomainError("starts_at", "o tej godzinie nie ma terminu w tej sprawie")
+    if not is_bookable_day(day, today, where.hours, rules):
+        first, last = booking_window(today, rules)
+        raise DomainError("starts_at", f"termin można zarezerwować od {first:%d.%m.%Y} do {last:%d.%m.%Y}")
+    return day
+
+
+def take_seat(
+    where: GroupAtOffice,
+    starts_at: dt.datetime,
+    day: dt.date,
+    now: dt.datetime,
+    **values,
+) -> Visit:
+    """Insert a visit on the lowest free seat of a slot, inside the caller's write transaction.
+
+    Rows of the group at the office are taken in turn (a row lock on PostgreSQL, BEGIN IMMEDIATE
+    on SQLite); the partial unique indexes are the guarantee behind that. SlotTaken when no seat
+    is free; DomainError('phone') when the phone already has a visit that day."""
+    phone_day_key = values.get("phone") if where.one_per_phone_per_day else None
+    slot_rows = (Visit.office == where.office) & (Visit.group == where.group) & (Visit.starts_at == starts_at)
+    release_expired_holds(now, slot_rows)
+    if phone_day_key:
+        release_expired_holds(now, (Visit.phone_day_key == phone_day_key) & (Visit.visit_day == day))
+    locked(
+        VisitGroupOffice.select(VisitGroupOffice.id).where(
+            (VisitGroupOffice.group == where.group) & (VisitGroupOffice.office == where.office)
+        )
+    ).get()
+    if phone_day_key and _phone_busy(phone_day_key, day):
+        raise _phone_taken()
+    taken = {seat for (seat,) in Visit.select(Visit.seat).where(slot_rows & Visit.state.in_(SEAT_STATES)).tuples()}
+    free = [seat for seat in range(1, where.desks + 1) if seat not in taken]
+    if not free:
+        raise SlotTaken()
+    for _ in range(3):  # a clashing reference (one in ~10⁹) gets a new one
+        try:
+            with database.atomic():
+                return Visit.create(
+                    reference=new_reference(where.office),
+                    office=where.office,
+                    group=where.group,
+                    starts_at=starts_at,
+                    visit_day=day,
+                    seat=free[0],
+                    phone_day_key=phone_day_key,
+                    created_at=now,
+                    updated_at=now,
+                    **values,
+                )
+        except pw.IntegrityError as exc:
+            message = str(exc)
+            if "phone_day" in message:
+                raise _phone_taken() from None
+            if "reference" not in message:
+                raise SlotTaken() from None
+    raise SlotTaken()
+
+
+def _phone_busy(phone_day_key: str, day: dt.date) -> bool:
+    return (
+        Visit.select()
+        .where((Visit.phone_day_key == phone_day_key) & (Visit.visit_day == day) & Visit.state.in_(SEAT_STATES))
+        .exists()
+    )
+
+
+def _phone_taken() -> DomainError:
+    return DomainError("phone", "na ten numer jest już zarezerwowana wizyta tego dnia (jedna wizyta dziennie)")
+
+
+# ---------------------------------------------------------------- the calendar for the portal
+
+
+def visit_window(*, now: dt.datetime | None = None) -> tuple[dt.date, dt.date]:
+    """The first and last day a visit may be booked for today (both inclusive)."""
+    today = today_in_warsaw() if now is None else local(now).date()
+    with unit_of_work():
+        return booking_window(today, calendar_rules())
+
+
+def visit_days(
+    office: str, group: str, *, month: dt.date | None = None, now: dt.datetime | None = None
+) -> list[VisitDay]:
+    """Every day of a month (default: the month of the first bookable day): free seats, and whether
+    it can be booked at all (closed weekday, holiday, no hours, or outside the window: not open)."""
+    now = as_utc(now) if now else utcnow()
+    today = local(now).date()
+    with unit_of_work():
+        where, rules = group_at_office(office, group), calendar_rules()
+        first, last = booking_window(today, rules)
+        month = (month or first).replace(day=1)
+        days = [month + dt.timedelta(days=i) for i in range(calendar.monthrange(month.year, month.month)[1])]
+        taken = _seat_counts(where, days[0], days[-1], now)
+        result = []
+        for day in days:
+            open_ = first <= day <= last and is_open(day, where.hours, rules)
+            free = sum(
+                max(0, where.desks - taken.get(s, 0)) for s in slots(day, where.hours, where.slot_minutes, rules)
+            )
+            result.append(VisitDay(day, free if open_ else 0, open_))
+        return result
+
+
+def visit_times(office: str, group: str, day: dt.date, *, now: dt.datetime | None = None) -> list[VisitTime]:
+    """The slots of a bookable day with their free seats (empty for a day that cannot be booked)."""
+    now = as_utc(now) if now else utcnow()
+    with unit_of_work():
+        where, rules = group_at_office(office, group), calendar_rules()
+        if not is_bookable_day(day, local(now).date(), where.hours, rules):
+            return []
+        taken = _seat_counts(where, day, day, now)
+        return [
+            VisitTime(s, f"{local(s):%H:%M}", max(0, where.desks - taken.get(s, 0)))
+            for s in slots(day, where.hours, where.slot_minutes, rules)
+        ]
+
+
+# ---------------------------------------------------------------- booking online
+
+
+def request_visit(
+    office: str,
+    group: str,
+    starts_at: dt.datetime,
+    name: str,
+    phone: str,
+    language: str,
+    client: str,
+    *,
+    case_number: str | None = None,
+    now: dt.datetime | None = None,
+) -> HeldVisit:
+    """Hold a seat for `hold_minutes` and queue its code text. Checks, in this order: the fields
+    (DomainError naming the field), the slot, the limits (VisitThrottled, before any text), the seat
+    (SlotTaken) and the phone's day."""
+    clean_name = check_applicant_name(name)
+    mobile = check_mobile(phone)
+    lang = check_language(language)
+    client = check_client(client)
+    canonical_case = case_numbers.parse(case_number) if case_number else None
+    start = as_utc(starts_at)
+    now = as_utc(now) if now else utcnow()
+    with unit_of_work():
+        where, rules = group_at_office(office, group), calendar_rules()
+        day = check_slot(where, rules, start, local(now).date())
+        case_id = None
+        if canonical_case:
+            case = Case.get_or_none(Case.number == canonical_case)
+            if case is None:
+                raise DomainError(
+                    "case_number", f"nie ma sprawy o numerze {case_numbers.format_number(canonical_case)}"
+                )
+            case_id = case.id
+    _count_code_request(client, mobile, now)
+    code = new_code()
+    expires = now + rules.hold
+    with write_transaction():
+        visit = take_seat(
+            where,
+            start,
+            day,
+            now,
+            state="held",
+            name=clean_name,
+            phone=mobile,
+            language=lang,
+            case=case_id,
+            hold_expires_at=expires,
+            code_expires_at=expires,
+            code_tries_left=rules.code_tries,
+            code_purpose="confirm",
+        )
+        Visit.update(code_hash=code_hash(visit.reference, "confirm", code)).where(Visit.id == visit.id).execute()
+        outbox.queue_visit_code(visit, code, now)
+    return HeldVisit(visit.reference, where.office, where.group, start, expires)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Checked:
+    """What checking a code found; the caller raises after the transaction committed the counts."""
+
+    visit: Visit | None = None
+    error: DomainError | None = None
+    failed: bool = False  # a wrong code or an unknown reference: counted against phone and address
+
+
+def _check_code(ref: str, code: str, purpose: str, now: dt.datetime) -> _Checked:
+    """Inside a write transaction: the visit locked, its code compared, tries and expiry applied."""
+    visit = locked(Visit.select().where(Visit.reference == ref)).first()
+    if visit is None:
+        return _Checked(error=DomainError("reference", "nie ma rezerwacji o tym numerze"), failed=True)
+    if visit.code_purpose != purpose or visit.code_hash is None:
+        if purpose == "confirm" and visit.state in ("expired", "held"):
+            return _Checked(visit, CodeExpired())
+        what = "rezerwacja nie czeka na potwierdzenie" if purpose == "confirm" else "najpierw poproś o kod odwołania"
+        return _Checked(visit, DomainError("reference", what))
+    if visit.code_expires_at <= now:
+        _end_code(visit, purpose, now)
+        return _Checked(visit, CodeExpired() if purpose == "confirm" else _cancel_code_expired())
+    if not hmac.compare_digest(visit.code_hash, code_hash(ref, purpose, code or "")):
+        tries_left = max(0, visit.code_tries_left - 1)
+        Visit.update(code_tries_left=tries_left, updated_at=now).where(Visit.id == visit.id).execute()
+        if not tries_left:
+            _end_code(visit, purpose, now)
+        return _Checked(visit, WrongCode(tries_left), failed=True)
+    return _Checked(visit)
+
+
+def _cancel_code_expired() -> DomainError:
+    return DomainError("code", "kod wygasł – poproś o nowy kod odwołania")
+
+
+def _end_code(visit: Visit, purpose: str, now: dt.datetime) -> None:
+    """A code that ran out of time or tries: a pending booking lets its seat go; a booked visit
+    keeps its seat and only loses the cancellation code."""
+    values = {"code_hash": None, "code_purpose": None, "updated_at": now}
+    if purpose == "confirm":
+        values |= {"state": "expired", "phone_day_key": None}
+    Visit.update(**values).where(Visit.id == visit.id).execute()
+    outbox.cancel_visit_codes(visit, "code no longer valid", now)
+
+
+def _count_failure(visit: Visit | None, client: str, now: dt.datetime) -> None:
+    policies = {_key("fail-addr", client): ADDRESS_FAILURES}
+    if visit is not None and visit.phone:
+        policies[_key("fail-phone", visit.phone)] = PHONE_FAILURES
+    throttle.record_failure(policies, now)
+
+
+def confirm_visit(reference: str, code: str, client: str, *, now: dt.datetime | None = None) -> VisitConfirmation:
+    """Book the held seat with the SMS code. WrongCode(tries_left) – after the last try the seat is
+    released; CodeExpired (seat released); VisitThrottled for an address that keeps failing."""
+    ref = normalise_reference(reference)
+    client = check_client(client)
+    now = as_utc(now) if now else utcnow()
+    _raise_if_blocked([_key("fail-addr", client)], now)
+    with write_transaction():
+        checked = _check_code(ref, code, "confirm", now)
+        if checked.failed:
+            _count_failure(checked.visit, client, now)
+        if checked.error is None:
+            visit = checked.visit
+            Visit.update(
+                state="booked",
+                booked_at=now,
+                code_hash=None,
+                code_purpose=None,
+                code_expires_at=None,
+                hold_expires_at=None,
+                updated_at=now,
+            ).where(Visit.id == visit.id).execute()
+            outbox.cancel_visit_codes(visit, "code used", now)
+            throttle.record_failure(
+                {_key("book-addr", client): ADDRESS_BOOKINGS, _key("book-phone", visit.phone): PHONE_BOOKINGS}, now
+            )
+            result = VisitConfirmation(
+                visit.reference,
+                visit.office_id,
+                visit.group_id,
+                as_utc(visit.starts_at),
+                visit.visit_day,
+                f"{local(as_utc(visit.starts_at)):%H:%M}",
+                _documents(visit.group_id),
+            )
+    if checked.error is not None:
+        raise checked.error
+    return result
+
+
+FILING_GROUP = "filing"
+
+
+def _documents(group: str) -> list[dict[str, str]]:
+    """What to bring to a filing: the documents every active kind of case requires (the case
+    type's own extras are on the information panel), in catalogue order."""
+    if group != FILING_GROUP:
+        return []
+    types = [t.code for t in CaseType.select(CaseType.code).where(CaseType.active)]
+    required: dict[str, set[str]] = {}
+    for row in RequiredDocument.select().where(RequiredDocument.case_type.in_(types)):
+        required.setdefault(row.kind_id, set()).add(row.case_type_id)
+    common = [code for code, of in required.items() if len(of) == len(types)]
+    kinds = DeficiencyKind.select().where(DeficiencyKind.code.in_(common)).order_by(DeficiencyKind.position)
+    return [{lang: kind.label(lang) for lang in LANGUAGES} for kind in kinds]
+
+
+def _cancellable(visit: Visit, today: dt.date) -> None:
+    if visit.state != "booked":
+        raise DomainError("reference", "tej rezerwacji nie można już odwołać")
+    if today >= visit.visit_day:
+        raise DomainError("reference", "wizytę można odwołać najpóźniej do końca dnia przed wizytą")
+
+
+def request_cancellation(reference: str, client: str, *, now: dt.datetime | None = None) -> None:
+    """Send a new code to the booking's phone; refused from the visit day on."""
+    ref = normalise_reference(reference)
+    client = check_client(client)
+    now = as_utc(now) if now else utcnow()
+    with unit_of_work():
+        visit = Visit.get_or_none(Visit.reference == ref)
+        if visit is None:
+            _count_failure(None, client, now)
+            raise DomainError("reference", "nie ma rezerwacji o tym numerze")
+        _cancellable(visit, local(now).date())
+        if not visit.phone:
+            raise DomainError("phone", "ta rezerwacja nie ma telefonu – odwołaj ją w urzędzie")
+        rules = calendar_rules()
+    _count_code_request(client, visit.phone, now)
+    code = new_code()
+    with write_transaction():
+        visit = locked(Visit.select().where(Visit.id == visit.id)).get()
+        _cancellable(visit, local(now).date())
+        Visit.update(
+            code_hash=code_hash(ref, "cancel", code),
+            code_purpose="cancel",
+            code_tries_left=rules.code_tries,
+            code_expires_at=now + rules.hold,
+            updated_at=now,
+        ).where(Visit.id == visit.id).execute()
+        outbox.queue_visit_code(visit, code, now)
+
+
+def confirm_cancellation(reference: str, code: str, client: str, *, now: dt.datetime | None = None) -> None:
+    """Cancel a booking with its cancellation code; the seat goes back to the pool."""
+    ref = normalise_reference(reference)
+    client = check_client(client)
+    now = as_utc(now) if now else utcnow()
+    _raise_if_blocked([_key("fail-addr", client)], now)
+    with write_transaction():
+        checked = _check_code(ref, code, "cancel", now)
+        if checked.failed:
+            _count_failure(checked.visit, client, now)
+        error = checked.error
+        if error is None:
+            try:
+                _cancellable(checked.visit, local(now).date())
+            except DomainError as exc:
+                error = exc
+            else:
+                cancel(checked.visit, now)
+    if error is not None:
+        raise error
+
+
+def cancel(visit: Visit, now: dt.datetime, **values) -> None:
+    """The visit gives its seat and its phone's day back (inside the caller's transaction)."""
+    Visit.update(
+        state="cancelled",
+        cancelled_at=now,
+        phone_day_key=None,
+        code_hash=None,
+        code_purpose=None,
+        updated_at=now,
+        **values,
+    ).where(Visit.id == visit.id).execute()
+    outbox.cancel_visit_codes(visit, "visit cancelled", now)
+
+
+def visit_of_case(case_number: str, *, now: dt.datetime | None = None) -> PublicVisit | None:
+    """The case's next visit still to come (booked or arrived), for the status page."""
+    canonical = case_numbers.parse(case_number)
+    now = as_utc(now) if now else utcnow()
+    with unit_of_work():
+        row = (
+            Visit.select(Visit)
+            .join(Case)
+            .where(
+                (Case.number == canonical)
+                & Visit.state.in_(("booked", "arrived"))
+                & (Visit.visit_day >= local(now).date())
+            )
+            .order_by(Visit.starts_at)
+            .first()
+        )
+        if row is None:
+            return None
+        starts = as_utc(row.starts_at)
+        return PublicVisit(
+            row.reference, row.office_id, row.group_id, starts, row.state, row.visit_day, f"{local(starts):%H:%M}"
+        )
+
+
+__all__ = [
+    "CodeExpired",
+    "HeldVisit",
+    "PublicVisit",
+    "SlotTaken",
+    "VisitConfirmation",
+    "VisitDay",
+    "VisitThrottled",
+    "VisitTime",
+    "WrongCode",
+    "confirm_cancellation",
+    "confirm_visit",
+    "request_cancellation",
+    "request_visit",
+    "visit_days",
+    "visit_of_case",
+    "visit_times",
+    "visit_window",
+]
