@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-
 from functools import partial
 
 from rich.markup import escape
@@ -21,6 +20,7 @@ from counter_tui.validators import ApplicantName, ExternalRef, FilingDate, Mobil
 from counter_tui.widgets.document_checklist import DocumentChecklist
 from storage import desk as store
 from storage.desk import RegisteredFiling
+
 
 @dataclasses.dataclass(frozen=True)
 class Prefill:

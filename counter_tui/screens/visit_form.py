@@ -35,7 +35,9 @@ class VisitDay(StorageRule):
     rule = staticmethod(_visit_day)
 
 
-def book(office: str, group: str, starts_at: dt.datetime, name: str, phone: str, language: str, *, clerk: str) -> VisitBooked:
+def book(
+    office: str, group: str, starts_at: dt.datetime, name: str, phone: str, language: str, *, clerk: str
+) -> VisitBooked:
     return VisitBooked(store.book_visit_for(office, group, starts_at, name, phone, language, clerk=clerk))
 
 
@@ -51,9 +53,10 @@ class VisitBookingForm(StoreForm[VisitBooked]):
     def __init__(self, office: str, day: dt.date) -> None:
         super().__init__()
         self.office = office
-        # Bookings start on the next working day at the earliest; the store moves on from there.
-        self.first_day = max(day, store.today_in_warsaw() + dt.timedelta(days=1))
+        # At the counter today's later times may be booked too (online: from the next working day).
+        self.first_day = max(day, store.today_in_warsaw())
         self.times: list[VisitTime] = []
+        self.refused: str | None = None  # the store's reason, kept on screen while the times reload
 
     def compose(self) -> ComposeResult:
         groups = self.app.catalog.visit_groups
@@ -62,7 +65,7 @@ class VisitBookingForm(StoreForm[VisitBooked]):
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Sprawa (grupa)", classes="field-label")
-                    yield Select([(g.label["pl"], g.code) for g in groups], prompt="wybierz…", id="visit-group")
+                    yield Select([(g.label("pl"), g.code) for g in groups], prompt="wybierz…", id="visit-group")
                 with Vertical():
                     yield Label("Dzień (RRRR-MM-DD)", classes="field-label")
                     yield Input(self.first_day.isoformat(), id="visit-day", validators=[VisitDay()])
@@ -99,8 +102,9 @@ class VisitBookingForm(StoreForm[VisitBooked]):
         if group is Select.NULL or not day_input.is_valid:
             return
         day = _visit_day(day_input.value)
-        self.query_one("#form-error", Label).update("Sprawdzam wolne godziny…")
-        self.run_store(self.TimesLoaded, store.visit_times, self.office, str(group), day)
+        if self.refused is None:
+            self.query_one("#form-error", Label).update("Sprawdzam wolne godziny…")
+        self.run_store(self.TimesLoaded, store.counter_times, self.office, str(group), day)
 
     @on(TimesLoaded)
     def _times_loaded(self, message: TimesLoaded) -> None:
@@ -111,8 +115,10 @@ class VisitBookingForm(StoreForm[VisitBooked]):
             self.query_one("#form-error", Label).update(message.error or "")
             return
         self.times = [t for t in message.value if t.free > 0]
-        select.set_options([(f"{t.local_time} (wolne: {t.free})", i) for i, t in enumerate(self.times)])
-        self.query_one("#form-error", Label).update("" if self.times else "Brak wolnych godzin w tym dniu")
+        select.set_options([(f"{t.local} (wolne: {t.free})", i) for i, t in enumerate(self.times)])
+        empty = "" if self.times else "Brak wolnych godzin w tym dniu"
+        self.query_one("#form-error", Label).update(self.refused or empty)
+        self.refused = None
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "visit-group":
@@ -162,5 +168,6 @@ class VisitBookingForm(StoreForm[VisitBooked]):
 
     def refusal(self, message: StoreForm.Saved) -> str:
         if message.field in (None, "starts_at"):
+            self.refused = message.error
             self._load_times()  # the time may have gone meanwhile: show what is free now
         return message.error or ""

@@ -35,6 +35,11 @@ STATE_NAMES = {
 STATE_STYLES = {"arrived": "bold green", "no_show": "red", "served": "dim", "cancelled": "dim strike"}
 
 
+def cancel(reference: str, *, clerk: str) -> str:
+    store.cancel_visit(reference, clerk=clerk)
+    return reference
+
+
 class VisitsScreen(StoreScreen):
     CSS_PATH = "../styles/visits.tcss"
     BINDINGS = [
@@ -56,6 +61,9 @@ class VisitsScreen(StoreScreen):
     class Marked(StoreResult[DeskVisit]):
         pass
 
+    class Cancelled(StoreResult[str]):
+        pass
+
     def __init__(self, day: dt.date | None = None) -> None:
         super().__init__()
         self.day = day or store.today_in_warsaw()
@@ -67,7 +75,7 @@ class VisitsScreen(StoreScreen):
         with Horizontal(id="visit-controls"):
             yield Label("", id="visit-day")
             yield Select(
-                [(g.label["pl"], g.code) for g in self.app.catalog.visit_groups] + [("Wszystkie grupy", ALL_GROUPS)],
+                [(g.label("pl"), g.code) for g in self.app.catalog.visit_groups] + [("Wszystkie grupy", ALL_GROUPS)],
                 value=ALL_GROUPS,
                 allow_blank=False,
                 id="visit-group",
@@ -107,7 +115,7 @@ class VisitsScreen(StoreScreen):
         for visit in self.visits:
             table.add_row(
                 visit.local_time,
-                self.app.catalog.visit_group_label(visit.group),
+                visit.group_label,
                 visit.name or "–",
                 visit.phone or "–",
                 visit.language,
@@ -173,10 +181,18 @@ class VisitsScreen(StoreScreen):
 
         def decided(yes: bool | None) -> None:
             if yes:
-                self.run_store(self.Marked, store.cancel_visit, visit.reference, clerk=self.app.clerk.login)
+                self.run_store(self.Cancelled, cancel, visit.reference, clerk=self.app.clerk.login)
 
         text = f"Odwołać wizytę {visit.reference} ({visit.local_time}, {escape(visit.name or '–')})?"
         self.app.push_screen(ConfirmDialog(text + "\nMiejsce wróci do puli.", "Odwołaj (T)", "Nie (N)"), decided)
+
+    @on(Cancelled)
+    def _cancelled(self, message: Cancelled) -> None:
+        if not message.ok:
+            self.notify(message.error or "", title="Wizyta", severity="error")
+            return
+        self.notify(f"Wizyta {message.value} odwołana; miejsce wróciło do puli.", title="Wizyta")
+        self.load()
 
     def action_book(self) -> None:
         def booked(result: VisitBooked | None) -> None:
@@ -184,11 +200,11 @@ class VisitsScreen(StoreScreen):
                 return
             visit = result.visit
             self.notify(
-                f"Wizyta {visit.reference}: {visit.local_date} {visit.local_time}. Podaj numer osobie.",
+                f"Wizyta {visit.reference}: {visit.visit_day:%d.%m.%Y} {visit.local_time}. Podaj numer osobie.",
                 title="Umówiono",
                 timeout=15,
             )
-            if visit.day == self.day:
+            if visit.visit_day == self.day:
                 self.load()
 
         self.app.push_screen(VisitBookingForm(self.app.desk_office, self.day), booked)
