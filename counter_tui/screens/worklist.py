@@ -44,8 +44,10 @@ class WorklistScreen(StoreScreen):
         Binding("ctrl+l", "app.logout", "Wyloguj", id="logout"),
         Binding("ctrl+n", "register", "Nowy wniosek", id="register"),
         Binding("slash", "focus_search", "Szukaj", id="search"),
-        Binding("f8", "next_page", "Dalej", id="next-page"),
-        Binding("f7", "previous_page", "Wstecz", id="previous-page"),
+        # Paging is announced in the status line ("F8: następna, F7: poprzednia"), so the footer
+        # keeps its room for the screens a clerk opens.
+        Binding("f8", "next_page", "Dalej", id="next-page", show=False),
+        Binding("f7", "previous_page", "Wstecz", id="previous-page", show=False),
         Binding("n", "next_page", "Następna strona", show=False),
         Binding("p", "previous_page", "Poprzednia strona", show=False),
         Binding("d", "toggle_deadline_order", "Wg terminu", id="deadline-order"),
