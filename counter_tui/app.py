@@ -21,7 +21,7 @@ from counter_tui.printing import JobKind, PrintJob, PrintTarget, run_job, save_j
 from counter_tui.screens.case_detail import CaseDetailScreen
 from counter_tui.screens.dialogs import CredentialsDialog, PrintChoice, PrintFailedDialog
 from counter_tui.screens.login import LoginScreen
-from counter_tui.screens.register import RegisterScreen
+from counter_tui.screens.register import Prefill, RegisterScreen
 from counter_tui.screens.worklist import WorklistScreen
 from counter_tui.settings import CounterSettings, load_settings
 from storage import desk as store
@@ -108,8 +108,8 @@ class OkienkoApp(App):
     def open_case(self, number: str) -> None:
         self.push_screen(CaseDetailScreen(number))
 
-    def open_register(self) -> None:
-        self.push_screen(RegisterScreen())
+    def open_register(self, prefill: Prefill | None = None) -> None:
+        self.push_screen(RegisterScreen(prefill))
 
     def filing_registered(self, filing: RegisteredFiling) -> None:
         self.pop_screen()

@@ -5,7 +5,14 @@ from __future__ import annotations
 import dataclasses
 
 from storage import desk as store
-from storage.desk import CaseTypeInfo, DeficiencyKindInfo, MessageTemplateInfo, OfficeInfo, StageInfo
+from storage.desk import (
+    CaseTypeInfo,
+    DeficiencyKindInfo,
+    MessageTemplateInfo,
+    OfficeInfo,
+    StageInfo,
+    VisitGroupInfo,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -15,6 +22,7 @@ class Catalog:
     deficiency_kinds: list[DeficiencyKindInfo]
     offices: list[OfficeInfo]
     message_templates: list[MessageTemplateInfo] = dataclasses.field(default_factory=list)
+    visit_groups: list[VisitGroupInfo] = dataclasses.field(default_factory=list)
 
     def stage_label(self, code: str) -> str:
         return next((s.label["pl"] for s in self.stages if s.code == code), code)
@@ -27,11 +35,19 @@ class Catalog:
             return "własny tekst"
         return next((t.label_pl for t in self.message_templates if t.code == code), code)
 
+    def visit_group_label(self, code: str) -> str:
+        return next((g.label("pl") for g in self.visit_groups if g.code == code), code)
+
     def case_type(self, code: str) -> CaseTypeInfo | None:
         return next((t for t in self.case_types if t.code == code), None)
 
 
 def load_catalog() -> Catalog:
     return Catalog(
-        store.stages(), store.case_types(), store.deficiency_kinds(), store.offices(), store.message_templates()
+        store.stages(),
+        store.case_types(),
+        store.deficiency_kinds(),
+        store.offices(),
+        store.message_templates(),
+        store.visit_groups(),
     )

@@ -50,7 +50,15 @@ from storage.records import (
 from storage.report import Report, head_of_unit_report
 from storage.schema import open_current
 from storage.visit_catalog import VisitGroupInfo, visit_groups
-from storage.visit_desk import DeskVisit, book_visit_for, cancel_visit, mark_visit, visit_by_reference, visits_on
+from storage.visit_desk import (
+    DeskVisit,
+    book_visit_for,
+    cancel_visit,
+    counter_times,
+    mark_visit,
+    visit_by_reference,
+    visits_on,
+)
 from storage.visits import SlotTaken, VisitDay, VisitTime, visit_days, visit_times, visit_window
 from storage.worklist import WorklistPage, WorklistRow, search_cases, worklist
 
@@ -95,6 +103,7 @@ __all__ = [
     "check_external_ref",
     "check_filed_on",
     "check_note",
+    "counter_times",
     "credential_letter",
     "deficiency_kinds",
     "display_phone",

@@ -16,7 +16,15 @@ from storage.errors import DomainError
 from storage.models import Clerk, Visit, VisitGroup
 from storage.visit_calendar import as_utc, local
 from storage.visit_catalog import calendar_rules, group_at_office
-from storage.visits import cancel, check_language, check_slot, normalise_reference, take_seat
+from storage.visits import (
+    VisitTime,
+    cancel,
+    check_language,
+    check_slot,
+    normalise_reference,
+    take_seat,
+    visit_times,
+)
 
 SHOWN_STATES = ("booked", "arrived", "no_show", "served")
 MARKS = ("arrived", "no_show", "served")
@@ -81,6 +89,18 @@ def visits_on(office: str, day: dt.date | None = None, group: str | None = None)
             which &= Visit.group == group
         rows = list(Visit.select().where(which).order_by(Visit.starts_at, Visit.group, Visit.seat))
         return _rows_as_desk_visits(rows)
+
+
+def counter_times(office: str, group: str, day: dt.date) -> list[VisitTime]:
+    """The times a clerk may book for someone on `day`: the online calendar's, and at the counter
+    also today's times still to come (book_visit_for accepts those)."""
+    now = utcnow()
+    today = local(now).date()
+    if day != today:
+        return visit_times(office, group, day, now=now)
+    # Asked as of yesterday, today is the first bookable day; the times already begun are left out.
+    yesterday = now - dt.timedelta(days=1)
+    return [t for t in visit_times(office, group, day, now=yesterday) if t.starts_at > now]
 
 
 def visit_by_reference(reference: str) -> DeskVisit:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from functools import partial
 
 from rich.markup import escape
 from textual import on
@@ -18,6 +20,24 @@ from counter_tui.validators import ApplicantName, ExternalRef, FilingDate, Mobil
 from counter_tui.widgets.document_checklist import DocumentChecklist
 from storage import desk as store
 from storage.desk import RegisteredFiling
+
+
+@dataclasses.dataclass(frozen=True)
+class Prefill:
+    """A filing registered from a booked visit starts with the visit's person; saving it marks
+    the visit served."""
+
+    applicant_name: str
+    phone: str | None
+    language: str
+    visit_reference: str
+
+
+def register_from_visit(visit_reference: str, **filing: object) -> RegisteredFiling:
+    registered = store.register_filing(**filing)
+    store.mark_visit(visit_reference, "served", clerk=filing["clerk"])
+    return registered
+
 
 CHANNELS = [("osobiście w okienku", "in_person"), ("pocztą", "post"), ("elektronicznie (MOS)", "electronic")]
 
@@ -76,13 +96,21 @@ class RegisterScreen(StoreScreen):
                 yield Button("Anuluj (Esc)", id="cancel")
         yield Footer()
 
-    def __init__(self) -> None:
+    def __init__(self, prefill: Prefill | None = None) -> None:
         super().__init__()
+        self.prefill = prefill
         self.language_chosen = False  # once the clerk picks a language, the phone no longer suggests one
         self.shown_language = "pl"
 
     def on_mount(self) -> None:
         self.sub_title = "Nowy wniosek"
+        if self.prefill:
+            self.sub_title = f"Nowy wniosek z wizyty {self.prefill.visit_reference}"
+            self.query_one("#applicant-name", Input).value = self.prefill.applicant_name
+            self.query_one("#phone", Input).value = self.prefill.phone or ""
+            self.shown_language = self.prefill.language
+            self.language_chosen = True  # the applicant chose it when booking
+            self.query_one("#language", Select).value = self.prefill.language
         self.query_one("#case-type", Select).focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -202,9 +230,12 @@ class RegisterScreen(StoreScreen):
         self.query_one("#form-error", Label).update("Zapisuję…")
         self.query_one("#save", Button).disabled = True
         value = lambda wid: self.query_one(wid, Input).value  # noqa: E731
+        rule = store.register_filing
+        if self.prefill:
+            rule = partial(register_from_visit, self.prefill.visit_reference)
         self.run_store(
             self.Registered,
-            store.register_filing,
+            rule,
             clerk=self.app.clerk.login,
             case_type=self.query_one("#case-type", Select).value,
             applicant_name=value("#applicant-name"),

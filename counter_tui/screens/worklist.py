@@ -18,6 +18,7 @@ from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, S
 from counter_tui.messages import StoreResult
 from counter_tui.screens.base import StoreScreen
 from counter_tui.screens.stats import StatsScreen
+from counter_tui.screens.visits import VisitsScreen
 from counter_tui.validators import SearchText
 from counter_tui.widgets.case_table import CaseTable
 from storage import desk as store
@@ -43,14 +44,17 @@ class WorklistScreen(StoreScreen):
         Binding("ctrl+l", "app.logout", "Wyloguj", id="logout"),
         Binding("ctrl+n", "register", "Nowy wniosek", id="register"),
         Binding("slash", "focus_search", "Szukaj", id="search"),
-        Binding("f8", "next_page", "Dalej", id="next-page"),
-        Binding("f7", "previous_page", "Wstecz", id="previous-page"),
+        # Paging is announced in the status line ("F8: następna, F7: poprzednia"), so the footer
+        # keeps its room for the screens a clerk opens.
+        Binding("f8", "next_page", "Dalej", id="next-page", show=False),
+        Binding("f7", "previous_page", "Wstecz", id="previous-page", show=False),
         Binding("n", "next_page", "Następna strona", show=False),
         Binding("p", "previous_page", "Poprzednia strona", show=False),
         Binding("d", "toggle_deadline_order", "Wg terminu", id="deadline-order"),
         Binding("f5", "refresh", "Odśwież", id="refresh"),
         Binding("escape", "clear_search", "Wyczyść", id="clear-search"),
         Binding("s", "statistics", "Statystyki", id="statistics"),
+        Binding("v", "visits", "Wizyty", id="visits"),
     ]
 
     class PageLoaded(StoreResult[store.WorklistPage]):
@@ -174,6 +178,9 @@ class WorklistScreen(StoreScreen):
             self._requery(registered_today=event.value)
         elif event.checkbox.id == "mine-filter":
             self._requery(mine=self.app.clerk.login if event.value else None)
+
+    def action_visits(self) -> None:
+        self.app.push_screen(VisitsScreen())
 
     def action_statistics(self) -> None:
         self.app.push_screen(StatsScreen(office=self.query_state.office))

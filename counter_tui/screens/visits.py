@@ -1,0 +1,217 @@
+"""Wizyty dziś: the booked visits of the clerk's office for one day, by time. The clerk marks who
+arrived, who did not come and who was served, books a visit for someone at the counter or on the
+phone, cancels one, and registers a filing straight from a visit (the form comes prefilled)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.markup import escape
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Label, Select
+
+from counter_tui.messages import StoreResult
+from counter_tui.screens.base import StoreScreen
+from counter_tui.screens.dialogs import ConfirmDialog
+from counter_tui.screens.register import Prefill
+from counter_tui.screens.visit_form import VisitBooked, VisitBookingForm
+from storage import desk as store
+from storage.desk import DeskVisit
+
+ALL_GROUPS = "*"
+
+STATE_NAMES = {
+    "booked": "umówiona",
+    "arrived": "przybył(a)",
+    "no_show": "nie przyszedł(-ła)",
+    "served": "obsłużona",
+    "cancelled": "odwołana",
+    "held": "czeka na kod",
+}
+STATE_STYLES = {"arrived": "bold green", "no_show": "red", "served": "dim", "cancelled": "dim strike"}
+
+
+def cancel(reference: str, *, clerk: str) -> str:
+    store.cancel_visit(reference, clerk=clerk)
+    return reference
+
+
+class VisitsScreen(StoreScreen):
+    CSS_PATH = "../styles/visits.tcss"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Wróć", id="back"),
+        Binding("p", "mark('arrived')", "Przybył", id="arrived"),
+        Binding("n", "mark('no_show')", "Nie przyszedł", id="no-show"),
+        Binding("o", "mark('served')", "Obsłużony", id="served"),
+        Binding("r", "register_from_visit", "Zarejestruj wniosek", id="register-from-visit"),
+        Binding("u", "book", "Umów", id="book"),
+        Binding("x", "cancel_visit", "Odwołaj", id="cancel-visit"),
+        Binding("f7", "day(-1)", "Dzień wcześniej", id="previous-day"),
+        Binding("f8", "day(1)", "Dzień później", id="next-day"),
+        Binding("f5", "refresh", "Odśwież", id="refresh"),
+    ]
+
+    class Loaded(StoreResult[list[DeskVisit]]):
+        pass
+
+    class Marked(StoreResult[DeskVisit]):
+        pass
+
+    class Cancelled(StoreResult[str]):
+        pass
+
+    def __init__(self, day: dt.date | None = None) -> None:
+        super().__init__()
+        self.day = day or store.today_in_warsaw()
+        self.group: str | None = None
+        self.visits: list[DeskVisit] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="visit-controls"):
+            yield Label("", id="visit-day")
+            yield Select(
+                [(g.label("pl"), g.code) for g in self.app.catalog.visit_groups] + [("Wszystkie grupy", ALL_GROUPS)],
+                value=ALL_GROUPS,
+                allow_blank=False,
+                id="visit-group",
+                compact=True,
+            )
+        yield DataTable(id="visits", cursor_type="row", zebra_stripes=True)
+        yield Label("", id="visit-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Wizyty"
+        self.query_one(DataTable).add_columns("godz.", "grupa", "imię i nazwisko", "telefon", "język", "stan", "numer")
+        self.query_one(DataTable).focus()
+        self.load()
+
+    # ------------------------------------------------------------ loading
+
+    def load(self) -> None:
+        today = store.today_in_warsaw()
+        when = "dziś" if self.day == today else ("jutro" if self.day == today + dt.timedelta(days=1) else "")
+        self.query_one("#visit-day", Label).update(f"[b]{self.day:%d.%m.%Y}[/b] {when}".strip())
+        self.query_one("#visit-status", Label).update("Wczytuję…")
+        self.run_store(self.Loaded, store.visits_on, self.app.desk_office, day=self.day, group=self.group)
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        if not message.ok:
+            self.query_one("#visit-status", Label).update(f"[b red]{escape(message.error or '')}[/]")
+            return
+        self.visits = message.value
+        self._show()
+
+    def _show(self, keep: str | None = None) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for visit in self.visits:
+            table.add_row(
+                visit.local_time,
+                visit.group_label,
+                visit.name or "–",
+                visit.phone or "–",
+                visit.language,
+                Text(STATE_NAMES.get(visit.state, visit.state), style=STATE_STYLES.get(visit.state, "")),
+                visit.reference,
+                key=visit.reference,
+            )
+        if keep is not None:
+            row = next((i for i, v in enumerate(self.visits) if v.reference == keep), row)
+        if self.visits:
+            table.move_cursor(row=min(row, len(self.visits) - 1))
+        waiting = sum(1 for v in self.visits if v.state == "booked")
+        here = sum(1 for v in self.visits if v.state == "arrived")
+        self.query_one("#visit-status", Label).update(
+            f"{len(self.visits)} wizyt · umówionych, jeszcze nie przybyło: {waiting} · czeka w sali: {here}"
+            if self.visits
+            else "Brak wizyt w tym dniu."
+        )
+
+    def selected(self) -> DeskVisit | None:
+        table = self.query_one(DataTable)
+        if not self.visits or table.cursor_row is None or table.cursor_row >= len(self.visits):
+            return None
+        return self.visits[table.cursor_row]
+
+    # ------------------------------------------------------------ actions
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "visit-group":
+            group = None if event.value in (Select.NULL, ALL_GROUPS) else str(event.value)
+            if group != self.group:
+                self.group = group
+                self.load()
+
+    def action_day(self, step: int) -> None:
+        self.day += dt.timedelta(days=step)
+        self.load()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_mark(self, state: str) -> None:
+        visit = self.selected()
+        if visit is None:
+            self.app.bell()
+            return
+        self.run_store(self.Marked, store.mark_visit, visit.reference, state, clerk=self.app.clerk.login)
+
+    @on(Marked)
+    def _marked(self, message: Marked) -> None:
+        if not message.ok:
+            self.notify(message.error or "", title="Wizyta", severity="error")
+            return
+        changed = message.value
+        self.visits = [changed if v.reference == changed.reference else v for v in self.visits]
+        self._show(keep=changed.reference)
+
+    def action_cancel_visit(self) -> None:
+        visit = self.selected()
+        if visit is None:
+            self.app.bell()
+            return
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self.run_store(self.Cancelled, cancel, visit.reference, clerk=self.app.clerk.login)
+
+        text = f"Odwołać wizytę {visit.reference} ({visit.local_time}, {escape(visit.name or '–')})?"
+        self.app.push_screen(ConfirmDialog(text + "\nMiejsce wróci do puli.", "Odwołaj (T)", "Nie (N)"), decided)
+
+    @on(Cancelled)
+    def _cancelled(self, message: Cancelled) -> None:
+        if not message.ok:
+            self.notify(message.error or "", title="Wizyta", severity="error")
+            return
+        self.notify(f"Wizyta {message.value} odwołana; miejsce wróciło do puli.", title="Wizyta")
+        self.load()
+
+    def action_book(self) -> None:
+        def booked(result: VisitBooked | None) -> None:
+            if result is None:
+                return
+            visit = result.visit
+            self.notify(
+                f"Wizyta {visit.reference}: {visit.visit_day:%d.%m.%Y} {visit.local_time}. Podaj numer osobie.",
+                title="Umówiono",
+                timeout=15,
+            )
+            if visit.visit_day == self.day:
+                self.load()
+
+        self.app.push_screen(VisitBookingForm(self.app.desk_office, self.day), booked)
+
+    def action_register_from_visit(self) -> None:
+        visit = self.selected()
+        if visit is None or visit.state in ("cancelled", "no_show") or not visit.name:
+            self.app.bell()
+            return
+        self.app.open_register(Prefill(visit.name, visit.phone, visit.language, visit.reference))

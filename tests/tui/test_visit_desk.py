@@ -1,0 +1,162 @@
+"""Wizyty: the day's visits at the counter – marking who came, registering a filing from a visit
+with the form prefilled, booking for someone without a code, cancelling, and the wrong keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import DataTable, Input, Label, Select
+
+import storage
+from counter_tui.app import OkienkoApp
+from counter_tui.screens.case_detail import CaseDetailScreen
+from counter_tui.screens.dialogs import ConfirmDialog
+from counter_tui.screens.register import RegisterScreen
+from counter_tui.screens.visit_form import VisitBookingForm
+from counter_tui.screens.visits import VisitsScreen
+from storage import clock, desk
+from tests.helpers import CLERK
+from tests.storage.visit_helpers import NOW, TUESDAY, book, first_slot
+from tests.tui.conftest import SIZE, log_in, settle
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+BOTH = pytest.mark.parametrize(
+    "store", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+VISIT_DAY_MORNING = dt.datetime(2027, 3, 23, 9, 30)  # Tuesday 10:30 in Warsaw, before the first visit
+
+
+def rows(app: OkienkoApp) -> list[str]:
+    table = app.screen.query_one("#visits", DataTable)
+    return [" | ".join(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+async def open_visits(pilot) -> VisitsScreen:
+    await log_in(pilot)
+    await pilot.press("v")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, VisitsScreen)
+    return pilot.app.screen
+
+
+@BOTH
+async def test_arrived_then_a_filing_registered_from_the_visit_marks_it_served(app: OkienkoApp):
+    visit = book()  # Olena Kovalenko, +48 501 234 567, Ukrainian, Tuesday 11:00
+    with clock.frozen(VISIT_DAY_MORNING):
+        async with app.run_test(size=SIZE) as pilot:
+            await open_visits(pilot)
+            [row] = rows(app)
+            assert "11:00" in row and "Olena Kovalenko" in row and "umówiona" in row and visit.reference in row
+            await pilot.press("p")
+            await settle(pilot)
+            assert "przybył(a)" in rows(app)[0]
+            assert "czeka w sali: 1" in str(app.screen.query_one("#visit-status", Label).render())
+            await pilot.press("r")
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, RegisterScreen)
+            assert form.query_one("#applicant-name", Input).value == "Olena Kovalenko"
+            assert form.query_one("#phone", Input).value == "+48 501 234 567"
+            assert form.query_one("#language", Select).value == "uk"
+            assert visit.reference in form.sub_title
+            form.query_one("#case-type", Select).value = "temp_work"
+            await settle(pilot)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            await pilot.press("t")
+            await settle(pilot)
+            assert isinstance(app.screen_stack[-2], CaseDetailScreen)  # under the credentials dialog
+            [listed] = desk.visits_on("GDA")
+            assert listed.state == "served"
+            [found] = storage.search_cases("Kovalenko")
+            case = storage.case_detail(found.number)
+            assert (case.applicant_name, case.phone, case.language) == ("Olena Kovalenko", "+48501234567", "uk")
+
+
+@BOTH
+async def test_booking_for_someone_at_the_counter_needs_no_code_and_keeps_input_when_refused(app: OkienkoApp):
+    with clock.frozen(NOW):  # Monday 11:00: Tuesday is the first day online; the counter may book today too
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_visits(pilot)
+            assert rows(app) == [] and "Brak wizyt" in str(screen.query_one("#visit-status", Label).render())
+            await pilot.press("u")
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, VisitBookingForm)
+            form.query_one("#visit-group", Select).value = "filing"
+            day = form.query_one("#visit-day", Input)
+            day.value = TUESDAY.isoformat()
+            await settle(pilot)
+            times = form.query_one("#visit-time", Select)
+            assert form.times and form.times[0].local == "11:00"  # Tuesdays Gdańsk opens at 11
+            times.value = 0
+            form.query_one("#visit-name", Input).value = "123"  # no letters: refused by the name rule
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, VisitBookingForm)
+            assert "musi zawierać litery" in str(form.query_one("#form-error", Label).render())
+            # Meanwhile the other desks fill 11:00: the store refuses, the form keeps the input.
+            eleven = form.times[0]
+            for n in range(eleven.free):
+                desk.book_visit_for("GDA", "filing", eleven.starts_at, f"Osoba {chr(65 + n)}", None, "pl", CLERK)
+            form.query_one("#visit-name", Input).value = "Ivan Petrenko"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, VisitBookingForm)
+            assert "nie jest już wolny" in str(form.query_one("#form-error", Label).render())
+            assert form.query_one("#visit-name", Input).value == "Ivan Petrenko"
+            assert form.times[0].local == "11:20"  # the list now shows what is still free
+            times.value = 0
+            form.query_one("#visit-name", Input).value = "Ivan Petrenko"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, VisitsScreen)
+            assert any("Podaj numer osobie" in str(n.message) for n in app._notifications)
+    with clock.frozen(VISIT_DAY_MORNING):
+        visit = next(v for v in desk.visits_on("GDA") if v.name == "Ivan Petrenko")
+        assert visit.booked_by == CLERK and visit.local_time == "11:20"
+        assert visit.state == "booked"
+
+
+@BOTH
+async def test_cancel_asks_first_and_frees_the_seat(app: OkienkoApp):
+    visit = book()
+    slot = first_slot()
+    with clock.frozen(NOW):
+        free_before = next(t.free for t in desk.visit_times("GDA", "filing", TUESDAY) if t.starts_at == slot)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_visits(pilot)
+            await pilot.press("f8")  # the visit is tomorrow
+            await settle(pilot)
+            assert "jutro" in str(screen.query_one("#visit-day", Label).render())
+            await pilot.press("p")  # wrong key: tomorrow's visit cannot have arrived today
+            await settle(pilot)
+            assert any("dopiero" in str(n.message) for n in app._notifications)
+            await pilot.press("x")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            await pilot.press("n")  # changed her mind: nothing happens
+            await settle(pilot)
+            assert len(rows(app)) == 1
+            await pilot.press("x")
+            await settle(pilot)
+            await pilot.press("t")
+            await settle(pilot)
+            assert rows(app) == []
+        free_after = next(t.free for t in desk.visit_times("GDA", "filing", TUESDAY) if t.starts_at == slot)
+    assert free_after == free_before + 1
+    assert visit.reference
+
+
+async def test_keys_on_an_empty_day_do_nothing_harmful(app: OkienkoApp):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_visits(pilot)
+        for key in ("p", "n", "o", "r", "x"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, VisitsScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, VisitsScreen)
