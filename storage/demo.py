@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from storage import cases, catalog, catalog_files, clerks, queries, schema
 from storage.clock import today_in_warsaw, utcnow
 from storage.db import write_transaction
+from storage.demo_visits import book_demo_visits
 from storage.models import Case, SmsOutbox, StageHistory
 
 DEMO_CLERK = "demo"
@@ -161,6 +162,7 @@ def build_demo(case_count: int = 36, seed: int = 2026) -> DemoSummary:
             cases.set_stage(filing.number, stage, clerk=clerk)
         _spread_history(filing.number, filed, rng)
         passwords[filing.number] = (filing.display_number, filing.password)
+    book_demo_visits(DEMO_CLERK, rng)
     sample = _portal_sample(passwords)
     return DemoSummary(DEMO_CLERK, DEMO_ADMIN, DEMO_PASSWORD, case_count, *sample)
 

@@ -35,6 +35,13 @@ STATE_NAMES = {
 STATE_STYLES = {"arrived": "bold green", "no_show": "red", "served": "dim", "cancelled": "dim strike"}
 
 
+GROUP_WIDTH = 28  # the longest group names would push the state off a 120-column screen
+
+
+def shortened(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def cancel(reference: str, *, clerk: str) -> str:
     store.cancel_visit(reference, clerk=clerk)
     return reference
@@ -45,13 +52,13 @@ class VisitsScreen(StoreScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Wróć", id="back"),
         Binding("p", "mark('arrived')", "Przybył", id="arrived"),
-        Binding("n", "mark('no_show')", "Nie przyszedł", id="no-show"),
+        Binding("n", "mark('no_show')", "Nieobecny", id="no-show"),
         Binding("o", "mark('served')", "Obsłużony", id="served"),
-        Binding("r", "register_from_visit", "Zarejestruj wniosek", id="register-from-visit"),
+        Binding("r", "register_from_visit", "Wniosek", id="register-from-visit"),
         Binding("u", "book", "Umów", id="book"),
         Binding("x", "cancel_visit", "Odwołaj", id="cancel-visit"),
-        Binding("f7", "day(-1)", "Dzień wcześniej", id="previous-day"),
-        Binding("f8", "day(1)", "Dzień później", id="next-day"),
+        Binding("f7", "day(-1)", "‹ Dzień", id="previous-day"),
+        Binding("f8", "day(1)", "Dzień ›", id="next-day"),
         Binding("f5", "refresh", "Odśwież", id="refresh"),
     ]
 
@@ -87,7 +94,7 @@ class VisitsScreen(StoreScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "Wizyty"
-        self.query_one(DataTable).add_columns("godz.", "grupa", "imię i nazwisko", "telefon", "język", "stan", "numer")
+        self.query_one(DataTable).add_columns("godz.", "numer", "imię i nazwisko", "sprawa", "telefon", "język", "stan")
         self.query_one(DataTable).focus()
         self.load()
 
@@ -115,12 +122,12 @@ class VisitsScreen(StoreScreen):
         for visit in self.visits:
             table.add_row(
                 visit.local_time,
-                visit.group_label,
+                visit.reference,
                 visit.name or "–",
+                shortened(visit.group_label, GROUP_WIDTH),
                 visit.phone or "–",
                 visit.language,
                 Text(STATE_NAMES.get(visit.state, visit.state), style=STATE_STYLES.get(visit.state, "")),
-                visit.reference,
                 key=visit.reference,
             )
         if keep is not None:

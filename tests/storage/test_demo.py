@@ -1,7 +1,8 @@
 """The demo store: catalogues, demo clerks and realistic cases in many stages."""
 
 import storage
-from storage import demo
+from storage import demo, desk
+from storage.demo_visits import first_open_day
 
 
 def test_demo_store_is_populated_and_usable(store):
@@ -15,3 +16,14 @@ def test_demo_store_is_populated_and_usable(store):
     view = storage.check_applicant(summary.sample_number, summary.sample_password, "en")
     dates = [h.on for h in view.history]
     assert dates == sorted(dates) and dates[0] == view.filed_on
+
+
+def test_demo_books_a_morning_of_visits_once(store):
+    demo.build_demo(case_count=2)
+    day = first_open_day()
+    visits = desk.visits_on("GDA", day)
+    assert len(visits) >= 6 and {v.state for v in visits} == {"booked"}
+    assert {"filing", "card_collection"} <= {v.group for v in visits}
+    assert any(v.name == "Hanna Koval" and v.language == "uk" for v in visits)
+    demo.build_demo(case_count=1)  # topping the demo up leaves the day's visits alone
+    assert len(desk.visits_on("GDA", day)) == len(visits)
