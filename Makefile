@@ -5,7 +5,7 @@ DEMO_DB ?= demo.sqlite3
 DEMO_URL := sqlite:///$(abspath $(DEMO_DB))
 PYTEST_WORKERS ?= 2
 
-.PHONY: install demo demo-sms demo-reset test lint format bench bench-flood clean
+.PHONY: install demo demo-sms demo-visit demo-reset test lint format bench bench-flood clean
 
 bench: install
 	$(PY) -m bench.tui_scale
@@ -50,6 +50,19 @@ demo-sms: install $(DEMO_DB)
 	@kill $$(cat /tmp/okienko-modem/pid)
 	@echo "--- simulator log:"; grep "SMS to" /tmp/okienko-modem/simulator.log
 	OKIENKO_DB=$(DEMO_URL) $(PY) -m sms_modem status
+
+# Booking a visit with the code through the simulated modem (see README, "Demo without hardware").
+# The portal on http://127.0.0.1:8080/visit; each text the modem sends is printed here. Ctrl+C stops all three.
+demo-visit: install $(DEMO_DB)
+	@OKIENKO_DB=$(DEMO_URL) $(PY) -m storage migrate >/dev/null
+	@rm -rf /tmp/okienko-modem && mkdir -p /tmp/okienko-modem
+	@echo "Portal: http://127.0.0.1:8080/visit – texts the simulated modem sends appear below. Ctrl+C stops."
+	@trap 'kill 0' INT TERM; \
+	$(PY) -m sms_modem simulator --dir /tmp/okienko-modem 2>&1 | grep --line-buffered "SMS to" & \
+	sleep 1; \
+	OKIENKO_DB=$(DEMO_URL) $(PY) -m sms_modem run --port /tmp/okienko-modem/ttyGSM0 --quiet-hours off --per-minute 0 \
+		> /tmp/okienko-modem/loop.log 2>&1 & \
+	OKIENKO_DB=$(DEMO_URL) $(PY) -m public_status serve --demo --port 8080 --threads 4 > /tmp/okienko-modem/portal.log 2>&1
 
 demo-reset:
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
