@@ -262,9 +262,7 @@ def code(reference: str):
     except store.DomainError:
         return _unknown_reference()
     session.pop(HOLD, None)
-    if "sid" in session:
-        # A logged-in applicant's status page now shows this visit: its cached copy is out of date.
-        current_app.extensions["okienko_pages"].drop_session(session["sid"])
+    _forget_cached_status()
     offices = {office.code: office for office in store.offices()}
     return _page(
         "visit_booked.html", visit=booked, office=offices.get(booked.office), group=_group(booked.group),
@@ -359,4 +357,12 @@ def cancel_code(reference: str):
         return _throttled(exc, back_url)
     except store.DomainError:
         return _unknown_reference()
+    _forget_cached_status()
     return _page("visit_cancelled.html", reference=reference)
+
+
+def _forget_cached_status() -> None:
+    """A logged-in applicant's status page shows their visit: after booking or cancelling one, its
+    cached copy is out of date (the case's public_version does not change with a visit)."""
+    if "sid" in session:
+        current_app.extensions["okienko_pages"].drop_session(session["sid"])

@@ -360,8 +360,11 @@ class Visit(BaseModel):
     name = pw.CharField(max_length=200, null=True)
     phone = pw.CharField(max_length=20, null=True)
     language = pw.CharField(max_length=2, default="pl")
-    # The phone while the visit is active, for groups with one visit per phone per day; None otherwise.
+    # The phone's key (phone_key) while the visit is active, for groups with one visit per phone per day;
+    # None otherwise.
     phone_day_key = pw.CharField(max_length=20, null=True)
+    # A digest of the phone (storage.visits.phone_key): what the portal's database role may read instead.
+    phone_key = pw.CharField(max_length=20, null=True)
     code_hash = pw.CharField(max_length=64, null=True)
     code_purpose = pw.CharField(max_length=10, null=True)  # "confirm" or "cancel"
     code_expires_at = pw.DateTimeField(null=True)

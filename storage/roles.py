@@ -1,6 +1,7 @@
-"""The public site's PostgreSQL role: it can read only what the public projection needs
-(whole catalogue tables, named columns of the case tables) and write only throttle and session
-rows and the read time of the office's messages.
+"""The public site's PostgreSQL role: it can read only what the public projection and visit
+booking need (whole catalogue tables, named columns of the case and visit tables) and write only
+throttle and session rows, the read time of the office's messages, new visits and the columns
+booking changes, and the code texts of visits in the outbox.
 
 Granting starts with REVOKE ALL, so pointed at the wrong role it would strip that role's rights:
 given the owner's own name it broke every later write. Only a role this command made (marked
@@ -29,16 +30,23 @@ from storage.models import (
     OfficeMessage,
     PortalSession,
     RequiredDocument,
+    SmsOutbox,
     Stage,
     StageHistory,
+    Visit,
+    VisitGroup,
+    VisitGroupOffice,
+    VisitRules,
 )
+from storage.visits import PORTAL_READABLE, PORTAL_WRITABLE
 
 ROLE_PATTERN = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 PORTAL_ROLE_MARK = "okienko: public portal role (storage grant-public-role)"
 INSUFFICIENT_PRIVILEGE = "42501"
 
 # Catalogues hold no personal data: readable whole.
-READABLE_TABLES = (Office, CaseType, Fee, Stage, DeficiencyKind, RequiredDocument, LegalAct, CaseTypeGuide, InfoText)
+READABLE_TABLES = (Office, CaseType, Fee, Stage, DeficiencyKind, RequiredDocument, LegalAct, CaseTypeGuide, InfoText,
+                   VisitGroup, VisitGroupOffice, VisitRules)  # fmt: skip
 # Only these columns; never the name, phone, clerks or audit.
 READABLE_COLUMNS = {
     Case: (Case.id, Case.number, Case.case_type, Case.office, Case.filed_on, Case.stage, Case.closed,
@@ -50,10 +58,23 @@ READABLE_COLUMNS = {
     # A message without its clerk or template: what the status page shows, and whether it was read.
     OfficeMessage: (OfficeMessage.id, OfficeMessage.case, OfficeMessage.language, OfficeMessage.body,
                     OfficeMessage.created_at, OfficeMessage.read_at),
+    # A visit without its name, phone or clerk (storage.visits names these columns in every portal query).
+    Visit: PORTAL_READABLE,
+    # Enough to find a visit's code texts still queued (a newer code or a used one cancels them):
+    # never a code, a case or a stage text's details.
+    SmsOutbox: (SmsOutbox.id, SmsOutbox.visit, SmsOutbox.state),
 }  # fmt: skip
-# Opening the status page marks the case's messages read; nothing else of them may change.
-WRITABLE_COLUMNS = {OfficeMessage: (OfficeMessage.read_at,)}
+# Opening the status page marks the case's messages read; booking holds, confirms and cancels a
+# visit and cancels its queued code texts; nothing else of these tables may change.
+WRITABLE_COLUMNS = {
+    OfficeMessage: (OfficeMessage.read_at,),
+    Visit: PORTAL_WRITABLE,
+    SmsOutbox: (SmsOutbox.state, SmsOutbox.code, SmsOutbox.updated_at, SmsOutbox.last_error),
+}
 WRITABLE_TABLES = (LoginThrottle, PortalSession)
+# A new booking writes the name and phone it may never read back; a code text is queued for it.
+# INSERT … RETURNING id needs SELECT on id only (granted above) and the id sequence.
+INSERTABLE_TABLES = (Visit, SmsOutbox)
 
 
 def _q(name: str) -> str:
@@ -132,4 +153,11 @@ def _grant(role: str, password: str | None) -> list[str]:
         run(f"GRANT UPDATE ({columns}) ON {_q(model._meta.table_name)} TO {_q(role)}")
     for model in WRITABLE_TABLES:
         run(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {_q(model._meta.table_name)} TO {_q(role)}")
+    for model in INSERTABLE_TABLES:
+        table = model._meta.table_name
+        run(f"GRANT INSERT ON {_q(table)} TO {_q(role)}")
+        (sequence,) = database.execute_sql(
+            "SELECT pg_get_serial_sequence(%s, %s)", (_q(table), model._meta.primary_key.column_name)
+        ).fetchone()
+        run(f"GRANT USAGE ON SEQUENCE {sequence} TO {_q(role)}")
     return done

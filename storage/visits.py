@@ -25,7 +25,7 @@ import peewee as pw
 from storage import case_numbers, outbox, phones, throttle
 from storage.cases import check_applicant_name
 from storage.clock import today_in_warsaw, utcnow
-from storage.db import database, locked, unit_of_work, write_transaction
+from storage.db import database, is_postgres, locked, unit_of_work, write_transaction
 from storage.errors import DomainError
 from storage.languages import LANGUAGES
 from storage.models import (
@@ -35,7 +35,6 @@ from storage.models import (
     DeficiencyKind,
     RequiredDocument,
     Visit,
-    VisitGroupOffice,
 )
 from storage.throttle import Policy
 from storage.visit_calendar import (
@@ -129,6 +128,32 @@ class PublicVisit:
     local_time: str
 
 
+# ---------------------------------------------------------------- what the portal's database role touches
+
+# On PostgreSQL the portal connects as a role (storage.roles) that may read only these columns of a
+# visit: never the name, the phone or the clerk. Every query on the portal's path names its columns.
+PORTAL_READABLE = (
+    Visit.id, Visit.reference, Visit.office, Visit.group, Visit.starts_at, Visit.visit_day, Visit.seat,
+    Visit.state, Visit.phone_key, Visit.phone_day_key, Visit.code_hash, Visit.code_purpose,
+    Visit.code_expires_at, Visit.code_tries_left, Visit.hold_expires_at, Visit.case,
+)  # fmt: skip
+# What holding, confirming and cancelling change (a new booking is an INSERT of the whole row).
+PORTAL_WRITABLE = (
+    Visit.state, Visit.phone_day_key, Visit.code_hash, Visit.code_purpose, Visit.code_expires_at,
+    Visit.code_tries_left, Visit.hold_expires_at, Visit.booked_at, Visit.cancelled_at, Visit.updated_at,
+)  # fmt: skip
+PHONE_KEY_LENGTH = 20
+
+
+def phone_key(mobile: str | None) -> str | None:
+    """What the store keeps of a phone where the portal's role may read it (the one-visit-per-day
+    index, the limits' keys, the visit's `phone_key`): a digest, never the number. Unsalted, so it
+    hides the number from a reader of the table, not from someone who hashes every number (README)."""
+    if not mobile:
+        return None
+    return hashlib.sha256(f"okienko-visit-phone:{mobile}".encode()).hexdigest()[:PHONE_KEY_LENGTH]
+
+
 # ---------------------------------------------------------------- limits
 
 # An address (many applicants behind one NAT, the office's own kiosk) gets more than a phone.
@@ -153,7 +178,8 @@ def _raise_if_blocked(keys: list[str], now: dt.datetime) -> None:
 
 
 def _count_code_request(client: str, phone: str, now: dt.datetime) -> None:
-    """Before any text: refuse a blocked address or phone (failures, bookings, code requests), else count."""
+    """Before any text: refuse a blocked address or phone (failures, bookings, code requests), else count.
+    `phone` is the phone's key (phone_key), as in every limit's key."""
     _raise_if_blocked(
         [
             _key(k, v)
@@ -279,16 +305,13 @@ def take_seat(
     Rows of the group at the office are taken in turn (a row lock on PostgreSQL, BEGIN IMMEDIATE
     on SQLite); the partial unique indexes are the guarantee behind that. SlotTaken when no seat
     is free; DomainError('phone') when the phone already has a visit that day."""
-    phone_day_key = values.get("phone") if where.one_per_phone_per_day else None
+    values["phone_key"] = phone_key(values.get("phone"))
+    phone_day_key = values["phone_key"] if where.one_per_phone_per_day else None
     slot_rows = (Visit.office == where.office) & (Visit.group == where.group) & (Visit.starts_at == starts_at)
     release_expired_holds(now, slot_rows)
     if phone_day_key:
         release_expired_holds(now, (Visit.phone_day_key == phone_day_key) & (Visit.visit_day == day))
-    locked(
-        VisitGroupOffice.select(VisitGroupOffice.id).where(
-            (VisitGroupOffice.group == where.group) & (VisitGroupOffice.office == where.office)
-        )
-    ).get()
+    _take_turns(where)
     if phone_day_key and _phone_busy(phone_day_key, day):
         raise _phone_taken()
     taken = {seat for (seat,) in Visit.select(Visit.seat).where(slot_rows & Visit.state.in_(SEAT_STATES)).tuples()}
@@ -319,9 +342,18 @@ def take_seat(
     raise SlotTaken()
 
 
+def _take_turns(where: GroupAtOffice) -> None:
+    """Seat takers of one group at one office go one at a time. On PostgreSQL a transaction-scoped
+    advisory lock: unlike a row lock (SELECT … FOR UPDATE) it needs no UPDATE right on the
+    catalogue, which the portal's role has not. SQLite's BEGIN IMMEDIATE already serialises writers."""
+    if is_postgres():
+        digest = hashlib.sha256(f"okienko-visit-seats:{where.office}:{where.group}".encode()).digest()
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (int.from_bytes(digest[:8], "big", signed=True),))
+
+
 def _phone_busy(phone_day_key: str, day: dt.date) -> bool:
     return (
-        Visit.select()
+        Visit.select(Visit.id)
         .where((Visit.phone_day_key == phone_day_key) & (Visit.visit_day == day) & Visit.state.in_(SEAT_STATES))
         .exists()
     )
@@ -408,13 +440,13 @@ def request_visit(
         day = check_slot(where, rules, start, local(now).date())
         case_id = None
         if canonical_case:
-            case = Case.get_or_none(Case.number == canonical_case)
+            case = Case.select(Case.id).where(Case.number == canonical_case).first()
             if case is None:
                 raise DomainError(
                     "case_number", f"nie ma sprawy o numerze {case_numbers.format_number(canonical_case)}"
                 )
             case_id = case.id
-    _count_code_request(client, mobile, now)
+    _count_code_request(client, phone_key(mobile), now)
     code = new_code()
     expires = now + rules.hold
     with write_transaction():
@@ -449,7 +481,7 @@ class _Checked:
 
 def _check_code(ref: str, code: str, purpose: str, now: dt.datetime) -> _Checked:
     """Inside a write transaction: the visit locked, its code compared, tries and expiry applied."""
-    visit = locked(Visit.select().where(Visit.reference == ref)).first()
+    visit = locked(Visit.select(*PORTAL_READABLE).where(Visit.reference == ref)).first()
     if visit is None:
         return _Checked(error=DomainError("reference", "nie ma rezerwacji o tym numerze"), failed=True)
     if visit.code_purpose != purpose or visit.code_hash is None:
@@ -485,8 +517,8 @@ def _end_code(visit: Visit, purpose: str, now: dt.datetime) -> None:
 
 def _count_failure(visit: Visit | None, client: str, now: dt.datetime) -> None:
     policies = {_key("fail-addr", client): ADDRESS_FAILURES}
-    if visit is not None and visit.phone:
-        policies[_key("fail-phone", visit.phone)] = PHONE_FAILURES
+    if visit is not None and visit.phone_key:
+        policies[_key("fail-phone", visit.phone_key)] = PHONE_FAILURES
     throttle.record_failure(policies, now)
 
 
@@ -514,7 +546,7 @@ def confirm_visit(reference: str, code: str, client: str, *, now: dt.datetime | 
             ).where(Visit.id == visit.id).execute()
             outbox.cancel_visit_codes(visit, "code used", now)
             throttle.record_failure(
-                {_key("book-addr", client): ADDRESS_BOOKINGS, _key("book-phone", visit.phone): PHONE_BOOKINGS}, now
+                {_key("book-addr", client): ADDRESS_BOOKINGS, _key("book-phone", visit.phone_key): PHONE_BOOKINGS}, now
             )
             result = VisitConfirmation(
                 visit.reference,
@@ -560,18 +592,18 @@ def request_cancellation(reference: str, client: str, *, now: dt.datetime | None
     client = check_client(client)
     now = as_utc(now) if now else utcnow()
     with unit_of_work():
-        visit = Visit.get_or_none(Visit.reference == ref)
+        visit = Visit.select(*PORTAL_READABLE).where(Visit.reference == ref).first()
         if visit is None:
             _count_failure(None, client, now)
             raise DomainError("reference", "nie ma rezerwacji o tym numerze")
         _cancellable(visit, local(now).date())
-        if not visit.phone:
+        if not visit.phone_key:
             raise DomainError("phone", "ta rezerwacja nie ma telefonu – odwołaj ją w urzędzie")
         rules = calendar_rules()
-    _count_code_request(client, visit.phone, now)
+    _count_code_request(client, visit.phone_key, now)
     code = new_code()
     with write_transaction():
-        visit = locked(Visit.select().where(Visit.id == visit.id)).get()
+        visit = locked(Visit.select(*PORTAL_READABLE).where(Visit.id == visit.id)).get()
         _cancellable(visit, local(now).date())
         Visit.update(
             code_hash=code_hash(ref, "cancel", code),
@@ -625,7 +657,7 @@ def visit_of_case(case_number: str, *, now: dt.datetime | None = None) -> Public
     now = as_utc(now) if now else utcnow()
     with unit_of_work():
         row = (
-            Visit.select(Visit)
+            Visit.select(*PORTAL_READABLE)
             .join(Case)
             .where(
                 (Case.number == canonical)

@@ -14,7 +14,16 @@ from tests.storage.test_retention import POLICY, changed_tables, snapshot
 from tests.storage.visit_helpers import NOW, TUESDAY, book, first_slot, hold
 
 NEXT_TUESDAY = TUESDAY + dt.timedelta(days=7)
-ERASED = {"name", "phone", "phone_day_key", "code_hash", "code_purpose", "personal_data_purged_at", "updated_at"}
+ERASED = {
+    "name",
+    "phone",
+    "phone_key",
+    "phone_day_key",
+    "code_hash",
+    "code_purpose",
+    "personal_data_purged_at",
+    "updated_at",
+}
 
 
 def test_name_and_phone_go_a_week_after_the_visit_day_and_nothing_else(store):
@@ -42,7 +51,8 @@ def test_name_and_phone_go_a_week_after_the_visit_day_and_nothing_else(store):
         new = after["Visit"][visit_id]
         if row["reference"] in purged:
             assert {k for k in row if row[k] != new[k]} <= ERASED
-            assert new["name"] is None and new["phone"] is None and new["personal_data_purged_at"] == now
+            assert new["name"] is None and new["phone"] is None and new["phone_key"] is None
+            assert new["personal_data_purged_at"] == now
             # The anonymous record stays for statistics.
             assert (new["office"], new["group"], new["starts_at"], new["state"]) == (
                 row["office"], row["group"], row["starts_at"], row["state"])  # fmt: skip
