@@ -171,4 +171,6 @@ async def test_footer_at_the_minimum_size_reaches_log_out_and_every_column(app: 
         keys = [w for w in footer.query("FooterKey")]
         visible = [k for k in keys if k.region.right <= 120 and k.region.width > 0]
         descriptions = {k.description for k in visible}
-        assert {"Wyloguj", "Wyczyść", "Nowy wniosek", "Szukaj", "Dalej", "Wstecz"} <= descriptions
+        assert {"Wyloguj", "Wyczyść", "Nowy wniosek", "Szukaj", "Statystyki", "Wizyty"} <= descriptions
+        # Paging keys are announced in the status line instead.
+        assert "ostatnia strona" in str(app.screen.query_one("#status-line").render())
