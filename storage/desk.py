@@ -24,6 +24,7 @@ from storage.catalog import case_types, deficiency_kinds, message_templates, off
 from storage.clerks import authenticate_clerk
 from storage.clock import to_warsaw, today_in_warsaw, utcnow
 from storage.corrections import reopen_case, reopen_deficiency, update_case, usual_next_stage, withdraw_stage
+from storage.emails import normalise_email
 from storage.errors import DomainError, StoreUnavailable, exit_codes
 from storage.heartbeat import DELAYED, NO_SIGNAL, NOT_RUNNING, OK, ModemState
 from storage.heartbeat import current_state as modem_state
@@ -39,6 +40,7 @@ from storage.records import (
     CredentialLetterData,
     DeficiencyKindInfo,
     FilingReceiptData,
+    MailInfo,
     MessageInfo,
     MessageTemplateInfo,
     MessageWritten,
@@ -65,6 +67,7 @@ __all__ = [
     "DeficiencyKindInfo",
     "DomainError",
     "FilingReceiptData",
+    "MailInfo",
     "MessageInfo",
     "MessageTemplateInfo",
     "MessageWritten",
@@ -96,6 +99,7 @@ __all__ = [
     "looks_like_case_number",
     "message_templates",
     "modem_state",
+    "normalise_email",
     "normalise_mobile",
     "offices",
     "open_current",
