@@ -31,8 +31,8 @@ PERSONAL = {
     "login",
     "password",
 }
-# The office's own switchboard number is public (the contact page shows it).
-PUBLIC_EXCEPTIONS = {("OfficeInfo", "phone")}
+# The office's own switchboard number and street address are public (the contact page shows them).
+PUBLIC_EXCEPTIONS = {("OfficeInfo", "phone"), ("OfficeInfo", "address")}
 
 
 def personal_fields(annotation: object, seen: set[type] | None = None) -> set[str]:
