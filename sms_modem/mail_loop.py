@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import json
 import logging
+import math
 import os
 import socket
 import threading
@@ -78,9 +79,9 @@ def build_message(item: store.ClaimedMail, settings: MailSettings) -> EmailMessa
     message["Subject"] = text.subject
     message["Date"] = format_datetime(utcnow().replace(tzinfo=dt.UTC))
     message["Message-ID"] = f"<okienko.{item.id}.{item.created_at:%Y%m%d%H%M%S}@{settings.sender.domain}>"
-    message["Content-Language"] = item.language
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies, please
     message.set_content(text.body, charset="utf-8", cte="quoted-printable")
+    message["Content-Language"] = item.language  # after set_content, which clears every Content-* header
     return message
 
 
@@ -143,10 +144,11 @@ class MailLoop:
                 self._persist(store.record_failed, item.id, owner, code, str(exc))
                 _event(**base, result="failed", code=code, error=str(exc))
                 return "failed"
-            delay = backoff(item.attempts, self.settings.retry_base_s, self.settings.retry_cap_s)
+            # Whole seconds: the store keeps times to the second.
+            delay = math.ceil(backoff(item.attempts, self.settings.retry_base_s, self.settings.retry_cap_s))
             due = utcnow() + dt.timedelta(seconds=delay)
             self._persist(store.record_retry, item.id, owner, due, code, str(exc))
-            _event(**base, result="retry", code=code, retry_in_s=round(delay, 1))
+            _event(**base, result="retry", code=code, retry_in_s=delay)
             return "retry"
         except Exception as exc:
             # Whatever else broke, the relay may have the message: never sent again on its own.

@@ -26,7 +26,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from storage.mail import mask_secrets
 
 DEFAULT_TIMEOUT_S = 30.0
-_ADDRESS = re.compile(r"[^\s<>\"'@,;:()\[\]]+@[^\s<>\"',;:()\[\]]+")
+# An e-mail address in a relay's answer ("550 <olena@…>: unknown"); not "***@host" (a masked URL).
+_ADDRESS = re.compile(r"<?[^\s<>\"'@,;:()\[\]*]+@[\w.-]+\.[^\W\d_]{2,}\b>?")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
