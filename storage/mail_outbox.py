@@ -112,7 +112,7 @@ def claim_due(owner: str, lease_seconds: int, limit: int = 1, now: dt.datetime |
         if not ids:
             return []
         rows = (
-            MailOutbox.select(MailOutbox, Case.email, Case.language, Case.sms_opt_out, Office.name)
+            MailOutbox.select(MailOutbox, Case.id, Case.email, Case.language, Case.sms_opt_out, Office.name)
             .join(Case)
             .join(Office)
             .where(MailOutbox.id.in_(ids))
@@ -133,7 +133,8 @@ def claim_due(owner: str, lease_seconds: int, limit: int = 1, now: dt.datetime |
                 )
                 MailOutbox.update(state="cancelled", last_error=reason, lease_owner=None, lease_until=None,
                                   updated_at=now).where(MailOutbox.id == row.id).execute()  # fmt: skip
-                audit.record("mail_cancelled", None, Case(id=row.case_id), actor=owner, outbox=row.id, reason=reason)
+                # Case.id is selected: the joined case's columns replace the row's own case_id.
+                audit.record("mail_cancelled", None, Case(id=row.case.id), actor=owner, outbox=row.id, reason=reason)
                 continue
             if len(claimed) >= limit:
                 continue
