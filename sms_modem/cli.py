@@ -24,6 +24,7 @@ from sms_modem.modem import LinkDown, ModemLink, SendFailed
 from sms_modem.modem import MaybeSent as TextMaybeSent
 from sms_modem.smtp_relay import MaybeSent, Refused, Relay, RelayConfig, RelayDown, SettingsError
 from sms_modem.texts import TextTooLong, stage_changed_text
+from storage import mail as mail_store
 from storage import sms as store
 from storage.mail import ClaimedMail
 
@@ -155,12 +156,14 @@ def _when(moment: dt.datetime | None) -> str:
 
 def cmd_status(args: argparse.Namespace) -> int:
     counts = store.counts()
+    mail_counts = mail_store.counts()
     problems = store.problems()
     beats = store.heartbeats()
     state = store.modem_state(beats[0] if beats else None, store.utcnow())
     if args.json:
         print(json.dumps({"modem": {"state": state.code, "reason": state.reason, "minutes": state.minutes},
-                          "heartbeats": [b.as_dict() for b in beats], "counts": counts, "needs_attention": [
+                          "heartbeats": [b.as_dict() for b in beats], "counts": counts, "mail_counts": mail_counts,
+                          "needs_attention": [
             {"id": p.id, "case_number": store.format_number(p.number), "state": p.state, "attempts": p.attempts,
              "error_code": p.error_code, "error": p.last_error, "updated_at": p.updated_at.isoformat()}
             for p in problems]}, ensure_ascii=False, indent=2))  # fmt: skip
@@ -187,6 +190,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         style = "bold red" if state in ("unknown", "failed") and count else ""
         table.add_row(state, str(count), style=style)
     console.print(table)
+    mail_table = Table("state", "e-mails", title="E-mail outbox")
+    for state, count in mail_counts.items():
+        mail_table.add_row(state, str(count), style="bold red" if state in ("unknown", "failed") and count else "")
+    console.print(mail_table)
     if problems:
         attention = Table("id", "case", "state", "attempts", "error", title="Needs a person (maybe sent / failed)")
         for p in problems:

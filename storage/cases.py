@@ -241,8 +241,9 @@ def set_stage(number: str, stage: str, *, clerk: str) -> StageChange:
 
         skipped = outbox.queue_stage_text(case, new_stage, now)
         mail = mail_outbox.queue_stage_mail(case, new_stage, now) or "queued"
+        # The e-mail's outcome only for a case with an address: most have none, and their rows stay as they were.
         audit.record("stage_changed", actor, case, old=case.stage_id, new=new_stage.code, sms=skipped or "queued",
-                     mail=mail)  # fmt: skip
+                     **mail_outbox.audit_detail(mail))  # fmt: skip
         return StageChange(case.number, new_stage.code, new_stage.closes_case, skipped is None, skipped, mail)
 
 

@@ -78,6 +78,12 @@ def queue_message_mail(case: Case, message: OfficeMessage, now: dt.datetime) -> 
     return _queue(case, now, message=message)
 
 
+def audit_detail(outcome: str) -> dict[str, str]:
+    """What a stage change's or a message's audit row says about its e-mail: nothing for a case
+    without an address (most of them), otherwise the outcome."""
+    return {} if outcome == "no_email" else {"mail": outcome}
+
+
 def cancel_queued(case: Case, reason: str, now: dt.datetime, *, queued_since: dt.datetime | None = None) -> int:
     """Cancel the case's e-mails still only queued (inside the caller's transaction); `queued_since`
     limits it to those queued from that moment on. Returns how many."""

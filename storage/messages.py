@@ -66,7 +66,7 @@ def write_message(
         Case.update(updated_at=now, public_version=Case.public_version + 1).where(Case.id == case.id).execute()
         # The audit names the template, never the text: a message may name documents or dates.
         audit.record("message_written", actor, case, message=message.id, template=template, sms=notice or "queued",
-                     mail=mail)  # fmt: skip
+                     **mail_outbox.audit_detail(mail))  # fmt: skip
         return MessageWritten(message.id, notice or "queued", mail)
 
 

@@ -5,6 +5,7 @@ that is down or goes silent, and never a name, password or message text in any e
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import subprocess
@@ -238,6 +239,9 @@ def test_the_cli_runs_the_loop_and_refuses_a_bad_relay_url_in_one_masked_line(st
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "sent 1" and len(relay.received) == 1
     assert '"event": "mail_attempt"' in done.stderr and "example.com" not in done.stderr
+    status = subprocess.run([sys.executable, "-m", "sms_modem", "status", "--json"], env=env, capture_output=True,
+                            text=True, timeout=60)  # fmt: skip
+    assert json.loads(status.stdout)["mail_counts"]["sent"] == 1
     env["OKIENKO_SMTP"] = "smtp://user:Top$ecret@relay.example:587"  # a password without encryption
     bad = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
