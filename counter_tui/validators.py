@@ -18,6 +18,7 @@ from storage.desk import (
     check_filed_on,
     check_note,
     looks_like_case_number,
+    normalise_email,
     normalise_mobile,
     parse_case_number,
 )
@@ -55,6 +56,12 @@ class MobilePhone(StorageRule):
     """Empty is fine (no SMS); otherwise storage's phone rule."""
 
     rule = staticmethod(normalise_mobile)
+
+
+class EmailAddress(StorageRule):
+    """Empty is fine (no e-mail); otherwise storage's address rule (checked offline)."""
+
+    rule = staticmethod(normalise_email)
 
 
 class ExternalRef(StorageRule):

@@ -1,5 +1,8 @@
 """`python -m sms_modem` / `okienko-sms`: run the loop, check the modem, send a test text,
-show the outbox, or start the software modem. The SIM PIN comes from OKIENKO_MODEM_PIN."""
+show the outbox, or start the software modem. The SIM PIN comes from OKIENKO_MODEM_PIN.
+
+`mail` runs the e-mail loop (relay from OKIENKO_SMTP, sender from OKIENKO_MAIL_FROM) and
+`mail-test` sends one sample e-mail through the relay."""
 
 from __future__ import annotations
 
@@ -16,9 +19,14 @@ from rich.console import Console
 from rich.table import Table
 
 from sms_modem.loop import LoopSettings, QuietHours, SendLoop
-from sms_modem.modem import LinkDown, MaybeSent, ModemLink, SendFailed
+from sms_modem.mail_loop import MailLoop, MailSettings, build_message, parse_sender
+from sms_modem.modem import LinkDown, ModemLink, SendFailed
+from sms_modem.modem import MaybeSent as TextMaybeSent
+from sms_modem.smtp_relay import MaybeSent, Refused, Relay, RelayConfig, RelayDown, SettingsError
 from sms_modem.texts import TextTooLong, stage_changed_text
+from storage import mail as mail_store
 from storage import sms as store
+from storage.mail import ClaimedMail
 
 DEFAULT_PORTAL = os.environ.get("OKIENKO_PORTAL_URL", "https://okienko.example/status")
 
@@ -63,6 +71,41 @@ def _connected(args: argparse.Namespace) -> ModemLink:
     return link
 
 
+def _mail_settings(args: argparse.Namespace) -> MailSettings:
+    return MailSettings(
+        relay=RelayConfig.parse(os.environ.get("OKIENKO_SMTP", "")),
+        sender=parse_sender(args.sender or os.environ.get("OKIENKO_MAIL_FROM", "")),
+        portal_url=args.portal_url,
+        **({"max_attempts": args.max_attempts, "retry_base_s": args.retry_seconds} if args.command == "mail" else {}),
+    )
+
+
+def cmd_mail(args: argparse.Namespace) -> int:
+    loop = MailLoop(_mail_settings(args))
+    signal.signal(signal.SIGTERM, lambda *_: loop.stop.set())
+    try:
+        sent = loop.run(once=args.once)
+    except KeyboardInterrupt:
+        loop.stop.set()
+        return 130
+    if args.once:
+        print(f"sent {sent}")
+    return 0
+
+
+def cmd_mail_test(args: argparse.Namespace) -> int:
+    """One sample notification to an address of the administrator's choosing, through the relay."""
+    settings = _mail_settings(args)
+    item = ClaimedMail(0, args.to, args.lang, args.kind, args.office, 1, store.utcnow())
+    try:
+        Relay(settings.relay).send(build_message(item, settings), settings.sender.addr_spec, args.to)
+    except (RelayDown, MaybeSent, Refused) as exc:
+        print(f"failed: {exc}", file=sys.stderr)
+        return 4
+    print(f"sent through {settings.relay.shown}")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     link = _connected(args)
     try:
@@ -89,7 +132,7 @@ def cmd_send_test(args: argparse.Namespace) -> int:
         report = link.reports.get(timeout=args.wait_report) if args.wait_report else None
         if report:
             print(f"delivery report: {'delivered' if report.delivered else f'not delivered ({report.status})'}")
-    except MaybeSent as exc:
+    except TextMaybeSent as exc:
         print(f"unknown: {exc}", file=sys.stderr)
         return 4
     except SendFailed as exc:
@@ -113,12 +156,14 @@ def _when(moment: dt.datetime | None) -> str:
 
 def cmd_status(args: argparse.Namespace) -> int:
     counts = store.counts()
+    mail_counts = mail_store.counts()
     problems = store.problems()
     beats = store.heartbeats()
     state = store.modem_state(beats[0] if beats else None, store.utcnow())
     if args.json:
         print(json.dumps({"modem": {"state": state.code, "reason": state.reason, "minutes": state.minutes},
-                          "heartbeats": [b.as_dict() for b in beats], "counts": counts, "needs_attention": [
+                          "heartbeats": [b.as_dict() for b in beats], "counts": counts, "mail_counts": mail_counts,
+                          "needs_attention": [
             {"id": p.id, "case_number": store.format_number(p.number), "state": p.state, "attempts": p.attempts,
              "error_code": p.error_code, "error": p.last_error, "updated_at": p.updated_at.isoformat()}
             for p in problems]}, ensure_ascii=False, indent=2))  # fmt: skip
@@ -145,6 +190,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         style = "bold red" if state in ("unknown", "failed") and count else ""
         table.add_row(state, str(count), style=style)
     console.print(table)
+    mail_table = Table("state", "e-mails", title="E-mail outbox")
+    for state, count in mail_counts.items():
+        mail_table.add_row(state, str(count), style="bold red" if state in ("unknown", "failed") and count else "")
+    console.print(mail_table)
     if problems:
         attention = Table("id", "case", "state", "attempts", "error", title="Needs a person (maybe sent / failed)")
         for p in problems:
@@ -213,6 +262,27 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true")
     status.set_defaults(handler=cmd_status, needs_db=True)
 
+    def with_mail(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--from", dest="sender", help="sender, e.g. 'PUW Gdańsk <powiadomienia@uw.gda.pl>' "
+                       "(default: OKIENKO_MAIL_FROM)")  # fmt: skip
+        p.add_argument("--portal-url", default=DEFAULT_PORTAL)
+
+    mail = sub.add_parser("mail", help="send due e-mails through the SMTP relay named by OKIENKO_SMTP")
+    with_mail(mail)
+    mail.add_argument("--once", action="store_true", help="send what is due now and exit")
+    mail.add_argument("--max-attempts", type=int, default=8, help="temporary refusals (4xx) before giving up")
+    mail.add_argument("--retry-seconds", type=_rate, default=60.0,
+                      help="wait after the first temporary refusal; doubles each time, at most an hour")  # fmt: skip
+    mail.set_defaults(handler=cmd_mail, needs_db=True)
+
+    mail_test = sub.add_parser("mail-test", help="send one sample e-mail through the relay (no database)")
+    with_mail(mail_test)
+    mail_test.add_argument("--to", required=True)
+    mail_test.add_argument("--lang", default="pl", choices=store.LANGUAGES)
+    mail_test.add_argument("--kind", default="stage", choices=("stage", "message"))
+    mail_test.add_argument("--office", default="Pomorski Urząd Wojewódzki w Gdańsku")
+    mail_test.set_defaults(handler=cmd_mail_test, needs_db=False)
+
     sim = sub.add_parser("simulator", help="start a software modem on a pseudo-terminal")
     sim.add_argument("--dir", help="folder for the device link (default: a new temporary folder)")
     sim.set_defaults(handler=cmd_simulator, needs_db=False)
@@ -225,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("gsmmodem").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
-    with store.exit_codes("error", usage_errors=(TextTooLong,), unavailable_errors=(LinkDown,)) as failed:
+    with store.exit_codes("error", usage_errors=(TextTooLong, SettingsError), unavailable_errors=(LinkDown,)) as failed:
         if args.needs_db:
             store.open_current(args.db)
         return args.handler(args)

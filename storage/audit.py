@@ -27,6 +27,7 @@ def record(action: str, clerk: Clerk | None, case: Case | None = None, actor: st
 FIELD_NAMES_PL = {
     "applicant_name": "imię i nazwisko",
     "phone": "telefon",
+    "email": "e-mail",
     "language": "język",
     "channel": "sposób złożenia",
     "external_ref": "numer zewnętrzny",
@@ -37,6 +38,8 @@ SMS_OUTCOME_PL = {
     "opted_out": "bez SMS: rezygnacja",
     "already_queued": "SMS już czekał w kolejce",
 }
+# Said only when an e-mail went into the queue: most applicants give no address.
+MAIL_QUEUED_PL = "e-mail w kolejce"
 
 
 def _feminine(full_name: str) -> bool:
@@ -63,12 +66,15 @@ def describe(action: str, detail: dict[str, Any], who: str | None, label: Callab
         case "stage_changed":
             sms = SMS_OUTCOME_PL.get(detail.get("sms", ""), "")
             what = f"{verb('zmienił')} etap: {stage(detail.get('old'))} → {stage(detail.get('new'))}"
+            sms += f", {MAIL_QUEUED_PL}" if detail.get("mail") == "queued" else ""
             what += f" ({sms})" if sms else ""
         case "stage_withdrawn":
             what = f"{verb('wycofał')} etap {stage(detail.get('withdrawn'))}; sprawa wraca na etap "
             what += stage(detail.get("back_to"))
             if detail.get("sms_cancelled"):
                 what += f", anulowano SMS: {detail['sms_cancelled']}"
+            if detail.get("mail_cancelled"):
+                what += f", anulowano e-maile: {detail['mail_cancelled']}"
             what += reason
         case "case_reopened":
             what = f"{verb('wznowił')} sprawę: {stage(detail.get('old'))} → {stage(detail.get('new'))}{reason}"
@@ -86,6 +92,7 @@ def describe(action: str, detail: dict[str, Any], who: str | None, label: Callab
             source = f"ze wzoru {detail['template']}" if detail.get("template") else "własnymi słowami"
             what = f"{verb('napisał')} wiadomość nr {detail.get('message')} do wnioskodawcy ({source})"
             what += f"; {sms}" if sms else ""
+            what += f"; {MAIL_QUEUED_PL}" if detail.get("mail") == "queued" else ""
         case "deficiency_note_edited":
             what = f"{verb('zmienił')} uwagę do braku nr {detail.get('deficiency')}"
         case "deficiency_resolved":
@@ -95,11 +102,16 @@ def describe(action: str, detail: dict[str, Any], who: str | None, label: Callab
         case "sms_opt_out":
             what = f"{verb('zapisał')}: SMS wyłączone"
             what += f" (anulowano w kolejce: {detail['cancelled']})" if detail.get("cancelled") else ""
+            what += f" (anulowano e-maile: {detail['mail_cancelled']})" if detail.get("mail_cancelled") else ""
         case "sms_opt_in":
             what = f"{verb('zapisał')}: SMS włączone"
         case "sms_cancelled":
             why = {"applicant opted out": "rezygnacja z SMS", "no phone number": "brak telefonu"}
             return f"Wysyłka SMS anulowała SMS nr {detail.get('outbox')} ({why.get(detail.get('reason'), '')})"
+        case "mail_cancelled":
+            why = {"applicant opted out": "rezygnacja z powiadomień", "no e-mail address": "brak adresu e-mail",
+                   "address no longer valid": "adres e-mail do poprawienia"}  # fmt: skip
+            return f"Wysyłka e-mail anulowała e-mail nr {detail.get('outbox')} ({why.get(detail.get('reason'), '')})"
         case "password_reissued":
             what = f"{verb('wydał')} nowe hasło (wersja {detail.get('credential_version')})"
         case _:

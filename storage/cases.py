@@ -6,10 +6,11 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from storage import audit, case_numbers, name_search, outbox, passwords, phones
+from storage import audit, case_numbers, mail_outbox, name_search, outbox, passwords, phones
 from storage.clerks import acting_clerk
 from storage.clock import today_in_warsaw, utcnow
 from storage.db import locked, unit_of_work, write_transaction
+from storage.emails import normalise_email
 from storage.errors import DomainError
 from storage.languages import LANGUAGES
 from storage.models import (
@@ -136,11 +137,13 @@ def register_filing(
     office: str | None = None,
     missing: Iterable[str] = (),
     sms_opt_out: bool = False,
+    email: str | None = None,
 ) -> RegisteredFiling:
     """Register a filing: new case number, first stage, a one-time password and a
     deficiency for every required document the clerk marked missing."""
     name = check_applicant_name(applicant_name)
     mobile = phones.normalise_mobile(phone)
+    address = normalise_email(email)
     lang = _language(language)
     chan = _channel(channel)
     ref = check_external_ref(external_ref)
@@ -186,6 +189,7 @@ def register_filing(
             applicant_name=name,
             surname_key=surname_key(name),
             phone=mobile,
+            email=address,
             language=lang,
             sms_opt_out=sms_opt_out,
             password_hash=hashed,
@@ -209,6 +213,7 @@ def register_filing(
             office=office_code,
             missing=missing_codes,
             has_phone=bool(mobile),
+            has_email=bool(address),
             sms_opt_out=sms_opt_out,
         )
     return RegisteredFiling(case.id, number, case_numbers.format_number(number), plain_password, missing_codes)
@@ -235,8 +240,11 @@ def set_stage(number: str, stage: str, *, clerk: str) -> StageChange:
         StageHistory.create(case=case, stage=new_stage, changed_at=now, clerk=actor)
 
         skipped = outbox.queue_stage_text(case, new_stage, now)
-        audit.record("stage_changed", actor, case, old=case.stage_id, new=new_stage.code, sms=skipped or "queued")
-        return StageChange(case.number, new_stage.code, new_stage.closes_case, skipped is None, skipped)
+        mail = mail_outbox.queue_stage_mail(case, new_stage, now) or "queued"
+        # The e-mail's outcome only for a case with an address: most have none, and their rows stay as they were.
+        audit.record("stage_changed", actor, case, old=case.stage_id, new=new_stage.code, sms=skipped or "queued",
+                     **mail_outbox.audit_detail(mail))  # fmt: skip
+        return StageChange(case.number, new_stage.code, new_stage.closes_case, skipped is None, skipped, mail)
 
 
 def add_deficiency(
@@ -304,16 +312,19 @@ def resolve_deficiency(deficiency_id: int, *, clerk: str) -> None:
 
 
 def set_sms_opt_out(number: str, opted_out: bool, *, clerk: str) -> int:
-    """Record (or withdraw) "no SMS, please". Opting out cancels texts still queued; what was
-    already sent stays as it was. Returns how many queued texts were cancelled."""
+    """Record (or withdraw) "no SMS, please", which covers e-mail notifications too. Opting out
+    cancels texts and e-mails still queued; what was already sent stays as it was. Returns how
+    many queued texts were cancelled."""
     with write_transaction():
         actor = acting_clerk(clerk)
         case = _case_for_update(number)
-        cancelled = 0
+        cancelled = mail_cancelled = 0
         if opted_out:
             cancelled = outbox.cancel_queued(case, "applicant opted out", utcnow())
+            mail_cancelled = mail_outbox.cancel_queued(case, "applicant opted out", utcnow())
         Case.update(sms_opt_out=opted_out, updated_at=utcnow()).where(Case.id == case.id).execute()
-        audit.record("sms_opt_out" if opted_out else "sms_opt_in", actor, case, cancelled=cancelled)
+        extra = {"mail_cancelled": mail_cancelled} if mail_cancelled else {}
+        audit.record("sms_opt_out" if opted_out else "sms_opt_in", actor, case, cancelled=cancelled, **extra)
         return cancelled
 
 

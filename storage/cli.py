@@ -167,6 +167,7 @@ def cmd_register(args: argparse.Namespace) -> None:
         office=args.office,
         missing=args.missing or (),
         sms_opt_out=args.no_sms,
+        email=args.email,
     )
     if args.json:
         _print_json(
@@ -180,7 +181,8 @@ def cmd_register(args: argparse.Namespace) -> None:
 def cmd_set_stage(args: argparse.Namespace) -> None:
     change = storage.set_stage(args.number, args.stage, clerk=args.clerk)
     sms = "SMS w kolejce" if change.sms_queued else f"bez SMS ({change.sms_skipped_because})"
-    print(f"{storage.format_number(change.number)}: etap {change.stage}; {sms}")
+    mail = "; e-mail w kolejce" if change.mail == "queued" else ""
+    print(f"{storage.format_number(change.number)}: etap {change.stage}; {sms}{mail}")
 
 
 def cmd_add_deficiency(args: argparse.Namespace) -> None:
@@ -202,7 +204,8 @@ def cmd_write_message(args: argparse.Namespace) -> None:
     )  # fmt: skip
     sms = {"queued": "SMS w kolejce", "no_phone": "bez SMS (brak telefonu)", "opted_out": "bez SMS (rezygnacja)",
            "already_queued": "SMS już czeka w kolejce"}[done.notice]  # fmt: skip
-    print(f"wiadomość nr {done.id} zapisana; {sms}")
+    mail = "; e-mail w kolejce" if done.mail == "queued" else ""
+    print(f"wiadomość nr {done.id} zapisana; {sms}{mail}")
 
 
 def cmd_resolve_deficiency(args: argparse.Namespace) -> None:
@@ -248,9 +251,14 @@ def cmd_update_case(args: argparse.Namespace) -> None:
         changes["phone"] = None
     elif args.phone is not None:
         changes["phone"] = args.phone
+    if args.no_email:
+        changes["email"] = None
+    elif args.email is not None:
+        changes["email"] = args.email
     if not changes:
         raise DomainError(
-            "case", "podaj co najmniej jedno z: --name --phone --no-phone --lang --channel --external-ref"
+            "case",
+            "podaj co najmniej jedno z: --name --phone --no-phone --email --no-email --lang --channel --external-ref",
         )
     changed = storage.update_case(args.number, clerk=args.clerk, **changes)
     print(f"{storage.format_number(args.number)}: poprawiono " + (", ".join(changed) if changed else "nic (bez zmian)"))
@@ -267,7 +275,8 @@ def cmd_show(args: argparse.Namespace) -> None:
         return
     print(f"{detail.display_number}  {detail.case_type_label}  [{detail.office}]")
     phone = detail.phone or ("usunięty (retencja)" if detail.personal_data_purged_at else "–")
-    print(f"  wnioskodawca: {detail.applicant_name}  tel.: {phone}  język: {detail.language}")
+    email = detail.email or ("usunięty (retencja)" if detail.personal_data_purged_at else "–")
+    print(f"  wnioskodawca: {detail.applicant_name}  tel.: {phone}  e-mail: {email}  język: {detail.language}")
     print(f"  etap: {detail.stage_label}  termin: {detail.deadline_on}{'  PO TERMINIE' if detail.overdue else ''}")
     for d in detail.deficiencies:
         state = "uzupełniony" if d.resolved_at else "brak"
@@ -301,9 +310,10 @@ def cmd_purge(args: argparse.Namespace) -> None:
         _print_json(counts)
         return
     print(
-        f"usunięto: telefony spraw zakończonych ponad {policy.closed_case_days} dni temu: {counts.case_contacts}; "
-        f"SMS starsze niż {policy.sms_days} dni: {counts.sms_rows}; liczniki logowań i rezerwacji: "
-        f"{counts.throttle_rows}; dane osobowe wizyt sprzed tygodnia: {counts.visit_contacts}"
+        f"usunięto: telefony i e-maile spraw zakończonych ponad {policy.closed_case_days} dni temu: "
+        f"{counts.case_contacts}; SMS starsze niż {policy.sms_days} dni: {counts.sms_rows}; "
+        f"e-maile (powiadomienia): {counts.mail_rows}; liczniki logowań i rezerwacji: {counts.throttle_rows}; "
+        f"dane osobowe wizyt sprzed tygodnia: {counts.visit_contacts}"
     )
 
 
@@ -393,7 +403,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--filed-on", type=_date)
     p.add_argument("--office")
     p.add_argument("--missing", nargs="*", metavar="CODE")
-    p.add_argument("--no-sms", action="store_true", help="wnioskodawca nie chce SMS")
+    p.add_argument("--no-sms", action="store_true", help="wnioskodawca nie chce powiadomień (SMS ani e-mail)")
+    p.add_argument("--email", help="adres e-mail do powiadomień (nieobowiązkowy)")
     p.add_argument("--json", action="store_true")
     p = add("set-stage", cmd_set_stage, "zmień etap sprawy")
     p.add_argument("number")
@@ -432,6 +443,9 @@ def build_parser() -> argparse.ArgumentParser:
     phone = p.add_mutually_exclusive_group()
     phone.add_argument("--phone")
     phone.add_argument("--no-phone", action="store_true", help="usuń numer telefonu")
+    email = p.add_mutually_exclusive_group()
+    email.add_argument("--email")
+    email.add_argument("--no-email", action="store_true", help="usuń adres e-mail")
     p.add_argument("--lang", choices=LANGUAGES)
     p.add_argument("--channel", choices=CHANNELS)
     p.add_argument("--external-ref", help="pusty napis usuwa numer zewnętrzny")

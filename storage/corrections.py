@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from storage import audit, name_search, outbox, phones
+from storage import audit, mail_outbox, name_search, outbox, phones
 from storage.cases import (
     _case_for_update,
     _channel,
@@ -22,6 +22,7 @@ from storage.cases import (
 from storage.clerks import acting_clerk
 from storage.clock import utcnow
 from storage.db import write_transaction
+from storage.emails import normalise_email
 from storage.errors import DomainError
 from storage.models import Case, Clerk, Deficiency, Stage, StageHistory
 from storage.records import StageInfo
@@ -31,7 +32,7 @@ from storage.text import clean_line, surname_key
 WITHDRAW_WINDOW = dt.timedelta(minutes=15)
 REASON_MAX = 300
 # Fields a clerk may correct after registration, in the order the case screen shows them.
-CORRECTABLE_FIELDS = ("applicant_name", "phone", "language", "channel", "external_ref")
+CORRECTABLE_FIELDS = ("applicant_name", "phone", "email", "language", "channel", "external_ref")
 _UNCHANGED = object()
 
 
@@ -107,6 +108,7 @@ def withdraw_stage(
         # A queued text created since the withdrawn change was queued for it (or for a burst
         # that now ends on the previous stage, which the applicant was already told about).
         cancelled = outbox.cancel_queued(case, "stage withdrawn", now, queued_since=latest.changed_at)
+        mail_cancelled = mail_outbox.cancel_queued(case, "stage withdrawn", now, queued_since=latest.changed_at)
         audit.record(
             "stage_withdrawn",
             actor,
@@ -115,6 +117,7 @@ def withdraw_stage(
             back_to=back_to.code,
             sms_cancelled=cancelled,
             reason=why,
+            **({"mail_cancelled": mail_cancelled} if mail_cancelled else {}),
         )
         return StageWithdrawn(case.number, latest.stage_id, back_to.code, cancelled)
 
@@ -161,16 +164,19 @@ def update_case(
     language: object = _UNCHANGED,
     channel: object = _UNCHANGED,
     external_ref: object = _UNCHANGED,
+    email: object = _UNCHANGED,
 ) -> list[str]:
     """Correct registration data with the rules registration applies. Pass only what changes
-    (phone=None removes the number). Returns the fields that changed; the audit names them
-    and never their values. Texts not sent yet read the phone and language at send time, so
-    they go to the corrected number in the corrected language."""
+    (phone=None removes the number, email=None the address). Returns the fields that changed;
+    the audit names them and never their values. Texts and e-mails not sent yet read the phone,
+    address and language at send time, so they go to the corrected ones."""
     values: dict[str, object] = {}
     if applicant_name is not _UNCHANGED:
         values["applicant_name"] = check_applicant_name(applicant_name)  # type: ignore[arg-type]
     if phone is not _UNCHANGED:
         values["phone"] = phones.normalise_mobile(phone)  # type: ignore[arg-type]
+    if email is not _UNCHANGED:
+        values["email"] = normalise_email(email)  # type: ignore[arg-type]
     if language is not _UNCHANGED:
         values["language"] = _language(language)  # type: ignore[arg-type]
     if channel is not _UNCHANGED:

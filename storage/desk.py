@@ -24,6 +24,7 @@ from storage.catalog import case_types, deficiency_kinds, message_templates, off
 from storage.clerks import authenticate_clerk
 from storage.clock import to_warsaw, today_in_warsaw, utcnow
 from storage.corrections import reopen_case, reopen_deficiency, update_case, usual_next_stage, withdraw_stage
+from storage.emails import normalise_email
 from storage.errors import DomainError, StoreUnavailable, exit_codes
 from storage.heartbeat import DELAYED, NO_SIGNAL, NOT_RUNNING, OK, ModemState
 from storage.heartbeat import current_state as modem_state
@@ -39,6 +40,7 @@ from storage.records import (
     CredentialLetterData,
     DeficiencyKindInfo,
     FilingReceiptData,
+    MailInfo,
     MessageInfo,
     MessageTemplateInfo,
     MessageWritten,
@@ -77,6 +79,7 @@ __all__ = [
     "DeskVisit",
     "DomainError",
     "FilingReceiptData",
+    "MailInfo",
     "MessageInfo",
     "MessageTemplateInfo",
     "MessageWritten",
@@ -116,6 +119,7 @@ __all__ = [
     "mark_visit",
     "message_templates",
     "modem_state",
+    "normalise_email",
     "normalise_mobile",
     "offices",
     "open_current",

@@ -31,6 +31,7 @@ FIELD_LABELS_PL: dict[str, str] = {
     "clerk": "urzędnik",
     "deficiency": "brak",
     "deficiency_kind": "rodzaj braku",
+    "email": "e-mail",
     "external_ref": "numer zewnętrzny",
     "filed_on": "data złożenia",
     "full_name": "imię i nazwisko urzędnika",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from storage import audit, case_numbers, outbox
+from storage import audit, case_numbers, mail_outbox, outbox
 from storage.cases import _case_for_update
 from storage.clerks import acting_clerk
 from storage.clock import today_in_warsaw, utcnow
@@ -62,10 +62,12 @@ def write_message(
             case=case, clerk=actor, template=template, language=lang, body=body, created_at=now
         )
         notice = outbox.queue_message_notice(case, message, now)
+        mail = mail_outbox.queue_message_mail(case, message, now) or "queued"
         Case.update(updated_at=now, public_version=Case.public_version + 1).where(Case.id == case.id).execute()
         # The audit names the template, never the text: a message may name documents or dates.
-        audit.record("message_written", actor, case, message=message.id, template=template, sms=notice or "queued")
-        return MessageWritten(message.id, notice or "queued")
+        audit.record("message_written", actor, case, message=message.id, template=template, sms=notice or "queued",
+                     **mail_outbox.audit_detail(mail))  # fmt: skip
+        return MessageWritten(message.id, notice or "queued", mail)
 
 
 def _own_words(text: str) -> str:
@@ -119,8 +121,19 @@ def case_messages(case: Case) -> list[MessageInfo]:
             (SmsOutbox.case == case) & SmsOutbox.message.is_null(False)
         )
     }
+    mails = mail_outbox.states_by_message(case)
     return [
-        MessageInfo(m.id, m.created_at, m.clerk.login, m.template_id, m.language, m.body, m.read_at, notices.get(m.id))
+        MessageInfo(
+            m.id,
+            m.created_at,
+            m.clerk.login,
+            m.template_id,
+            m.language,
+            m.body,
+            m.read_at,
+            notices.get(m.id),
+            mails.get(m.id),
+        )
         for m in OfficeMessage.select(OfficeMessage, Clerk)
         .join(Clerk)
         .where(OfficeMessage.case == case)

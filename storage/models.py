@@ -180,6 +180,8 @@ class Case(BaseModel):
     # Case-folded surname without diacritics, for the clerks' prefix search.
     surname_key = pw.CharField(max_length=200, index=True)
     phone = pw.CharField(max_length=20, null=True)
+    # Optional, given at the counter (storage.emails); erased with the phone by retention.
+    email = pw.CharField(max_length=254, null=True)
     language = pw.CharField(max_length=2, default="pl")
     sms_opt_out = pw.BooleanField(default=False)
     password_hash = pw.CharField(max_length=100)
@@ -446,6 +448,37 @@ class SmsOutbox(BaseModel):
         )
 
 
+MAIL_STATES = ("queued", "sending", "sent", "failed", "cancelled", "unknown")
+
+
+class MailOutbox(BaseModel):
+    """An e-mail notification to send (storage.mail_outbox). As with texts, the address is read
+    from the case at send time, never copied here."""
+
+    case = pw.ForeignKeyField(Case, backref="mail", on_delete="CASCADE")
+    stage = pw.ForeignKeyField(Stage, null=True, on_delete="RESTRICT")
+    # Set for "you have a message from the office"; unique: one e-mail per message, ever.
+    message = pw.ForeignKeyField(OfficeMessage, null=True, unique=True, on_delete="CASCADE")
+    state = pw.CharField(max_length=10, default="queued")
+    created_at = pw.DateTimeField(default=utcnow)
+    due_at = pw.DateTimeField(default=utcnow)
+    attempts = pw.IntegerField(default=0)
+    lease_owner = pw.CharField(max_length=80, null=True)
+    lease_until = pw.DateTimeField(null=True)
+    # The Message-ID header it went out with (no personal data: outbox id and time).
+    message_id_header = pw.CharField(max_length=255, null=True)
+    error_code = pw.CharField(max_length=40, null=True)
+    last_error = pw.TextField(null=True)
+    sent_at = pw.DateTimeField(null=True)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("state", "due_at"), False),
+            (("case", "state"), False),
+        )
+
+
 class AuditEvent(BaseModel):
     """Append-only (enforced by triggers): who did what, when. No personal data in `detail`."""
 
@@ -527,6 +560,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     MessageTemplate,
     OfficeMessage,
     SmsOutbox,
+    MailOutbox,
     AuditEvent,
     LoginThrottle,
     ModemHeartbeat,

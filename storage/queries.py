@@ -10,6 +10,7 @@ from storage.catalog import fees_of
 from storage.catalog_cache import cached_labels
 from storage.db import unit_of_work
 from storage.errors import DomainError
+from storage.mail_outbox import case_mail
 from storage.messages import case_messages
 from storage.models import (
     AuditEvent,
@@ -143,6 +144,8 @@ def case_detail(number: str) -> CaseDetail:
             audit=audit,
             personal_data_purged_at=case.personal_data_purged_at,
             messages=case_messages(case),
+            email=case.email,
+            mail=case_mail(case),
         )
 
 

@@ -131,6 +131,8 @@ class StageChange:
     closed: bool
     sms_queued: bool
     sms_skipped_because: str | None
+    # The e-mail's outcome: "queued", or why none: "no_email", "opted_out", "already_queued".
+    mail: str = "no_email"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -161,6 +163,21 @@ class SmsInfo:
     attempts: int
     sent_at: dt.datetime | None
     delivered_at: dt.datetime | None
+    error_code: str | None
+    last_error: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class MailInfo:
+    """An e-mail notification as the clerks see it (storage.mail_outbox): about a stage or a message."""
+
+    id: int
+    state: str
+    stage: str | None
+    message: int | None
+    created_at: dt.datetime
+    attempts: int
+    sent_at: dt.datetime | None
     error_code: str | None
     last_error: str | None
 
@@ -205,6 +222,8 @@ class CaseDetail:
     # Set once retention erased the contact data (storage.retention): shown as "removed", not "none".
     personal_data_purged_at: dt.datetime | None = None
     messages: list[MessageInfo] = dataclasses.field(default_factory=list)
+    email: str | None = None
+    mail: list[MailInfo] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -228,12 +247,14 @@ class MessageInfo:
     body: str
     read_at: dt.datetime | None
     sms_state: str | None  # the notification's outbox state; None when none was queued
+    mail_state: str | None = None  # the same for its e-mail (storage.mail_outbox)
 
 
 @dataclasses.dataclass(frozen=True)
 class MessageWritten:
     id: int
     notice: str  # "queued", or why no SMS: "no_phone", "opted_out", "already_queued"
+    mail: str = "no_email"  # the e-mail's: "queued", "no_email", "opted_out", "already_queued"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 import logging
 
-from storage import audit, outbox, throttle
+from storage import audit, mail_outbox, outbox, throttle
 from storage.clock import utcnow, warsaw_date
 from storage.config import retain_closed_days, retain_sms_days
 from storage.db import write_transaction
@@ -45,21 +45,24 @@ class PurgeCounts:
     sms_rows: int  # finished outbox rows deleted
     throttle_rows: int  # forgotten counters (failed logins, visit-booking limits)
     visit_contacts: int = 0  # visits whose name and phone were erased
+    mail_rows: int = 0  # finished e-mail outbox rows deleted (the SMS period applies)
 
     @property
     def total(self) -> int:
-        return self.case_contacts + self.sms_rows + self.throttle_rows + self.visit_contacts
+        return self.case_contacts + self.sms_rows + self.throttle_rows + self.visit_contacts + self.mail_rows
 
 
 def _purge_case_contacts(policy: RetentionPolicy, now: dt.datetime) -> int:
-    """The phone of a case closed longer ago than the period (a closed case never reopens:
-    storage.cases.set_stage refuses). A phone typed in again later is erased again."""
+    """The phone and e-mail address of a case closed longer ago than the period (a closed case
+    never reopens: storage.cases.set_stage refuses). One typed in again later is erased again."""
     # Inclusive: times are stored to the second, and a period of 0 days means "at once".
     cutoff = now - dt.timedelta(days=policy.closed_case_days)
     expired = Case.closed & (Case.stage_changed_at <= cutoff)
     return (
-        Case.update(phone=None, personal_data_purged_at=now, updated_at=now)
-        .where(expired & (Case.phone.is_null(False) | Case.personal_data_purged_at.is_null()))
+        Case.update(phone=None, email=None, personal_data_purged_at=now, updated_at=now)
+        .where(
+            expired & (Case.phone.is_null(False) | Case.email.is_null(False) | Case.personal_data_purged_at.is_null())
+        )
         .execute()
     )
 
@@ -90,6 +93,7 @@ def purge(policy: RetentionPolicy | None = None, now: dt.datetime | None = None)
             sms_rows=_purge_sms(policy, now),
             throttle_rows=throttle.forget_stale(now),
             visit_contacts=_purge_visit_contacts(now),
+            mail_rows=mail_outbox.delete_finished(now, dt.timedelta(days=policy.sms_days)),
         )
         audit.record(
             "retention_purge",

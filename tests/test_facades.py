@@ -13,16 +13,16 @@ import typing
 from pathlib import Path
 
 import storage
-from storage import desk, portal, sms
+from storage import desk, mail, portal, sms
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 # Field names that carry an applicant's or a clerk's identity, or a secret.
-PERSONAL = {"applicant_name", "phone", "clerk_login", "clerk_name", "full_name", "created_by", "login", "password",
-            "name", "booked_by"}  # fmt: skip
-# The office's own name and switchboard number are public (the contact page shows them).
-PUBLIC_EXCEPTIONS = {("OfficeInfo", "phone"), ("OfficeInfo", "name")}
+PERSONAL = {"applicant_name", "phone", "email", "address", "clerk_login", "clerk_name", "full_name", "created_by",
+            "login", "password", "name", "booked_by"}  # fmt: skip
+# The office's own name, switchboard number and street address are public (the contact page shows them).
+PUBLIC_EXCEPTIONS = {("OfficeInfo", "phone"), ("OfficeInfo", "name"), ("OfficeInfo", "address")}
 
 
 def personal_fields(annotation: object, seen: set[type] | None = None) -> set[str]:
@@ -80,16 +80,20 @@ def test_nothing_the_portal_can_reach_returns_a_name_phone_or_clerk():
 
 
 def test_each_facade_exports_what_it_names():
-    for facade in (desk, portal, sms):
+    for facade in (desk, portal, sms, mail):
         for name in facade.__all__:
             assert hasattr(facade, name), f"{facade.__name__}.{name}"
 
 
-def _lint_copy(tmp_path: Path, package: str, leak: str) -> subprocess.CompletedProcess:
+def _lint_copy(
+    tmp_path: Path, package: str, leak: str, edit: tuple[str, str] | None = None
+) -> subprocess.CompletedProcess:
     for part in ("storage", "public_status", "sms_modem", "counter_tui"):
         shutil.copytree(ROOT / part, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__", "translations"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
     (tmp_path / package / "leak.py").write_text(leak)
+    if edit:  # a module of `package` rewritten
+        (tmp_path / package / edit[0]).write_text(edit[1])
     # lint-imports puts the working directory first on the import path, so the copy is analysed.
     return subprocess.run([str(LINT_IMPORTS)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
 
@@ -105,8 +109,17 @@ def test_the_portal_contract_fails_on_a_view_that_reaches_a_personal_data_functi
 def test_the_sms_contract_fails_on_a_module_that_skips_its_facade(tmp_path):
     result = _lint_copy(tmp_path, "sms_modem", "from storage.cases import set_stage\n")
     assert result.returncode == 1, result.stdout
-    assert "the SMS loop reaches the store only through storage.sms BROKEN" in result.stdout
+    assert "the worker loops reach the store only through storage.sms and storage.mail BROKEN" in result.stdout
     assert "sms_modem.leak -> storage.cases" in result.stdout
+
+
+def test_the_mail_contract_fails_on_a_mail_module_that_takes_the_sms_facade(tmp_path):
+    # The mail loop's modules may use storage.mail only, not even the SMS loop's facade.
+    original = (ROOT / "sms_modem" / "mail_texts.py").read_text()
+    result = _lint_copy(tmp_path, "sms_modem", "", edit=("mail_texts.py", original + "\nfrom storage import sms\n"))
+    assert result.returncode == 1, result.stdout
+    assert "the mail loop reaches the store only through storage.mail BROKEN" in result.stdout
+    assert "sms_modem.mail_texts -> storage.sms" in result.stdout
 
 
 def test_the_desk_contract_fails_on_a_screen_that_skips_its_facade(tmp_path):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedContent, TabPane
 
 from counter_tui.messages import StoreResult
 from counter_tui.screens.base import StoreScreen
@@ -28,6 +29,7 @@ SMS_STATES = {
     "cancelled": "anulowany",
     "unknown": "niepewny (może wysłany)",
 }
+MAIL_STATES = {**SMS_STATES, "sent": "wysłany"}
 # Why a message went without its own SMS (the audit of its writing keeps the outcome).
 NO_SMS = {
     "no_phone": "bez SMS: brak telefonu",
@@ -100,8 +102,11 @@ class CaseDetailScreen(StoreScreen):
                 yield DataTable(id="messages", cursor_type="row")
             with TabPane("Historia etapów", id="tab-history"):
                 yield DataTable(id="history", cursor_type="row")
-            with TabPane("SMS", id="tab-sms"):
+            with TabPane("SMS i e-mail", id="tab-sms"):
+                yield Label("SMS", classes="table-title")
                 yield DataTable(id="sms", cursor_type="row")
+                yield Label("E-mail", classes="table-title")
+                yield DataTable(id="mail", cursor_type="row")
             with TabPane("Dziennik zmian", id="tab-audit"):
                 yield DataTable(id="audit", cursor_type="row")
         yield Footer(compact=True)
@@ -122,6 +127,10 @@ class CaseDetailScreen(StoreScreen):
         for label, width in (("Nr", 3), ("Stan", 13), ("Etap", 26), ("Utworzono", 16), ("Próby", 5),
                              ("Wysłano / doręczono", 19), ("Błąd", 22)):  # fmt: skip
             sms.add_column(label, width=width)
+        mail = self.query_one("#mail", DataTable)  # the same columns: the clerk reads both alike
+        for label, width in (("Nr", 3), ("Stan", 13), ("Etap / wiadomość", 26), ("Utworzono", 16), ("Próby", 5),
+                             ("Wysłano", 19), ("Błąd", 22)):  # fmt: skip
+            mail.add_column(label, width=width)
         audit = self.query_one("#audit", DataTable)
         audit.add_column("Kiedy", width=16)
         audit.add_column("Zdarzenie", width=92)
@@ -144,11 +153,14 @@ class CaseDetailScreen(StoreScreen):
         closed = "  [b]ZAKOŃCZONA[/]" if d.closed else ""
         sms = "[b red]NIE (rezygnacja)[/]" if d.sms_opt_out else ("tak" if d.phone else "brak telefonu")
         phone = store.display_phone(d.phone) or ("usunięty (retencja)" if d.personal_data_purged_at else "–")
+        # Shown only when there is one: most applicants give no address (and retention's erasure
+        # is already said beside the phone).
+        email = f" · e-mail: {escape(d.email)}" if d.email else ""
         ref = f", nr {d.external_ref}" if d.external_ref else ""
         self.query_one("#case-summary", Static).update(
             f"[b]{d.display_number}[/b] · {d.case_type_label} · oddział {d.office}{closed}\n"
             f"Złożono {d.filed_on} ({CHANNELS.get(d.channel, d.channel)}{ref}) · termin {d.deadline_on}{overdue}\n"
-            f"Wnioskodawca: [b]{d.applicant_name}[/b] · tel. {phone} · "
+            f"Wnioskodawca: [b]{d.applicant_name}[/b] · tel. {phone}{email} · "
             f"język: {d.language} · SMS: {sms}\n"
             f"Etap: [b]{d.stage_label}[/b] · przyjął(-ęła): {d.created_by} · wersja hasła: {d.credential_version}"
         )
@@ -188,6 +200,7 @@ class CaseDetailScreen(StoreScreen):
                 Text(s.error_code or s.last_error or ""),
                 height=None,
             )
+        self._show_mail(d)
         audit = self.query_one("#audit", DataTable)
         audit.clear()
         for a in d.audit:
@@ -210,11 +223,31 @@ class CaseDetailScreen(StoreScreen):
                 height=None,
             )
 
+    def _show_mail(self, d: CaseDetail) -> None:
+        table = self.query_one("#mail", DataTable)
+        table.clear()
+        for m in d.mail:
+            about = self.app.catalog.stage_label(m.stage) if m.stage else f"wiadomość nr {m.message}"
+            table.add_row(
+                str(m.id),
+                Text(MAIL_STATES.get(m.state, m.state), style="bold red" if m.state in ("failed", "unknown") else ""),
+                Text(about),
+                _when(m.created_at),
+                str(m.attempts),
+                _when(m.sent_at),
+                Text(" ".join(filter(None, (m.error_code, m.last_error)))),
+                height=None,
+            )
+
     @staticmethod
     def _message_sms(message: MessageInfo, outcome: str | None) -> str:
         if message.sms_state is not None:
-            return f"SMS {SMS_STATES.get(message.sms_state, message.sms_state)}"
-        return NO_SMS.get(outcome or "", "bez SMS")
+            sms = f"SMS {SMS_STATES.get(message.sms_state, message.sms_state)}"
+        else:
+            sms = NO_SMS.get(outcome or "", "bez SMS")
+        if message.mail_state is not None:  # a second line only for applicants who gave an address
+            sms += f"\ne-mail {MAIL_STATES.get(message.mail_state, message.mail_state)}"
+        return sms
 
     def _after_change(self, message: StoreResult, done: str) -> None:
         if message.ok:

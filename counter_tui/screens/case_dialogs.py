@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
 from counter_tui.screens.base import StoreForm
-from counter_tui.validators import ApplicantName, ExternalRef, MobilePhone
+from counter_tui.validators import ApplicantName, EmailAddress, ExternalRef, MobilePhone
 from storage import desk as store
 from storage.desk import CaseDetail
 
@@ -29,6 +29,7 @@ class CaseFields:
     language: str
     channel: str
     external_ref: str | None
+    email: str | None = None
 
     def changed_from(self, before: CaseFields) -> dict[str, object]:
         """Only the fields that differ: update_case changes (and audits) exactly these."""
@@ -76,7 +77,7 @@ class ReasonDialog(StoreForm[Any]):
 
 
 class CaseEditForm(StoreForm[list[str]]):
-    """Correct the applicant's name, mobile, language, channel and external reference with the
+    """Correct the applicant's name, mobile, e-mail, language, channel and external reference with the
     rules registration applies; only the fields that differ are sent (and audited)."""
 
     BINDINGS = [
@@ -96,6 +97,8 @@ class CaseEditForm(StoreForm[list[str]]):
             yield Input(d.applicant_name, id="edit-name", validators=[ApplicantName()], max_length=200)
             yield Label("Telefon komórkowy (pusty = bez telefonu)", classes="field-label")
             yield Input(store.display_phone(d.phone), id="edit-phone", validators=[MobilePhone()])
+            yield Label("E-mail (pusty = bez adresu)", classes="field-label")
+            yield Input(d.email or "", id="edit-email", validators=[EmailAddress()], max_length=254)
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Język", classes="field-label")
@@ -134,9 +137,10 @@ class CaseEditForm(StoreForm[list[str]]):
             language=self.query_one("#edit-language", Select).value,
             channel=self.query_one("#edit-channel", Select).value,
             external_ref=self.query_one("#edit-external-ref", Input).value.strip() or None,
+            email=self.query_one("#edit-email", Input).value.strip() or None,
         )
         shown = CaseFields(
-            d.applicant_name, store.display_phone(d.phone) or None, d.language, d.channel, d.external_ref
+            d.applicant_name, store.display_phone(d.phone) or None, d.language, d.channel, d.external_ref, d.email
         )
         return typed.changed_from(shown)
 

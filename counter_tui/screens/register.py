@@ -16,7 +16,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Sele
 from counter_tui.messages import StoreResult
 from counter_tui.screens.base import StoreScreen
 from counter_tui.screens.dialogs import ConfirmDialog
-from counter_tui.validators import ApplicantName, ExternalRef, FilingDate, MobilePhone
+from counter_tui.validators import ApplicantName, EmailAddress, ExternalRef, FilingDate, MobilePhone
 from counter_tui.widgets.document_checklist import DocumentChecklist
 from storage import desk as store
 from storage.desk import RegisteredFiling
@@ -87,7 +87,10 @@ class RegisterScreen(StoreScreen):
                     )
             yield Label("", id="phone-error", classes="error")
             yield Label("", id="language-hint", classes="hint")
-            yield Checkbox("Zgoda na powiadomienia SMS", value=True, id="sms-consent")
+            yield Label("E-mail (nieobowiązkowy; powiadomienia jak SMS, bez treści wiadomości)", classes="field-label")
+            yield Input(placeholder="np. olena.kovalenko@gmail.com", id="email", validators=[EmailAddress()])
+            yield Label("", id="email-error", classes="error")
+            yield Checkbox("Zgoda na powiadomienia (SMS i e-mail)", value=True, id="sms-consent")
             yield Label("Wymagane dokumenty – zaznacz złożone (niezaznaczone staną się brakami)", classes="field-label")
             yield DocumentChecklist(id="documents")
             yield Label("", id="form-error", classes="error")
@@ -127,7 +130,9 @@ class RegisterScreen(StoreScreen):
         self.query_one("#case-type-error", Label).update("")
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        target = {"applicant-name": "#applicant-name-error", "phone": "#phone-error"}.get(event.input.id or "")
+        target = {"applicant-name": "#applicant-name-error", "phone": "#phone-error", "email": "#email-error"}.get(
+            event.input.id or ""
+        )
         if target and event.validation_result is not None:
             errors = event.validation_result.failure_descriptions
             self.query_one(target, Label).update(errors[0] if errors else "")
@@ -154,7 +159,9 @@ class RegisterScreen(StoreScreen):
             self.action_cancel()
 
     def _is_filled(self) -> bool:
-        typed = any(self.query_one(i, Input).value.strip() for i in ("#external-ref", "#applicant-name", "#phone"))
+        typed = any(
+            self.query_one(i, Input).value.strip() for i in ("#external-ref", "#applicant-name", "#phone", "#email")
+        )
         return typed or self.query_one("#case-type", Select).value is not Select.NULL
 
     def action_cancel(self) -> None:
@@ -180,7 +187,7 @@ class RegisterScreen(StoreScreen):
         case_type = self.query_one("#case-type", Select).value
         if case_type is Select.NULL:
             return "#case-type", "Rodzaj sprawy: wybierz z listy"
-        for input_id in ("#external-ref", "#filed-on", "#applicant-name", "#phone"):
+        for input_id in ("#external-ref", "#filed-on", "#applicant-name", "#phone", "#email"):
             widget = self.query_one(input_id, Input)
             result = widget.validate(widget.value)
             if result is not None and not result.is_valid:
@@ -206,6 +213,7 @@ class RegisterScreen(StoreScreen):
         catalog = self.app.catalog
         ctype = catalog.case_type(self.query_one("#case-type", Select).value)
         phone = self.query_one("#phone", Input).value.strip()
+        email = self.query_one("#email", Input).value.strip()
         language = store.NAMES_PL[self.query_one("#language", Select).value]
         channel = dict((code, label) for label, code in CHANNELS)[self.query_one("#channel", Select).value]
         sms = "tak" if self.query_one("#sms-consent", Checkbox).value else "nie"
@@ -215,7 +223,8 @@ class RegisterScreen(StoreScreen):
             "",
             f"Rodzaj sprawy: {ctype.label['pl'] if ctype else '–'}",
             f"Wnioskodawca: {escape(self.query_one('#applicant-name', Input).value.strip())}",
-            f"Telefon: {store.display_phone(store.normalise_mobile(phone)) or 'brak'} · SMS: {sms}",
+            f"Telefon: {store.display_phone(store.normalise_mobile(phone)) or 'brak'} · "
+            f"e-mail: {escape(store.normalise_email(email) or 'brak')} · powiadomienia: {sms}",
             f"Język listów i SMS: {language} · sposób złożenia: {channel}",
             "",
         ]
@@ -247,6 +256,7 @@ class RegisterScreen(StoreScreen):
             office=self.app.desk_office,
             missing=self.query_one(DocumentChecklist).missing(),
             sms_opt_out=not self.query_one("#sms-consent", Checkbox).value,
+            email=value("#email"),
         )
 
     @on(Registered)
@@ -257,6 +267,7 @@ class RegisterScreen(StoreScreen):
             field_widget = {
                 "applicant_name": "#applicant-name",
                 "phone": "#phone",
+                "email": "#email",
                 "external_ref": "#external-ref",
                 "filed_on": "#filed-on",
                 "case_type": "#case-type",

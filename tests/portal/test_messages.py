@@ -163,11 +163,12 @@ def test_a_session_of_a_replaced_password_marks_nothing(portal, store):
 
 def test_no_status_page_names_the_applicant_or_the_writing_clerk(portal, store):
     name_token, surname_token, phone = "Qzxname", "Wvysurname", "+48 604 987 321"
-    filing = register(applicant_name=f"{name_token} {surname_token}", phone=phone, language="ru")
+    filing = register(applicant_name=f"{name_token} {surname_token}", phone=phone, language="ru",
+                      email="qzx.wvy@example.com")  # fmt: skip
     storage.write_message(filing.number, clerk=CLERK, template="fingerprints", values={"date": "2099-01-15",
                                                                                        "office": "GDA"})  # fmt: skip
     _write(filing.number, "Prosimy o kontakt z urzędem.")
-    secrets = [name_token, surname_token, "604987321", "604 987 321", "+48604987321", "Anna Nowak", CLERK]
+    secrets = [name_token, surname_token, "604987321", "604 987 321", "+48604987321", "Anna Nowak", CLERK, "qzx.wvy"]
     for lang in LANGS:
         portal.login(filing.number, filing.password, lang=lang)
         html = _html(portal.get("/status"))
@@ -193,6 +194,8 @@ def test_the_public_role_reads_and_marks_messages_and_nothing_more(store, public
     refused = [
         "SELECT applicant_name FROM case_file",
         "SELECT phone FROM case_file",
+        "SELECT email FROM case_file",
+        "SELECT * FROM mail_outbox",
         "SELECT * FROM office_message",
         "SELECT clerk_id FROM office_message",
         "SELECT template_id FROM office_message",
