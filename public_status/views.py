@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode
+
 from babel.dates import get_day_names
 from flask import (
     Blueprint,
@@ -189,11 +191,15 @@ _PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012
 
 
 def _own_path(target: str) -> str:
-    """`target` when it is one of this portal's own pages (a GET route), else "/"."""
-    if not target.startswith("/") or target.startswith("//") or not set(target) <= _PATH_CHARS:
+    """`target` when it is one of this portal's own pages (a GET route), else "/". A booking step's
+    query string is kept (it carries the office, group and day) but rebuilt from its parsed pairs,
+    so nothing but plain key=value pairs reaches the Location header; other pages take none."""
+    path, _sep, query = target.partition("?")
+    if not path.startswith("/") or path.startswith("//") or not set(path) <= _PATH_CHARS:
         return "/"
     try:
-        current_app.url_map.bind("portal.local").match(target, method="GET")
+        current_app.url_map.bind("portal.local").match(path, method="GET")
     except HTTPException:
         return "/"
-    return target
+    pairs = parse_qsl(query, keep_blank_values=False) if path.startswith("/visit/") else []
+    return f"{path}?{urlencode(pairs)}" if pairs else path

@@ -91,20 +91,26 @@ class CancelForm(FlaskForm):
     )
 
 
+# Links carry dates near today; anything far outside is a hand-made URL, answered 404 (a year such
+# as 9999 would otherwise overflow the date arithmetic of the month view).
+YEARS = range(2000, 2101)
+
+
 def parse_month(text: str | None) -> dt.date | None:
     """'2026-12' → 1 December 2026; None for anything else."""
     try:
         year, month = (int(part) for part in (text or "").split("-"))
-        return dt.date(year, month, 1)
+        return dt.date(year, month, 1) if year in YEARS else None
     except ValueError:
         return None
 
 
 def parse_day(text: str | None) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(text or "")
+        day = dt.date.fromisoformat(text or "")
     except ValueError:
         return None
+    return day if day.year in YEARS else None
 
 
 def parse_start(text: str | None) -> dt.datetime | None:
@@ -113,7 +119,7 @@ def parse_start(text: str | None) -> dt.datetime | None:
         value = dt.datetime.strptime(text or "", "%Y-%m-%dT%H:%MZ")
     except ValueError:
         return None
-    return value
+    return value if value.year in YEARS else None
 
 
 def format_start(value: dt.datetime) -> str:

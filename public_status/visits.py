@@ -37,6 +37,7 @@ CARD_READY = "card_ready"
 CARD_COLLECTION = "card_collection"
 WARSAW = ZoneInfo("Europe/Warsaw")
 HOLD = "visit_hold"  # session key: the pending booking's reference and where it was chosen (no personal data)
+BOOKED = "visit_booked"  # session key: the reference this browser has just confirmed, to show it again
 
 
 def _shared() -> ShortCache:
@@ -177,8 +178,12 @@ def times():
     day = parse_day(request.args.get("day"))
     if day is None:
         abort(404)
-    listed = [slot for slot in store.visit_times(office.code, group.code, day) if slot.free > 0]
-    return _page("visit_times.html", group=group, office=office, day=day, times=listed, format_start=format_start)
+    every = store.visit_times(office.code, group.code, day)
+    listed = [slot for slot in every if slot.free > 0]
+    return _page(
+        "visit_times.html", group=group, office=office, day=day, times=listed, bookable=bool(every),
+        format_start=format_start,
+    )  # fmt: skip
 
 
 @visits.route("/details", methods=["GET", "POST"])
@@ -190,6 +195,18 @@ def details():
     if starts_at is None:
         abort(404)
     day = _warsaw_day(starts_at)
+    if request.method == "GET" and not any(
+        slot.starts_at == starts_at and slot.free > 0 for slot in store.visit_times(office.code, group.code, day)
+    ):
+        # A hand-made or stale link (a closed day, a past or full time): say so before the
+        # applicant types a name and number for nothing.
+        return _problem(
+            404,
+            _("This time cannot be booked"),
+            _("This time is not free or not open for booking. Please choose one of the free times."),
+            _times_url(office.code, group.code, day),
+            _("Back to the free times"),
+        )
     form = BookingForm()
     context = {"group": group, "office": office, "starts_at": starts_at, "day": day}
     if not form.validate_on_submit():
@@ -207,6 +224,11 @@ def details():
         return _slot_taken(office.code, group.code, day)
     except store.VisitThrottled as exc:
         return _throttled(exc, url_for("visits.start"))
+    except store.PhoneHasVisit:
+        form.phone.errors = [
+            _("This number already has a visit booked on this day. One visit per number per day is allowed.")
+        ]
+        return _page("visit_details.html", 400, form=form, **context)
     except store.DomainError as exc:
         if exc.field in ("name", "applicant_name"):
             form.name.errors = [_("Please check the name: it must contain letters and be at most 200 characters.")]
@@ -233,6 +255,11 @@ def code(reference: str):
     form = CodeForm()
     hold = _hold_for(reference)
     times_url = _times_url(hold.get("office", ""), hold.get("group", ""), hold.get("day"))
+    if request.method == "GET" and session.get(BOOKED) == reference:
+        # Reloaded, or the language changed, after confirming: the confirmation again, not a code form.
+        booked = store.booked_visit(reference)
+        if booked is not None:
+            return _booked_page(booked)
     if not form.validate_on_submit():
         return _page(
             "visit_code.html", 400 if request.method == "POST" else 200, form=form, reference=reference,
@@ -262,7 +289,12 @@ def code(reference: str):
     except store.DomainError:
         return _unknown_reference()
     session.pop(HOLD, None)
+    session[BOOKED] = booked.reference
     _forget_cached_status()
+    return _booked_page(booked)
+
+
+def _booked_page(booked):
     offices = {office.code: office for office in store.offices()}
     return _page(
         "visit_booked.html", visit=booked, office=offices.get(booked.office), group=_group(booked.group),

@@ -359,8 +359,15 @@ def _phone_busy(phone_day_key: str, day: dt.date) -> bool:
     )
 
 
+class PhoneHasVisit(DomainError):
+    """The phone already has a visit that day, in a group limited to one a day."""
+
+    def __init__(self) -> None:
+        super().__init__("phone", "na ten numer jest już zarezerwowana wizyta tego dnia (jedna wizyta dziennie)")
+
+
 def _phone_taken() -> DomainError:
-    return DomainError("phone", "na ten numer jest już zarezerwowana wizyta tego dnia (jedna wizyta dziennie)")
+    return PhoneHasVisit()
 
 
 # ---------------------------------------------------------------- the calendar for the portal
@@ -548,18 +555,32 @@ def confirm_visit(reference: str, code: str, client: str, *, now: dt.datetime | 
             throttle.record_failure(
                 {_key("book-addr", client): ADDRESS_BOOKINGS, _key("book-phone", visit.phone_key): PHONE_BOOKINGS}, now
             )
-            result = VisitConfirmation(
-                visit.reference,
-                visit.office_id,
-                visit.group_id,
-                as_utc(visit.starts_at),
-                visit.visit_day,
-                f"{local(as_utc(visit.starts_at)):%H:%M}",
-                _documents(visit.group_id),
-            )
+            result = _confirmation(visit)
     if checked.error is not None:
         raise checked.error
     return result
+
+
+def _confirmation(visit: Visit) -> VisitConfirmation:
+    return VisitConfirmation(
+        visit.reference,
+        visit.office_id,
+        visit.group_id,
+        as_utc(visit.starts_at),
+        visit.visit_day,
+        f"{local(as_utc(visit.starts_at)):%H:%M}",
+        _documents(visit.group_id),
+    )
+
+
+def booked_visit(reference: str) -> VisitConfirmation | None:
+    """The confirmation of a booking still to come (for the page that showed it, reloaded or in
+    another language); None for an unknown, cancelled, expired or past one."""
+    with unit_of_work():
+        visit = Visit.select(*PORTAL_READABLE).where(Visit.reference == normalise_reference(reference)).first()
+        if visit is None or visit.state != "booked":
+            return None
+        return _confirmation(visit)
 
 
 FILING_GROUP = "filing"
@@ -591,6 +612,8 @@ def request_cancellation(reference: str, client: str, *, now: dt.datetime | None
     ref = normalise_reference(reference)
     client = check_client(client)
     now = as_utc(now) if now else utcnow()
+    # Unknown references count as failures of the address: guessing them is refused like guessing codes.
+    _raise_if_blocked([_key("fail-addr", client)], now)
     with unit_of_work():
         visit = Visit.select(*PORTAL_READABLE).where(Visit.reference == ref).first()
         if visit is None:

@@ -282,3 +282,76 @@ def test_no_card_collection_link_before_the_card_is_ready(portal):
     portal.login(filing.display_number, filing.password, lang="en")
     html = portal.get("/status").get_data(as_text=True)
     assert "Book the card collection" not in html and "Your visit at the office" not in html
+
+
+def test_guessing_references_to_cancel_is_refused_after_a_few_tries(portal):
+    portal.get("/lang/en")
+    token = CSRF.search(portal.get("/visit/cancel").get_data(as_text=True))[1]
+    answers = [
+        portal.post("/visit/cancel", data={"csrf_token": token, "reference": f"GDA-ZZZZ{a}{b}"}).status_code
+        for a in "XYZ" for b in "2345679"
+    ]  # fmt: skip
+    assert answers[0] == 400 and answers[-1] == 429, answers
+
+
+def test_changing_the_language_stays_on_the_same_booking_step(portal):
+    portal.get("/lang/en")
+    days = portal.get(f"/visit/days?office={OFFICE}&group={GROUP}").get_data(as_text=True)
+    switch = re.search(r'href="(/lang/uk\?next=[^"]+)"', days)[1]
+    answer = portal.get(unescape(switch))
+    assert answer.status_code == 302 and answer.headers["Location"].endswith(
+        f"/visit/days?office={OFFICE}&group={GROUP}"
+    )
+    again = portal.get(answer.headers["Location"])
+    assert again.status_code == 200 and HEADINGS["uk"][1] in again.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/visit/days?office={OFFICE}&group={GROUP}&month=9999-12",
+        f"/visit/details?office={OFFICE}&group={GROUP}&at=9999-12-31T23:59Z",
+        f"/visit/times?office={OFFICE}&group={GROUP}&day=0001-01-01",
+    ],
+)
+def test_far_away_dates_in_hand_made_links_are_not_found(portal, path):
+    assert portal.get(path).status_code == 404
+
+
+def test_a_time_that_cannot_be_booked_says_so_before_the_form(portal):
+    portal.get("/lang/en")
+    link = first_time_link(portal)
+    start = start_time(link)
+    closed = (start + dt.timedelta(days=(2 - start.weekday()) % 7)).strftime("%Y-%m-%dT%H:%MZ")  # a Wednesday
+    for at in (closed, (start + dt.timedelta(minutes=7)).strftime("%Y-%m-%dT%H:%MZ")):
+        answer = portal.get(f"/visit/details?office={OFFICE}&group={GROUP}&at={at}")
+        html = answer.get_data(as_text=True)
+        assert answer.status_code == 404 and "This time cannot be booked" in html and 'name="phone"' not in html
+    wednesday = (start.date() + dt.timedelta(days=(2 - start.weekday()) % 7)).isoformat()
+    times = portal.get(f"/visit/times?office={OFFICE}&group={GROUP}&day={wednesday}").get_data(as_text=True)
+    assert "Visits cannot be booked on this day" in times
+
+
+def test_a_second_visit_the_same_day_names_the_rule_not_a_wrong_number(portal):
+    portal.get("/lang/en")
+    link = first_time_link(portal)
+    path = code_path(request_code(portal, link))
+    assert confirm(portal, path, sms_code(path.rsplit("/", 1)[1])).status_code == 200
+    times = portal.get(link.replace("/visit/details", "/visit/times").split("&at=")[0] + "&day="
+                       + start_time(link).astimezone(WARSAW).date().isoformat()).get_data(as_text=True)  # fmt: skip
+    other = [unescape(m) for m in re.findall(r'href="(/visit/details\?[^"]+)"', times) if unescape(m) != link]
+    answer = request_code(portal, other[0])
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 400 and "already has a visit booked on this day" in html
+    assert "Please check the number" not in html
+
+
+def test_the_confirmation_shows_again_after_a_reload_or_a_language_change(portal):
+    portal.get("/lang/en")
+    path = code_path(request_code(portal, first_time_link(portal)))
+    reference = path.rsplit("/", 1)[1]
+    assert confirm(portal, path, sms_code(reference)).status_code == 200
+    portal.get("/lang/pl")
+    again = portal.get(path)
+    html = again.get_data(as_text=True)
+    assert again.status_code == 200 and BOOKED["pl"] in html and reference in html and 'name="code"' not in html

@@ -75,7 +75,10 @@ def first_time_link(portal, office: str = OFFICE, group: str = GROUP) -> str:
 
 
 def request_code(portal, link: str, name: str = NAME, phone: str = PHONE):
-    token = CSRF.search(portal.get(link).get_data(as_text=True))[1]
+    form = CSRF.search(portal.get(link).get_data(as_text=True))
+    # A full time answers its details page with "cannot be booked"; a client that kept an older
+    # page still posts, and the store must refuse it: the session's token serves for that.
+    token = (form or CSRF.search(portal.get("/visit/cancel").get_data(as_text=True)))[1]
     return portal.post(link, data={"csrf_token": token, "name": name, "phone": phone})
 
 
