@@ -276,8 +276,11 @@ def code(reference: str):
         session.pop(HOLD, None)
         return _problem(
             410,
-            _("The code has expired"),
-            _("The code was valid for 10 minutes and the seat is free again. Please choose a time and book once more."),
+            _("The code is no longer valid"),
+            _(
+                "The code is no longer valid: its 10 minutes have passed, or it was typed wrongly too many times. "
+                "The seat is free again; please choose a time and book once more."
+            ),
             times_url,
             _("Back to the free times"),
         )

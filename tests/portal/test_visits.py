@@ -159,7 +159,7 @@ def test_an_expired_code_releases_the_seat_and_says_so(portal):
     expire_code(reference)
     answer = confirm(portal, path, code)
     html = answer.get_data(as_text=True)
-    assert answer.status_code == 410 and "Kod wygasł" in html
+    assert answer.status_code == 410 and "Kod jest już nieważny: minęło 10 minut" in html
     day = start_time(link).astimezone(WARSAW).date().isoformat()
     assert f"day={day}" in html and "/visit/times?" in html
     assert visit_state(reference) not in ("held", "booked")
