@@ -54,13 +54,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     except (ValueError, TextTooLong) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    return _run_until_stopped(loop, args.once)
+
+
+def _run_until_stopped(loop: SendLoop | MailLoop, once: bool) -> int:
+    """systemd's SIGTERM and Ctrl+C both end the loop between two sends, never inside one."""
     signal.signal(signal.SIGTERM, lambda *_: loop.stop.set())
     try:
-        sent = loop.run(once=args.once)
+        sent = loop.run(once=once)
     except KeyboardInterrupt:
         loop.stop.set()
         return 130
-    if args.once:
+    if once:
         print(f"sent {sent}")
     return 0
 
@@ -81,16 +86,7 @@ def _mail_settings(args: argparse.Namespace) -> MailSettings:
 
 
 def cmd_mail(args: argparse.Namespace) -> int:
-    loop = MailLoop(_mail_settings(args))
-    signal.signal(signal.SIGTERM, lambda *_: loop.stop.set())
-    try:
-        sent = loop.run(once=args.once)
-    except KeyboardInterrupt:
-        loop.stop.set()
-        return 130
-    if args.once:
-        print(f"sent {sent}")
-    return 0
+    return _run_until_stopped(MailLoop(_mail_settings(args)), args.once)
 
 
 def cmd_mail_test(args: argparse.Namespace) -> int:

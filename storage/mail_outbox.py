@@ -23,6 +23,7 @@ from storage.db import is_postgres, unit_of_work, write_transaction
 from storage.emails import ascii_address
 from storage.errors import DomainError
 from storage.models import MAIL_STATES, Case, MailOutbox, Office, OfficeMessage, Stage
+from storage.outbox import finish_leased
 from storage.records import MailInfo
 
 UNSENT_STATES = ("queued", "sending")
@@ -167,15 +168,7 @@ def claim_due(owner: str, lease_seconds: int, limit: int = 1, now: dt.datetime |
 
 
 def _finish(outbox_id: int, owner: str, **values) -> bool:
-    """Update a row only while `owner` still holds it (a lease that ran out may be someone else's)."""
-    values["updated_at"] = utcnow()
-    with write_transaction():
-        changed = (
-            MailOutbox.update(lease_owner=None, lease_until=None, **values)
-            .where((MailOutbox.id == outbox_id) & (MailOutbox.lease_owner == owner) & (MailOutbox.state == "sending"))
-            .execute()
-        )
-    return bool(changed)
+    return finish_leased(MailOutbox, outbox_id, owner, **values)
 
 
 def record_sent(outbox_id: int, owner: str, message_id_header: str, at: dt.datetime | None = None) -> bool:

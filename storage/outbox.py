@@ -17,7 +17,7 @@ import peewee as pw
 from storage import audit
 from storage.clock import utcnow
 from storage.db import is_postgres, unit_of_work, write_transaction
-from storage.models import OUTBOX_STATES, Case, Office, OfficeMessage, SmsOutbox, Stage, Visit
+from storage.models import OUTBOX_STATES, Case, MailOutbox, Office, OfficeMessage, SmsOutbox, Stage, Visit
 from storage.text import ascii_letters
 
 DELIVERY_MATCH_WINDOW = dt.timedelta(days=7)
@@ -192,16 +192,21 @@ def _why_not_send(row: SmsOutbox, now: dt.datetime) -> str | None:
     return None
 
 
-def _finish(outbox_id: int, owner: str, **values) -> bool:
-    """Update a row only while `owner` still holds it (a lease that ran out may be someone else's)."""
+def finish_leased(table: type[SmsOutbox | MailOutbox], outbox_id: int, owner: str, **values) -> bool:
+    """Update a claimed row of an outbox (SMS or e-mail) only while `owner` still holds it: a lease
+    that ran out may be someone else's by now."""
     values["updated_at"] = utcnow()
     with write_transaction():
         changed = (
-            SmsOutbox.update(lease_owner=None, lease_until=None, **values)
-            .where((SmsOutbox.id == outbox_id) & (SmsOutbox.lease_owner == owner) & (SmsOutbox.state == "sending"))
+            table.update(lease_owner=None, lease_until=None, **values)
+            .where((table.id == outbox_id) & (table.lease_owner == owner) & (table.state == "sending"))
             .execute()
         )
     return bool(changed)
+
+
+def _finish(outbox_id: int, owner: str, **values) -> bool:
+    return finish_leased(SmsOutbox, outbox_id, owner, **values)
 
 
 def record_sent(outbox_id: int, owner: str, message_ref: int, sender: str, at: dt.datetime | None = None) -> bool:
