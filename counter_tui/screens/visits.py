@@ -98,6 +98,11 @@ class VisitsScreen(StoreScreen):
         self.query_one(DataTable).focus()
         self.load()
 
+    def on_screen_resume(self) -> None:
+        # Back from a filing registered from a visit (now served) or from another screen: fresh list.
+        if self.is_mounted:
+            self.load()
+
     # ------------------------------------------------------------ loading
 
     def load(self) -> None:
