@@ -195,9 +195,12 @@ def details():
     if starts_at is None:
         abort(404)
     day = _warsaw_day(starts_at)
-    if request.method == "GET" and not any(
-        slot.starts_at == starts_at and slot.free > 0 for slot in store.visit_times(office.code, group.code, day)
-    ):
+    # The day's times as counted within the last second: enough to turn away a hand-made or stale
+    # link; the seat hold on POST is what decides.
+    day_times = _shared().get(
+        ("times", office.code, group.code, day), lambda: store.visit_times(office.code, group.code, day)
+    )
+    if request.method == "GET" and not any(slot.starts_at == starts_at and slot.free > 0 for slot in day_times):
         # A hand-made or stale link (a closed day, a past or full time): say so before the
         # applicant types a name and number for nothing.
         return _problem(
