@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Letters that Unicode does not decompose into base + accent.
@@ -27,6 +28,12 @@ def surname_key(full_name: str) -> str:
     return fold(words[-1]) if words else ""
 
 
+MAX_MARKS_PER_LETTER = 4
+_STACKED_MARKS = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{" + str(MAX_MARKS_PER_LETTER + 1) + ",}"
+)
+
+
 def clean_line(value: str | None, field: str, max_len: int, required: bool):
     """Collapse white space; refuse control characters and over-long input (DomainError)."""
     from storage.errors import DomainError
@@ -34,6 +41,12 @@ def clean_line(value: str | None, field: str, max_len: int, required: bool):
     text = " ".join((value or "").split())
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") and ch not in NAME_FORMAT_CHARS for ch in text):
         raise DomainError(field, "zawiera niedozwolone znaki sterujące")
+    if "\ufffd" in text:
+        # What a browser or terminal leaves of bytes that were not UTF-8: the real letters are lost.
+        raise DomainError(field, "zawiera znak � – tekst dotarł uszkodzony, wpisz go jeszcze raz")
+    if _STACKED_MARKS.search(text):
+        # Real spellings put at most two or three accents on a letter; dozens are a display attack.
+        raise DomainError(field, f"najwyżej {MAX_MARKS_PER_LETTER} znaki diakrytyczne na jedną literę")
     if required and not text:
         raise DomainError(field, "pole jest wymagane")
     if len(text) > max_len:

@@ -54,6 +54,8 @@ BAD_INPUT = [
     ({"applicant_name": "   "}, "applicant_name", "wymagane"),
     ({"applicant_name": "A" * 500}, "applicant_name", "najwyżej 200"),
     ({"applicant_name": "12345"}, "applicant_name", "litery"),
+    ({"applicant_name": "Jan Kow\ufffd\ufffdalski"}, "applicant_name", "uszkodzony"),  # bytes that were not UTF-8
+    ({"applicant_name": "Ja" + "\u0301" * 40 + "n"}, "applicant_name", "diakrytyczne"),
     ({"phone": "to nie numer"}, "phone", "nie jest numer"),
     ({"phone": "58 307 74 27"}, "phone", "stacjonarny"),
     ({"phone": "067 123 4567"}, "phone", "kodem kraju"),
