@@ -302,9 +302,11 @@ def code(reference: str):
 
 def _booked_page(booked):
     offices = {office.code: office for office in store.offices()}
+    names = _day_names()  # babel's: 0 = Monday
+    closed = ", ".join(names[day - 1] for day in _shared().get("closed_days", store.visit_closed_weekdays))
     return _page(
         "visit_booked.html", visit=booked, office=offices.get(booked.office), group=_group(booked.group),
-        day_names=_day_names(),
+        day_names=names, closed_days=closed,
     )  # fmt: skip
 
 

@@ -373,6 +373,12 @@ def _phone_taken() -> DomainError:
 # ---------------------------------------------------------------- the calendar for the portal
 
 
+def visit_closed_weekdays() -> list[int]:
+    """The weekdays (ISO, 1 = Monday) on which no visit is booked, although the office may be open."""
+    with unit_of_work():
+        return sorted(calendar_rules().closed_weekdays)
+
+
 def visit_window(*, now: dt.datetime | None = None) -> tuple[dt.date, dt.date]:
     """The first and last day a visit may be booked for today (both inclusive)."""
     today = today_in_warsaw() if now is None else local(now).date()

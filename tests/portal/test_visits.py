@@ -355,3 +355,6 @@ def test_the_confirmation_shows_again_after_a_reload_or_a_language_change(portal
     again = portal.get(path)
     html = again.get_data(as_text=True)
     assert again.status_code == 200 and BOOKED["pl"] in html and reference in html and 'name="code"' not in html
+    assert (
+        "nie przyjmuje umówionych wizyt: środa" in html
+    )  # the office's hours list Wednesday; visits are not booked then
