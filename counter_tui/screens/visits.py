@@ -76,6 +76,7 @@ class VisitsScreen(StoreScreen):
         self.day = day or store.today_in_warsaw()
         self.group: str | None = None
         self.visits: list[DeskVisit] = []
+        self.resumed_before = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -100,8 +101,10 @@ class VisitsScreen(StoreScreen):
 
     def on_screen_resume(self) -> None:
         # Back from a filing registered from a visit (now served) or from another screen: fresh list.
-        if self.is_mounted:
+        # (The first resume comes with the first showing, which on_mount has already loaded.)
+        if self.resumed_before:
             self.load()
+        self.resumed_before = True
 
     # ------------------------------------------------------------ loading
 
