@@ -19,9 +19,9 @@ _EXAMPLE = "np. olena.kovalenko@gmail.com"
 def _validated(text: str):
     try:
         return validate_email(text, check_deliverability=False, allow_smtputf8=False)
-    except EmailNotValidError as exc:
-        # The library explains in English what is wrong; the rule itself is said in Polish.
-        raise DomainError("email", f"to nie jest poprawny adres e-mail ({_EXAMPLE}): {exc}") from None
+    except EmailNotValidError:
+        # The library explains what is wrong in English only; the clerk reads the rule in Polish.
+        raise DomainError("email", f"to nie jest poprawny adres e-mail ({_EXAMPLE})") from None
 
 
 def normalise_email(raw: str | None) -> str | None:

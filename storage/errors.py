@@ -53,6 +53,7 @@ FIELD_LABELS_PL: dict[str, str] = {
     "code": "kod z SMS",
     "reference": "numer rezerwacji",
     "visit": "wizyta",
+    "state": "stan wizyty",
     "client": "adres klienta",
     "fixtures": "katalogi",
 }

@@ -95,10 +95,14 @@ class CaseEditForm(StoreForm[list[str]]):
             yield Static(f"Popraw dane sprawy {d.display_number}", classes="dialog-title")
             yield Label("Imię i nazwisko", classes="field-label")
             yield Input(d.applicant_name, id="edit-name", validators=[ApplicantName()], max_length=200)
-            yield Label("Telefon komórkowy (pusty = bez telefonu)", classes="field-label")
-            yield Input(store.display_phone(d.phone), id="edit-phone", validators=[MobilePhone()])
-            yield Label("E-mail (pusty = bez adresu)", classes="field-label")
-            yield Input(d.email or "", id="edit-email", validators=[EmailAddress()], max_length=254)
+            # Two rows of side-by-side fields: the whole form, its buttons included, fits at 120×35.
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Telefon komórkowy (pusty = bez telefonu)", classes="field-label")
+                    yield Input(store.display_phone(d.phone), id="edit-phone", validators=[MobilePhone()])
+                with Vertical():
+                    yield Label("E-mail (pusty = bez adresu)", classes="field-label")
+                    yield Input(d.email or "", id="edit-email", validators=[EmailAddress()], max_length=254)
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Język", classes="field-label")
@@ -116,8 +120,9 @@ class CaseEditForm(StoreForm[list[str]]):
                         allow_blank=False,
                         id="edit-channel",
                     )
-            yield Label("Numer zewnętrzny (np. MOS/2026/000123; pusty = brak)", classes="field-label")
-            yield Input(d.external_ref or "", id="edit-external-ref", validators=[ExternalRef()], max_length=64)
+                with Vertical():
+                    yield Label("Numer zewnętrzny (np. MOS)", classes="field-label")
+                    yield Input(d.external_ref or "", id="edit-external-ref", validators=[ExternalRef()], max_length=64)
             yield Label("", id="form-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Zapisz (Ctrl+S)", variant="primary", id="save")

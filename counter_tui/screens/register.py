@@ -34,6 +34,9 @@ class Prefill:
 
 
 def register_from_visit(visit_reference: str, **filing: object) -> RegisteredFiling:
+    # Read again at saving: another desk may have registered this visit meanwhile.
+    if store.visit_by_reference(visit_reference).state == "served":
+        raise store.DomainError("visit", "z tej wizyty zarejestrowano już wniosek – sprawdź listę spraw")
     registered = store.register_filing(**filing)
     store.mark_visit(visit_reference, "served", clerk=filing["clerk"])
     return registered

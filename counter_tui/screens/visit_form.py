@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,6 +15,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from counter_tui.messages import StoreResult
 from counter_tui.screens.base import StoreForm
+from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.validators import ApplicantName, MobilePhone, StorageRule
 from storage import desk as store
 from storage.desk import DeskVisit, DomainError, VisitTime
@@ -25,9 +27,12 @@ class VisitBooked:
 
 
 def _visit_day(value: str) -> dt.date:
+    text = value.strip()
     try:
-        return dt.date.fromisoformat(value.strip())
+        return dt.date.fromisoformat(text)
     except ValueError:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise DomainError("day", f"nie ma takiego dnia w kalendarzu ({text})") from None
         raise DomainError("day", "format RRRR-MM-DD") from None
 
 
@@ -116,7 +121,14 @@ class VisitBookingForm(StoreForm[VisitBooked]):
             return
         self.times = [t for t in message.value if t.free > 0]
         select.set_options([(f"{t.local} (wolne: {t.free})", i) for i, t in enumerate(self.times)])
-        empty = "" if self.times else "Brak wolnych godzin w tym dniu"
+        select.prompt = "wybierz godzinę" if self.times else "brak wolnych godzin"
+        if not message.value:
+            empty = (
+                "Tego dnia nie można umówić wizyty: dzień minął, urząd nie przyjmuje wtedy umówionych wizyt "
+                "albo dzień jest poza okresem rezerwacji"
+            )
+        else:
+            empty = "" if self.times else "Brak wolnych godzin w tym dniu"
         self.query_one("#form-error", Label).update(self.refused or empty)
         self.refused = None
 
@@ -125,8 +137,17 @@ class VisitBookingForm(StoreForm[VisitBooked]):
             self._load_times()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "visit-day" and event.validation_result and event.validation_result.is_valid:
+        if event.input.id != "visit-day" or event.validation_result is None:
+            return
+        if event.validation_result.is_valid:
             self._load_times()
+            return
+        # No times offered for a day that is not one: the list from the last good day would mislead.
+        self.times = []
+        select = self.query_one("#visit-time", Select)
+        select.set_options([])
+        select.prompt = "najpierw poprawny dzień"
+        self.query_one("#form-error", Label).update(event.validation_result.failure_descriptions[0])
 
     # ------------------------------------------------------------ saving
 
@@ -164,6 +185,21 @@ class VisitBookingForm(StoreForm[VisitBooked]):
             value("#visit-phone"),
             str(self.query_one("#visit-language", Select).value),
             clerk=self.app.clerk.login,
+        )
+
+    def action_cancel(self) -> None:
+        typed = any(self.query_one(i, Input).value.strip() for i in ("#visit-name", "#visit-phone"))
+        if not typed and self.query_one("#visit-group", Select).value is Select.NULL:
+            self.dismiss(None)
+            return
+
+        def decided(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmDialog("Porzucić wypełniony formularz wizyty? Nic nie zostanie zapisane.", "Porzuć (T)", "Wróć (N)"),
+            decided,
         )
 
     def refusal(self, message: StoreForm.Saved) -> str:

@@ -35,6 +35,17 @@ STATE_NAMES = {
 STATE_STYLES = {"arrived": "bold green", "no_show": "red", "served": "dim", "cancelled": "dim strike"}
 
 
+MARKED = ("arrived", "no_show", "served")
+
+
+def visits_pl(count: int) -> str:
+    """1 wizyta, 2–4 wizyty, 5 wizyt, 22 wizyty, 25 wizyt (Polish plural)."""
+    if count == 1:
+        return "1 wizyta"
+    few = count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14)
+    return f"{count} {'wizyty' if few else 'wizyt'}"
+
+
 GROUP_WIDTH = 28  # the longest group names would push the state off a 120-column screen
 
 
@@ -145,7 +156,7 @@ class VisitsScreen(StoreScreen):
         waiting = sum(1 for v in self.visits if v.state == "booked")
         here = sum(1 for v in self.visits if v.state == "arrived")
         self.query_one("#visit-status", Label).update(
-            f"{len(self.visits)} wizyt · umówionych, jeszcze nie przybyło: {waiting} · czeka w sali: {here}"
+            f"{visits_pl(len(self.visits))} · umówionych, jeszcze nie przybyło: {waiting} · czeka w sali: {here}"
             if self.visits
             else "Brak wizyt w tym dniu."
         )
@@ -177,7 +188,24 @@ class VisitsScreen(StoreScreen):
         if visit is None:
             self.app.bell()
             return
-        self.run_store(self.Marked, store.mark_visit, visit.reference, state, clerk=self.app.clerk.login)
+        if visit.state == state:
+            self.notify(f"Wizyta {visit.reference} jest już oznaczona: {STATE_NAMES[state]}.", title="Wizyta")
+            return
+        mark = lambda: self.run_store(self.Marked, store.mark_visit, visit.reference, state, clerk=self.app.clerk.login)  # noqa: E731
+        if visit.state not in MARKED:
+            mark()
+            return
+
+        # A mark already given is corrected only on purpose: one key must not undo "served".
+        def decided(yes: bool | None) -> None:
+            if yes:
+                mark()
+
+        text = (
+            f"Wizyta {visit.reference} ({escape(visit.name or '–')}) jest oznaczona: {STATE_NAMES[visit.state]}.\n"
+            f"Zmienić na: {STATE_NAMES[state]}?"
+        )
+        self.app.push_screen(ConfirmDialog(text, "Zmień (T)", "Nie (N)"), decided)
 
     @on(Marked)
     def _marked(self, message: Marked) -> None:
@@ -192,6 +220,10 @@ class VisitsScreen(StoreScreen):
         visit = self.selected()
         if visit is None:
             self.app.bell()
+            return
+        if visit.state != "booked":
+            self.notify(f"Tej wizyty nie można już odwołać ({STATE_NAMES.get(visit.state, visit.state)}).",
+                        title="Wizyta", severity="warning")  # fmt: skip
             return
 
         def decided(yes: bool | None) -> None:
@@ -226,7 +258,11 @@ class VisitsScreen(StoreScreen):
 
     def action_register_from_visit(self) -> None:
         visit = self.selected()
-        if visit is None or visit.state in ("cancelled", "no_show") or not visit.name:
+        if visit is None or not visit.name:
             self.app.bell()
+            return
+        if visit.state != "booked" and visit.state != "arrived":
+            why = "z tej wizyty zarejestrowano już wniosek" if visit.state == "served" else STATE_NAMES[visit.state]
+            self.notify(f"Wizyta {visit.reference}: {why}.", title="Nowy wniosek z wizyty", severity="warning")
             return
         self.app.open_register(Prefill(visit.name, visit.phone, visit.language, visit.reference))

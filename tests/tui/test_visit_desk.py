@@ -160,3 +160,49 @@ async def test_keys_on_an_empty_day_do_nothing_harmful(app: OkienkoApp):
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, VisitsScreen)
+
+
+async def test_a_served_visit_is_not_registered_twice_and_its_mark_changes_only_on_purpose(app: OkienkoApp):
+    visit = book()
+    with clock.frozen(VISIT_DAY_MORNING):
+        desk.mark_visit(visit.reference, "served", CLERK)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_visits(pilot)
+            assert "obsłużona" in rows(app)[0] and "1 wizyta ·" in str(app.screen.query_one("#visit-status").render())
+            await pilot.press("r")
+            await settle(pilot)
+            assert isinstance(app.screen, VisitsScreen)
+            assert any("zarejestrowano już wniosek" in str(n.message) for n in app._notifications)
+            await pilot.press("x")  # a visit that took place cannot be cancelled: said at once, nothing asked
+            await settle(pilot)
+            assert isinstance(app.screen, VisitsScreen)
+            await pilot.press("n")  # a wrong key on a served visit asks first
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            await pilot.press("n")
+            await settle(pilot)
+            assert desk.visit_by_reference(visit.reference).state == "served"
+            await pilot.press("o")  # the same mark again changes nothing
+            await settle(pilot)
+            assert any("jest już oznaczona" in str(n.message) for n in app._notifications)
+
+
+async def test_escape_on_a_filled_booking_form_asks_before_discarding(app: OkienkoApp):
+    with clock.frozen(NOW):
+        async with app.run_test(size=SIZE) as pilot:
+            await open_visits(pilot)
+            await pilot.press("u")
+            await settle(pilot)
+            form = app.screen
+            form.query_one("#visit-name", Input).value = "Ivan Petrenko"
+            day = form.query_one("#visit-day", Input)
+            day.value = "2027-02-30"
+            await settle(pilot)
+            assert "nie ma takiego dnia" in str(form.query_one("#form-error", Label).render())
+            assert form.times == []
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            await pilot.press("n")
+            await settle(pilot)
+            assert app.screen is form and form.query_one("#visit-name", Input).value == "Ivan Petrenko"
