@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from counter_tui.screens.base import StoreForm
 from counter_tui.validators import ApplicantName, EmailAddress, ExternalRef, MobilePhone
+from counter_tui.widgets.language_select import LanguageSelect
 from storage import desk as store
 from storage.desk import CaseDetail
 
@@ -106,12 +107,7 @@ class CaseEditForm(StoreForm[list[str]]):
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Język", classes="field-label")
-                    yield Select(
-                        [(name, code) for code, name in store.NAMES_PL.items()],
-                        value=d.language,
-                        allow_blank=False,
-                        id="edit-language",
-                    )
+                    yield LanguageSelect(d.language, id="edit-language")
                 with Vertical():
                     yield Label("Sposób złożenia", classes="field-label")
                     yield Select(

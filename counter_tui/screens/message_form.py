@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from counter_tui.catalog import Catalog
 from counter_tui.screens.base import StoreForm
 from counter_tui.screens.dialogs import ConfirmDialog
+from counter_tui.widgets.language_select import LanguageSelect
 from storage import desk as store
 from storage.desk import CaseDetail, MessageWritten
 
@@ -87,12 +88,7 @@ class MessageForm(StoreForm[MessageWritten]):
                 yield Label("Treść własnymi słowami", classes="field-label")
                 yield TextArea(id="msg-text")
                 yield Label("Język, w którym napisano", classes="field-label")
-                yield Select(
-                    [(name, code) for code, name in store.NAMES_PL.items()],
-                    value="pl",
-                    allow_blank=False,
-                    id="msg-language",
-                )
+                yield LanguageSelect("pl", id="msg-language")
             yield Label("", id="form-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Zapisz (Ctrl+S)", variant="primary", id="save")

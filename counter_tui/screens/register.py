@@ -18,6 +18,7 @@ from counter_tui.screens.base import StoreScreen
 from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.validators import ApplicantName, EmailAddress, ExternalRef, FilingDate, MobilePhone
 from counter_tui.widgets.document_checklist import DocumentChecklist
+from counter_tui.widgets.language_select import LanguageSelect
 from storage import desk as store
 from storage.desk import RegisteredFiling
 
@@ -82,12 +83,7 @@ class RegisterScreen(StoreScreen):
                     )
                 with Vertical():
                     yield Label("Język listów i SMS", classes="field-label")
-                    yield Select(
-                        [(name, code) for code, name in store.NAMES_PL.items()],
-                        value="pl",
-                        allow_blank=False,
-                        id="language",
-                    )
+                    yield LanguageSelect("pl", id="language")
             yield Label("", id="phone-error", classes="error")
             yield Label("", id="language-hint", classes="hint")
             yield Label("E-mail (nieobowiązkowy; powiadomienia jak SMS, bez treści wiadomości)", classes="field-label")

@@ -17,6 +17,7 @@ from counter_tui.messages import StoreResult
 from counter_tui.screens.base import StoreForm
 from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.validators import ApplicantName, MobilePhone, StorageRule
+from counter_tui.widgets.language_select import LanguageSelect
 from storage import desk as store
 from storage.desk import DeskVisit, DomainError, VisitTime
 
@@ -85,12 +86,7 @@ class VisitBookingForm(StoreForm[VisitBooked]):
                     yield Input(placeholder="np. 501 234 567", id="visit-phone", validators=[MobilePhone()])
                 with Vertical():
                     yield Label("Język", classes="field-label")
-                    yield Select(
-                        [(name, code) for code, name in store.NAMES_PL.items()],
-                        value="pl",
-                        allow_blank=False,
-                        id="visit-language",
-                    )
+                    yield LanguageSelect("pl", id="visit-language")
             yield Label("", id="form-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Umów (Ctrl+S)", variant="primary", id="save")
