@@ -35,9 +35,6 @@ class Catalog:
             return "własny tekst"
         return next((t.label_pl for t in self.message_templates if t.code == code), code)
 
-    def visit_group_label(self, code: str) -> str:
-        return next((g.label("pl") for g in self.visit_groups if g.code == code), code)
-
     def case_type(self, code: str) -> CaseTypeInfo | None:
         return next((t for t in self.case_types if t.code == code), None)
 

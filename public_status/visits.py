@@ -13,6 +13,7 @@ import datetime as dt
 from calendar import monthrange
 from zoneinfo import ZoneInfo
 
+from babel.dates import get_day_names
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -301,7 +302,7 @@ def code(reference: str):
 
 
 def _booked_page(booked):
-    offices = {office.code: office for office in store.offices()}
+    offices = {office.code: office for office in _offices()}
     names = _day_names()  # babel's: 0 = Monday
     closed = ", ".join(names[day - 1] for day in _shared().get("closed_days", store.visit_closed_weekdays))
     return _page(
@@ -346,8 +347,6 @@ def _group(code: str):
 
 
 def _day_names():
-    from babel.dates import get_day_names
-
     return get_day_names("wide", locale=_lang())
 
 

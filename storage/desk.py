@@ -58,6 +58,7 @@ from storage.visit_desk import (
     cancel_visit,
     counter_times,
     mark_visit,
+    register_from_visit,
     visit_by_reference,
     visits_on,
 )
@@ -125,6 +126,7 @@ __all__ = [
     "open_current",
     "parse_case_number",
     "register_filing",
+    "register_from_visit",
     "reissue_password",
     "reopen_case",
     "reopen_deficiency",

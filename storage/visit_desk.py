@@ -8,12 +8,13 @@ import dataclasses
 import datetime as dt
 
 from storage import audit, phones
-from storage.cases import check_applicant_name
+from storage.cases import check_applicant_name, register_filing
 from storage.clerks import acting_clerk
 from storage.clock import today_in_warsaw, utcnow
 from storage.db import locked, unit_of_work, write_transaction
 from storage.errors import DomainError
 from storage.models import Clerk, Visit, VisitGroup
+from storage.records import RegisteredFiling
 from storage.visit_calendar import as_utc, local
 from storage.visit_catalog import calendar_rules, group_at_office
 from storage.visits import (
@@ -136,6 +137,23 @@ def mark_visit(reference: str, state: str, clerk: str) -> DeskVisit:
         audit.record("visit_marked", actor, row.case, reference=row.reference, old=row.state, new=state)
         row.state = state
         return _rows_as_desk_visits([row])[0]
+
+
+def register_from_visit(reference: str, **filing) -> RegisteredFiling:
+    """Register the filing a visitor brought and mark the visit served, linked to the new case, in
+    one transaction: two desks cannot both register the same visit, and a refused filing leaves
+    the visit as it was."""
+    with write_transaction():
+        actor = acting_clerk(filing["clerk"])
+        row = _visit_for_update(reference)
+        if row.state == "served":
+            raise DomainError("visit", "z tej wizyty zarejestrowano już wniosek – sprawdź listę spraw")
+        if row.state not in ("booked", "arrived"):
+            raise DomainError("visit", "ta wizyta nie czeka na obsługę (odwołana, nieobecność albo niepotwierdzona)")
+        registered = register_filing(**filing)
+        Visit.update(state="served", case=registered.case_id, updated_at=utcnow()).where(Visit.id == row.id).execute()
+        audit.record("visit_marked", actor, registered.case_id, reference=row.reference, old=row.state, new="served")
+    return registered
 
 
 def cancel_visit(reference: str, clerk: str) -> None:

@@ -34,15 +34,6 @@ class Prefill:
     visit_reference: str
 
 
-def register_from_visit(visit_reference: str, **filing: object) -> RegisteredFiling:
-    # Read again at saving: another desk may have registered this visit meanwhile.
-    if store.visit_by_reference(visit_reference).state == "served":
-        raise store.DomainError("visit", "z tej wizyty zarejestrowano już wniosek – sprawdź listę spraw")
-    registered = store.register_filing(**filing)
-    store.mark_visit(visit_reference, "served", clerk=filing["clerk"])
-    return registered
-
-
 CHANNELS = [("osobiście w okienku", "in_person"), ("pocztą", "post"), ("elektronicznie (MOS)", "electronic")]
 
 
@@ -240,7 +231,7 @@ class RegisterScreen(StoreScreen):
         value = lambda wid: self.query_one(wid, Input).value  # noqa: E731
         rule = store.register_filing
         if self.prefill:
-            rule = partial(register_from_visit, self.prefill.visit_reference)
+            rule = partial(store.register_from_visit, self.prefill.visit_reference)
         self.run_store(
             self.Registered,
             rule,

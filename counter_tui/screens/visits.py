@@ -191,21 +191,23 @@ class VisitsScreen(StoreScreen):
         if visit.state == state:
             self.notify(f"Wizyta {visit.reference} jest już oznaczona: {STATE_NAMES[state]}.", title="Wizyta")
             return
-        mark = lambda: self.run_store(self.Marked, store.mark_visit, visit.reference, state, clerk=self.app.clerk.login)  # noqa: E731
         if visit.state not in MARKED:
-            mark()
+            self._mark(visit.reference, state)
             return
 
         # A mark already given is corrected only on purpose: one key must not undo "served".
         def decided(yes: bool | None) -> None:
             if yes:
-                mark()
+                self._mark(visit.reference, state)
 
         text = (
             f"Wizyta {visit.reference} ({escape(visit.name or '–')}) jest oznaczona: {STATE_NAMES[visit.state]}.\n"
             f"Zmienić na: {STATE_NAMES[state]}?"
         )
         self.app.push_screen(ConfirmDialog(text, "Zmień (T)", "Nie (N)"), decided)
+
+    def _mark(self, reference: str, state: str) -> None:
+        self.run_store(self.Marked, store.mark_visit, reference, state, clerk=self.app.clerk.login)
 
     @on(Marked)
     def _marked(self, message: Marked) -> None:

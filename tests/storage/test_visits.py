@@ -243,3 +243,19 @@ def test_slots_in_the_week_the_clocks_go_forward_are_stored_by_the_summer_offset
     assert (first.local, first.starts_at) == ("11:00", dt.datetime(2027, 3, 30, 9, 0))
     confirmed = book(starts_at=first.starts_at)
     assert confirmed.local_time == "11:00" and confirmed.local_date == tuesday_after
+
+
+def test_a_filing_registered_from_a_visit_serves_it_once_and_links_the_case(store):
+    visit = book()
+    with clock.frozen(dt.datetime(2027, 3, 23, 9, 0)):
+        filing = dict(clerk=CLERK, case_type="temp_work", applicant_name="Olena Kovalenko", language="uk")
+        with pytest.raises(storage.DomainError, match="rodzaj"):  # a refused filing leaves the visit as it was
+            desk.register_from_visit(visit.reference, **{**filing, "case_type": "holiday_visa"})
+        assert desk.visit_by_reference(visit.reference).state == "booked"
+        registered = desk.register_from_visit(visit.reference, **filing)
+        served = desk.visit_by_reference(visit.reference)
+        assert served.state == "served" and served.case_number == registered.number
+        before = row_counts()
+        with pytest.raises(storage.DomainError, match="zarejestrowano już wniosek"):
+            desk.register_from_visit(visit.reference, **filing)
+        assert row_counts() == before
