@@ -1,10 +1,11 @@
 """The moment a day's visit slots open: 500 clients at once fetch the calendar and try to book.
 
-The portal runs as production runs it (`python -m public_status serve`, waitress, 8 threads),
-trusting one proxy hop from loopback, so each client can carry its own address in
-X-Forwarded-For as nginx would send it (the booking limits are per address and per phone, and
-500 clients from one address would only measure the throttle). Every client has its own mobile
-number and its own keep-alive connection, and walks the applicant's path:
+The portal runs as production runs it: `python -m public_status serve` (waitress, 8 threads)
+behind Debian's nginx with the repository's config (.ci/nginx-portal.conf), each client connecting
+from its own loopback address so nginx and the portal see 500 different people (the booking limits
+are per address and per phone). `--front direct` skips nginx and sends each client's address in
+X-Forwarded-For instead. Every client has its own mobile number and its own keep-alive connection,
+and walks the applicant's path:
 
     calendar (month of days) → times of the new day → details form → POST name and mobile
     → code page → POST the code read from the SMS outbox (as the phone would receive it)
@@ -13,11 +14,18 @@ all released together at one moment on the newest day of the booking window (the
 "opens" at midnight). Meanwhile 16 logged-in applicants read their status pages, the page the
 rest of the portal is measured by, so the two are side by side from the same run.
 
+Two kinds of client (`--think`): `human` (the default) pauses as a person on a phone does between
+pages – a few seconds to choose a day and a time, 10–25 s to type a name and a mobile number,
+8–20 s for the SMS to arrive and its code to be typed – while the first page is asked for by all
+500 in the same second. `none` sends each next request the moment the last one is answered, as a
+script would: then every client always has a request waiting, and by Little's law each waits about
+clients ÷ throughput, whatever the server does per request (README, "Booking rush").
+
 Reported: p50/p99 of each page and of the confirm step, answers by HTTP code, bookings made vs
 seats, and double bookings (two active visits on one seat, or more visits in a slot than desks),
 counted in the store afterwards.
 
-    python -m bench.booking_rush [--clients 500] [--processes 4] [--pg URL]
+    python -m bench.booking_rush [--clients 500] [--think human|none] [--front nginx|direct] [--pg URL]
 
 Targets (issue 11): p99 under 1 s for every step, zero double bookings.
 """
@@ -26,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import datetime as dt
 import json
 import multiprocessing
@@ -40,7 +49,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from bench.nginx_front import CSRF, Client, free_port, portal_server
+from bench.nginx_front import CSRF, Client, free_port, nginx_front, portal_server
 
 OFFICE, GROUP = "GDA", "filing"
 READERS = 16  # logged-in applicants reading /status during the rush
@@ -48,6 +57,10 @@ READER_THINK_S = 0.25
 STEPS = ("calendar", "times", "details form", "request code", "code page", "confirm")
 TIME_LINK = re.compile(r'href="(/visit/details\?[^"]+)"')
 CODE_WAIT_S = 10  # how long a client looks for its SMS in the outbox
+# A person's pauses (seconds, uniform between the two) before the next request: after the calendar,
+# after the times, typing name and mobile, waiting for the SMS and typing its code, and reading
+# "this time is no longer free" before looking at the times again.
+HUMAN_THINK_S = {"day": (1, 4), "time": (1, 3), "typing": (10, 25), "code": (8, 20), "taken": (1, 3)}
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -57,7 +70,10 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def client_address(i: int) -> str:
+def client_address(i: int, front: str = "direct") -> str:
+    """Behind nginx: a loopback source address of its own; direct: an address for X-Forwarded-For."""
+    if front == "nginx":
+        return f"127.3.{i // 250}.{i % 250 + 1}"
     return f"10.{i // 60000}.{i // 250 % 240}.{i % 250 + 1}"
 
 
@@ -159,11 +175,13 @@ def _desks(office: str, group: str) -> int:
 
 
 class ForwardedClient(Client):
-    """A client behind the (simulated) proxy: its own address in X-Forwarded-For."""
+    """Behind nginx: a client from its own loopback address. Direct: from 127.0.0.1 with its own
+    address in X-Forwarded-For, as nginx would send it."""
 
     def __init__(self, port: int, address: str) -> None:
-        super().__init__(port, "127.0.0.1", timeout=60)
-        self.forwarded = {"X-Forwarded-For": address}
+        behind_nginx = address.startswith("127.")
+        super().__init__(port, address if behind_nginx else "127.0.0.1", timeout=60)
+        self.forwarded = {} if behind_nginx else {"X-Forwarded-For": address}
 
     def timed(self, method: str, path: str, form: dict | None = None):
         began = time.perf_counter()
@@ -171,7 +189,7 @@ class ForwardedClient(Client):
         return response, time.perf_counter() - began
 
 
-def rush(port: int, url: str, indexes: list[int], day: str, start_at: float, results) -> None:
+def rush(port: int, url: str, indexes: list[int], day: str, start_at: float, results, think: str, front: str) -> None:
     """One process's share of clients, each a thread with its own connection and phone."""
     os.environ["OKIENKO_DB"] = url
     from storage.db import open_database
@@ -190,13 +208,21 @@ def rush(port: int, url: str, indexes: list[int], day: str, start_at: float, res
 
     def one(i: int) -> None:
         rng = random.Random(i)
-        client = ForwardedClient(port, client_address(i))
+
+        def pause(kind: str) -> None:
+            if think == "human":
+                time.sleep(rng.uniform(*HUMAN_THINK_S[kind]))
+
+        client = ForwardedClient(port, client_address(i, front))
         base = f"office={OFFICE}&group={GROUP}"
         try:
             time.sleep(max(0.0, start_at - time.time()))
             response, took = client.timed("GET", f"/visit/days?{base}&month={month}")
             record("calendar", response.status, took)
-            for _attempt in range(3):  # a person whose time was taken picks another, twice at most
+            pause("day")
+            for attempt in range(3):  # a person whose time was taken picks another, twice at most
+                if attempt:
+                    pause("taken")
                 response, took = client.timed("GET", f"/visit/times?{base}&day={day}")
                 record("times", response.status, took)
                 links = TIME_LINK.findall(response.text)
@@ -206,6 +232,7 @@ def rush(port: int, url: str, indexes: list[int], day: str, start_at: float, res
                     return
                 # Most people take one of the first times shown; some scroll down.
                 link = links[min(int(rng.expovariate(0.25)), len(links) - 1)].replace("&amp;", "&")
+                pause("time")
                 response, took = client.timed("GET", link)
                 record("details form", response.status, took)
                 token = CSRF.search(response.text)
@@ -214,6 +241,7 @@ def rush(port: int, url: str, indexes: list[int], day: str, start_at: float, res
                         outcome[f"details form {response.status}"] += 1
                     return
                 form = {"csrf_token": token[1], "name": f"Rush Client {i}", "phone": mobile(i)}
+                pause("typing")
                 response, took = client.timed("POST", link, form)
                 record("request code", response.status, took)
                 if response.status == 409:
@@ -233,6 +261,7 @@ def rush(port: int, url: str, indexes: list[int], day: str, start_at: float, res
                         outcome["no SMS in the outbox"] += 1
                     return
                 token = CSRF.search(response.text)
+                pause("code")
                 response, took = client.timed("POST", code_path, {"csrf_token": token[1], "code": code})
                 record("confirm", response.status, took)
                 if response.status == 200:
@@ -272,13 +301,13 @@ def _wait_for_code(reference: str) -> str | None:
 # ---------------------------------------------------------------------- status readers (this process)
 
 
-def read_status(port: int, readers: list[tuple[str, str]], stop: threading.Event, out: dict) -> None:
+def read_status(port: int, readers: list[tuple[str, str]], stop: threading.Event, out: dict, front: str) -> None:
     latencies: list[float] = []
     codes: collections.Counter = collections.Counter()
     lock = threading.Lock()
     clients = []
     for i, (number, password) in enumerate(readers):
-        client = ForwardedClient(port, f"10.200.0.{i + 1}")
+        client = ForwardedClient(port, f"127.0.4.{i + 1}" if front == "nginx" else f"10.200.0.{i + 1}")
         if client.login(number, password, headers=client.forwarded).status != 303:
             raise SystemExit("a status reader could not log in")
         clients.append(client)
@@ -312,6 +341,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=500)
     parser.add_argument("--processes", type=int, default=4, help="client processes (threads share them)")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument("--think", choices=("human", "none"), default="human",
+                        help="human: a person's pauses between pages (default); none: a script's")  # fmt: skip
+    parser.add_argument("--front", choices=("nginx", "direct"), default="nginx",
+                        help="nginx: via nginx with the repository config (default); direct: no nginx")  # fmt: skip
     parser.add_argument("--pg", help="PostgreSQL URL of an empty database to use instead of a fresh SQLite file")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
@@ -320,11 +353,17 @@ def main() -> None:
         url = args.pg or f"sqlite:///{Path(tmp) / 'rush.sqlite3'}"
         print("preparing the store…", flush=True)
         prepared = prepare_store(url)
-        port = free_port()
-        with portal_server(url, port, Path(tmp) / "portal.log", threads=args.threads):
+        port, upstream = free_port(), free_port()
+        with contextlib.ExitStack() as servers:
+            if args.front == "nginx":
+                servers.enter_context(portal_server(url, upstream, Path(tmp) / "portal.log", threads=args.threads))
+                servers.enter_context(nginx_front(Path(tmp) / "nginx", port, upstream))
+            else:
+                servers.enter_context(portal_server(url, port, Path(tmp) / "portal.log", threads=args.threads))
             figures = run(port, url, prepared, args)
         figures.update(count_in_store(url, prepared["day"]))
     figures["backend"] = "PostgreSQL" if args.pg else "SQLite"
+    figures["think"], figures["front"] = args.think, args.front
     report(figures, args)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, default=str), encoding="utf-8")
@@ -332,7 +371,8 @@ def main() -> None:
 
 def run(port: int, url: str, prepared: dict, args) -> dict:
     stop, status_out = threading.Event(), {"ready": threading.Event()}
-    reader = threading.Thread(target=read_status, args=(port, prepared["readers"], stop, status_out), daemon=True)
+    reader = threading.Thread(target=read_status, args=(port, prepared["readers"], stop, status_out, args.front),
+                              daemon=True)  # fmt: skip
     reader.start()
     status_out["ready"].wait(60)
     context = multiprocessing.get_context("spawn")
@@ -341,7 +381,8 @@ def run(port: int, url: str, prepared: dict, args) -> dict:
     shares = [list(range(p, args.clients, args.processes)) for p in range(args.processes)]
     print(f"{args.clients} clients in {args.processes} processes; the day {prepared['day']} opens…", flush=True)
     procs = [
-        context.Process(target=rush, args=(port, url, share, prepared["day"], start_at, queue)) for share in shares
+        context.Process(target=rush, args=(port, url, share, prepared["day"], start_at, queue, args.think, args.front))
+        for share in shares
     ]
     for proc in procs:
         proc.start()
@@ -387,7 +428,8 @@ def run(port: int, url: str, prepared: dict, args) -> dict:
 
 def report(figures: dict, args) -> None:
     table = Table(
-        title=f"Booking rush – {figures['clients']} clients, waitress {figures['threads']} threads, "
+        title=f"Booking rush – {figures['clients']} clients ({figures['think']} pauses), waitress "
+        f"{figures['threads']} threads{' behind nginx' if figures['front'] == 'nginx' else ''}, "
         f"{figures['backend']}, day {figures['day']} ({figures['elapsed_s']:.1f} s)"
     )
     for column in ("step", "requests", "p50 ms", "p99 ms", "answers by HTTP code"):
