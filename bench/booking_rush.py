@@ -50,6 +50,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.nginx_front import CSRF, Client, free_port, nginx_front, portal_server
+from bench.postgres import empty_postgres
 
 OFFICE, GROUP = "GDA", "filing"
 READERS = 16  # logged-in applicants reading /status during the rush
@@ -236,6 +237,8 @@ def rush(port: int, url: str, indexes: list[int], day: str, start_at: float, res
                 response, took = client.timed("GET", link)
                 record("details form", response.status, took)
                 token = CSRF.search(response.text)
+                if response.status == 404:  # "this time cannot be booked": taken since the times page
+                    continue
                 if not token:
                     with lock:
                         outcome[f"details form {response.status}"] += 1
@@ -345,12 +348,14 @@ def main() -> None:
                         help="human: a person's pauses between pages (default); none: a script's")  # fmt: skip
     parser.add_argument("--front", choices=("nginx", "direct"), default="nginx",
                         help="nginx: via nginx with the repository config (default); direct: no nginx")  # fmt: skip
-    parser.add_argument("--pg", help="PostgreSQL URL of an empty database to use instead of a fresh SQLite file")
+    parser.add_argument("--pg", help="a PostgreSQL database URL to use instead of a new SQLite file (emptied first)")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     os.environ.setdefault("OKIENKO_BCRYPT_COST", "4")
     with tempfile.TemporaryDirectory(prefix="okienko-rush-") as tmp:
         url = args.pg or f"sqlite:///{Path(tmp) / 'rush.sqlite3'}"
+        if args.pg:
+            empty_postgres(url)
         print("preparing the store…", flush=True)
         prepared = prepare_store(url)
         port, upstream = free_port(), free_port()

@@ -38,6 +38,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.nginx_front import Client, free_port, nginx_front, portal_server
+from bench.postgres import empty_postgres
 
 APPLICANTS = 16
 STATUS_THINK_S = 0.25
@@ -332,7 +333,7 @@ def main() -> None:
         tmp_path = Path(tmp)
         url = args.pg or f"sqlite:///{tmp_path / 'flood.sqlite3'}"
         if args.pg:
-            _empty_postgres(url)
+            empty_postgres(url)
         print("preparing the store (cost-12 hashes take a few seconds)…", flush=True)
         store = prepare_store(url)
         waitress_port, nginx_port = free_port(), free_port()
@@ -352,17 +353,6 @@ def main() -> None:
     report(quiet, flood, args.attackers)
     if args.json:
         args.json.write_text(json.dumps({"quiet": quiet, "flood": flood}, indent=2, default=str), encoding="utf-8")
-
-
-def _empty_postgres(url: str) -> None:
-    import storage
-    from storage.db import close_database, database
-
-    storage.open_database(url)
-    with storage.unit_of_work():
-        database.execute_sql("DROP SCHEMA public CASCADE")
-        database.execute_sql("CREATE SCHEMA public")
-    close_database()
 
 
 if __name__ == "__main__":

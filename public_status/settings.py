@@ -50,6 +50,9 @@ def server_options(settings: PortalSettings) -> dict[str, Any]:
         # a socket and a little memory, not a thread.
         "connection_limit": MAX_CONNECTIONS,
         "backlog": MAX_CONNECTIONS,
+        # poll(), not waitress's default select(): select cannot watch a descriptor numbered 1024
+        # or above, which a thousand open connections reach, and it costs more per loop with many.
+        "asyncore_use_poll": True,
     }
     if settings.proxy_hops:
         options.update(

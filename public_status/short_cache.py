@@ -1,11 +1,13 @@
-"""Store answers that every applicant shares (free days of a month, the booking window, the catalogues),
+"""Answers that every applicant shares (a month's calendar page, the booking window, the catalogues),
 kept for one second and computed once however many requests ask at the same moment.
 
 When a day's slots open, hundreds of people load the same calendar within a second; without this each
-of them makes the store count the month's seats again. A second-old count of free seats per day is as good
-as a fresh one: the times page (never kept here: a time shown free should be free) and the seat hold,
-checked by the database, are what decide.
-Only data is kept here, never a rendered page (booking pages are rendered per request, no-store).
+of them makes the store count the month's seats again and renders the month again. A second-old count of
+free seats per day is as good as a fresh one: the times page (never kept here: a time shown free should
+be free) and the seat hold, checked by the database, are what decide.
+The only rendered page kept is the calendar, which carries nothing of anyone's own, keyed by its full
+path and language, and never used for a request with a message waiting (public_status/visits.py).
+The browser is still told no-store.
 """
 
 from __future__ import annotations

@@ -58,10 +58,6 @@ def _window() -> tuple[dt.date, dt.date]:
     return _shared().get("window", store.visit_window)
 
 
-def _days(office: str, group: str, month: dt.date) -> list:
-    return _shared().get(("days", office, group, month), lambda: store.visit_days(office, group, month=month))
-
-
 def _lang() -> str:
     return str(get_locale())
 
@@ -71,7 +67,11 @@ def _client() -> str:
 
 
 def _page(template: str, status: int = 200, headers: dict | None = None, **context):
-    response = make_response(render_template(template, **context), status)
+    return _html_page(render_template(template, **context), status, headers)
+
+
+def _html_page(html: str, status: int = 200, headers: dict | None = None):
+    response = make_response(html, status)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
     for name, value in (headers or {}).items():
@@ -154,21 +154,31 @@ def days():
     month = parse_month(request.args.get("month")) if request.args.get("month") else None
     if request.args.get("month") and month is None:
         abort(404)
+    if "_flashes" in session:  # a message waits for this applicant: a page of their own
+        return _page("visit_days.html", **_month_context(group, office, month))
+    # Everyone asking for this month in this language within a second gets the same page: when a
+    # day's slots open, hundreds ask at once, and rendering a month is most of a request's cost.
+    # (Nothing on it is anyone's own; the language switch links back to the same path.)
+    key = ("days page", request.full_path, _lang())
+    html = _shared().get(key, lambda: render_template("visit_days.html", **_month_context(group, office, month)))
+    return _html_page(html)
+
+
+def _month_context(group, office, month: dt.date | None) -> dict:
     first, last = _window()
     shown = (month or first).replace(day=1)
     # The store lists every day of the month; the page shows those of the booking window only
     # (a past day or one not yet open is no choice to offer), and months only within the window.
-    listed = [d for d in _days(office.code, group.code, shown) if first <= d.day <= last]
+    listed = [d for d in store.visit_days(office.code, group.code, month=shown) if first <= d.day <= last]
     next_month = (shown + dt.timedelta(days=monthrange(shown.year, shown.month)[1])).replace(day=1)
-    return _page(
-        "visit_days.html",
-        group=group,
-        office=office,
-        month=shown,
-        days=listed,
-        previous_month=(shown - dt.timedelta(days=1)).replace(day=1) if shown > first.replace(day=1) else None,
-        next_month=next_month if next_month <= last else None,
-    )
+    return {
+        "group": group,
+        "office": office,
+        "month": shown,
+        "days": listed,
+        "previous_month": (shown - dt.timedelta(days=1)).replace(day=1) if shown > first.replace(day=1) else None,
+        "next_month": next_month if next_month <= last else None,
+    }
 
 
 @visits.get("/times")

@@ -177,16 +177,18 @@ def _raise_if_blocked(keys: list[str], now: dt.datetime) -> None:
         raise VisitThrottled(wait)
 
 
-def _count_code_request(client: str, phone: str, now: dt.datetime) -> None:
-    """Before any text: refuse a blocked address or phone (failures, bookings, code requests), else count.
+def _refuse_if_limited(client: str, phone: str, now: dt.datetime) -> None:
+    """A plain read: refuse a blocked address or phone (failures, bookings, code requests).
     `phone` is the phone's key (phone_key), as in every limit's key."""
-    _raise_if_blocked(
-        [
-            _key(k, v)
-            for k, v in (("fail-addr", client), ("fail-phone", phone), ("book-addr", client), ("book-phone", phone))
-        ],
-        now,
-    )
+    keys = [_key(f"{kind}-{who}", value) for kind in ("fail", "book", "code")
+            for who, value in (("addr", client), ("phone", phone))]  # fmt: skip
+    _raise_if_blocked(keys, now)
+
+
+def _count_code_request(client: str, phone: str, now: dt.datetime) -> None:
+    """Before any text: count the code request against the address and the phone (VisitThrottled
+    when either has just reached its limit)."""
+    _refuse_if_limited(client, phone, now)
     wait = throttle.take({_key("code-addr", client): ADDRESS_CODES, _key("code-phone", phone): PHONE_CODES}, now)
     if wait:
         raise VisitThrottled(wait)
@@ -342,6 +344,16 @@ def take_seat(
     raise SlotTaken()
 
 
+def _seat_may_be_free(where: GroupAtOffice, starts_at: dt.datetime, now: dt.datetime) -> bool:
+    """A plain read before any count or lock. When a day opens, most people who ask for a time ask
+    for one that is already taken; answering them here keeps them out of the queue of seat takers
+    (one at a time per group), where each would hold up the next person who can still get a seat.
+    It can only err towards "taken" for a hold expiring this very moment; take_seat decides the rest."""
+    occupied = Visit.state.in_(SEAT_STATES) & ((Visit.state != "held") | (Visit.hold_expires_at > now))
+    slot_rows = (Visit.office == where.office) & (Visit.group == where.group) & (Visit.starts_at == starts_at)
+    return Visit.select(Visit.id).where(slot_rows & occupied).count() < where.desks
+
+
 def _take_turns(where: GroupAtOffice) -> None:
     """Seat takers of one group at one office go one at a time. On PostgreSQL a transaction-scoped
     advisory lock: unlike a row lock (SELECT … FOR UPDATE) it needs no UPDATE right on the
@@ -439,8 +451,9 @@ def request_visit(
     now: dt.datetime | None = None,
 ) -> HeldVisit:
     """Hold a seat for `hold_minutes` and queue its code text. Checks, in this order: the fields
-    (DomainError naming the field), the slot, the limits (VisitThrottled, before any text), the seat
-    (SlotTaken) and the phone's day."""
+    (DomainError naming the field), the slot, a blocked address or phone (VisitThrottled), a slot
+    already full (SlotTaken, from a plain read: nothing counted), then the code request is counted
+    (VisitThrottled at the limit, before any text), the seat (SlotTaken) and the phone's day."""
     clean_name = check_applicant_name(name)
     mobile = check_mobile(phone)
     lang = check_language(language)
@@ -459,6 +472,10 @@ def request_visit(
                     "case_number", f"nie ma sprawy o numerze {case_numbers.format_number(canonical_case)}"
                 )
             case_id = case.id
+    _refuse_if_limited(client, phone_key(mobile), now)
+    with unit_of_work():
+        if not _seat_may_be_free(where, start, now):
+            raise SlotTaken()
     _count_code_request(client, phone_key(mobile), now)
     code = new_code()
     expires = now + rules.hold

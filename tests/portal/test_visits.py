@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
 from babel.dates import format_time
 
 import storage
+from public_status.short_cache import TTL_S as SHARED_FOR_S
 from storage import portal as store
 from tests.helpers import CLERK, register
 from tests.portal.test_pages import assert_security_headers
@@ -184,9 +186,11 @@ def test_a_time_taken_meanwhile_sends_back_to_the_times(portal):
 
 def test_code_requests_from_one_address_are_throttled_before_any_sms(portal):
     portal.get("/lang/en")
-    link = first_time_link(portal, group="work_permit")  # an employer's group: one phone may book many
     answers = []
     for i in range(40):
+        # An employer's group (one phone may book many), each time a free time: a full one is
+        # answered "no longer free" from a plain read and counts nothing.
+        link = first_time_link(portal, group="work_permit")
         answer = request_code(portal, link, phone=f"+48 502 000 {i:03d}")
         answers.append(answer.status_code)
         if answer.status_code == 429:
@@ -358,3 +362,43 @@ def test_the_confirmation_shows_again_after_a_reload_or_a_language_change(portal
     assert (
         "nie przyjmuje umówionych wizyt: środa" in html
     )  # the office's hours list Wednesday; visits are not booked then
+
+
+def test_the_calendar_page_is_shared_per_language_and_never_carries_a_message(portal, portal_app):
+    """When a day opens, the month's page is rendered once a second per language for everyone; a
+    request with a message waiting gets a page of its own, and the message never reaches the shared one."""
+    from tests.portal.conftest import Portal
+
+    path = f"/visit/days?office={OFFICE}&group={GROUP}"
+    readers = {lang: Portal(portal_app, address=f"203.0.113.{60 + i}") for i, lang in enumerate(LANGS)}
+    for lang, reader in readers.items():
+        reader.get(f"/lang/{lang}")
+    pages = {lang: assert_booking_answer(reader.get(path), lang) for lang, reader in readers.items()}
+    for lang, html in pages.items():
+        assert f"<h1>{HEADINGS[lang][1]}</h1>" in html
+        assert assert_booking_answer(readers[lang].get(path), lang) == html  # within the second: the same page
+
+    waiting = Portal(portal_app, address="203.0.113.70")
+    waiting.get("/lang/en")
+    assert waiting.get("/status").status_code == 302  # logged out: "Please log in to see your case."
+    own = assert_booking_answer(waiting.get(path), "en")
+    message = "Please log in to see your case."
+    assert message in own
+    assert message not in assert_booking_answer(readers["en"].get(path), "en")
+    assert message not in assert_booking_answer(waiting.get(path), "en")  # shown once, as always
+
+
+def test_the_calendar_counts_a_booking_within_a_second(portal):
+    path = f"/visit/days?office={OFFICE}&group={GROUP}"
+    link = first_time_link(portal)
+    day = start_time(link).astimezone(WARSAW).date()
+    month_path = f"{path}&month={day:%Y-%m}"
+
+    def free_on_day() -> int:
+        html = portal.get(month_path).get_data(as_text=True)
+        return int(re.search(rf'day={day.isoformat()}".*?<td>(\d+)</td>', html, re.S)[1])
+
+    before = free_on_day()
+    assert request_code(portal, link).status_code == 303  # a seat held
+    time.sleep(SHARED_FOR_S + 0.05)
+    assert free_on_day() == before - 1

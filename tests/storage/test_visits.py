@@ -80,8 +80,14 @@ def test_a_full_slot_answers_slot_taken_and_expired_holds_are_released_by_the_ne
     slot = first_slot()
     holds = [hold(f"+48 501 000 {i:03d}", client=f"198.51.100.{i}") for i in range(4)]
     assert free_at(slot) == 0
+    texts = row_counts()["SmsOutbox"]
     with pytest.raises(portal.SlotTaken, match="nie jest już wolny"):
         hold("+48 501 000 099", client="198.51.100.99")
+    # Answered from a plain read before anything is counted: no code request against the address
+    # or the phone, no text, so a rush's many late askers never queue up for the seat lock.
+    with unit_of_work():
+        assert not LoginThrottle.select().where(LoginThrottle.key.contains("198.51.100.99")).exists()
+    assert row_counts()["SmsOutbox"] == texts
     later = NOW + dt.timedelta(minutes=11)
     taken = hold("+48 501 000 099", client="198.51.100.99", now=later)
     # The new booking marked the abandoned holds expired inside its own transaction.
