@@ -167,3 +167,34 @@ def test_waitress_trusts_only_the_configured_proxy():
     for bad in ({"OKIENKO_TRUSTED_PROXY": "*"}, {"OKIENKO_TRUSTED_PROXY": "nginx.local"}, {"OKIENKO_PROXY_HOPS": "x"}):
         with pytest.raises(SettingsError):
             load_settings({**env, **bad})
+
+
+def test_booking_through_nginx_counts_each_address_and_holds_a_page_walking_script(front):
+    """The booking pages behind nginx: the portal's code-request limits see each client's own
+    address, and nginx's per-address rate holds a script walking the calendar while a person
+    from another address books."""
+    from tests.portal.visit_helpers import CSRF, DAY_LINK, GROUP, OFFICE, TIME_LINK, unescape
+
+    calendar = f"/visit/days?office={OFFICE}&group={GROUP}"
+    person = front.client("127.0.0.12")
+    days = person.request("GET", calendar)
+    times = person.request("GET", unescape(DAY_LINK.search(days.text)[1]))
+    link = unescape(TIME_LINK.search(times.text)[1])
+    form = person.request("GET", link)
+    held = person.request("POST", link, {"csrf_token": CSRF.search(form.text)[1], "name": "Hanna Kowalczuk",
+                                         "phone": "+48 501 234 567"})  # fmt: skip
+    assert [days.status, times.status, form.status, held.status] == [200, 200, 200, 303]
+    assert "/visit/code/" in held.getheader("Location")
+    with storage.unit_of_work():
+        keys = [row.key for row in LoginThrottle.select()]
+    assert "visit-code-addr:127.0.0.12" in keys, keys  # the client's address, not nginx's
+
+    script = front.client("127.0.0.13")
+    statuses = [script.request("GET", calendar).status for _ in range(36)]
+    # 60 a minute with a burst of 30 per address: the burst reaches the portal, then nginx says 429.
+    assert statuses[:30] == [200] * 30 and statuses[-1] == 429, statuses
+    refused = script.request("GET", calendar)
+    assert refused.status == 429 and refused.getheader("Retry-After") == "5"
+    for header in SECURITY_HEADERS:
+        assert len(refused.msg.get_all(header) or []) == 1, header
+    assert front.client("127.0.0.14").request("GET", calendar).status == 200  # another address is not held
