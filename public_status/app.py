@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import Babel
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -59,6 +59,16 @@ def create_app(settings: PortalSettings | None = None, **overrides: object) -> F
     from public_status.visits import visits  # visit booking (issue 11)
 
     app.register_blueprint(visits)
+
+    @app.before_request
+    def refuse_undecodable_query():
+        # Browsers percent-encode their queries; raw bytes that are not UTF-8 come only from
+        # hand-made requests, and werkzeug fails on them wherever a page reads its query (a 500).
+        try:
+            request.query_string.decode("utf-8")
+        except UnicodeDecodeError:
+            return render_template("error.html", message=_("There is no such page.")), 400
+        return None
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):

@@ -23,3 +23,15 @@ def choose(cookie: str | None, accept_language: str | None) -> str:
     if cookie in LANGUAGES:
         return cookie
     return parse_accept_header(accept_language, LanguageAccept).best_match(list(LANGUAGES)) or DEFAULT
+
+
+def own_path() -> str:
+    """This page's path, with its query for a GET, for the language switch to come back to. A query
+    that is not UTF-8 (browsers encode theirs; only a hand-made request sends one) is left out
+    rather than failing the page."""
+    if request.method != "GET":
+        return request.path
+    try:
+        return request.full_path.rstrip("?")
+    except UnicodeDecodeError:
+        return request.path

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from public_status.forms import LoginForm, LogoutForm
-from public_status.i18n import COOKIE, LANGUAGES, select_locale
+from public_status.i18n import COOKIE, LANGUAGES, own_path, select_locale
 from public_status.security import current_case, end_session, start_session
 from storage import portal as store
 
@@ -43,7 +43,7 @@ def _no_store(response):
 
 @portal.app_context_processor
 def inject_common() -> dict:
-    return {"languages": LANGUAGES, "lang": _lang(), "logged_in": "sid" in session}
+    return {"languages": LANGUAGES, "lang": _lang(), "logged_in": "sid" in session, "own_path": own_path()}
 
 
 @portal.get("/")

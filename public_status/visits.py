@@ -18,6 +18,7 @@ from flask import Blueprint, abort, current_app, make_response, redirect, render
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from public_status.i18n import own_path
 from public_status.security import current_case
 from public_status.short_cache import ShortCache
 from public_status.visit_forms import (
@@ -154,12 +155,15 @@ def days():
     month = parse_month(request.args.get("month")) if request.args.get("month") else None
     if request.args.get("month") and month is None:
         abort(404)
-    if "_flashes" in session:  # a message waits for this applicant: a page of their own
-        return _page("visit_days.html", **_month_context(group, office, month))
     # Everyone asking for this month in this language within a second gets the same page: when a
     # day's slots open, hundreds ask at once, and rendering a month is most of a request's cost.
-    # (Nothing on it is anyone's own; the language switch links back to the same path.)
-    key = ("days page", request.full_path, _lang())
+    # Nothing on it is anyone's own, and its language switch links back to the path it was
+    # rendered for, so only the page's own links share it: any other query string (extra
+    # parameters, another order), a HEAD, or a message waiting for this visitor gets a page of its own.
+    canonical = url_for("visits.days", office=office.code, group=group.code, month=request.args.get("month") or None)
+    if request.method != "GET" or "_flashes" in session or own_path() != canonical:
+        return _page("visit_days.html", **_month_context(group, office, month))
+    key = ("days page", canonical, _lang(), "sid" in session)
     html = _shared().get(key, lambda: render_template("visit_days.html", **_month_context(group, office, month)))
     return _html_page(html)
 

@@ -402,3 +402,33 @@ def test_the_calendar_counts_a_booking_within_a_second(portal):
     assert request_code(portal, link).status_code == 303  # a seat held
     time.sleep(SHARED_FOR_S + 0.05)
     assert free_on_day() == before - 1
+
+
+def test_the_shared_calendar_cannot_be_planted_or_grown_by_odd_requests(portal, portal_app):
+    """Found by an outside trial: a HEAD planted language links without the query for everyone, and
+    every distinct query string made a new shared entry (memory without bound, the cache flushed)."""
+    from tests.portal.conftest import Portal
+
+    path = f"/visit/days?office={OFFICE}&group={GROUP}"
+    portal.get("/lang/en")
+    assert portal.client.head(path, base_url="https://portal.test").status_code == 200
+    html = portal.get(path).get_data(as_text=True)
+    assert "next=/visit/days?office%3DGDA%26group%3Dfiling" in html, re.findall(r'href="/lang/[^"]+"', html)
+
+    shared = portal_app.extensions["okienko_short_cache"]
+    entries = len(shared._values)
+    for i in range(40):  # extra parameters and another order: served, never shared
+        for odd in (f"{path}&x={i}", f"/visit/days?group={GROUP}&office={OFFICE}&x={i}"):
+            answer = portal.get(odd)
+            assert answer.status_code == 200
+            assert f"x%3D{i}" in answer.get_data(as_text=True)  # its own links keep its own query
+    assert len(shared._values) <= entries + 1 and len(shared._locks) <= entries + 2
+
+    # A query that is not UTF-8 (only a hand-made request sends one) is refused with a page, not a 500.
+    stranger = Portal(portal_app, address="203.0.113.80")
+    # (WSGI carries the raw query as latin-1 text: "\xff" here is the byte 0xFF.)
+    for query in (f"office={OFFICE}&group={GROUP}&x=\xff", "x=\xff"):
+        answer = stranger.get("/visit/days", environ_overrides={"QUERY_STRING": query})
+        assert answer.status_code == 400 and "<html lang=\"pl\">" in answer.get_data(as_text=True)
+    answer = stranger.get("/contact", environ_overrides={"QUERY_STRING": "x=\xff"})
+    assert answer.status_code == 400 and answer.headers["Cache-Control"] == "no-store"
