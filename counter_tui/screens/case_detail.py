@@ -36,6 +36,13 @@ NO_SMS = {
     "opted_out": "bez SMS: rezygnacja",
     "already_queued": "SMS już w kolejce",
 }
+# The e-mail beside the SMS, said only for a case with an address (most have none; an opt-out is
+# already said by the SMS part).
+MAIL_NOTE = {"queued": "e-mail w kolejce", "already_queued": "e-mail już w kolejce"}
+
+
+def _with_mail(sms_note: str, mail: str) -> str:
+    return f"{sms_note}, {MAIL_NOTE[mail]}" if mail in MAIL_NOTE else sms_note
 
 
 def _when(value) -> str:
@@ -317,7 +324,7 @@ class CaseDetailScreen(StoreScreen):
                 "already_queued": "SMS już czeka w kolejce",
             }
             note = "SMS w kolejce" if change.sms_queued else f"bez SMS: {sms.get(change.sms_skipped_because)}"
-            self._after_change(message, f"Etap zmieniony ({note})")
+            self._after_change(message, f"Etap zmieniony ({_with_mail(note, change.mail)})")
         else:
             self._after_change(message, "")
 
@@ -389,7 +396,7 @@ class CaseDetailScreen(StoreScreen):
         def saved(written: MessageWritten | None) -> None:
             if written is not None:
                 sms = "SMS w kolejce" if written.notice == "queued" else NO_SMS.get(written.notice, written.notice)
-                self.app.notify(f"Wiadomość zapisana ({sms})", timeout=4)
+                self.app.notify(f"Wiadomość zapisana ({_with_mail(sms, written.mail)})", timeout=4)
                 self.query_one(TabbedContent).active = "tab-messages"
                 self.action_reload()
 

@@ -117,3 +117,22 @@ async def test_each_emails_outcome_is_shown_beside_the_sms(app: OkienkoApp):
         await settle(pilot)
         message = list(map(str, app.screen.query_one("#messages", DataTable).get_row_at(0)))
         assert message[3] == "SMS w kolejce\ne-mail w kolejce"
+
+
+@BOTH
+async def test_the_stage_change_says_the_email_is_queued_beside_the_sms(app: OkienkoApp):
+    with_address, without = register(email="olena@example.com"), register()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        for filing in (with_address, without):
+            app.open_case(filing.number)
+            await settle(pilot)
+            for key in ("s", "enter", "enter"):  # the usual next stage, confirmed
+                await pilot.press(key)
+                await settle(pilot)
+            assert isinstance(app.screen, CaseDetailScreen)
+            await pilot.press("escape")
+            await settle(pilot)
+        said = [str(n.message) for n in app._notifications]
+    assert "Etap zmieniony (SMS w kolejce, e-mail w kolejce)" in said, said
+    assert "Etap zmieniony (SMS w kolejce)" in said, said
