@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -97,3 +98,25 @@ def refused(result: subprocess.CompletedProcess, *words: str) -> str:
     for word in words:
         assert word in line
     return line
+
+
+def at_once(count: int, attempt) -> list:
+    """Run `attempt(i)` in `count` threads released together; returns what each returned or raised."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = attempt(i)
+        except Exception as exc:  # the outcome is what is being counted
+            results[i] = exc
+        finally:
+            storage_db.database.close() if not storage_db.database.is_closed() else None
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results

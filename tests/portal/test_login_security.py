@@ -12,9 +12,8 @@ import storage
 from public_status.app import create_app
 from public_status.settings import PortalSettings
 from storage import case_numbers, passwords
-from storage import db as storage_db
 from storage.clock import frozen, utcnow
-from tests.helpers import CLERK, register
+from tests.helpers import CLERK, at_once, register
 from tests.portal.conftest import SECRET, Portal
 
 GENERIC = "Numer sprawy lub hasło są nieprawidłowe."
@@ -160,33 +159,11 @@ def test_serve_refuses_to_start_without_a_secret_key(tmp_path):
     assert result.returncode == 2 and "OKIENKO_SECRET_KEY" in result.stderr and "Traceback" not in result.stderr
 
 
-def _parallel(count: int, attempt) -> list:
-    """Run `attempt(i)` in `count` threads released together; returns what each returned or raised."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = attempt(i)
-        except Exception as exc:  # the outcome is what is being counted
-            results[i] = exc
-        finally:
-            storage_db.database.close() if not storage_db.database.is_closed() else None
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
-
-
 def test_parallel_wrong_logins_cannot_overrun_the_case_number_throttle(store, bcrypt_calls, monkeypatch):
     monkeypatch.setattr(storage.public, "CHECK_SLOTS", storage.public.CheckSlots(16))  # only the throttle limits
     filing = register()
     bcrypt_calls.clear()
-    outcomes = _parallel(16, lambda i: storage.applicant_login(filing.number, "AAAA-BBBB-CCCC", "203.0.113.50"))
+    outcomes = at_once(16, lambda i: storage.applicant_login(filing.number, "AAAA-BBBB-CCCC", "203.0.113.50"))
     assert all(isinstance(o, storage.ApplicantLoginFailed | storage.LoginThrottled) for o in outcomes), outcomes
     assert len(bcrypt_calls) == storage.throttle.CASE_POLICY.free_failures
     assert sum(isinstance(o, storage.ApplicantLoginFailed) for o in outcomes) == len(bcrypt_calls)

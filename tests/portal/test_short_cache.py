@@ -3,31 +3,12 @@ and a failure handed to everyone waiting instead of being tried again by each in
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
 
 from public_status.short_cache import MAX_ENTRIES, ShortCache
-
-
-def _at_once(count: int, call) -> list:
-    results: list = [None] * count
-    barrier = threading.Barrier(count)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = call()
-        except Exception as exc:  # what the caller got, kept for the assertions
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
+from tests.helpers import at_once
 
 
 def test_many_asking_at_once_get_one_computation():
@@ -38,7 +19,7 @@ def test_many_asking_at_once_get_one_computation():
         time.sleep(0.2)
         return "month"
 
-    assert _at_once(6, lambda: cache.get("days", compute)) == ["month"] * 6
+    assert at_once(6, lambda i: cache.get("days", compute)) == ["month"] * 6
     assert len(calls) == 1
 
 
@@ -51,7 +32,7 @@ def test_a_failure_reaches_everyone_waiting_at_once_and_is_tried_again_after_a_s
         raise ConnectionError("store unavailable")
 
     began = time.monotonic()
-    results = _at_once(5, lambda: cache.get("days", compute))
+    results = at_once(5, lambda i: cache.get("days", compute))
     assert all(isinstance(r, ConnectionError) for r in results) and len(calls) == 1
     assert time.monotonic() - began < 1.0  # not 5 × 0.2 s one after another
     time.sleep(0.6)
