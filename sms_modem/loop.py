@@ -20,6 +20,7 @@ import threading
 import time
 
 from sms_modem.modem import LinkDown, MaybeSent, ModemLink, ModemStatus, SendFailed, backoff
+from sms_modem.persist import persist
 from sms_modem.texts import check_all, text_for
 from storage import sms as store
 from storage.sms import QuietHours, StoreUnavailable, utcnow
@@ -258,16 +259,7 @@ class SendLoop:
         return 1
 
     def _persist(self, record, *args) -> None:
-        """Write an outcome the modem already produced, riding out a short database outage:
-        giving up here would leave the row to be sent again when its lease runs out."""
-        for attempt in range(1, 8):
-            try:
-                record(*args)
-                return
-            except StoreUnavailable as exc:
-                log.error("database unavailable while recording (try %d): %s", attempt, exc.detail)
-                time.sleep(min(2**attempt, 15))
-        record(*args)
+        persist(record, *args, wait=time.sleep, log=log)
 
     def _await_reports(self, limit_s: float = 10.0) -> None:
         """Before a --once run exits, give the network a moment to report on what was sent."""

@@ -23,6 +23,7 @@ from email.policy import SMTP
 from email.utils import format_datetime, getaddresses
 
 from sms_modem.mail_texts import mail_text
+from sms_modem.persist import persist
 from sms_modem.smtp_relay import MaybeSent, Refused, Relay, RelayConfig, RelayDown, SettingsError, scrub
 from storage import mail as store
 from storage.mail import StoreUnavailable, utcnow
@@ -163,13 +164,4 @@ class MailLoop:
         return "sent"
 
     def _persist(self, record, *args) -> None:
-        """Write an outcome the relay already produced, riding out a short database outage."""
-        for attempt in range(1, 8):
-            try:
-                record(*args)
-                return
-            except StoreUnavailable as exc:
-                log.error("database unavailable while recording (try %d): %s", attempt, exc.detail)
-                if self.stop.wait(min(2**attempt, 15)):
-                    break
-        record(*args)
+        persist(record, *args, wait=self.stop.wait, log=log)

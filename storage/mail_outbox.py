@@ -23,7 +23,7 @@ from storage.db import is_postgres, unit_of_work, write_transaction
 from storage.emails import ascii_address
 from storage.errors import DomainError
 from storage.models import MAIL_STATES, Case, MailOutbox, Office, OfficeMessage, Stage
-from storage.outbox import finish_leased
+from storage.outbox import finish_leased, lease
 from storage.records import MailInfo
 
 UNSENT_STATES = ("queued", "sending")
@@ -145,13 +145,7 @@ def claim_due(owner: str, lease_seconds: int, limit: int = 1, now: dt.datetime |
                 continue
             if len(claimed) >= limit:
                 continue
-            MailOutbox.update(
-                state="sending",
-                lease_owner=owner,
-                lease_until=now + dt.timedelta(seconds=lease_seconds),
-                attempts=MailOutbox.attempts + 1,
-                updated_at=now,
-            ).where(MailOutbox.id == row.id).execute()
+            lease(MailOutbox, row.id, owner, lease_seconds, now)
             kind = KIND_MESSAGE if row.message_id is not None else KIND_STAGE
             claimed.append(
                 ClaimedMail(

@@ -160,13 +160,7 @@ def claim_due(
                 continue
             if len(claimed) >= limit:
                 continue
-            SmsOutbox.update(
-                state="sending",
-                lease_owner=owner,
-                lease_until=now + dt.timedelta(seconds=lease_seconds),
-                attempts=SmsOutbox.attempts + 1,
-                updated_at=now,
-            ).where(SmsOutbox.id == row.id).execute()
+            lease(SmsOutbox, row.id, owner, lease_seconds, now)
             if row.visit_id is not None:
                 visit = row.visit
                 claimed.append(ClaimedSms(row.id, visit.phone, visit.language, row.attempts + 1, KIND_VISIT_CODE,
@@ -192,7 +186,22 @@ def _why_not_send(row: SmsOutbox, now: dt.datetime) -> str | None:
     return None
 
 
-def finish_leased(table: type[SmsOutbox | MailOutbox], outbox_id: int, owner: str, **values) -> bool:
+Outbox = type[SmsOutbox | MailOutbox]
+
+
+def lease(table: Outbox, outbox_id: int, owner: str, lease_seconds: int, now: dt.datetime) -> None:
+    """Mark a row of an outbox (SMS or e-mail) as being sent by `owner` for `lease_seconds`, counting
+    the attempt. Inside the claiming transaction."""
+    table.update(
+        state="sending",
+        lease_owner=owner,
+        lease_until=now + dt.timedelta(seconds=lease_seconds),
+        attempts=table.attempts + 1,
+        updated_at=now,
+    ).where(table.id == outbox_id).execute()
+
+
+def finish_leased(table: Outbox, outbox_id: int, owner: str, **values) -> bool:
     """Update a claimed row of an outbox (SMS or e-mail) only while `owner` still holds it: a lease
     that ran out may be someone else's by now."""
     values["updated_at"] = utcnow()

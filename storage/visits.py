@@ -187,8 +187,8 @@ def _refuse_if_limited(client: str, phone: str, now: dt.datetime) -> None:
 
 def _count_code_request(client: str, phone: str, now: dt.datetime) -> None:
     """Before any text: count the code request against the address and the phone (VisitThrottled
-    when either has just reached its limit)."""
-    _refuse_if_limited(client, phone, now)
+    when either has just reached its limit). The caller has refused a blocked one already
+    (_refuse_if_limited)."""
     wait = throttle.take({_key("code-addr", client): ADDRESS_CODES, _key("code-phone", phone): PHONE_CODES}, now)
     if wait:
         raise VisitThrottled(wait)
@@ -646,6 +646,7 @@ def request_cancellation(reference: str, client: str, *, now: dt.datetime | None
         if not visit.phone_key:
             raise DomainError("phone", "ta rezerwacja nie ma telefonu – odwołaj ją w urzędzie")
         rules = calendar_rules()
+    _refuse_if_limited(client, visit.phone_key, now)
     _count_code_request(client, visit.phone_key, now)
     code = new_code()
     with write_transaction():

@@ -8,6 +8,7 @@ import re
 from storage import portal as store
 from storage.db import unit_of_work
 from storage.models import SmsOutbox, Visit
+from tests.storage.visit_helpers import code_of
 
 OFFICE, GROUP = "GDA", "filing"
 NAME, PHONE = "Hanna Kowalczuk", "+48 501 234 567"
@@ -24,16 +25,9 @@ def free_days(office: str = OFFICE, group: str = GROUP) -> list[dt.date]:
 
 def sms_code(reference: str) -> str:
     """The code as the applicant's phone gets it: the text queued in the store's SMS outbox."""
-    with unit_of_work():
-        row = (
-            SmsOutbox.select(SmsOutbox.code)
-            .join(Visit)
-            .where(Visit.reference == reference, SmsOutbox.code.is_null(False))
-            .order_by(SmsOutbox.id.desc())
-            .first()
-        )
-    assert row is not None, f"no code text queued for {reference}"
-    return row.code
+    code = code_of(reference)
+    assert code is not None, f"no code text queued for {reference}"
+    return code
 
 
 def visit_state(reference: str) -> str:

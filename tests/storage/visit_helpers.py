@@ -18,17 +18,17 @@ def first_slot(group: str = "filing", office: str = "GDA", day: dt.date = TUESDA
     return portal.visit_times(office, group, day, now=NOW)[0].starts_at
 
 
-def code_of(reference: str) -> str:
-    """The newest code text's code for a visit (kept in the outbox until sent)."""
+def code_of(reference: str) -> str | None:
+    """The newest code text's code for a visit (kept in the outbox until sent), None if there is none."""
     with unit_of_work():
         row = (
             SmsOutbox.select(SmsOutbox.code)
             .join(Visit)
-            .where(Visit.reference == reference)
+            .where(Visit.reference == reference, SmsOutbox.code.is_null(False))
             .order_by(SmsOutbox.id.desc())
             .first()
         )
-        return row.code
+        return row.code if row else None
 
 
 def hold(phone: str = "+48 501 234 567", *, group: str = "filing", starts_at=None, client: str = CLIENT,
