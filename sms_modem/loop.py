@@ -259,7 +259,7 @@ class SendLoop:
         return 1
 
     def _persist(self, record, *args) -> None:
-        persist(record, *args, wait=time.sleep, log=log)
+        persist(record, *args, wait=time.sleep, log=log, unavailable=StoreUnavailable)
 
     def _await_reports(self, limit_s: float = 10.0) -> None:
         """Before a --once run exits, give the network a moment to report on what was sent."""

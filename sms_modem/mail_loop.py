@@ -164,4 +164,4 @@ class MailLoop:
         return "sent"
 
     def _persist(self, record, *args) -> None:
-        persist(record, *args, wait=self.stop.wait, log=log)
+        persist(record, *args, wait=self.stop.wait, log=log, unavailable=StoreUnavailable)
