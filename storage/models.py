@@ -541,6 +541,24 @@ class PortalSession(BaseModel):
     last_seen_at = pw.DateTimeField(index=True)
 
 
+class ProcessingTime(BaseModel):
+    """How long cases took (storage.processing_times), refreshed in the background so that no page
+    aggregates history. `measure` is "decision" (filing to first decision) or a stage code (days in it)."""
+
+    case_type = pw.CharField(max_length=40)
+    office = pw.CharField(max_length=10)
+    measure = pw.CharField(max_length=40)
+    cases = pw.IntegerField()
+    # None where fewer than storage.processing_times.MIN_CASES cases were decided.
+    median_days = pw.FloatField(null=True)
+    p80_days = pw.FloatField(null=True)
+    computed_at = pw.DateTimeField()
+
+    class Meta:
+        table_name = "processing_time"
+        primary_key = pw.CompositeKey("case_type", "office", "measure")
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     Office,
     Clerk,
@@ -569,4 +587,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     VisitGroupOffice,
     VisitRules,
     Visit,
+    ProcessingTime,
 ]
