@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from peewee import fn
 
 from storage.clock import utcnow, warsaw_date
-from storage.db import unit_of_work, write_transaction
+from storage.db import database, unit_of_work, write_transaction
 from storage.models import Case, ProcessingTime, Stage, StageHistory
 
 MIN_CASES = 20
@@ -169,6 +170,7 @@ def refresh_processing_times(now: dt.datetime | None = None) -> int:
         ProcessingTime.delete().execute()
         for chunk in _chunks(rows, 200):
             ProcessingTime.insert_many(chunk).execute()
+    forget_cached_processing_times()
     return len(rows)
 
 
@@ -202,6 +204,27 @@ def stored_processing_time(case_type: str, office: str) -> ProcessingFigure | No
             ProcessingTime.measure == TO_DECISION,
         )
         return None if row is None else _figure(row)
+
+
+_cache: tuple[object, float, dict[tuple[str, str], ProcessingFigure]] | None = None
+CACHE_TTL_S = 60
+
+
+def cached_processing_time(case_type: str, office: str) -> ProcessingFigure | None:
+    """Filing to decision for one group, from a copy of the table kept a minute per database (the
+    table changes once an hour), so the status page usually makes no query for it. Call inside a
+    unit of work."""
+    global _cache
+    now = time.monotonic()
+    if not (_cache and _cache[0] is database.obj and _cache[1] > now):
+        rows = ProcessingTime.select().where(ProcessingTime.measure == TO_DECISION)
+        _cache = (database.obj, now + CACHE_TTL_S, {(r.case_type, r.office): _figure(r) for r in rows})
+    return _cache[2].get((case_type, office))
+
+
+def forget_cached_processing_times() -> None:
+    global _cache
+    _cache = None
 
 
 def last_refreshed() -> dt.datetime | None:

@@ -16,13 +16,14 @@ from collections.abc import Iterator
 from storage import case_numbers, passwords, throttle
 from storage.catalog import FEE_PROOF_KIND, fees_of, office_info
 from storage.catalog_cache import cached_labels
-from storage.clock import warsaw_date
+from storage.clock import today_in_warsaw, warsaw_date
 from storage.db import unit_of_work
 from storage.errors import DomainError
 from storage.languages import LANGUAGES
 from storage.messages import public_messages
-from storage.models import Case, Deficiency, Office, OfficeMessage, StageHistory
-from storage.records import PublicCaseView, PublicDeficiency, PublicHistoryEntry
+from storage.models import Case, CaseType, Deficiency, Office, OfficeMessage, Stage, StageHistory
+from storage.processing_times import cached_processing_time
+from storage.records import PublicCaseView, PublicDeficiency, PublicHistoryEntry, PublicProcessingTime
 
 LOGIN_FAILED = "numer sprawy lub hasło są nieprawidłowe"
 
@@ -79,6 +80,7 @@ def _projection(case: Case, lang: str) -> PublicCaseView:
     )
     ctype = labels.case_types[case.case_type_id]
     stage = labels.stages[case.stage_id]
+    history_codes = history
     history = [
         PublicHistoryEntry(warsaw_date(changed_at), code, labels.stages[code].label(lang))
         for code, changed_at in history
@@ -117,6 +119,23 @@ def _projection(case: Case, lang: str) -> PublicCaseView:
         office=office_info(office) if office else None,
         messages=public_messages(case.id),
         unread_messages=unread,
+        processing=_processing(case, ctype, [code for code, _ in history_codes], labels.stages),
+    )
+
+
+def _processing(
+    case: Case, ctype: CaseType, stages_so_far: list[str], stages: dict[str, Stage]
+) -> PublicProcessingTime | None:
+    """How long cases like this one took, while this one still waits for its decision."""
+    if case.closed or any(stages[code].is_decision for code in stages_so_far):
+        return None
+    figure = cached_processing_time(case.case_type_id, case.office_id)
+    return PublicProcessingTime(
+        cases=figure.cases if figure else 0,
+        median_days=figure.median_days if figure else None,
+        p80_days=figure.p80_days if figure else None,
+        days_since_filing=max((today_in_warsaw() - case.filed_on).days, 0),
+        statutory_days=ctype.deadline_days,
     )
 
 

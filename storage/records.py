@@ -285,6 +285,20 @@ class PublicDeficiency:
 
 
 @dataclasses.dataclass(frozen=True)
+class PublicProcessingTime:
+    """How long cases like this one took, beside this case's own count of days (no personal data:
+    figures of a group of at least 20 cases, and the filing date the status page shows anyway)."""
+
+    # Decided cases of this type at this office in the last 12 months; the figures are None under 20.
+    cases: int
+    median_days: float | None
+    p80_days: float | None
+    days_since_filing: int
+    # The statutory time limit for this kind of case (time the law does not count is not in it).
+    statutory_days: int
+
+
+@dataclasses.dataclass(frozen=True)
 class PublicCaseView:
     """What an applicant may see: by construction no name, no phone, no clerk."""
 
@@ -307,6 +321,8 @@ class PublicCaseView:
     # Messages from the office, newest first; how many the applicant has not seen yet.
     messages: list[PublicMessage] = dataclasses.field(default_factory=list)
     unread_messages: int = 0
+    # None once a decision was issued (the question "how long" is answered) or the case is closed.
+    processing: PublicProcessingTime | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -119,3 +119,23 @@ def test_refresh_stores_and_replaces_the_figures(store):
     assert pt.refresh_processing_times(NOW + dt.timedelta(days=400)) == 0
     assert pt.stored_processing_time("temp_work", "GDA") is None
     assert pt.stored_processing_times() == []
+
+
+def test_the_status_projection_sets_this_case_beside_its_group(store):
+    for i in range(20):
+        _one_way(D(2026, 8, 3), check_after=1, decided_after=7 + i)
+    waiting = _file(D(2026, 11, 2))
+    decided = _one_way(D(2026, 10, 1), check_after=1, decided_after=20)
+    pt.refresh_processing_times(NOW)
+    with frozen(NOW):
+        view = storage.public_view(waiting, 1, "uk")
+        assert view.processing is not None
+        assert (view.processing.cases, view.processing.median_days) == (21, 17.0)
+        assert view.processing.days_since_filing == 21
+        assert view.processing.statutory_days == 60
+        # The question is answered once the decision is issued.
+        assert storage.public_view(decided, 1, "uk").processing is None
+        # Słupsk decided nothing of this kind: the count says so and no figure is given.
+        other = _file(D(2026, 11, 2), clerk=CLERK_SLU)
+        view = storage.public_view(other, 1, "en")
+        assert view.processing is not None and view.processing.cases == 0 and view.processing.median_days is None
