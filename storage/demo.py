@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from storage import cases, catalog, catalog_files, clerks, queries, schema
 from storage.clock import today_in_warsaw, utcnow
 from storage.db import write_transaction
+from storage.demo_history import add_decided_history
 from storage.demo_visits import book_demo_visits
 from storage.models import Case, SmsOutbox, StageHistory
+from storage.processing_times import refresh_processing_times
 
 DEMO_CLERK = "demo"
 DEMO_ADMIN = "demo.admin"
@@ -118,8 +120,9 @@ def _phone(rng: random.Random, lang: str) -> str | None:
     return f"{rng.choice(_PL_MOBILES)} {rng.randrange(1000):03d} {rng.randrange(1000):03d}"
 
 
-def build_demo(case_count: int = 36, seed: int = 2026) -> DemoSummary:
-    """Create (or top up) the demo store in the current database."""
+def build_demo(case_count: int = 36, seed: int = 2026, history: bool = False) -> DemoSummary:
+    """Create (or top up) the demo store in the current database; with `history`, also a year of
+    decided and closed cases (once), so that processing times have figures."""
     rng = random.Random(seed)
     schema.migrate()
     catalog_files.load_fixtures()
@@ -163,6 +166,9 @@ def build_demo(case_count: int = 36, seed: int = 2026) -> DemoSummary:
         _spread_history(filing.number, filed, rng)
         passwords[filing.number] = (filing.display_number, filing.password)
     book_demo_visits(DEMO_CLERK, rng)
+    if history:
+        add_decided_history(rng)
+    refresh_processing_times()
     sample = _portal_sample(passwords)
     return DemoSummary(DEMO_CLERK, DEMO_ADMIN, DEMO_PASSWORD, case_count, *sample)
 

@@ -27,3 +27,18 @@ def test_demo_books_a_morning_of_visits_once(store):
     assert any(v.name == "Hanna Koval" and v.language == "uk" for v in visits)
     demo.build_demo(case_count=1)  # topping the demo up leaves the day's visits alone
     assert len(desk.visits_on("GDA", day)) == len(visits)
+
+
+def test_the_demo_archive_gives_processing_times_once(store):
+    from storage import processing_times
+
+    demo.build_demo(case_count=2, history=True)
+    figures = {
+        (f.case_type, f.office): f for f in processing_times.stored_processing_times() if f.measure == "decision"
+    }
+    assert figures[("temp_work", "GDA")].shown and figures[("temp_work", "GDA")].cases >= 48
+    # Słupsk decided fewer than 20 family cases: counted, no figure.
+    assert not figures[("temp_family", "SLU")].shown
+    before = storage.store_stats()["cases"]
+    demo.build_demo(case_count=1, history=True)
+    assert storage.store_stats()["cases"] == before + 1  # the new case, and no second archive
