@@ -286,7 +286,7 @@ def walk(site: Site, lang: str, width: int, audit: Audit, shots: bool) -> None:
     page.wait_for_selector("[aria-invalid=true]")
     step("visit-details-error", same_page_as="visit-details")
     # A phone of its own per language and width: one mobile number books one visit a day.
-    page.get_by_label(text["phone"]).fill(f"+48 6{LANGS.index(lang)}{width // 100 % 10} 123 456")
+    page.get_by_label(text["phone"]).fill(f"+48 60{LANGS.index(lang)} {width // 100 % 10}23 456")
     page.get_by_role("button", name=text["send"]).click()
     page.wait_for_url("**/visit/code/**")
     reference = page.url.rsplit("/", 1)[1]
