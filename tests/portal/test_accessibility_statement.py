@@ -13,7 +13,9 @@ from babel.dates import format_date
 
 import storage
 from storage import portal as facade
+from storage import schema
 from storage.catalog_files import fixtures_dir
+from storage.db import database, unit_of_work
 from tests.helpers import register
 
 LANGS = ["pl", "en", "ru", "uk"]
@@ -152,3 +154,19 @@ def test_a_broken_contact_or_statement_fixture_is_refused_and_nothing_is_loaded(
     for word in words:
         assert word in str(err.value)
     assert "Okopowa" in storage.offices()[0].address
+
+
+def test_migration_0018_adds_the_contact_columns_that_loading_the_fixtures_fills(store):
+    with unit_of_work():  # a store from before 0018: the room inside the Polish address
+        for column in ("email", "room_pl", "room_en", "room_ru", "room_uk"):
+            database.execute_sql(f"ALTER TABLE office DROP COLUMN {column}")
+        database.execute_sql("UPDATE office SET address = address || ' (sala obsługi, pokój 1)' WHERE code = 'GDA'")
+        database.execute_sql("DELETE FROM schema_migration WHERE name = '0018_office_contact'")
+    assert schema.pending_migrations() == ["0018_office_contact"]
+    assert schema.migrate() == ["0018_office_contact"]
+    assert schema.schema_drift() == "" and schema.migrate() == []
+    gdansk = facade.offices()[0]
+    assert gdansk.room == {} and gdansk.email is None and gdansk.address.endswith("(sala obsługi, pokój 1)")
+    assert storage.load_fixtures()["offices"] > 0
+    gdansk = facade.offices()[0]
+    assert gdansk.address == "ul. Okopowa 21/27, 80-810 Gdańsk" and gdansk.room["en"] == ROOM["en"]
