@@ -59,6 +59,9 @@ def create_app(settings: PortalSettings | None = None, **overrides: object) -> F
     from public_status.visits import visits  # visit booking (issue 11)
 
     app.register_blueprint(visits)
+    from public_status.accessibility import accessibility  # the accessibility statement (issue 20)
+
+    app.register_blueprint(accessibility)
 
     @app.before_request
     def refuse_undecodable_query():

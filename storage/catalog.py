@@ -26,7 +26,8 @@ def _labels_of(row, prefix: str = "label") -> dict[str, str]:
 
 
 def office_info(o: Office) -> OfficeInfo:
-    return OfficeInfo(o.code, o.name, o.city, o.address, o.phone, o.hours, o.is_main)
+    room = {lang: getattr(o, f"room_{lang}") for lang in LANGUAGES} if o.room_pl else {}
+    return OfficeInfo(o.code, o.name, o.city, o.address, o.phone or None, o.hours, o.is_main, o.email or None, room)
 
 
 def _fee_info(fee: Fee) -> FeeInfo:

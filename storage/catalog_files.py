@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from storage.catalog_cache import forget_cached_labels
+from storage.catalog_info import parse_statement
 from storage.db import write_transaction
 from storage.errors import DomainError
 from storage.languages import LANGUAGES
@@ -37,6 +38,7 @@ FIXTURE_FILES = (
     "message_templates.toml",
     "info.toml",
     "visit_groups.toml",
+    "accessibility.toml",
 )
 
 
@@ -47,7 +49,7 @@ def fixtures_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "fixtures"
 
 
-def _read(directory: Path, name: str) -> dict[str, Any]:
+def read_fixture(directory: Path, name: str) -> dict[str, Any]:
     path = directory / name
     try:
         with path.open("rb") as fh:
@@ -86,24 +88,12 @@ def load_fixtures(directory: Path | None = None) -> dict[str, int]:
     Returns how many rows were added or changed per catalogue.
     """
     directory = directory or fixtures_dir()
-    data = {name: _read(directory, name) for name in FIXTURE_FILES}
+    data = {name: read_fixture(directory, name) for name in FIXTURE_FILES}
     changed = {"offices": 0, "deficiency_kinds": 0, "case_types": 0, "stages": 0, "message_templates": 0, "info": 0,
                "visit_groups": 0}  # fmt: skip
     with write_transaction():
         for pos, office in enumerate(data["offices.toml"].get("office", [])):
-            changed["offices"] += _upsert(
-                Office,
-                office["code"],
-                {
-                    "name": office["name"],
-                    "city": office["city"],
-                    "address": office["address"],
-                    "phone": office.get("phone"),
-                    "hours_json": json.dumps(office.get("hours", [])),
-                    "is_main": bool(office.get("main", False)),
-                    "position": pos,
-                },
-            )
+            changed["offices"] += _upsert(Office, office["code"], _office_values(office, pos))
 
         kind_codes = []
         for pos, kind in enumerate(data["deficiency_kinds.toml"].get("kind", [])):
@@ -157,8 +147,37 @@ def load_fixtures(directory: Path | None = None) -> dict[str, int]:
         changed["info"] = _load_info(data["info.toml"], type_codes)
         office_codes = [o["code"] for o in data["offices.toml"].get("office", [])]
         changed["visit_groups"] = load_visit_groups(data["visit_groups.toml"], office_codes, _labels, _upsert)
+        # The statement is read from its file when shown (storage.catalog_info); loading checks it, so a
+        # broken statement is refused here with the rest rather than failing the portal's page.
+        parse_statement(data["accessibility.toml"], office_codes)
     forget_cached_labels()
     return changed
+
+
+# What an e-mail address must look like here: one "@", a dot in the domain, no spaces.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _office_values(office: dict[str, Any], position: int) -> dict[str, Any]:
+    """An office's row. Phone and e-mail are optional ("" = not published): the pages then show nothing."""
+    code = office["code"]
+    phone = str(office.get("phone") or "").strip() or None
+    email = str(office.get("email") or "").strip() or None
+    if email and not _EMAIL.fullmatch(email):
+        raise DomainError("fixtures", f"office {code}: email {email!r} nie jest adresem e-mail")
+    room = _labels(office, f"office {code}, room", key="room") if office.get("room") else {
+        f"room_{lang}": "" for lang in LANGUAGES}  # fmt: skip
+    return {
+        "name": office["name"],
+        "city": office["city"],
+        "address": office["address"],
+        "phone": phone,
+        "email": email,
+        **room,
+        "hours_json": json.dumps(office.get("hours", [])),
+        "is_main": bool(office.get("main", False)),
+        "position": position,
+    }
 
 
 def _sync_required(case_type: str, codes: list[str], known_kinds: list[str]) -> int:

@@ -37,6 +37,12 @@ class Office(BaseModel):
     city = pw.CharField(max_length=80)
     address = pw.TextField()
     phone = pw.CharField(max_length=40, null=True)
+    email = pw.CharField(max_length=254, null=True)
+    # Where in the building applicants are served ("sala obsługi, pokój 1"), per language; "" = not given.
+    room_pl = pw.CharField(max_length=200, default="")
+    room_en = pw.CharField(max_length=200, default="")
+    room_ru = pw.CharField(max_length=200, default="")
+    room_uk = pw.CharField(max_length=200, default="")
     # JSON list of [weekday 1..7, "HH:MM", "HH:MM"]; front ends name the weekdays per language.
     hours_json = pw.TextField(default="[]")
     is_main = pw.BooleanField(default=False)

@@ -9,7 +9,14 @@ name or phone or a clerk (tests/test_facades.py checks the return types).
 
 from storage.case_numbers import format_number
 from storage.catalog import offices, stages
-from storage.catalog_info import case_type_guide, case_type_guides, info_texts
+from storage.catalog_info import (
+    BUILDING_FACTS,
+    AccessibilityStatement,
+    accessibility_statement,
+    case_type_guide,
+    case_type_guides,
+    info_texts,
+)
 from storage.errors import DomainError, StoreUnavailable, exit_codes
 from storage.health import database_ready
 from storage.languages import NATIVE_NAMES
@@ -42,8 +49,10 @@ from storage.visits import (
 )
 
 __all__ = [
+    "BUILDING_FACTS",
     "ENDED_REPLACED",
     "NATIVE_NAMES",
+    "AccessibilityStatement",
     "ApplicantLoginFailed",
     "CodeExpired",
     "DomainError",
@@ -61,6 +70,7 @@ __all__ = [
     "VisitThrottled",
     "VisitTime",
     "WrongCode",
+    "accessibility_statement",
     "applicant_login",
     "booked_visit",
     "case_type_guide",

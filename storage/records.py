@@ -28,6 +28,8 @@ class OfficeInfo:
     phone: str | None
     hours: list[tuple[int, str, str]]
     is_main: bool
+    email: str | None = None
+    room: dict[str, str] = dataclasses.field(default_factory=dict)  # language → where in the building; {} = not given
 
 
 @dataclasses.dataclass(frozen=True)

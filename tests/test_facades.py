@@ -21,8 +21,13 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 # Field names that carry an applicant's or a clerk's identity, or a secret.
 PERSONAL = {"applicant_name", "phone", "email", "address", "clerk_login", "clerk_name", "full_name", "created_by",
             "login", "password", "name", "booked_by"}  # fmt: skip
-# The office's own name, switchboard number and street address are public (the contact page shows them).
-PUBLIC_EXCEPTIONS = {("OfficeInfo", "phone"), ("OfficeInfo", "name"), ("OfficeInfo", "address")}
+# The office's own name, switchboard number, e-mail and street address are public (the contact page shows them).
+PUBLIC_EXCEPTIONS = {
+    ("OfficeInfo", "phone"),
+    ("OfficeInfo", "email"),
+    ("OfficeInfo", "name"),
+    ("OfficeInfo", "address"),
+}
 
 
 def personal_fields(annotation: object, seen: set[type] | None = None) -> set[str]:

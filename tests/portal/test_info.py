@@ -133,7 +133,7 @@ def test_status_page_names_the_office_the_fee_and_links_the_type(portal, slupsk_
     assert 'href="/info/card_exchange"' in html
     # the fee amounts sit in the missing fee proof's item, not beside the photos
     missing = html[html.index('<ul class="deficiencies">') : html.index('id="history-heading"')]
-    items = missing.split('<span class="deficiency-label">')[1:]
+    items = missing.split('<span class="deficiency-label"')[1:]
     assert len(items) == 4 and [("fee-due" in i) for i in items] == [True, False, False, False]
     assert "100 zł" in items[0] and "200 zł" in items[0] and "50 zł" in items[0]
     # the clerk's Polish note is labelled as Polish only on pages in another language
@@ -142,7 +142,7 @@ def test_status_page_names_the_office_the_fee_and_links_the_type(portal, slupsk_
     if lang == "pl":
         assert "(po polsku)" not in html and "note-language" not in html
     else:
-        assert 'Meldunek na 2 lata. <span class="note-language">' + IN_POLISH[lang] in html
+        assert 'Meldunek na 2 lata.</span> <span class="note-language">' + IN_POLISH[lang] in html
         assert 'Zaświadczenie z uczelni</span> <span class="note-language">' + IN_POLISH[lang] in html
         assert html.count(IN_POLISH[lang]) == 2
     # the history oldest first, with dates

@@ -79,7 +79,7 @@ def test_status_page_shows_the_case_in_the_chosen_language(portal, case_with_eve
     assert "Очікуємо відсутні документи" in html  # current stage, in Ukrainian
     assert "У справі бракує документів" in html  # its explanation
     assert "Актуальні фотографії 35×45 мм" in html and "Право на житло" in html
-    assert "<details>" in html and "(!)" in html and "Umowa najmu na cały okres pobytu." in html
+    assert "<details>" in html and "Докладніше" in html and "Umowa najmu na cały okres pobytu." in html
     assert html.count("<li><time") == 3  # filed, formal check, missing documents
     assert "поштою" in html and "SMS" in html  # summons by post; no payment by SMS
     assert 'action="/logout"' in html and 'method="post"' in html
