@@ -155,6 +155,11 @@ def info():
     return render_template("info.html", guides=store.case_type_guides())
 
 
+@portal.get("/info/processing-times")
+def processing_times():
+    return render_template("processing_times.html", groups=store.processing_table(), refreshed=store.last_refreshed())
+
+
 @portal.get("/info/<code>")
 def info_case_type(code: str):
     guide = store.case_type_guide(code)

@@ -21,6 +21,7 @@ from storage.errors import DomainError, StoreUnavailable, exit_codes
 from storage.health import database_ready
 from storage.languages import NATIVE_NAMES
 from storage.messages import mark_read
+from storage.processing_times import ProcessingGroup, last_refreshed, processing_table
 from storage.public import ApplicantLoginFailed, LoginBusy, LoginThrottled, applicant_login, public_view
 from storage.schema import open_current
 from storage.sessions import ENDED_REPLACED, SessionCheck, check_session, end_session, start_session
@@ -60,6 +61,7 @@ __all__ = [
     "LoginBusy",
     "LoginThrottled",
     "PhoneHasVisit",
+    "ProcessingGroup",
     "PublicVisit",
     "SessionCheck",
     "SlotTaken",
@@ -83,9 +85,11 @@ __all__ = [
     "exit_codes",
     "format_number",
     "info_texts",
+    "last_refreshed",
     "mark_read",
     "offices",
     "open_current",
+    "processing_table",
     "public_view",
     "request_cancellation",
     "request_visit",

@@ -24,7 +24,7 @@ from peewee import fn
 
 from storage.clock import utcnow, warsaw_date
 from storage.db import database, unit_of_work, write_transaction
-from storage.models import Case, ProcessingTime, Stage, StageHistory
+from storage.models import Case, CaseType, Office, ProcessingTime, Stage, StageHistory
 
 MIN_CASES = 20
 WINDOW_DAYS = 365
@@ -230,3 +230,31 @@ def forget_cached_processing_times() -> None:
 def last_refreshed() -> dt.datetime | None:
     with unit_of_work():
         return ProcessingTime.select(fn.MAX(ProcessingTime.computed_at)).scalar()
+
+
+@dataclass(frozen=True)
+class ProcessingGroup:
+    """One kind of case with its figure at each office (None where no case of it was decided there)."""
+
+    case_type: str
+    label: dict[str, str]
+    rows: list[tuple[str, ProcessingFigure | None]]
+
+
+def processing_table() -> list[ProcessingGroup]:
+    """Filing to decision for every active kind of case at every office, as last refreshed; kinds no
+    office decided in the window are left out. Office names are the offices' own (they are Polish)."""
+    with unit_of_work():
+        offices = list(Office.select(Office.code, Office.city).order_by(Office.position, Office.code))
+        types = list(CaseType.select().where(CaseType.active).order_by(CaseType.position, CaseType.code))
+        stored = {
+            (r.case_type, r.office): _figure(r)
+            for r in ProcessingTime.select().where(ProcessingTime.measure == TO_DECISION)
+        }
+    groups = []
+    for ctype in types:
+        rows = [(office.city, stored.get((ctype.code, office.code))) for office in offices]
+        if any(figure is not None for _, figure in rows):
+            labels = {lang: getattr(ctype, f"label_{lang}") or ctype.label_pl for lang in ("pl", "en", "ru", "uk")}
+            groups.append(ProcessingGroup(ctype.code, labels, rows))
+    return groups
