@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import importlib.metadata
+import random
 import re
 import tomllib
 from collections.abc import Iterator
@@ -27,7 +28,9 @@ import pytest
 import storage
 from storage import db as storage_db
 from storage.db import unit_of_work
+from storage.demo_history import add_decided_history
 from storage.models import LoginThrottle
+from storage.processing_times import refresh_processing_times
 from tests.helpers import CLERK, prepare_store, register
 from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, need_chromium, serve_portal
 from tests.portal.visit_helpers import sms_code
@@ -137,6 +140,9 @@ def site(tmp_path_factory) -> Iterator[Site]:
 
     url = f"sqlite:///{tmp_path_factory.mktemp('a11y') / 'okienko.sqlite3'}"
     prepare_store(url)
+    # A year of decided cases: the status page and the information panel then show processing times.
+    add_decided_history(random.Random(7))
+    refresh_processing_times()
     with serve_portal(url) as port, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
@@ -260,7 +266,8 @@ def walk(site: Site, lang: str, width: int, audit: Audit, shots: bool) -> None:
     if lang != "pl":
         for polish in (FREE_TEXT, NOTE, MESSAGE):
             audit.read_in(page, "status", polish, "pl")
-    for path, state in (("/info", "info"), ("/info/temp_work", "info-case-type"), ("/stages", "stages"),
+    for path, state in (("/info", "info"), ("/info/temp_work", "info-case-type"),
+                        ("/info/processing-times", "processing-times"), ("/stages", "stages"),
                         ("/contact", "contact"), ("/deklaracja-dostepnosci", "statement"),
                         ("/no-such-page", "not-found")):  # fmt: skip
         page.goto(site.base + path)
