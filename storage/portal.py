@@ -10,6 +10,7 @@ name or phone or a clerk (tests/test_facades.py checks the return types).
 from storage.case_numbers import format_number
 from storage.catalog import offices, stages
 from storage.catalog_info import case_type_guide, case_type_guides, info_texts
+from storage.config import SettingsError, check_settings
 from storage.errors import DomainError, StoreUnavailable, exit_codes
 from storage.health import database_ready
 from storage.languages import NATIVE_NAMES
@@ -53,6 +54,7 @@ __all__ = [
     "PhoneHasVisit",
     "PublicVisit",
     "SessionCheck",
+    "SettingsError",
     "SlotTaken",
     "StoreUnavailable",
     "VisitConfirmation",
@@ -66,6 +68,7 @@ __all__ = [
     "case_type_guide",
     "case_type_guides",
     "check_session",
+    "check_settings",
     "confirm_cancellation",
     "confirm_visit",
     "database_ready",
