@@ -37,6 +37,26 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"data w formacie RRRR-MM-DD, nie {text!r}") from None
 
 
+def _whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number in [low, high]. A row id past the database's integer
+    (`99999999999999999999`) ended in a driver traceback; a negative demo size in another."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"liczba całkowita, nie {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"liczba od {low} do {high}, nie {value}")
+        return value
+
+    return parse
+
+
+ROW_ID = _whole_number(1, 2**63 - 1)  # PostgreSQL's bigint and SQLite's INTEGER
+MAX_DEMO_CASES = 100_000
+
+
 def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
@@ -406,7 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("clerks", cmd_clerks, "lista kont urzędników")
     p.add_argument("--json", action="store_true")
     p = add("demo", cmd_demo, "zbuduj bazę demonstracyjną", needs_schema=False)
-    p.add_argument("--cases", type=int, default=36)
+    p.add_argument("--cases", type=_whole_number(1, MAX_DEMO_CASES), default=36)
     p = add(
         "grant-public-role", cmd_grant_public_role, "PostgreSQL: utwórz/odśwież rolę portalu (najmniejsze uprawnienia)"
     )
@@ -451,10 +471,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=LANGUAGES, help="język własnego tekstu (domyślnie pl)")
     p.add_argument("--clerk", required=True)
     p = add("resolve-deficiency", cmd_resolve_deficiency, "oznacz brak jako uzupełniony")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ROW_ID)
     p.add_argument("--clerk", required=True)
     p = add("reopen-deficiency", cmd_reopen_deficiency, "brak oznaczony omyłkowo jako uzupełniony znów jest brakiem")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ROW_ID)
     p.add_argument("--clerk", required=True)
     p = add("withdraw-stage", cmd_withdraw_stage, "wycofaj omyłkowo ustawiony etap (sprawa wraca na poprzedni)")
     p.add_argument("number")

@@ -311,3 +311,12 @@ def test_a_broken_setting_stops_every_command_in_one_line_naming_it(store, varia
         line = refused_cleanly(result)
         assert variable in line, line
     assert "zenobia" not in ok(run_cli(store.url, "clerks"))
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_numbers_out_of_range_are_bad_input_not_a_driver_traceback(store):
+    for args in (["resolve-deficiency", "99999999999999999999", "--clerk", "anna"],
+                 ["reopen-deficiency", "0", "--clerk", "anna"], ["demo", "--cases", "-5"]):  # fmt: skip
+        result = run_cli(store.url, *args)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert "liczba od" in result.stderr.splitlines()[-1], result.stderr
