@@ -69,3 +69,17 @@ def test_the_portal_does_not_start_with_a_broken_setting(store, variable, value)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr and result.stderr.strip().count("\n") == 0, result.stderr
     assert variable in result.stderr and "portal on" not in result.stdout
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_serve_refuses_an_address_it_cannot_use_in_one_line(store, server):
+    """Before: port 99999 was served as 34463, zero threads served nobody, a bad host or a taken
+    port ended in a traceback."""
+    taken = server.rsplit(":", 1)[1]
+    env = {**os.environ, "OKIENKO_DB": store.url}
+    for options in (["--port", "99999"], ["--port", "-1"], ["--threads", "0"], ["--host", "999.1.1.1"],
+                    ["--port", taken]):  # fmt: skip
+        result = subprocess.run([sys.executable, "-m", "public_status", "serve", "--demo", *options], env=env,
+                                capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert result.returncode == 2, (options, result.stdout + result.stderr)
+        assert "Traceback" not in result.stderr and "error:" in result.stderr.strip().splitlines()[-1], options
