@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 
@@ -10,13 +11,29 @@ from public_status.settings import SettingsError, load_settings, server_options
 from storage import portal as store
 
 
+def _whole_number(low: int, high: int):
+    """An argparse type: waitress took port 99999 as 99999 % 65536 and served zero threads without a word."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"a whole number from {low} to {high}, not {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"a whole number from {low} to {high}, not {value}")
+        return value
+
+    return parse
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m public_status", description="Okienko – applicants' status portal")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve the portal with waitress")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
-    serve.add_argument("--threads", type=int, default=8, help="worker threads (each may hold one DB connection)")
+    serve.add_argument("--port", type=_whole_number(1, 65535), default=8080)
+    serve.add_argument("--threads", type=_whole_number(1, 256), default=8,
+                       help="worker threads (each may hold one DB connection)")  # fmt: skip
     serve.add_argument("--db", help="database URL (default: OKIENKO_DB)")
     serve.add_argument(
         "--demo", action="store_true", help="local demo: random secret key, cookies over plain http allowed"
@@ -24,21 +41,29 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     with store.exit_codes("error", usage_errors=(SettingsError,)) as failed:
+        store.check_settings(db_url=args.db)
         settings = load_settings(demo=args.demo)
         store.open_current(args.db)
     if failed.code:
         return failed.code
-    from waitress import serve as waitress_serve
+    from waitress import create_server
 
     from public_status.app import create_app
 
     app = create_app(settings)
+    try:
+        server = create_server(app, host=args.host, port=args.port, threads=args.threads, **server_options(settings))
+    except (ValueError, OSError) as exc:  # an address that is no address, a port taken or not ours
+        print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 2
     proxy = (
         f"; trusting {settings.proxy_hops} proxy hop(s) from {settings.trusted_proxy}" if settings.proxy_hops else ""
     )
     mode = "demo" if args.demo else "production"
     print(f"portal on http://{args.host}:{args.port}/ ({mode} settings{proxy})", flush=True)
-    waitress_serve(app, host=args.host, port=args.port, threads=args.threads, **server_options(settings))
+    server.print_listen("Serving on http://{}:{}")
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C in a terminal: stop without a traceback
+        server.run()
     return 0
 
 

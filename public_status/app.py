@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, render_template, request
+from flask import Flask, redirect, render_template, request
 from flask_babel import Babel
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.routing import RequestRedirect
 
 from public_status.i18n import select_locale
 from public_status.page_cache import PageCache, ServeCachedStatus
@@ -71,6 +73,25 @@ def create_app(settings: PortalSettings | None = None, **overrides: object) -> F
             request.query_string.decode("utf-8")
         except UnicodeDecodeError:
             return render_template("error.html", message=_("There is no such page.")), 400
+        return None
+
+    @app.before_request
+    def refuse_file_parts():
+        # The portal takes no files anywhere. Flask-WTF reads a form's fields from the files too,
+        # so a file part named like a field reached the form's filters as a file object (a 500).
+        if request.method == "POST" and request.files:
+            return render_template("error.html", message=_("The form has expired. Please go back and try again.")), 400
+        return None
+
+    @app.before_request
+    def relative_routing_redirects():
+        # werkzeug's own redirects (`//visit//days` → `/visit/days`, a missing trailing slash) name
+        # the host the client sent: `Host: evil.example` came back in the Location. Every other
+        # redirect of the portal is already a path (url_for without _external).
+        moved = request.routing_exception
+        if isinstance(moved, RequestRedirect):
+            target = urlsplit(moved.new_url)
+            return redirect(urlunsplit(("", "", "/" + target.path.lstrip("/"), target.query, "")), moved.code)
         return None
 
     @app.errorhandler(CSRFError)

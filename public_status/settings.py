@@ -39,7 +39,7 @@ def server_options(settings: PortalSettings) -> dict[str, Any]:
     X-Forwarded-* header (`clear_untrusted_proxy_headers`), so the app saw only the proxy's
     address and one address's failed logins throttled every applicant. Only the configured
     proxy's headers count, only For and Proto, and only as many hops as configured; the same
-    headers from anyone else are still removed (and logged)."""
+    headers from anyone else, and every other proxy header, are removed without a word."""
     options: dict[str, Any] = {
         "ident": "okienko",
         "max_request_header_size": MAX_REQUEST_HEADER_BYTES,
@@ -60,7 +60,9 @@ def server_options(settings: PortalSettings) -> dict[str, Any]:
             trusted_proxy_count=settings.proxy_hops,
             trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto"},
             clear_untrusted_proxy_headers=True,
-            log_untrusted_proxy_headers=True,
+            # Any client may send Forwarded or X-Forwarded-Host through nginx: a warning for each
+            # would let anyone flood the log. They are removed all the same.
+            log_untrusted_proxy_headers=False,
         )
     return options
 
@@ -84,7 +86,11 @@ def load_settings(env: Mapping[str, str] | None = None, demo: bool = False) -> P
         key = secrets.token_urlsafe(48)
     if len(key) < 32 and not demo:
         raise SettingsError("OKIENKO_SECRET_KEY must be at least 32 characters long")
-    insecure = env.get("OKIENKO_INSECURE_COOKIES", "").lower() in ("1", "true", "yes") or demo
+    flag = env.get("OKIENKO_INSECURE_COOKIES", "").strip().lower()
+    if flag not in ("", "0", "1", "true", "false", "yes", "no"):
+        # A typo must not pass for "off" nor for "on": say which values count.
+        raise SettingsError(f"OKIENKO_INSECURE_COOKIES must be 1 or 0 (true/false, yes/no), not {flag!r}")
+    insecure = flag in ("1", "true", "yes") or demo
     try:
         hops = int(env.get("OKIENKO_PROXY_HOPS", "0") or 0)
     except ValueError:

@@ -28,7 +28,9 @@ from storage import mail as mail_store
 from storage import sms as store
 from storage.mail import ClaimedMail
 
-DEFAULT_PORTAL = os.environ.get("OKIENKO_PORTAL_URL", "https://okienko.example/status")
+DEFAULT_PORTAL = os.environ.get("OKIENKO_PORTAL_URL", "").strip() or "https://okienko.example/status"
+# Checked at start beside the store's own (storage.config has their rules).
+SMS_SETTINGS = ("OKIENKO_PORTAL_URL", "OKIENKO_MODEM_PIN")
 
 
 def _pin() -> str | None:
@@ -292,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     logging.getLogger("gsmmodem").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     with store.exit_codes("error", usage_errors=(TextTooLong, SettingsError), unavailable_errors=(LinkDown,)) as failed:
+        # Every setting first, whichever command: one service environment serves them all.
+        store.check_settings(SMS_SETTINGS, db_url=args.db)
         if args.needs_db:
             store.open_current(args.db)
         return args.handler(args)

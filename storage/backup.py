@@ -30,8 +30,8 @@ import psycopg2
 from playhouse.db_url import parse as parse_url
 
 from storage.clock import utcnow
-from storage.config import mask_password, pg_bin_dir
-from storage.errors import DomainError, StoreUnavailable
+from storage.config import pg_bin_dir
+from storage.errors import DomainError, StoreUnavailable, mask_secrets
 
 DEFAULT_KEEP = 14
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
@@ -91,7 +91,7 @@ def _target(url: str) -> _Target:
         return _Target("sqlite", url, name)
     if scheme in ("postgres", "postgresql") and name:
         return _Target("postgresql", url, name)
-    raise DomainError("database", f"adres {mask_password(url)!r} to nie sqlite:///PLIK ani postgresql://…/BAZA")
+    raise DomainError("database", f"adres {mask_secrets(url)!r} to nie sqlite:///PLIK ani postgresql://…/BAZA")
 
 
 # ------------------------------------------------------------------ SQLite
@@ -192,7 +192,7 @@ def _pg_environment(url: str) -> tuple[str, dict[str, str]]:
 def _pg_failure(program: str, stderr: str) -> str:
     lines = [line for line in stderr.strip().splitlines() if line.strip()]
     first = lines[0] if lines else "zakończył się błędem"
-    return mask_password(first if first.startswith(program) else f"{program}: {first}")
+    return mask_secrets(first if first.startswith(program) else f"{program}: {first}")
 
 
 def _pg_check(path: Path) -> None:
@@ -224,7 +224,7 @@ def _pg_table_count(url: str) -> int:
     try:
         conn = psycopg2.connect(url, connect_timeout=10)
     except psycopg2.Error as exc:
-        raise StoreUnavailable(mask_password(str(exc).strip().splitlines()[0])) from exc
+        raise StoreUnavailable(mask_secrets(str(exc).strip().splitlines()[0])) from exc
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()")

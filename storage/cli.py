@@ -13,13 +13,14 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from rich.console import Console
 from rich.table import Table
 
 import storage
 from storage import backup, config, demo, report_output, retention, roles, schema, visit_desk
-from storage.errors import DomainError, exit_codes
+from storage.errors import DomainError, exit_codes, mask_secrets
 from storage.languages import LANGUAGES
 from storage.models import CHANNELS, ROLES
 from storage.records import to_jsonable
@@ -34,6 +35,26 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"data w formacie RRRR-MM-DD, nie {text!r}") from None
+
+
+def _whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number in [low, high]. A row id past the database's integer
+    (`99999999999999999999`) ended in a driver traceback; a negative demo size in another."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"liczba całkowita, nie {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"liczba od {low} do {high}, nie {value}")
+        return value
+
+    return parse
+
+
+ROW_ID = _whole_number(1, 2**63 - 1)  # PostgreSQL's bigint and SQLite's INTEGER
+MAX_DEMO_CASES = 100_000
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -125,10 +146,13 @@ def _print_stats(stats: dict) -> None:
 
 
 def cmd_grant_public_role(args: argparse.Namespace) -> None:
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
-    for statement in roles.grant_public_role(args.role, password):
+    # One line, its line ending dropped (also a Windows one); an empty line is refused, not "no password".
+    password = sys.stdin.readline().removesuffix("\n").removesuffix("\r") if args.password_stdin else None
+    statements = roles.grant_public_role(args.role, password)
+    for statement in statements:
         print(statement)
-    print(f"rola {args.role} gotowa: czyta tylko projekcję publiczną, zapisuje tylko blokady logowania")
+    print(f"rola {args.role} gotowa: czyta tylko projekcję publiczną i katalogi; zapisuje tylko: "
+          + ", ".join(roles.written_tables(statements)))  # fmt: skip
 
 
 def cmd_stats(args: argparse.Namespace) -> None:
@@ -231,9 +255,14 @@ def cmd_withdraw_stage(args: argparse.Namespace) -> None:
     )
 
 
+def _shown_number(typed: str) -> str:
+    """The case number as printed on paper, however it was typed (`26-000037-3`, `26000037 3`)."""
+    return storage.format_number(storage.parse_case_number(typed))
+
+
 def cmd_reopen(args: argparse.Namespace) -> None:
     stage = storage.reopen_case(args.number, clerk=args.clerk, reason=args.reason)
-    print(f"{storage.format_number(args.number)}: sprawa wznowiona, etap {stage}")
+    print(f"{_shown_number(args.number)}: sprawa wznowiona, etap {stage}")
 
 
 def cmd_update_case(args: argparse.Namespace) -> None:
@@ -261,7 +290,7 @@ def cmd_update_case(args: argparse.Namespace) -> None:
             "podaj co najmniej jedno z: --name --phone --no-phone --email --no-email --lang --channel --external-ref",
         )
     changed = storage.update_case(args.number, clerk=args.clerk, **changes)
-    print(f"{storage.format_number(args.number)}: poprawiono " + (", ".join(changed) if changed else "nic (bez zmian)"))
+    print(f"{_shown_number(args.number)}: poprawiono " + (", ".join(changed) if changed else "nic (bez zmian)"))
 
 
 def cmd_reissue_password(args: argparse.Namespace) -> None:
@@ -318,7 +347,10 @@ def cmd_purge(args: argparse.Namespace) -> None:
 
 
 def cmd_visits(args: argparse.Namespace) -> None:
-    offices = [args.office.upper()] if args.office else [o.code for o in storage.offices()]
+    known = [o.code for o in storage.offices()]
+    if args.office and args.office.upper() not in known:
+        raise DomainError("office", f"nieznany oddział {args.office!r} – jeden z: {', '.join(known)}")
+    offices = [args.office.upper()] if args.office else known
     rows = [v for office in offices for v in visit_desk.visits_on(office, args.day, args.group)]
     if args.json:
         _print_json(rows)
@@ -346,16 +378,31 @@ def cmd_cancel_visit(args: argparse.Namespace) -> None:
 # ------------------------------------------------------------------ parser
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse quotes what it refuses (`unrecognized arguments: --db postgresql://u:PASSWORD@…`)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: błąd: {mask_secrets(message)}\n")
+
+
+DB_HELP = "adres bazy (domyślnie OKIENKO_DB albo sqlite:///okienko.sqlite3)"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m storage", description="Okienko – administracja bazą spraw")
-    parser.add_argument("--db", help="adres bazy (domyślnie OKIENKO_DB albo sqlite:///okienko.sqlite3)")
+    parser = _Parser(prog="python -m storage", description="Okienko – administracja bazą spraw")
+    parser.add_argument("--db", help=DB_HELP)
+    # The same option after the command (`stats --db URL`), where people also put it; SUPPRESS
+    # keeps the value given before the command when it is not repeated.
+    after = argparse.ArgumentParser(add_help=False)
+    after.add_argument("--db", default=argparse.SUPPRESS, help=DB_HELP)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(
         name: str, handler: Callable[[argparse.Namespace], None], help_text: str, *, needs_schema: bool = True
     ) -> argparse.ArgumentParser:
         """One subcommand; `needs_schema=False` for those that work on a missing or older schema."""
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = sub.add_parser(name, help=help_text, description=help_text, parents=[after])
         p.set_defaults(handler=handler, needs_schema=needs_schema)
         return p
 
@@ -379,7 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("clerks", cmd_clerks, "lista kont urzędników")
     p.add_argument("--json", action="store_true")
     p = add("demo", cmd_demo, "zbuduj bazę demonstracyjną", needs_schema=False)
-    p.add_argument("--cases", type=int, default=36)
+    p.add_argument("--cases", type=_whole_number(1, MAX_DEMO_CASES), default=36)
     p = add(
         "grant-public-role", cmd_grant_public_role, "PostgreSQL: utwórz/odśwież rolę portalu (najmniejsze uprawnienia)"
     )
@@ -424,10 +471,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=LANGUAGES, help="język własnego tekstu (domyślnie pl)")
     p.add_argument("--clerk", required=True)
     p = add("resolve-deficiency", cmd_resolve_deficiency, "oznacz brak jako uzupełniony")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ROW_ID)
     p.add_argument("--clerk", required=True)
     p = add("reopen-deficiency", cmd_reopen_deficiency, "brak oznaczony omyłkowo jako uzupełniony znów jest brakiem")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=ROW_ID)
     p.add_argument("--clerk", required=True)
     p = add("withdraw-stage", cmd_withdraw_stage, "wycofaj omyłkowo ustawiony etap (sprawa wraca na poprzedni)")
     p.add_argument("number")
@@ -489,6 +536,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         with exit_codes("błąd") as failed:
+            config.check_settings(db_url=args.db)
             if args.needs_schema:
                 schema.open_current(args.db)
             else:

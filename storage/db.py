@@ -73,7 +73,13 @@ def open_database(url: str | None = None) -> peewee.Database:
     """Create the database object for `url` (default: OKIENKO_DB) and bind the models to it.
 
     A URL that cannot name a store raises DomainError (its password masked), before any connection."""
-    url = url or database_url()
+    db = check_url(url or database_url())
+    database.initialize(db)
+    return db
+
+
+def check_url(url: str) -> peewee.Database:
+    """The database object `url` names, not yet connected nor bound; DomainError when it names none."""
     scheme = url.split(":", 1)[0]
     pool = {"max_connections": POOL_SIZE, "timeout": POOL_WAIT_S, "stale_timeout": POOL_STALE_S}
     try:
@@ -90,7 +96,6 @@ def open_database(url: str | None = None) -> peewee.Database:
             raise ValueError(f"nieobsługiwany rodzaj {scheme!r}")
     except (ValueError, RuntimeError, TypeError) as exc:
         raise _bad_url(url, str(exc)) from None
-    database.initialize(db)
     return db
 
 

@@ -23,6 +23,7 @@ from storage.cases import (
 from storage.catalog import case_types, deficiency_kinds, message_templates, offices, stages
 from storage.clerks import authenticate_clerk
 from storage.clock import to_warsaw, today_in_warsaw, utcnow
+from storage.config import SettingsError, check_settings
 from storage.corrections import reopen_case, reopen_deficiency, update_case, usual_next_stage, withdraw_stage
 from storage.emails import normalise_email
 from storage.errors import DomainError, StoreUnavailable, exit_codes
@@ -88,6 +89,7 @@ __all__ = [
     "OfficeInfo",
     "RegisteredFiling",
     "Report",
+    "SettingsError",
     "SlotTaken",
     "StageChange",
     "StageInfo",
@@ -107,6 +109,7 @@ __all__ = [
     "check_external_ref",
     "check_filed_on",
     "check_note",
+    "check_settings",
     "counter_times",
     "credential_letter",
     "deficiency_kinds",

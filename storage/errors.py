@@ -11,16 +11,54 @@ import dataclasses
 import re
 import sys
 from collections.abc import Iterator
+from urllib.parse import unquote_plus
 
-# A password in a URL (scheme://user:PASSWORD@host) or in a libpq key=value string. Greedy up to
-# the last "@" of the word: a password may itself contain "@".
-_URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s:/@'\"]*:)[^\s'\"]*@")
-_KEYWORD_PASSWORD = re.compile(r"(?i)\b(password\s*=\s*)('[^']*'|\"[^\"]*\"|[^\s,;)]+)")
+# Where a URL starts: its scheme. The user name after "//" is an identifier; what follows its ":"
+# is the password, whatever it contains ('"@/ spaces): it ends at the last "@" before the next URL.
+_SCHEME = re.compile(r"(?i)(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://")
+_USER = re.compile(r"[^:/@\s'\"]*:")
+# After the host: a query parameter whose (decoded) name names a secret keeps its name only.
+_QUERY_PAIR = re.compile(r"([?&;])([^=&#;\s'\"]*)=([^&#;\s'\"]*)")
+_SECRET_NAME = re.compile(r"(?i)pass|pwd|secret|token|key|auth|cred")
+_URL_END = re.compile(r"[\s'\"]")
+# A libpq key=value string ("host=db password=…"); a URL's query parameter is masked above.
+_KEYWORD_PASSWORD = re.compile(r"(?i)(?<![?&;\w])(password\s*=\s*)('[^']*'|\"[^\"]*\"|[^\s,;)]+)")
+
+
+def _mask_query(rest: str) -> str:
+    def pair(match: re.Match) -> str:
+        secret = _SECRET_NAME.search(unquote_plus(match[2]))
+        return f"{match[1]}{match[2]}=***" if secret else match[0]
+
+    return _QUERY_PAIR.sub(pair, rest)
 
 
 def mask_secrets(text: str) -> str:
-    """`text` with every password in it replaced by ***: error messages end up in the journal."""
-    return _KEYWORD_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", text))
+    """`text` with every password in it replaced by ***: the password of each URL
+    (`postgresql://user:***@host`), the values of its query parameters named like a secret
+    (`?password=***`, also percent-encoded), and libpq's `password=…`. Error messages end up in
+    the journal and on screens."""
+    starts = [m.end() for m in _SCHEME.finditer(text)]
+    out, done = [], 0
+    for index, begin in enumerate(starts):
+        if begin < done:
+            continue  # inside the password of the URL before
+        user = _USER.match(text, begin)
+        first_at = text.find("@", user.end()) if user else -1
+        if user and first_at != -1:
+            later = [s for s in starts[index + 1 :] if s > first_at]
+            last_at = text.rfind("@", user.end(), (later[0] if later else len(text)))
+            out.append(text[done : user.end()] + "***")
+            host_from = last_at
+        else:
+            out.append(text[done:begin])
+            host_from = begin
+        end = _URL_END.search(text, host_from)
+        stop = end.start() if end else len(text)
+        out.append(_mask_query(text[host_from:stop]))
+        done = stop
+    out.append(text[done:])
+    return _KEYWORD_PASSWORD.sub(r"\1***", "".join(out))
 
 
 FIELD_LABELS_PL: dict[str, str] = {

@@ -6,6 +6,7 @@ import-linter contract).
 """
 
 from storage.clock import utcnow
+from storage.config import SettingsError, check_settings
 from storage.errors import DomainError, StoreUnavailable, exit_codes, mask_secrets
 from storage.languages import LANGUAGES
 from storage.mail_outbox import (
@@ -24,7 +25,9 @@ __all__ = [
     "LANGUAGES",
     "ClaimedMail",
     "DomainError",
+    "SettingsError",
     "StoreUnavailable",
+    "check_settings",
     "claim_due",
     "counts",
     "exit_codes",

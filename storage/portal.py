@@ -17,6 +17,7 @@ from storage.catalog_info import (
     case_type_guides,
     info_texts,
 )
+from storage.config import SettingsError, check_settings
 from storage.errors import DomainError, StoreUnavailable, exit_codes
 from storage.health import database_ready
 from storage.languages import NATIVE_NAMES
@@ -64,6 +65,7 @@ __all__ = [
     "ProcessingGroup",
     "PublicVisit",
     "SessionCheck",
+    "SettingsError",
     "SlotTaken",
     "StoreUnavailable",
     "VisitConfirmation",
@@ -78,6 +80,7 @@ __all__ = [
     "case_type_guide",
     "case_type_guides",
     "check_session",
+    "check_settings",
     "confirm_cancellation",
     "confirm_visit",
     "database_ready",

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 
 import peewee
+from psycopg2 import sql
+from psycopg2.extensions import encrypt_password
 
 from storage.db import database, is_postgres, write_transaction
 from storage.errors import DomainError, StoreRefused
@@ -41,8 +43,12 @@ from storage.models import (
 from storage.visits import PORTAL_READABLE, PORTAL_WRITABLE
 
 ROLE_PATTERN = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+# PostgreSQL refuses these as role names (CREATE ROLE: "role name … is reserved"), whatever the quoting.
+RESERVED_ROLES = ("public", "none")
+RESERVED_PREFIX = "pg_"
 PORTAL_ROLE_MARK = "okienko: public portal role (storage grant-public-role)"
 INSUFFICIENT_PRIVILEGE = "42501"
+RESERVED_NAME = "42939"
 
 # Catalogues hold no personal data: readable whole.
 READABLE_TABLES = (Office, CaseType, Fee, Stage, DeficiencyKind, RequiredDocument, LegalAct, CaseTypeGuide, InfoText,
@@ -78,7 +84,38 @@ INSERTABLE_TABLES = (Visit, SmsOutbox)
 
 
 def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    """`name` quoted as an identifier by psycopg2 (only called inside a transaction: it needs the connection)."""
+    return sql.Identifier(name).as_string(database.connection())
+
+
+def check_role_password(password: str | None) -> None:
+    """None means a role without a password (local trust or peer login); a given one must be usable."""
+    if password is None:
+        return
+    if not password:
+        raise DomainError("password", "puste hasło – podaj hasło roli w jednym wierszu na wejściu")
+    if any(ord(c) < 32 or ord(c) == 127 for c in password):
+        raise DomainError("password", "hasło roli nie może zawierać znaków sterujących (np. NUL, tabulatora)")
+
+
+def check_role_name(role: str) -> None:
+    """A name the portal's URL, pg_hba.conf and psql take as typed: no quoting, nothing PostgreSQL reserves."""
+    if not ROLE_PATTERN.match(role or ""):
+        raise DomainError(
+            "role", f"{role!r}: nazwa roli to małe litery, cyfry i _, na początku litera lub _ (do 63 znaków)"
+        )
+    if role in RESERVED_ROLES or role.startswith(RESERVED_PREFIX):
+        raise DomainError("role", f"nazwy {role} PostgreSQL nie pozwala nadać roli (zastrzeżone: public, none, pg_…)")
+
+
+def written_tables(statements: list[str]) -> list[str]:
+    """The tables the statements let the role change (INSERT, UPDATE or DELETE), for the summary line."""
+    written: dict[str, None] = {}
+    for statement in statements:
+        grant = re.match(r"GRANT (.+?) ON (?:TABLE )?(\S+) TO ", statement)
+        if grant and re.search(r"\b(INSERT|UPDATE|DELETE)\b", grant[1]):
+            written[grant[2].strip('"')] = None
+    return list(written)
 
 
 def grant_public_role(role: str, password: str | None = None) -> list[str]:
@@ -88,18 +125,20 @@ def grant_public_role(role: str, password: str | None = None) -> list[str]:
     role lacks a privilege (CREATEROLE)."""
     if not is_postgres():
         raise DomainError("database", "rola dla portalu dotyczy tylko PostgreSQL (OKIENKO_DB=postgresql://…)")
-    if not ROLE_PATTERN.match(role or "") or role == "public" or role.startswith("pg_"):
-        raise DomainError(
-            "role", "nazwa roli: małe litery, cyfry i _, na początku litera lub _ (do 63 znaków), nie public ani pg_…"
-        )
+    check_role_name(role)
+    check_role_password(password)
     try:
         with write_transaction():
             return _grant(role, password)
-    except peewee.ProgrammingError as exc:
-        cause = exc.__context__
-        if getattr(cause, "pgcode", None) != INSUFFICIENT_PRIVILEGE:
-            raise
-        raise StoreRefused(f"{str(exc).strip().splitlines()[0]} – {_needs_createrole()}") from None
+    except peewee.DatabaseError as exc:
+        # The server's first line only: the lines after it quote the statement.
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        code = getattr(exc.__context__, "pgcode", None)
+        if code == INSUFFICIENT_PRIVILEGE:
+            raise StoreRefused(f"{first} – {_needs_createrole()}") from None
+        if code == RESERVED_NAME:
+            raise DomainError("role", first) from None
+        raise StoreRefused(first) from None
 
 
 def _needs_createrole() -> str:
@@ -112,6 +151,15 @@ def _grant(role: str, password: str | None) -> list[str]:
     ).fetchone()
     if role == me:
         raise DomainError("role", f"{role} to rola, którą program łączy się z bazą – portal potrzebuje osobnej roli")
+    # SQL keywords other than the unreserved ones need quotes in GRANT, psql and pg_hba.conf (this
+    # server's own list: it grows with the version).
+    keyword = database.execute_sql(
+        "SELECT catdesc FROM pg_get_keywords() WHERE word = %s AND catcode <> 'U'", (role,)
+    ).fetchone()
+    if keyword:
+        raise DomainError(
+            "role", f"{role} to słowo kluczowe SQL ({keyword[0]}) – wybierz inną nazwę (np. okienko_portal)"
+        )
     existing = database.execute_sql(
         "SELECT rolsuper, shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = %s", (role,)
     ).fetchone()
@@ -131,8 +179,12 @@ def _grant(role: str, password: str | None) -> list[str]:
         done.append(shown or sql)
 
     verb = "ALTER" if existing else "CREATE"
-    if password:
-        run(f"{verb} ROLE {_q(role)} LOGIN PASSWORD %s", (password,), f"{verb} ROLE {role} LOGIN PASSWORD '***'")
+    if password is not None:
+        # The server gets the SCRAM verifier, never the password: a failed statement is echoed in
+        # errors and in the server's log (log_min_error_statement), and the verifier reveals nothing.
+        verifier = encrypt_password(password, role, database.connection())
+        statement = sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(role), sql.Literal(verifier))
+        run(statement.as_string(database.connection()), (), f"{verb} ROLE {_q(role)} LOGIN PASSWORD '***'")
     else:
         run(f"{verb} ROLE {_q(role)} LOGIN")
     run(f"COMMENT ON ROLE {_q(role)} IS %s", (PORTAL_ROLE_MARK,), f"COMMENT ON ROLE {role} IS '{PORTAL_ROLE_MARK}'")

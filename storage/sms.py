@@ -6,6 +6,7 @@ the heartbeat, quiet hours, and the phone rule for a test text.
 
 from storage.case_numbers import format_number
 from storage.clock import to_warsaw, utcnow
+from storage.config import SettingsError, check_settings
 from storage.errors import DomainError, StoreUnavailable, exit_codes
 from storage.heartbeat import Beat, heartbeats, modem_state
 from storage.heartbeat import record as record_heartbeat
@@ -32,7 +33,9 @@ __all__ = [
     "ClaimedSms",
     "DomainError",
     "QuietHours",
+    "SettingsError",
     "StoreUnavailable",
+    "check_settings",
     "claim_due",
     "counts",
     "exit_codes",

@@ -198,3 +198,61 @@ def test_booking_through_nginx_counts_each_address_and_holds_a_page_walking_scri
     for header in SECURITY_HEADERS:
         assert len(refused.msg.get_all(header) or []) == 1, header
     assert front.client("127.0.0.14").request("GET", calendar).status == 200  # another address is not held
+
+
+def raw_request(port: int, request: bytes) -> bytes:
+    """What the server sends back for `request`, read until it closes the connection (b"" when it
+    closes without a word, as nginx's 444 does)."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+        conn.sendall(request)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_an_unknown_host_is_refused_by_nginx_and_never_reaches_a_redirect(front):
+    for path in ("//visit//days", "/", "/status"):
+        asked = f"GET {path} HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n".encode()
+        assert raw_request(front.port, asked) == b"", path  # 444: closed without an answer
+    served = front.client("127.0.0.15").request("GET", "//visit//days")
+    assert served.status == 308 and served.getheader("Location") == "/visit/days"
+
+
+def test_the_portals_own_redirects_never_name_the_host_the_client_sent(front):
+    """Straight to waitress (as anything on the proxy's machine could): werkzeug's slash
+    redirects and the portal's own are paths, whatever Host says."""
+    owner = register()
+    client = Client(front.waitress_port, "127.0.0.1")
+    evil = {"Host": "evil.example", "X-Forwarded-Proto": "https"}
+    answers = {
+        "merge slashes": client.request("GET", "//visit//days", headers=evil),
+        "status without login": client.request("GET", "/status", headers=evil),
+        "language switch": client.request("GET", "/lang/en?next=/contact", headers=evil),
+        "login": client.login(owner.number, owner.password, headers=evil),
+    }
+    locations = {name: (r.status, r.getheader("Location")) for name, r in answers.items()}
+    for status, location in locations.values():
+        assert 300 <= status < 400 and location.startswith("/") and not location.startswith("//"), locations
+        assert "evil.example" not in location, locations
+    assert locations["merge slashes"] == (308, "/visit/days")
+
+
+def test_client_sent_forwarded_headers_are_dropped_without_a_log_line(front, tmp_path):
+    log = tmp_path / "portal.log"
+    before = log.read_text()
+    spoof = {"Forwarded": "for=198.51.100.7;host=evil.example;proto=https", "X-Forwarded-Host": "evil.example",
+             "X-Forwarded-Port": "8443", "X-Forwarded-By": "198.51.100.8"}  # fmt: skip
+    via_nginx = front.client("127.0.0.16")
+    direct = Client(front.waitress_port, "127.0.0.1")  # the trusted proxy's own address
+    statuses = [c.request("GET", "/contact", headers=spoof).status for c in (via_nginx, direct) for _ in range(5)]
+    assert statuses == [200] * 10
+    added = log.read_text()[len(before) :]
+    assert "untrusted" not in added.lower() and "WARNING" not in added, added
+    # The client's own address still counts (nginx's X-Forwarded-For), not the one Forwarded claims.
+    assert portal_answer(via_nginx.login(register(phone=None).number, WRONG, headers=spoof)) == 401
+    with storage.unit_of_work():
+        keys = {row.key for row in LoginThrottle.select()}
+    assert throttle.address_key("127.0.0.16") in keys and throttle.address_key("198.51.100.7") not in keys, keys

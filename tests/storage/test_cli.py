@@ -172,3 +172,151 @@ def test_corrections_from_the_command_line(store):
     shown = json.loads(ok(run_cli(url, "show", number, "--json")))
     assert shown["deficiencies"][0]["resolved_at"] is None
     assert [a["action"] for a in shown["audit"]][-1] == "deficiency_reopened"
+
+
+# ------------------------------------------------------------------ issue 17: the CLI as an attacker tries it
+
+
+def _scram_matches(verifier: str, password: str) -> bool:
+    """Whether PostgreSQL's stored SCRAM-SHA-256 verifier is the one for `password` (RFC 5802)."""
+    import base64
+    import hashlib
+    import hmac
+
+    method, rest = verifier.split("$", 1)
+    iterations_salt, keys = rest.split("$")
+    iterations, salt = iterations_salt.split(":")
+    stored_key = keys.split(":")[0]
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), base64.b64decode(salt), int(iterations))
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    return method == "SCRAM-SHA-256" and base64.b64encode(hashlib.sha256(client_key).digest()).decode() == stored_key
+
+
+@pytest.fixture
+def pg_store_url():
+    """A PostgreSQL store made by the CLI itself, and every role a test named dropped afterwards."""
+    from tests import pg
+
+    name, url = pg.create_database()
+    ok(run_cli(url, "init"))
+    made: list[str] = []
+    yield url, made
+    pg.drop_database(name)
+    for role in made:
+        if _role_exists(role) is not None:
+            pg.admin_execute(f'DROP OWNED BY "{role}"; DROP ROLE "{role}"')
+
+
+def _role_exists(role: str) -> str | None:
+    import psycopg2
+
+    from tests import pg
+
+    conn = psycopg2.connect(pg.require_admin_url())
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT coalesce(rolpassword, '') FROM pg_authid WHERE rolname = %s", (role,))
+            row = cur.fetchone()
+            return None if row is None else row[0]
+    finally:
+        conn.close()
+
+
+def refused_cleanly(result: subprocess.CompletedProcess, *secrets: str) -> str:
+    assert result.returncode == 2, result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output and result.stderr.strip().count("\n") == 0, output
+    for secret in secrets:
+        assert secret not in output, output
+    return result.stderr
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("role", "stdin", "words"),
+    [
+        ("none", "Portal'PW9\n", ("none", "zastrzeżone")),
+        ("public", "Portal'PW9\n", ("public",)),
+        ("pg_portal", "Portal'PW9\n", ("pg_",)),
+        ("current_user", "Portal'PW9\n", ("słowo kluczowe",)),
+        ("select", "Portal'PW9\n", ("słowo kluczowe",)),
+        ("Portal", "Portal'PW9\n", ("małe litery",)),
+        ("okienko_portal_nul", "Portal\x00PW9\n", ("hasło", "sterujących")),
+        ("okienko_portal_empty", "\n", ("hasło", "puste")),
+        ("okienko_portal_eof", "", ("hasło", "puste")),
+    ],
+)
+def test_grant_public_role_refuses_bad_names_and_passwords_in_one_line(pg_store_url, role, stdin, words):
+    url, made = pg_store_url
+    made.append(role)  # dropped afterwards if the command made it after all
+    line = refused_cleanly(run_cli(url, "grant-public-role", role, "--password-stdin", stdin=stdin), "PW9")
+    for word in words:
+        assert word in line, line
+    assert _role_exists(role) is None  # nothing half-done: no login role without a password
+
+
+@pytest.mark.postgres
+def test_grant_public_role_sets_any_password_without_showing_it(pg_store_url):
+    url, made = pg_store_url
+    role, password = "okienko_portal_pw", 'Portal\'PW9 "z" @:/ąę%s'
+    made.append(role)
+    result = run_cli(url, "grant-public-role", role, "--password-stdin", stdin=password + "\n")
+    out = ok(result)
+    assert "PW9" not in out + result.stderr and "LOGIN PASSWORD '***'" in out
+    assert _scram_matches(_role_exists(role), password)
+    # What the role may change, as granted: not only login throttles.
+    summary = out.strip().splitlines()[-1]
+    for table in ("login_throttle", "portal_session", "visit", "sms_outbox", "office_message"):
+        assert table in summary, summary
+
+
+def test_corrections_print_the_case_number_once_formatted(store):
+    url = store.url
+    number = json.loads(ok(run_cli(url, "register", "--clerk", "anna", "--type", "temp_work", "--name", "Zhang Wei",
+                                   "--json")))["case_number"]  # fmt: skip
+    ok(run_cli(url, "set-stage", number, "closed", "--clerk", "anna"))
+    reopened = ok(run_cli(url, "reopen", number, "--reason", "omyłka", "--clerk", "admin"))
+    assert reopened.startswith(f"{number}: sprawa wznowiona"), reopened
+    updated = ok(run_cli(url, "update-case", number.replace("-", ""), "--name", "Zhang Wei-Li", "--clerk", "anna"))
+    assert updated.startswith(f"{number}: poprawiono"), updated
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_visits_of_an_unknown_office_is_bad_input(store):
+    line = refused_cleanly(run_cli(store.url, "visits", "--office", "XXX"))
+    assert "oddział" in line and "XXX" in line and "GDA" in line
+    ok(run_cli(store.url, "visits", "--office", "gda"))
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_options_after_the_command_work_and_argparse_never_echoes_a_password(store):
+    assert json.loads(ok(run_cli("sqlite:///nowhere.sqlite3", "stats", "--json", "--db", store.url)))["cases"] == 0
+    secret = "S3cr'3t PW@x"
+    result = run_cli(store.url, "stats", "--bogus", f"postgresql://okienko:{secret}@db.local/okienko")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert secret not in result.stdout + result.stderr and "okienko:***@" in result.stderr
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("OKIENKO_BCRYPT_COST", "abc"), ("OKIENKO_BCRYPT_COST", "99"), ("OKIENKO_BCRYPT_COST", "１２"),
+     ("OKIENKO_RETAIN_SMS_DAYS", "-1"), ("OKIENKO_PG_BIN", "/no/such/dir"), ("OKIENKO_FIXTURES", "/no/such/dir")],
+)  # fmt: skip
+def test_a_broken_setting_stops_every_command_in_one_line_naming_it(store, variable, value):
+    env = {**os.environ, "OKIENKO_DB": store.url, variable: value}
+    for command in (["stats"], ["create-clerk", "zenobia", "--name", "Zenobia", "--office", "GDA", "--password-stdin"]):
+        result = subprocess.run([sys.executable, "-m", "storage", *command], input="a-long-password-1\n",
+                                capture_output=True, text=True, env=env, timeout=120)  # fmt: skip
+        line = refused_cleanly(result)
+        assert variable in line, line
+    assert "zenobia" not in ok(run_cli(store.url, "clerks"))
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_numbers_out_of_range_are_bad_input_not_a_driver_traceback(store):
+    for args in (["resolve-deficiency", "99999999999999999999", "--clerk", "anna"],
+                 ["reopen-deficiency", "0", "--clerk", "anna"], ["demo", "--cases", "-5"]):  # fmt: skip
+        result = run_cli(store.url, *args)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert "liczba od" in result.stderr.splitlines()[-1], result.stderr
