@@ -29,7 +29,7 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard public_status/translations/*/LC_MESS
 install: $(VENV)/.installed $(MO_FILES)
 
 $(DEMO_DB): | $(VENV)/.installed
-	OKIENKO_DB=$(DEMO_URL) $(PY) -m storage demo
+	OKIENKO_DB=$(DEMO_URL) $(PY) -m storage demo --history
 
 # The demo prints nowhere unless OKIENKO_PRINT_COMMAND names a real print command.
 demo: install $(DEMO_DB)

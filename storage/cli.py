@@ -19,7 +19,8 @@ from rich.console import Console
 from rich.table import Table
 
 import storage
-from storage import backup, config, demo, report_output, retention, roles, schema, visit_desk
+from storage import backup, config, demo, processing_times, report_output, retention, roles, schema, visit_desk
+from storage.clock import to_warsaw
 from storage.errors import DomainError, exit_codes, mask_secrets
 from storage.languages import LANGUAGES
 from storage.models import CHANNELS, ROLES
@@ -128,12 +129,39 @@ def cmd_clerks(args: argparse.Namespace) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
-    summary = demo.build_demo(case_count=args.cases)
+    summary = demo.build_demo(case_count=args.cases, history=args.history)
     print(f"baza demonstracyjna gotowa: {summary.cases} nowych spraw")
     print(f"  urzędnik: login {summary.clerk_login!r}, hasło {summary.password!r}")
     print(f"  administrator: login {summary.admin_login!r}, hasło {summary.password!r}")
     print(f"  przykładowa sprawa dla portalu: {summary.sample_number}, hasło {summary.sample_password}")
     _print_stats(storage.store_stats())
+
+
+def cmd_processing_times(args: argparse.Namespace) -> None:
+    if args.refresh:
+        stored = processing_times.refresh_processing_times()
+        print(f"czasy załatwiania przeliczone: {stored} grup")
+    figures = processing_times.stored_processing_times(_known_office(args.office))
+    if args.json:
+        _print_json(figures)
+        return
+    title = f"Czasy załatwiania, ostatnie 12 miesięcy (bez liczb poniżej {processing_times.MIN_CASES} spraw)"
+    table = Table(
+        "rodzaj sprawy", "oddział", "od złożenia / w etapie", "spraw", "mediana dni", "80% w dniach", title=title
+    )
+    stage_names = {s.code: s.label["pl"] for s in storage.stages()}
+    # The whole way first, then the stages in their usual order.
+    order = {code: i for i, code in enumerate([processing_times.TO_DECISION, *stage_names])}
+    for f in sorted(figures, key=lambda f: (f.case_type, f.office, order.get(f.measure, len(order)))):
+        measure = "do decyzji" if f.measure == processing_times.TO_DECISION else stage_names.get(f.measure, f.measure)
+        table.add_row(f.case_type, f.office, measure, str(f.cases), _days(f.median_days), _days(f.p80_days))
+    Console().print(table)
+    refreshed = processing_times.last_refreshed()
+    print(f"przeliczone: {to_warsaw(refreshed):%Y-%m-%d %H:%M}" if refreshed else "jeszcze nie przeliczone (--refresh)")
+
+
+def _days(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}".replace(".", ",")
 
 
 def _print_stats(stats: dict) -> None:
@@ -346,11 +374,17 @@ def cmd_purge(args: argparse.Namespace) -> None:
     )
 
 
-def cmd_visits(args: argparse.Namespace) -> None:
+def _known_office(office: str | None) -> str | None:
+    """The office code given on the command line (any case), or None for all; an unknown one is refused."""
     known = [o.code for o in storage.offices()]
-    if args.office and args.office.upper() not in known:
-        raise DomainError("office", f"nieznany oddział {args.office!r} – jeden z: {', '.join(known)}")
-    offices = [args.office.upper()] if args.office else known
+    if office and office.upper() not in known:
+        raise DomainError("office", f"nieznany oddział {office!r} – jeden z: {', '.join(known)}")
+    return office.upper() if office else None
+
+
+def cmd_visits(args: argparse.Namespace) -> None:
+    office = _known_office(args.office)
+    offices = [office] if office else [o.code for o in storage.offices()]
     rows = [v for office in offices for v in visit_desk.visits_on(office, args.day, args.group)]
     if args.json:
         _print_json(rows)
@@ -427,6 +461,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p = add("demo", cmd_demo, "zbuduj bazę demonstracyjną", needs_schema=False)
     p.add_argument("--cases", type=_whole_number(1, MAX_DEMO_CASES), default=36)
+    p.add_argument("--history", action="store_true", help="także rok rozstrzygniętych spraw (czasy załatwiania)")
+    p = add(
+        "processing-times", cmd_processing_times, "czasy załatwiania spraw (--refresh: przelicz, co godzinę z timera)"
+    )
+    p.add_argument("--refresh", action="store_true", help="przelicz z historii i zapisz (robi to timer co godzinę)")
+    p.add_argument("--office", help="tylko ten oddział (GDA, SLU)")
+    p.add_argument("--json", action="store_true")
     p = add(
         "grant-public-role", cmd_grant_public_role, "PostgreSQL: utwórz/odśwież rolę portalu (najmniejsze uprawnienia)"
     )

@@ -6,13 +6,14 @@ do not count; a refresh replaces the stored figures."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
 import storage
 from storage import processing_times as pt
 from storage.clock import frozen
-from tests.helpers import CLERK, CLERK_SLU, register
+from tests.helpers import CLERK, CLERK_SLU, ok, refused, register, run_cli
 
 D = dt.date
 NOW = dt.datetime(2026, 11, 23, 10, 0)
@@ -139,3 +140,13 @@ def test_the_status_projection_sets_this_case_beside_its_group(store):
         other = _file(D(2026, 11, 2), clerk=CLERK_SLU)
         view = storage.public_view(other, 1, "en")
         assert view.processing is not None and view.processing.cases == 0 and view.processing.median_days is None
+
+
+def test_the_admin_command_refreshes_and_lists_the_figures(store):
+    for i in range(20):
+        _one_way(D(2026, 8, 3), check_after=1, decided_after=7 + i)
+    shown = ok(run_cli(store.url, "processing-times", "--refresh", "--office", "gda"))
+    assert "czasy załatwiania przeliczone: 3 grup" in shown
+    assert "do decyzji" in shown and "16,5" in shown
+    assert json.loads(ok(run_cli(store.url, "processing-times", "--json")))[0]["cases"] == 20
+    refused(run_cli(store.url, "processing-times", "--office", "XYZ"), "oddział", "XYZ")
