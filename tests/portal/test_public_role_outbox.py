@@ -48,8 +48,8 @@ def test_the_portal_role_cannot_write_or_read_the_outbox_only_queue_its_holds_co
         (visit_id,) = database.execute_sql("SELECT id FROM visit WHERE reference = %s", (held.reference,)).fetchone()
         # The shapes of the finding: a text to every applicant, a queued text rewritten.
         refused(
-            "INSERT INTO sms_outbox (case_id, state, priority, attempts, created_at, due_at, updated_at, turn) "
-            "SELECT id, 'queued', 0, 0, now(), now(), now(), 0 FROM case_file"
+            "INSERT INTO sms_outbox (case_id, state, priority, attempts, created_at, due_at, updated_at) "
+            "SELECT id, 'queued', 0, 0, now(), now(), now() FROM case_file"
         )
         refused("UPDATE sms_outbox SET code = 'PAY99'")
         refused("UPDATE sms_outbox SET state = 'queued'")
