@@ -137,7 +137,7 @@ def test_a_hold_whose_text_would_come_too_late_is_not_taken(store):
     with pytest.raises(portal.VisitThrottled) as caught:
         hold("+48 601 234 567", client="192.0.2.50")
     assert caught.value.reason == "modem" and 60 <= caught.value.retry_after_s <= 300
-    # Nothing kept: no seat, no text, and the address's request given back.
+    # Nothing kept: no seat, no text.
     assert (portal.visit_times("GDA", "filing", TUESDAY, now=NOW)[0].free, live_texts()) == before
     # Once the modem has worked through part of the queue, the same person gets in.
     at = NOW
