@@ -429,6 +429,14 @@ def _seat_may_be_free(where: GroupAtOffice, starts_at: dt.datetime, now: dt.date
     return Visit.select(Visit.id).where(slot_rows & occupied).count() < where.desks
 
 
+def _take_network_turn(prefix: str) -> None:
+    """Hold requests from one network go one at a time through its limits (PostgreSQL: an advisory
+    lock, taken before the group's; SQLite's BEGIN IMMEDIATE serialises every writer already)."""
+    if is_postgres():
+        digest = hashlib.sha256(f"okienko-visit-network:{prefix}".encode()).digest()
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (int.from_bytes(digest[:8], "big", signed=True),))
+
+
 def _take_turns(where: GroupAtOffice) -> None:
     """Seat takers of one group at one office go one at a time. On PostgreSQL a transaction-scoped
     advisory lock: unlike a row lock (SELECT … FOR UPDATE) it needs no UPDATE right on the
@@ -576,14 +584,19 @@ def request_visit(
     with unit_of_work():
         if not _seat_may_be_free(where, start, now):
             raise SlotTaken()
+        clean = _address_is_clean(client, now)
         _refuse_second_pending_hold(key, replaces, now)
-        _refuse_busy_network(prefix, _address_is_clean(client, now), now)
+        _refuse_busy_network(prefix, clean, now)
     _count_code_request(client, now)
     code = new_code()
     # The text must go out by then; its code lives `hold` from the moment it does (record_sent).
     send_by = now + 2 * rules.hold
     try:
         with write_transaction():
+            # Again under the network's lock: the reads above let a moment's parallel requests through.
+            _take_network_turn(prefix)
+            _refuse_second_pending_hold(key, replaces, now)
+            _refuse_busy_network(prefix, clean, now)
             if replaces:
                 _give_up_own_hold(replaces, key, now)
             visit = take_seat(
