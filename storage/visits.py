@@ -216,7 +216,8 @@ def _count_code_request(client: str, now: dt.datetime) -> None:
 
 
 def _give_code_request_back(client: str, now: dt.datetime) -> None:
-    """A code came back confirmed: it does not count against the address."""
+    """A code came back confirmed (or the seat was lost before any text): it does not count against
+    the address."""
     throttle.give_back_one(_key("code-addr", client), ADDRESS_CODES, now)
 
 
@@ -610,6 +611,11 @@ def request_visit(
         # The request stays counted: given back, it would make the address "clean" again and let it
         # past its network's limit (measured: bench/sms_pumping.py).
         raise VisitThrottled(busy.retry_after_s, VisitThrottled.MODEM) from None
+    except SlotTaken:
+        # Lost the seat to someone a moment faster: no text went out, and a person in a rush who
+        # tries another time stays a newcomer to the network's limit.
+        _give_code_request_back(client, now)
+        raise
     return HeldVisit(visit.reference, where.office, where.group, start, send_by)
 
 
