@@ -118,11 +118,30 @@ def _minutes(seconds: int) -> int:
 
 
 def _throttled(exc: store.VisitThrottled, back_url: str):
+    """429 with Retry-After and, in the page's language, why and when to come back. Never about a
+    phone number: nothing keyed by one refuses anything (storage.visits)."""
     retry = max(1, int(exc.retry_after_s))
-    message = _(
-        "Too many attempts from this connection or for this phone number. Please try again in %(minutes)d min.",
-        minutes=_minutes(retry),
-    )
+    minutes = _minutes(retry)
+    if exc.reason == store.VisitThrottled.PENDING:
+        message = _(
+            "Another booking from this connection is waiting for its SMS code. Please finish that booking, "
+            "or try again in %(minutes)d min.",
+            minutes=minutes,
+        )
+    elif exc.reason == store.VisitThrottled.NETWORK:
+        message = _(
+            "Too many bookings from your network were not confirmed in the last hour. Please try again in "
+            "%(minutes)d min, or from another connection (for example Wi-Fi instead of mobile data).",
+            minutes=minutes,
+        )
+    elif exc.reason == store.VisitThrottled.MODEM:
+        message = _(
+            "Many text messages are waiting to be sent just now, and your code would not reach you in time. "
+            "No seat has been held for you. Please try again in %(minutes)d min.",
+            minutes=minutes,
+        )
+    else:
+        message = _("Too many attempts from this connection. Please try again in %(minutes)d min.", minutes=minutes)
     return _problem(429, _("Please wait"), message, back_url, _("Back"), headers={"Retry-After": str(retry)})
 
 
@@ -233,20 +252,18 @@ def details():
     if group.code == CARD_COLLECTION:
         logged = current_case(current_app)
         case_number = logged.number if logged is not None else None
+    # The answer never depends on what the number already has (another visit that day is found
+    # when its owner confirms with the code). A browser choosing again gives up its own hold.
+    own_hold = session.get(HOLD)
     try:
         held = store.request_visit(
             office.code, group.code, starts_at, form.name.data, form.phone.data, _lang(), _client(),
-            case_number=case_number,
+            case_number=case_number, replaces=own_hold.get("ref") if isinstance(own_hold, dict) else None,
         )  # fmt: skip
     except store.SlotTaken:
         return _slot_taken(office.code, group.code, day)
     except store.VisitThrottled as exc:
         return _throttled(exc, url_for("visits.start"))
-    except store.PhoneHasVisit:
-        form.phone.errors = [
-            _("This number already has a visit booked on this day. One visit per number per day is allowed.")
-        ]
-        return _page("visit_details.html", 400, form=form, **context)
     except store.DomainError as exc:
         if exc.field in ("name", "applicant_name"):
             form.name.errors = [_("Please check the name: it must contain letters and be at most 200 characters.")]
@@ -305,6 +322,20 @@ def code(reference: str):
     except store.SlotTaken:
         session.pop(HOLD, None)
         return _slot_taken(hold.get("office", ""), hold.get("group", ""), hold.get("day"))
+    except store.PhoneHasVisit:
+        # Only the owner gets here: the code came to their phone.
+        session.pop(HOLD, None)
+        return _problem(
+            409,
+            _("You already have a visit on this day"),
+            _(
+                "This number already has a visit booked on this day, and one visit per number per day is allowed. "
+                "The time you chose has been released. To change the time of your visit, first cancel the other "
+                "one with its reference."
+            ),
+            url_for("visits.cancel"),
+            _("Cancel a visit"),
+        )
     except store.VisitThrottled as exc:
         return _throttled(exc, url_for("visits.code", reference=reference))
     except store.DomainError:

@@ -385,11 +385,20 @@ class Visit(BaseModel):
     updated_at = pw.DateTimeField(default=utcnow)
     case = pw.ForeignKeyField(Case, null=True, backref="visits", on_delete="SET NULL")
     personal_data_purged_at = pw.DateTimeField(null=True)
+    # Where an online hold came from, no more precisely than the limits need (storage.visit_sms):
+    # the client's network (IPv4 /24, IPv6 /64), kept to count a network's unconfirmed holds, and a
+    # digest of the address while the hold is pending (one pending hold per address), erased when
+    # the hold ends. Both go with the name at retention.
+    client_prefix = pw.CharField(max_length=50, null=True)
+    client_key = pw.CharField(max_length=20, null=True)
 
     class Meta:
         indexes = (
             (("office", "visit_day", "starts_at"), False),
             (("state", "hold_expires_at"), False),
+            (("client_prefix", "created_at"), False),
+            (("client_key", "state"), False),
+            (("phone_key", "state"), False),
         )
 
 
@@ -446,11 +455,19 @@ class SmsOutbox(BaseModel):
     sent_at = pw.DateTimeField(null=True)
     delivered_at = pw.DateTimeField(null=True)
     updated_at = pw.DateTimeField(default=utcnow)
+    # Fair sending (storage.visit_sms): texts queue in lanes – a code text in its client's network's,
+    # every text of the office's own (stage, message) in one lane – and each gets a turn: one after
+    # its lane's last waiting text, never before the head of the queue. The loop takes the lowest turn.
+    lane = pw.CharField(max_length=50, null=True)
+    turn = pw.BigIntegerField(default=0)
 
     class Meta:
         indexes = (
             (("state", "due_at"), False),
             (("case", "state"), False),
+            (("state", "turn"), False),
+            (("lane", "state"), False),
+            (("sent_at",), False),
         )
 
 

@@ -16,9 +16,10 @@ import peewee as pw
 
 from storage import audit
 from storage.clock import utcnow
-from storage.db import is_postgres, unit_of_work, write_transaction
-from storage.models import OUTBOX_STATES, Case, MailOutbox, Office, OfficeMessage, SmsOutbox, Stage, Visit
+from storage.db import database, is_postgres, unit_of_work, write_transaction
+from storage.models import OUTBOX_STATES, Case, MailOutbox, Office, OfficeMessage, SmsOutbox, Stage, Visit, VisitRules
 from storage.text import ascii_letters
+from storage.visit_sms import OFFICE_LANE, code_hash, next_turn, texts_ahead
 
 DELIVERY_MATCH_WINDOW = dt.timedelta(days=7)
 UNSENT_STATES = ("queued", "sending")
@@ -28,7 +29,8 @@ FINAL_STATES = ("delivered", "failed", "cancelled")
 KIND_STAGE = "stage"  # "the stage of your case changed"
 KIND_MESSAGE = "message"  # "you have a message from the office"
 KIND_VISIT_CODE = "visit_code"  # the code that confirms (or cancels) a visit booking
-# Code texts go before stage texts, and go out in quiet hours too: the applicant is waiting for them.
+# Code texts go out in quiet hours too (the applicant is waiting for them), and before the office's
+# texts of the same turn; otherwise the order of sending is the texts' turns (storage.visit_sms).
 CODE_PRIORITY = 10
 
 
@@ -53,7 +55,8 @@ def queue_stage_text(case: Case, stage: Stage, now: dt.datetime) -> str | None:
     waiting = (SmsOutbox.case == case) & SmsOutbox.state.in_(UNSENT_STATES) & SmsOutbox.message.is_null()
     if SmsOutbox.select().where(waiting).exists():
         return "already_queued"
-    SmsOutbox.create(case=case, stage=stage, state="queued", created_at=now, due_at=now, updated_at=now)
+    SmsOutbox.create(case=case, stage=stage, state="queued", created_at=now, due_at=now, updated_at=now,
+                     lane=OFFICE_LANE, turn=next_turn(OFFICE_LANE, now))  # fmt: skip
     return None
 
 
@@ -69,25 +72,63 @@ def queue_message_notice(case: Case, message: OfficeMessage, now: dt.datetime) -
     waiting = (SmsOutbox.case == case) & SmsOutbox.state.in_(UNSENT_STATES) & SmsOutbox.message.is_null(False)
     if SmsOutbox.select().where(waiting).exists():
         return "already_queued"
-    SmsOutbox.create(case=case, message=message, state="queued", created_at=now, due_at=now, updated_at=now)
+    SmsOutbox.create(case=case, message=message, state="queued", created_at=now, due_at=now, updated_at=now,
+                     lane=OFFICE_LANE, turn=next_turn(OFFICE_LANE, now))  # fmt: skip
     return None
 
 
-def queue_visit_code(visit: Visit, code: str, now: dt.datetime) -> None:
-    """Queue a visit's code text (inside the transaction that issued the code). A code text still
-    waiting for the same visit is cancelled: only the newest code works."""
-    waiting = (SmsOutbox.visit == visit) & SmsOutbox.state.in_(UNSENT_STATES)
+def queue_visit_code(visit: Visit, code: str, lane: str, now: dt.datetime) -> int:
+    """Queue a visit's code text (inside the transaction that issued the code, after the visit
+    stores the code's hash) in `lane` (the client's network). A code text still waiting for the
+    same visit is cancelled: only the newest code works. Returns how many texts wait ahead of it.
+
+    On PostgreSQL through okienko_queue_visit_code (storage.visit_sms): the portal's role has no
+    right on this table, and the function checks the code against the visit."""
+    if is_postgres():
+        (ahead,) = database.execute_sql(
+            "SELECT okienko_queue_visit_code(%s, %s, %s, %s)", (visit.id, code, lane, now)
+        ).fetchone()
+        return int(ahead)
+    waiting = (SmsOutbox.visit == visit) & (SmsOutbox.state == "queued")
     SmsOutbox.update(state="cancelled", code=None, updated_at=now, last_error="replaced by a newer code").where(
-        waiting & (SmsOutbox.state == "queued")
+        waiting
     ).execute()
-    SmsOutbox.create(visit=visit, code=code, priority=CODE_PRIORITY, state="queued", created_at=now, due_at=now,
-                     updated_at=now)  # fmt: skip
+    turn = next_turn(lane, now)
+    row = SmsOutbox.create(visit=visit, code=code, priority=CODE_PRIORITY, state="queued", created_at=now, due_at=now,
+                           updated_at=now, lane=lane[:50], turn=turn)  # fmt: skip
+    return texts_ahead(row.id, turn)
 
 
 def cancel_visit_codes(visit: Visit, reason: str, now: dt.datetime) -> int:
-    """Cancel a visit's code texts still only queued (the code was used, or the visit ended)."""
-    which = (SmsOutbox.visit == visit) & (SmsOutbox.state == "queued")
-    return SmsOutbox.update(state="cancelled", code=None, updated_at=now, last_error=reason).where(which).execute()
+    """Cancel a visit's code texts still only queued whose code the visit no longer has (the code
+    was used or replaced, or the visit ended); call it after changing the visit."""
+    if is_postgres():
+        (dropped,) = database.execute_sql(
+            "SELECT okienko_drop_visit_codes(%s, %s, %s)", (visit.id, reason, now)
+        ).fetchone()
+        return int(dropped)
+    current = Visit.select(Visit.reference, Visit.code_hash, Visit.code_purpose).where(Visit.id == visit.id).first()
+    dead = [
+        row.id
+        for row in SmsOutbox.select(SmsOutbox.id, SmsOutbox.code).where(
+            (SmsOutbox.visit == visit) & (SmsOutbox.state == "queued")
+        )
+        if not _code_is_current(current, row.code)
+    ]
+    if not dead:
+        return 0
+    return (
+        SmsOutbox.update(state="cancelled", code=None, updated_at=now, last_error=reason)
+        .where(SmsOutbox.id.in_(dead))
+        .execute()
+    )
+
+
+def _code_is_current(visit: Visit | None, code: str | None) -> bool:
+    return bool(
+        visit is not None and code and visit.code_hash and visit.code_purpose
+        and visit.code_hash == code_hash(visit.reference, visit.code_purpose, code)
+    )  # fmt: skip
 
 
 def cancel_queued(case: Case, reason: str, now: dt.datetime, *, queued_since: dt.datetime | None = None) -> int:
@@ -117,18 +158,31 @@ def due_condition(now: dt.datetime) -> pw.Expression:
 def claim_due(
     owner: str, lease_seconds: int, limit: int = 1, now: dt.datetime | None = None, *, urgent_only: bool = False
 ) -> list[ClaimedSms]:
-    """Take up to `limit` due texts for `owner`, code texts first; `urgent_only` (quiet hours)
-    takes only those. Rows whose applicant has opted out (or lost the phone number) since
-    queueing, and code texts whose code can no longer be used, are cancelled here and never returned."""
+    """Take up to `limit` due texts for `owner`, lowest turn first (storage.visit_sms: fair across
+    the lanes); `urgent_only` (quiet hours) takes only code texts. A code text waits while an
+    older hold for the same phone is still pending, so a phone has one live code from a hold at a
+    time. Rows whose applicant has opted out (or lost the phone number) since queueing, and code
+    texts whose code can no longer be used, are cancelled here and never returned."""
     now = now or utcnow()
     with write_transaction():
         due = due_condition(now)
         if urgent_only:
             due &= SmsOutbox.priority > 0
+        mine, older = Visit.alias("mine"), Visit.alias("older")
+        waits_for_older_hold = (
+            older.select(older.id)
+            .join(mine, on=(older.phone_key == mine.phone_key) & (older.id < mine.id))
+            .where(
+                (mine.id == SmsOutbox.visit)
+                & (mine.state == "held")
+                & (older.state == "held")
+                & (older.hold_expires_at > now)
+            )
+        )
         query = (
             SmsOutbox.select(SmsOutbox.id)
-            .where(due)
-            .order_by(SmsOutbox.priority.desc(), SmsOutbox.due_at, SmsOutbox.id)
+            .where(due & ~pw.fn.EXISTS(waits_for_older_hold))
+            .order_by(SmsOutbox.turn, SmsOutbox.priority.desc(), SmsOutbox.id)
             .limit(limit * 4)
         )
         if is_postgres():
@@ -147,7 +201,7 @@ def claim_due(
             .join(Visit, pw.JOIN.LEFT_OUTER)
             .join(Office, pw.JOIN.LEFT_OUTER)
             .where(SmsOutbox.id.in_(ids))
-            .order_by(SmsOutbox.priority.desc(), SmsOutbox.due_at, SmsOutbox.id)
+            .order_by(SmsOutbox.turn, SmsOutbox.priority.desc(), SmsOutbox.id)
         )
         claimed: list[ClaimedSms] = []
         for row in rows:
@@ -176,7 +230,7 @@ def _why_not_send(row: SmsOutbox, now: dt.datetime) -> str | None:
         visit = row.visit
         if not visit.phone:
             return "no phone number"
-        if not row.code or visit.code_hash is None or not visit.code_expires_at or visit.code_expires_at <= now:
+        if not _code_is_current(visit, row.code) or not visit.code_expires_at or visit.code_expires_at <= now:
             return "code no longer valid"
         return None
     if row.case.sms_opt_out:
@@ -219,9 +273,25 @@ def _finish(outbox_id: int, owner: str, **values) -> bool:
 
 
 def record_sent(outbox_id: int, owner: str, message_ref: int, sender: str, at: dt.datetime | None = None) -> bool:
-    """`sender` names the modem (host and port), which outlives the loop process that used it."""
-    return _finish(outbox_id, owner, state="sent", message_ref=message_ref, sender=sender, sent_at=at or utcnow(),
-                   error_code=None, last_error=None, code=None)  # fmt: skip
+    """`sender` names the modem (host and port), which outlives the loop process that used it.
+    A visit's code starts its life now, when the modem has taken its text: its 10 minutes (the
+    hold's) count from here, not from the request, and a pending hold lasts as long as its code."""
+    at = at or utcnow()
+    with write_transaction():
+        visit_id = SmsOutbox.select(SmsOutbox.visit).where(SmsOutbox.id == outbox_id).scalar()
+        done = _finish(outbox_id, owner, state="sent", message_ref=message_ref, sender=sender, sent_at=at,
+                       error_code=None, last_error=None, code=None)  # fmt: skip
+        if done and visit_id is not None:
+            _start_code_life(visit_id, at)
+    return done
+
+
+def _start_code_life(visit_id: int, at: dt.datetime) -> None:
+    minutes = VisitRules.select(VisitRules.hold_minutes).scalar() or 10
+    ends = at + dt.timedelta(minutes=minutes)
+    live_code = (Visit.id == visit_id) & Visit.code_hash.is_null(False) & (Visit.code_expires_at > at)
+    Visit.update(code_expires_at=ends, updated_at=at).where(live_code).execute()
+    Visit.update(hold_expires_at=ends).where(live_code & (Visit.state == "held")).execute()
 
 
 def record_retry(outbox_id: int, owner: str, due_at: dt.datetime, code: str, error: str) -> bool:

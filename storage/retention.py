@@ -73,7 +73,7 @@ def _purge_visit_contacts(now: dt.datetime) -> int:
     last_day = warsaw_date(now) - BOOKING_RETENTION
     return (
         Visit.update(name=None, phone=None, phone_key=None, phone_day_key=None, code_hash=None, code_purpose=None,
-                     personal_data_purged_at=now, updated_at=now)
+                     client_prefix=None, client_key=None, personal_data_purged_at=now, updated_at=now)
         .where((Visit.visit_day <= last_day) & Visit.personal_data_purged_at.is_null())
         .execute()
     )  # fmt: skip

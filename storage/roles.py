@@ -1,7 +1,9 @@
 """The public site's PostgreSQL role: it can read only what the public projection and visit
 booking need (whole catalogue tables, named columns of the case and visit tables) and write only
 throttle and session rows, the read time of the office's messages, new visits and the columns
-booking changes, and the code texts of visits in the outbox.
+booking changes. It has no right on the SMS outbox: a visit's code text is queued (and a dead one
+dropped) only through the SECURITY DEFINER functions of storage.visit_sms, which take a visit and
+its code – never a recipient or a text.
 
 Granting starts with REVOKE ALL, so pointed at the wrong role it would strip that role's rights:
 given the owner's own name it broke every later write. Only a role this command made (marked
@@ -40,6 +42,7 @@ from storage.models import (
     VisitGroupOffice,
     VisitRules,
 )
+from storage.visit_sms import PG_FUNCTION_SIGNATURES
 from storage.visits import PORTAL_READABLE, PORTAL_WRITABLE
 
 ROLE_PATTERN = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -66,21 +69,20 @@ READABLE_COLUMNS = {
                     OfficeMessage.created_at, OfficeMessage.read_at),
     # A visit without its name, phone or clerk (storage.visits names these columns in every portal query).
     Visit: PORTAL_READABLE,
-    # Enough to find a visit's code texts still queued (a newer code or a used one cancels them):
-    # never a code, a case or a stage text's details.
-    SmsOutbox: (SmsOutbox.id, SmsOutbox.visit, SmsOutbox.state),
 }  # fmt: skip
 # Opening the status page marks the case's messages read; booking holds, confirms and cancels a
 # visit and cancels its queued code texts; nothing else of these tables may change.
 WRITABLE_COLUMNS = {
     OfficeMessage: (OfficeMessage.read_at,),
     Visit: PORTAL_WRITABLE,
-    SmsOutbox: (SmsOutbox.state, SmsOutbox.code, SmsOutbox.updated_at, SmsOutbox.last_error),
 }
 WRITABLE_TABLES = (LoginThrottle, PortalSession)
-# A new booking writes the name and phone it may never read back; a code text is queued for it.
+# A new booking writes the name and phone it may never read back.
 # INSERT … RETURNING id needs SELECT on id only (granted above) and the id sequence.
-INSERTABLE_TABLES = (Visit, SmsOutbox)
+INSERTABLE_TABLES = (Visit,)
+# Not one right on the outbox: a compromised portal could otherwise text every applicant whatever
+# it liked. A visit's code text goes through these functions (storage.visit_sms).
+NO_RIGHTS_TABLES = (SmsOutbox,)
 
 
 def _q(name: str) -> str:
@@ -212,4 +214,8 @@ def _grant(role: str, password: str | None) -> list[str]:
             "SELECT pg_get_serial_sequence(%s, %s)", (_q(table), model._meta.primary_key.column_name)
         ).fetchone()
         run(f"GRANT USAGE ON SEQUENCE {sequence} TO {_q(role)}")
+    for model in NO_RIGHTS_TABLES:  # already revoked above with ALL TABLES; said once more, on purpose
+        run(f"REVOKE ALL ON {_q(model._meta.table_name)} FROM {_q(role)}")
+    for signature in PG_FUNCTION_SIGNATURES:
+        run(f"GRANT EXECUTE ON FUNCTION {signature} TO {_q(role)}")
     return done

@@ -203,3 +203,27 @@ def forget_stale(now: dt.datetime | None = None) -> int:
     now = now or utcnow()
     with write_transaction():
         return LoginThrottle.delete().where(LoginThrottle.last_failure_at < now - FORGET_AFTER).execute()
+
+
+def current_count(key: str, now: dt.datetime | None = None) -> int:
+    """How many events `key` has counted (forgotten a day after the last), from a plain read."""
+    now = now or utcnow()
+    return _current(LoginThrottle.get_or_none(LoginThrottle.key == key), now)
+
+
+def give_back_one(key: str, policy: Policy, now: dt.datetime | None = None) -> None:
+    """One counted event turned out well (a code was confirmed, or never sent): the count drops by
+    one and the wait is recomputed from the policy."""
+    now = now or utcnow()
+    with write_transaction():
+        row = locked(LoginThrottle.select().where(LoginThrottle.key == key)).first()
+        if row is None:
+            return
+        failures = max(0, _current(row, now) - 1)
+        if failures:
+            delay = policy.delay(failures)
+            LoginThrottle.update(
+                failures=failures, blocked_until=now + dt.timedelta(seconds=delay) if delay else None
+            ).where(LoginThrottle.key == key).execute()
+        else:
+            LoginThrottle.delete().where(LoginThrottle.key == key).execute()

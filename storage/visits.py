@@ -6,9 +6,16 @@ taken twice and no phone hold two visits on one day (groups marked one_per_phone
 SQLite and PostgreSQL alike. Holds whose time ran out are marked `expired` inside the very
 transaction that takes a seat, so an abandoned hold never blocks the next person.
 
-Anti-automation (README, "Visit booking (storage side)"): code requests and bookings are counted
-per client address and per phone in the database (storage.throttle), and a phone or address that
-keeps failing codes waits; every limit is checked before any text is queued.
+Anti-automation (README, "Visit booking (storage side)"): code requests, bookings and wrong codes
+are counted per client address in the database (storage.throttle); an address has one pending hold
+at a time and a network (IPv4 /24, IPv6 /64) a few unconfirmed holds an hour; a hold whose text
+could not go out in time is not taken (storage.visit_sms). Every limit is checked before any text
+is queued.
+
+Nothing keyed by a phone number refuses anything: a stranger who types someone's number must learn
+nothing about it and must not lock its owner out. Whether the number already has a visit that day
+is checked when the code is confirmed – by the owner, who has the phone – and a phone's code texts
+go out one pending hold at a time (storage.outbox.claim_due), which only delays them.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ import secrets
 
 import peewee as pw
 
-from storage import case_numbers, outbox, phones, throttle
+from storage import case_numbers, outbox, phones, throttle, visit_sms
 from storage.cases import check_applicant_name
 from storage.clock import today_in_warsaw, utcnow
 from storage.db import database, is_postgres, locked, unit_of_work, write_transaction
@@ -48,6 +55,7 @@ from storage.visit_calendar import (
     slots,
 )
 from storage.visit_catalog import GroupAtOffice, calendar_rules, group_at_office
+from storage.visit_sms import ModemBusy, client_key, client_prefix, code_hash
 
 # ---------------------------------------------------------------- errors
 
@@ -72,11 +80,23 @@ class CodeExpired(DomainError):
 
 
 class VisitThrottled(DomainError):
-    """Too many code requests, bookings or wrong codes from this address or for this phone."""
+    """Not now, come back in `retry_after_s`. `reason` says why, for the applicant's page:
+    LIMITS (too many code requests, bookings or wrong codes from this address), PENDING (another
+    hold from this address waits for its code), NETWORK (too many unconfirmed holds from this
+    network in the last hour), MODEM (the queue of texts is too long for a code to go out in time)."""
 
-    def __init__(self, retry_after_s: int) -> None:
-        self.retry_after_s = retry_after_s
-        super().__init__("client", f"zbyt wiele prób – spróbuj ponownie za {retry_after_s} s")
+    LIMITS, PENDING, NETWORK, MODEM = "limits", "pending", "network", "modem"
+    RULES = {
+        LIMITS: "zbyt wiele prób",
+        PENDING: "inna rezerwacja z tego adresu czeka na kod",
+        NETWORK: "zbyt wiele niepotwierdzonych rezerwacji z tej sieci",
+        MODEM: "kolejka SMS jest za długa, kod nie wyszedłby na czas",
+    }
+
+    def __init__(self, retry_after_s: int, reason: str = LIMITS) -> None:
+        self.retry_after_s = max(1, int(retry_after_s))
+        self.reason = reason
+        super().__init__("client", f"{self.RULES[reason]} – spróbuj ponownie za {self.retry_after_s} s")
 
 
 # ---------------------------------------------------------------- values handed out (never a name or phone)
@@ -135,12 +155,14 @@ class PublicVisit:
 PORTAL_READABLE = (
     Visit.id, Visit.reference, Visit.office, Visit.group, Visit.starts_at, Visit.visit_day, Visit.seat,
     Visit.state, Visit.phone_key, Visit.phone_day_key, Visit.code_hash, Visit.code_purpose,
-    Visit.code_expires_at, Visit.code_tries_left, Visit.hold_expires_at, Visit.case,
+    Visit.code_expires_at, Visit.code_tries_left, Visit.hold_expires_at, Visit.case, Visit.created_at,
+    Visit.client_prefix, Visit.client_key,
 )  # fmt: skip
 # What holding, confirming and cancelling change (a new booking is an INSERT of the whole row).
 PORTAL_WRITABLE = (
     Visit.state, Visit.phone_day_key, Visit.code_hash, Visit.code_purpose, Visit.code_expires_at,
     Visit.code_tries_left, Visit.hold_expires_at, Visit.booked_at, Visit.cancelled_at, Visit.updated_at,
+    Visit.client_key,
 )  # fmt: skip
 PHONE_KEY_LENGTH = 20
 
@@ -156,14 +178,17 @@ def phone_key(mobile: str | None) -> str | None:
 
 # ---------------------------------------------------------------- limits
 
-# An address (many applicants behind one NAT, the office's own kiosk) gets more than a phone.
+# An address (many applicants behind one NAT, the office's own kiosk) may make this many code
+# requests, bookings and wrong codes; a confirmed code gives its request back.
 ADDRESS_CODES = Policy(free_failures=12, base_delay_s=60, max_delay_s=3600)
-PHONE_CODES = Policy(free_failures=10, base_delay_s=300, max_delay_s=6 * 3600)
 ADDRESS_BOOKINGS = Policy(free_failures=10, base_delay_s=1800, max_delay_s=24 * 3600)
-PHONE_BOOKINGS = Policy(free_failures=8, base_delay_s=3600, max_delay_s=24 * 3600)
 ADDRESS_FAILURES = Policy(free_failures=15, base_delay_s=60, max_delay_s=3600)
-# A phone failing codes again and again: someone is guessing, or a bot is using the number.
-PHONE_FAILURES = Policy(free_failures=6, base_delay_s=900, max_delay_s=24 * 3600)
+# Unconfirmed holds (each a text to a number nobody confirmed) per network in the last hour. An
+# address that has no unconfirmed code request of its own may still take one past it: a person
+# sharing the network with someone who spends its budget is not kept out.
+NETWORK_HOLDS = 8
+NETWORK_WINDOW = dt.timedelta(hours=1)
+UNCONFIRMED = ("held", "expired")
 
 
 def _key(kind: str, value: str) -> str:
@@ -177,21 +202,72 @@ def _raise_if_blocked(keys: list[str], now: dt.datetime) -> None:
         raise VisitThrottled(wait)
 
 
-def _refuse_if_limited(client: str, phone: str, now: dt.datetime) -> None:
-    """A plain read: refuse a blocked address or phone (failures, bookings, code requests).
-    `phone` is the phone's key (phone_key), as in every limit's key."""
-    keys = [_key(f"{kind}-{who}", value) for kind in ("fail", "book", "code")
-            for who, value in (("addr", client), ("phone", phone))]  # fmt: skip
-    _raise_if_blocked(keys, now)
+def _refuse_if_limited(client: str, now: dt.datetime) -> None:
+    """A plain read: refuse an address blocked for failures, bookings or code requests."""
+    _raise_if_blocked([_key(f"{kind}-addr", client) for kind in ("fail", "book", "code")], now)
 
 
-def _count_code_request(client: str, phone: str, now: dt.datetime) -> None:
-    """Before any text: count the code request against the address and the phone (VisitThrottled
-    when either has just reached its limit). The caller has refused a blocked one already
-    (_refuse_if_limited)."""
-    wait = throttle.take({_key("code-addr", client): ADDRESS_CODES, _key("code-phone", phone): PHONE_CODES}, now)
+def _count_code_request(client: str, now: dt.datetime) -> None:
+    """Before any text: count the code request against the address (VisitThrottled when it has just
+    reached its limit). The caller has refused a blocked one already (_refuse_if_limited)."""
+    wait = throttle.take({_key("code-addr", client): ADDRESS_CODES}, now)
     if wait:
         raise VisitThrottled(wait)
+
+
+def _give_code_request_back(client: str, now: dt.datetime) -> None:
+    """A code came back confirmed (or the seat was lost before any text): it does not count against
+    the address."""
+    throttle.give_back_one(_key("code-addr", client), ADDRESS_CODES, now)
+
+
+def _address_is_clean(client: str, now: dt.datetime) -> bool:
+    return throttle.current_count(_key("code-addr", client), now) == 0
+
+
+def _refuse_second_pending_hold(key: str, replaces: str | None, now: dt.datetime) -> None:
+    """One pending hold per address: another one still waiting for its code (not the one this
+    browser is replacing) must end first – at most one hold's life."""
+    pending = (
+        Visit.select(Visit.hold_expires_at)
+        .where((Visit.client_key == key) & (Visit.state == "held") & (Visit.hold_expires_at > now))
+        .where(Visit.reference != (replaces or ""))
+        .order_by(Visit.hold_expires_at)
+        .first()
+    )
+    if pending is not None:
+        raise VisitThrottled(_seconds(_as_datetime(pending.hold_expires_at) - now), VisitThrottled.PENDING)
+
+
+def _refuse_busy_network(prefix: str, clean: bool, now: dt.datetime) -> None:
+    """At most NETWORK_HOLDS unconfirmed holds from one network in the last hour, unless this
+    address is clean (no unconfirmed code request of its own)."""
+    if clean:
+        return
+    recent = (
+        Visit.select(Visit.created_at)
+        .where(
+            (Visit.client_prefix == prefix) & (Visit.created_at > now - NETWORK_WINDOW) & Visit.state.in_(UNCONFIRMED)
+        )
+        .order_by(Visit.created_at.desc())
+        .limit(NETWORK_HOLDS)
+    )
+    times = [_as_datetime(row.created_at) for row in recent]
+    if len(times) >= NETWORK_HOLDS:
+        raise VisitThrottled(_seconds(min(times) + NETWORK_WINDOW - now), VisitThrottled.NETWORK)
+
+
+def _admit(ahead: int, rules: CalendarRules) -> None:
+    """Inside the queueing transaction: refuse (and so roll back) a hold whose text would wait too
+    long at the modem's measured pace. Half the code's life: the estimate is only an estimate."""
+    wait = (ahead + 1) * visit_sms.send_gap_s()
+    limit = rules.hold.total_seconds() / 2
+    if wait > limit:
+        raise ModemBusy(wait, max(60, int(wait - limit) + 1))
+
+
+def _seconds(delta: dt.timedelta) -> int:
+    return max(1, int(delta.total_seconds()) + 1)
 
 
 # ---------------------------------------------------------------- references and codes
@@ -216,11 +292,6 @@ def normalise_reference(text: str) -> str:
 
 def new_code() -> str:
     return f"{secrets.randbelow(10**6):06d}"
-
-
-def code_hash(reference: str, purpose: str, code: str) -> str:
-    # Hashed so that a copy of the table shows no live code; the reference and purpose salt it.
-    return hashlib.sha256(f"{reference}:{purpose}:{code.strip()}".encode()).hexdigest()
 
 
 # ---------------------------------------------------------------- field rules
@@ -278,7 +349,9 @@ def release_expired_holds(now: dt.datetime, where: pw.Expression | None = None) 
     if where is not None:
         which &= where
     return (
-        Visit.update(state="expired", phone_day_key=None, code_hash=None, code_purpose=None, updated_at=now)
+        Visit.update(
+            state="expired", phone_day_key=None, code_hash=None, code_purpose=None, client_key=None, updated_at=now
+        )
         .where(which)
         .execute()
     )
@@ -300,15 +373,18 @@ def take_seat(
     starts_at: dt.datetime,
     day: dt.date,
     now: dt.datetime,
+    *,
+    phone_day: bool = True,
     **values,
 ) -> Visit:
     """Insert a visit on the lowest free seat of a slot, inside the caller's write transaction.
 
     Rows of the group at the office are taken in turn (a row lock on PostgreSQL, BEGIN IMMEDIATE
     on SQLite); the partial unique indexes are the guarantee behind that. SlotTaken when no seat
-    is free; DomainError('phone') when the phone already has a visit that day."""
+    is free; with `phone_day` (the desk), PhoneHasVisit when the phone already has a visit that
+    day. An online hold leaves the phone's day to the confirmation (claim_phone_day)."""
     values["phone_key"] = phone_key(values.get("phone"))
-    phone_day_key = values["phone_key"] if where.one_per_phone_per_day else None
+    phone_day_key = values["phone_key"] if where.one_per_phone_per_day and phone_day else None
     slot_rows = (Visit.office == where.office) & (Visit.group == where.group) & (Visit.starts_at == starts_at)
     release_expired_holds(now, slot_rows)
     if phone_day_key:
@@ -354,6 +430,14 @@ def _seat_may_be_free(where: GroupAtOffice, starts_at: dt.datetime, now: dt.date
     return Visit.select(Visit.id).where(slot_rows & occupied).count() < where.desks
 
 
+def _take_network_turn(prefix: str) -> None:
+    """Hold requests from one network go one at a time through its limits (PostgreSQL: an advisory
+    lock, taken before the group's; SQLite's BEGIN IMMEDIATE serialises every writer already)."""
+    if is_postgres():
+        digest = hashlib.sha256(f"okienko-visit-network:{prefix}".encode()).digest()
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (int.from_bytes(digest[:8], "big", signed=True),))
+
+
 def _take_turns(where: GroupAtOffice) -> None:
     """Seat takers of one group at one office go one at a time. On PostgreSQL a transaction-scoped
     advisory lock: unlike a row lock (SELECT … FOR UPDATE) it needs no UPDATE right on the
@@ -363,12 +447,30 @@ def _take_turns(where: GroupAtOffice) -> None:
         database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (int.from_bytes(digest[:8], "big", signed=True),))
 
 
-def _phone_busy(phone_day_key: str, day: dt.date) -> bool:
-    return (
-        Visit.select(Visit.id)
-        .where((Visit.phone_day_key == phone_day_key) & (Visit.visit_day == day) & Visit.state.in_(SEAT_STATES))
-        .exists()
+def _phone_busy(phone_day_key: str, day: dt.date, other_than: int | None = None) -> bool:
+    query = Visit.select(Visit.id).where(
+        (Visit.phone_day_key == phone_day_key) & (Visit.visit_day == day) & Visit.state.in_(SEAT_STATES)
     )
+    if other_than is not None:
+        query = query.where(Visit.id != other_than)
+    return query.exists()
+
+
+def claim_phone_day(visit: Visit, now: dt.datetime) -> None:
+    """At confirmation, inside its transaction: a group with one visit per phone per day takes the
+    phone's day now, when the owner has proved the number with the code. PhoneHasVisit when the
+    number already has one that day (the index decides a race)."""
+    where = group_at_office(visit.office_id, visit.group_id)
+    if not where.one_per_phone_per_day or not visit.phone_key:
+        return
+    release_expired_holds(now, (Visit.phone_day_key == visit.phone_key) & (Visit.visit_day == visit.visit_day))
+    if _phone_busy(visit.phone_key, visit.visit_day, other_than=visit.id):
+        raise _phone_taken()
+    try:
+        with database.atomic():
+            Visit.update(phone_day_key=visit.phone_key).where(Visit.id == visit.id).execute()
+    except pw.IntegrityError:
+        raise _phone_taken() from None
 
 
 class PhoneHasVisit(DomainError):
@@ -448,12 +550,18 @@ def request_visit(
     client: str,
     *,
     case_number: str | None = None,
+    replaces: str | None = None,
     now: dt.datetime | None = None,
 ) -> HeldVisit:
-    """Hold a seat for `hold_minutes` and queue its code text. Checks, in this order: the fields
-    (DomainError naming the field), the slot, a blocked address or phone (VisitThrottled), a slot
-    already full (SlotTaken, from a plain read: nothing counted), then the code request is counted
-    (VisitThrottled at the limit, before any text), the seat (SlotTaken) and the phone's day."""
+    """Hold a seat and queue its code text. Checks, in this order: the fields (DomainError naming
+    the field), the slot, a blocked address (VisitThrottled), a slot already full (SlotTaken, from a
+    plain read: nothing counted), another pending hold from this address (not `replaces`, the hold
+    this browser is giving up), the network's unconfirmed holds, then the code request is counted
+    (VisitThrottled at the limit, before any text), the seat (SlotTaken), and whether the text
+    could go out in time (VisitThrottled MODEM: nothing is kept).
+
+    Nothing here depends on what the phone number already has: the answer for a number with a
+    visit that day is the same as for any other; confirm_visit tells the owner."""
     clean_name = check_applicant_name(name)
     mobile = check_mobile(phone)
     lang = check_language(language)
@@ -461,6 +569,7 @@ def request_visit(
     canonical_case = case_numbers.parse(case_number) if case_number else None
     start = as_utc(starts_at)
     now = as_utc(now) if now else utcnow()
+    key, prefix = client_key(client), client_prefix(client)
     with unit_of_work():
         where, rules = group_at_office(office, group), calendar_rules()
         day = check_slot(where, rules, start, local(now).date())
@@ -472,32 +581,58 @@ def request_visit(
                     "case_number", f"nie ma sprawy o numerze {case_numbers.format_number(canonical_case)}"
                 )
             case_id = case.id
-    _refuse_if_limited(client, phone_key(mobile), now)
+    _refuse_if_limited(client, now)
     with unit_of_work():
         if not _seat_may_be_free(where, start, now):
             raise SlotTaken()
-    _count_code_request(client, phone_key(mobile), now)
+        clean = _address_is_clean(client, now)
+        _refuse_second_pending_hold(key, replaces, now)
+        _refuse_busy_network(prefix, clean, now)
+    _count_code_request(client, now)
     code = new_code()
-    expires = now + rules.hold
-    with write_transaction():
-        visit = take_seat(
-            where,
-            start,
-            day,
-            now,
-            state="held",
-            name=clean_name,
-            phone=mobile,
-            language=lang,
-            case=case_id,
-            hold_expires_at=expires,
-            code_expires_at=expires,
-            code_tries_left=rules.code_tries,
-            code_purpose="confirm",
-        )
-        Visit.update(code_hash=code_hash(visit.reference, "confirm", code)).where(Visit.id == visit.id).execute()
-        outbox.queue_visit_code(visit, code, now)
-    return HeldVisit(visit.reference, where.office, where.group, start, expires)
+    # The text must go out by then; its code lives `hold` from the moment it does (record_sent).
+    send_by = now + 2 * rules.hold
+    try:
+        with write_transaction():
+            # Again under the network's lock: the reads above let a moment's parallel requests through.
+            _take_network_turn(prefix)
+            _refuse_second_pending_hold(key, replaces, now)
+            _refuse_busy_network(prefix, clean, now)
+            if replaces:
+                _give_up_own_hold(replaces, key, now)
+            visit = take_seat(
+                where, start, day, now, phone_day=False, state="held", name=clean_name, phone=mobile,
+                language=lang, case=case_id, hold_expires_at=send_by, code_expires_at=send_by,
+                code_tries_left=rules.code_tries, code_purpose="confirm", client_prefix=prefix, client_key=key,
+            )  # fmt: skip
+            Visit.update(code_hash=code_hash(visit.reference, "confirm", code)).where(Visit.id == visit.id).execute()
+            _admit(outbox.queue_visit_code(visit, code, prefix, now), rules)
+    except ModemBusy as busy:
+        # The request stays counted: given back, it would make the address "clean" again and let it
+        # past its network's limit (measured: bench/sms_pumping.py).
+        raise VisitThrottled(busy.retry_after_s, VisitThrottled.MODEM) from None
+    except SlotTaken:
+        # Lost the seat to someone a moment faster: no text went out, and a person in a rush who
+        # tries another time stays a newcomer to the network's limit.
+        _give_code_request_back(client, now)
+        raise
+    return HeldVisit(visit.reference, where.office, where.group, start, send_by)
+
+
+def _give_up_own_hold(reference: str, key: str, now: dt.datetime) -> None:
+    """The browser that holds `reference` chose another time: that hold ends (only a hold from
+    the same address; anything else is left alone)."""
+    try:
+        ref = normalise_reference(reference)
+    except DomainError:
+        return
+    mine = (Visit.reference == ref) & (Visit.client_key == key) & (Visit.state == "held")
+    old = Visit.select(Visit.id).where(mine).first()
+    if old is None:
+        return
+    Visit.update(state="expired", phone_day_key=None, code_hash=None, code_purpose=None, client_key=None,
+                 updated_at=now).where(Visit.id == old.id).execute()  # fmt: skip
+    outbox.cancel_visit_codes(old, "another time chosen", now)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -540,21 +675,22 @@ def _end_code(visit: Visit, purpose: str, now: dt.datetime) -> None:
     keeps its seat and only loses the cancellation code."""
     values = {"code_hash": None, "code_purpose": None, "updated_at": now}
     if purpose == "confirm":
-        values |= {"state": "expired", "phone_day_key": None}
+        values |= {"state": "expired", "phone_day_key": None, "client_key": None}
     Visit.update(**values).where(Visit.id == visit.id).execute()
     outbox.cancel_visit_codes(visit, "code no longer valid", now)
 
 
-def _count_failure(visit: Visit | None, client: str, now: dt.datetime) -> None:
-    policies = {_key("fail-addr", client): ADDRESS_FAILURES}
-    if visit is not None and visit.phone_key:
-        policies[_key("fail-phone", visit.phone_key)] = PHONE_FAILURES
-    throttle.record_failure(policies, now)
+def _count_failure(client: str, now: dt.datetime) -> None:
+    # Only the address: a count keyed by the phone would let a stranger who types wrong codes at
+    # holds for someone's number block its owner (a code is guessed per hold anyway: 3 tries).
+    throttle.record_failure({_key("fail-addr", client): ADDRESS_FAILURES}, now)
 
 
 def confirm_visit(reference: str, code: str, client: str, *, now: dt.datetime | None = None) -> VisitConfirmation:
     """Book the held seat with the SMS code. WrongCode(tries_left) – after the last try the seat is
-    released; CodeExpired (seat released); VisitThrottled for an address that keeps failing."""
+    released; CodeExpired (seat released); VisitThrottled for an address that keeps failing;
+    PhoneHasVisit when the number already has a visit that day (the seat is released): only the
+    owner, who has just typed the code, learns that."""
     ref = normalise_reference(reference)
     client = check_client(client)
     now = as_utc(now) if now else utcnow()
@@ -562,25 +698,26 @@ def confirm_visit(reference: str, code: str, client: str, *, now: dt.datetime | 
     with write_transaction():
         checked = _check_code(ref, code, "confirm", now)
         if checked.failed:
-            _count_failure(checked.visit, client, now)
-        if checked.error is None:
+            _count_failure(client, now)
+        error = checked.error
+        if error is None:
             visit = checked.visit
-            Visit.update(
-                state="booked",
-                booked_at=now,
-                code_hash=None,
-                code_purpose=None,
-                code_expires_at=None,
-                hold_expires_at=None,
-                updated_at=now,
-            ).where(Visit.id == visit.id).execute()
-            outbox.cancel_visit_codes(visit, "code used", now)
-            throttle.record_failure(
-                {_key("book-addr", client): ADDRESS_BOOKINGS, _key("book-phone", visit.phone_key): PHONE_BOOKINGS}, now
-            )
-            result = _confirmation(visit)
-    if checked.error is not None:
-        raise checked.error
+            try:
+                claim_phone_day(visit, now)
+            except PhoneHasVisit as exc:
+                error = exc
+                _end_code(visit, "confirm", now)
+            else:
+                Visit.update(
+                    state="booked", booked_at=now, code_hash=None, code_purpose=None, code_expires_at=None,
+                    hold_expires_at=None, client_key=None, updated_at=now,
+                ).where(Visit.id == visit.id).execute()  # fmt: skip
+                outbox.cancel_visit_codes(visit, "code used", now)
+                throttle.record_failure({_key("book-addr", client): ADDRESS_BOOKINGS}, now)
+                result = _confirmation(visit)
+    if error is not None:
+        raise error
+    _give_code_request_back(client, now)
     return result
 
 
@@ -640,26 +777,29 @@ def request_cancellation(reference: str, client: str, *, now: dt.datetime | None
     with unit_of_work():
         visit = Visit.select(*PORTAL_READABLE).where(Visit.reference == ref).first()
         if visit is None:
-            _count_failure(None, client, now)
+            _count_failure(client, now)
             raise DomainError("reference", "nie ma rezerwacji o tym numerze")
         _cancellable(visit, local(now).date())
         if not visit.phone_key:
             raise DomainError("phone", "ta rezerwacja nie ma telefonu – odwołaj ją w urzędzie")
         rules = calendar_rules()
-    _refuse_if_limited(client, visit.phone_key, now)
-    _count_code_request(client, visit.phone_key, now)
+    _refuse_if_limited(client, now)
+    _count_code_request(client, now)
     code = new_code()
-    with write_transaction():
-        visit = locked(Visit.select(*PORTAL_READABLE).where(Visit.id == visit.id)).get()
-        _cancellable(visit, local(now).date())
-        Visit.update(
-            code_hash=code_hash(ref, "cancel", code),
-            code_purpose="cancel",
-            code_tries_left=rules.code_tries,
-            code_expires_at=now + rules.hold,
-            updated_at=now,
-        ).where(Visit.id == visit.id).execute()
-        outbox.queue_visit_code(visit, code, now)
+    try:
+        with write_transaction():
+            visit = locked(Visit.select(*PORTAL_READABLE).where(Visit.id == visit.id)).get()
+            _cancellable(visit, local(now).date())
+            Visit.update(
+                code_hash=code_hash(ref, "cancel", code),
+                code_purpose="cancel",
+                code_tries_left=rules.code_tries,
+                code_expires_at=now + 2 * rules.hold,  # the text's deadline; its life starts when sent
+                updated_at=now,
+            ).where(Visit.id == visit.id).execute()
+            _admit(outbox.queue_visit_code(visit, code, client_prefix(client), now), rules)
+    except ModemBusy as busy:
+        raise VisitThrottled(busy.retry_after_s, VisitThrottled.MODEM) from None
 
 
 def confirm_cancellation(reference: str, code: str, client: str, *, now: dt.datetime | None = None) -> None:
@@ -671,7 +811,7 @@ def confirm_cancellation(reference: str, code: str, client: str, *, now: dt.date
     with write_transaction():
         checked = _check_code(ref, code, "cancel", now)
         if checked.failed:
-            _count_failure(checked.visit, client, now)
+            _count_failure(client, now)
         error = checked.error
         if error is None:
             try:
@@ -682,6 +822,7 @@ def confirm_cancellation(reference: str, code: str, client: str, *, now: dt.date
                 cancel(checked.visit, now)
     if error is not None:
         raise error
+    _give_code_request_back(client, now)
 
 
 def cancel(visit: Visit, now: dt.datetime, **values) -> None:

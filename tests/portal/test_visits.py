@@ -336,18 +336,29 @@ def test_a_time_that_cannot_be_booked_says_so_before_the_form(portal):
     assert "Visits cannot be booked on this day" in times
 
 
-def test_a_second_visit_the_same_day_names_the_rule_not_a_wrong_number(portal):
+def test_a_second_visit_the_same_day_is_named_to_the_owner_at_confirmation(portal):
+    # Issue 17: the answer to "book for this number" no longer says that the number has a visit
+    # that day (a stranger could ask about anyone's number); the owner, typing the code, is told.
     portal.get("/lang/en")
     link = first_time_link(portal)
     path = code_path(request_code(portal, link))
     assert confirm(portal, path, sms_code(path.rsplit("/", 1)[1])).status_code == 200
+    other = same_day_links(portal, link)
+    answer = request_code(portal, other[0])
+    assert answer.status_code == 303
+    second = code_path(answer)
+    refused = confirm(portal, second, sms_code(second.rsplit("/", 1)[1]))
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "already has a visit booked on this day" in html
+    assert "has been released" in html and "Please check the number" not in html
+    assert visit_state(second.rsplit("/", 1)[1]) == "expired"
+
+
+def same_day_links(portal, link: str) -> list[str]:
+    """The details links of the other free times on the day of `link`."""
     times = portal.get(link.replace("/visit/details", "/visit/times").split("&at=")[0] + "&day="
                        + start_time(link).astimezone(WARSAW).date().isoformat()).get_data(as_text=True)  # fmt: skip
-    other = [unescape(m) for m in re.findall(r'href="(/visit/details\?[^"]+)"', times) if unescape(m) != link]
-    answer = request_code(portal, other[0])
-    html = answer.get_data(as_text=True)
-    assert answer.status_code == 400 and "already has a visit booked on this day" in html
-    assert "Please check the number" not in html
+    return [unescape(m) for m in re.findall(r'href="(/visit/details\?[^"]+)"', times) if unescape(m) != link]
 
 
 def test_the_confirmation_shows_again_after_a_reload_or_a_language_change(portal):

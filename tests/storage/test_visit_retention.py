@@ -18,6 +18,8 @@ ERASED = {
     "name",
     "phone",
     "phone_key",
+    "client_prefix",
+    "client_key",
     "phone_day_key",
     "code_hash",
     "code_purpose",

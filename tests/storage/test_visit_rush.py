@@ -92,7 +92,7 @@ def test_abandoned_holds_give_their_seats_to_the_next_rush(store):
     first = [("filing", slots[i % SLOTS], f"+48 503 {i:06d}", f"10.2.0.{i}", NOW, False) for i in range(20)]
     counts, _ = rush(store.url, first)
     assert counts == {"held": 20}
-    later = NOW + dt.timedelta(minutes=11)  # every hold's code has expired, nobody confirmed
+    later = NOW + dt.timedelta(minutes=21)  # every hold's text deadline has passed, nobody confirmed
     second = [("filing", slots[i % SLOTS], f"+48 504 {i:06d}", f"10.3.0.{i}", later, True) for i in range(60)]
     counts, _ = rush(store.url, second)
     assert counts == {"booked": 20, "slot_taken": 40}
