@@ -33,6 +33,7 @@ from storage.models import (
     Office,
     OfficeMessage,
     PortalSession,
+    ProcessingTime,
     RequiredDocument,
     SmsOutbox,
     Stage,
@@ -53,9 +54,9 @@ PORTAL_ROLE_MARK = "okienko: public portal role (storage grant-public-role)"
 INSUFFICIENT_PRIVILEGE = "42501"
 RESERVED_NAME = "42939"
 
-# Catalogues hold no personal data: readable whole.
+# Catalogues hold no personal data: readable whole; so do the processing times (figures of groups of cases).
 READABLE_TABLES = (Office, CaseType, Fee, Stage, DeficiencyKind, RequiredDocument, LegalAct, CaseTypeGuide, InfoText,
-                   VisitGroup, VisitGroupOffice, VisitRules)  # fmt: skip
+                   VisitGroup, VisitGroupOffice, VisitRules, ProcessingTime)  # fmt: skip
 # Only these columns; never the name, phone, clerks or audit.
 READABLE_COLUMNS = {
     Case: (Case.id, Case.number, Case.case_type, Case.office, Case.filed_on, Case.stage, Case.closed,

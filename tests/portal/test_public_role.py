@@ -14,7 +14,7 @@ import pytest
 import storage
 from public_status.app import create_app
 from public_status.settings import PortalSettings
-from storage import roles
+from storage import processing_times, roles
 from storage.db import database
 from tests import pg
 from tests.helpers import CLERK, register
@@ -44,6 +44,7 @@ def test_portal_works_as_the_public_role_and_cannot_read_personal_data(store, pu
     storage.set_stage(filing.number, "missing_documents", clerk=CLERK)
     storage.add_deficiency(filing.number, clerk=CLERK, kind="flat_title", note="Uwaga dla wnioskodawcy.")
 
+    processing_times.refresh_processing_times()  # as the hourly timer does, with the owner's rights
     storage.open_database(role_url)
     portal = Portal(create_app(PortalSettings(secret_key=SECRET)))
     assert portal.login(filing.number, "AAAA-BBBB-CCCC").status_code == 401  # writes a throttle row
@@ -51,6 +52,8 @@ def test_portal_works_as_the_public_role_and_cannot_read_personal_data(store, pu
     page = portal.get("/status").get_data(as_text=True)
     assert "Czekamy na brakujące dokumenty" in page and "Uwaga dla wnioskodawcy." in page
     assert portal.get("/stages").status_code == 200 and portal.get("/contact").status_code == 200
+    assert 'id="processing-heading"' in page  # the processing times are read as the role
+    assert portal.get("/info/processing-times").status_code == 200
 
     refused = [
         "SELECT applicant_name FROM case_file",
@@ -63,6 +66,7 @@ def test_portal_works_as_the_public_role_and_cannot_read_personal_data(store, pu
         "SELECT clerk_id FROM stage_history",
         "SELECT created_by_id FROM deficiency",
         "UPDATE case_file SET closed = true",
+        "DELETE FROM processing_time",
         "INSERT INTO stage_history (case_id, stage_id, changed_at) VALUES (1, 'closed', now())",
     ]
     with storage.unit_of_work():
