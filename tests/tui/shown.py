@@ -4,9 +4,9 @@ and table cell of a screen will draw, and the rule by which a person's text is e
 The rule is written out here on its own (not imported from the app), so a test holds the app to
 it: every printable character exactly as typed, brackets, `[/]`, `[link=…]`, `$name`, RTL marks
 and 200-letter words included; a line break stays a line break; a tab becomes a space; any other
-control character (ESC of an ANSI sequence, BEL, DEL, the C1 range) never reaches the terminal
-or the paper as itself: C0 controls and DEL become their Unicode control pictures (ESC → ␛),
-the C1 controls U+0080–U+009F, which have no pictures, become U+FFFD."""
+control character (ESC of an ANSI sequence, BEL, DEL, the C1 range U+0080–U+009F) never reaches
+the terminal or the paper as itself: it is shown as U+FFFD "�" (the DejaVu fonts of the printed
+papers have no control pictures such as ␛, so one sign that every font has serves both)."""
 
 from __future__ import annotations
 
@@ -25,11 +25,7 @@ def as_shown(text: str) -> str:
             out.append(ch)
         elif ch == "\t":
             out.append(" ")
-        elif code < 0x20:
-            out.append(chr(0x2400 + code))
-        elif code == 0x7F:
-            out.append("\u2421")
-        elif 0x80 <= code <= 0x9F:
+        elif code < 0x20 or 0x7F <= code <= 0x9F:
             out.append("\ufffd")
         else:
             out.append(ch)

@@ -10,8 +10,6 @@ import re
 import stat
 from zoneinfo import ZoneInfo
 
-import pytest
-
 import storage
 from public_status.app import create_app
 from public_status.settings import PortalSettings
@@ -68,16 +66,14 @@ def test_a_crash_prints_one_polish_line_and_keeps_the_traceback_in_a_private_log
         term.keys("Enter")
         term.type("okienko-demo-2026")
         term.keys("Enter")
-        term.wait_for("nieoczekiwany błąd")
+        term.wait_for("nieoczekiwanego błędu")
         joined = term.tmux("capture-pane", "-t", "desk", "-p", "-J")
     [log] = list(logs.glob("*.log"))
     lines = [line for line in joined.splitlines() if line.strip()]
-    assert lines == [next(line for line in lines if "nieoczekiwany błąd" in line)], joined
+    assert lines == [next(line for line in lines if "nieoczekiwanego błędu" in line)], joined
     assert str(log) in lines[0]
     assert "Traceback" not in joined and "Sekretna" not in joined and "RuntimeError" not in joined
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
     kept = log.read_text(encoding="utf-8")
     assert "RuntimeError" in kept and "crashing_desk.py" in kept
     assert VISITOR in kept, "the traceback keeps its locals, in the file only"
-
-
