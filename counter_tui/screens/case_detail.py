@@ -14,7 +14,7 @@ from counter_tui.screens.base import StoreScreen
 from counter_tui.screens.case_dialogs import CaseEditForm, ReasonDialog
 from counter_tui.screens.dialogs import ConfirmDialog, DeficiencyForm, NoteForm, StagePicker
 from counter_tui.screens.message_form import MessageForm
-from counter_tui.widgets.literal import literal, markup
+from counter_tui.widgets.literal import literal, markup, visible
 from storage import desk as store
 from storage.desk import CaseDetail, MessageInfo, MessageWritten, StageInfo
 
@@ -154,7 +154,7 @@ class CaseDetailScreen(StoreScreen):
             self.query_one("#case-summary", Static).update(markup("[b red]$error[/]", error=message.error))
             return
         self.detail = d = message.value
-        self.sub_title = f"Sprawa {d.display_number}"
+        self.sub_title = visible(f"Sprawa {d.display_number}")
         overdue = "  [b red]PO TERMINIE[/]" if d.overdue else ""
         closed = "  [b]ZAKOŃCZONA[/]" if d.closed else ""
         sms = "[b red]NIE (rezygnacja)[/]" if d.sms_opt_out else ("tak" if d.phone else "brak telefonu")

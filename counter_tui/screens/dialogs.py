@@ -16,7 +16,7 @@ from counter_tui.printing.jobs import JobKind, PrintResult
 from counter_tui.screens.base import StoreForm
 from counter_tui.validators import NoteText
 from counter_tui.widgets.credential_card import CredentialCard
-from counter_tui.widgets.literal import Displayable, literal, markup, shown
+from counter_tui.widgets.literal import Displayable, literal, markup, shown, stacked
 from storage import desk as store
 from storage.desk import DeficiencyKindInfo, StageInfo
 
@@ -81,7 +81,7 @@ class CredentialsDialog(ModalScreen[None]):
         outcome = "Wydrukowano: $label" if result.ok else "[b]Nie wydrukowano[/b]: $label"
         self.results[job.kind] = markup(outcome, label=job.label)
         lines = [self.results.get(job, markup("Drukuję…")) for job in self.jobs]
-        self.query_one("#print-status", Static).update(Content("\n").join(lines))
+        self.query_one("#print-status", Static).update(stacked(lines))
 
 
 class StagePicker(ModalScreen[StageInfo | None]):

@@ -19,7 +19,7 @@ from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.validators import ApplicantName, EmailAddress, ExternalRef, FilingDate, MobilePhone
 from counter_tui.widgets.document_checklist import DocumentChecklist
 from counter_tui.widgets.language_select import LanguageSelect
-from counter_tui.widgets.literal import literal, markup, visible
+from counter_tui.widgets.literal import literal, markup, stacked, visible
 from storage import desk as store
 from storage.desk import RegisteredFiling
 
@@ -230,7 +230,7 @@ class RegisterScreen(StoreScreen):
             lines += [markup("  • $label", label=label) for label in missing]
         else:
             lines.append(markup("Braki: żadne – wszystkie wymagane dokumenty zaznaczone jako złożone."))
-        return Content("\n").join(lines)
+        return stacked(lines)
 
     def _register(self) -> None:
         self.query_one("#form-error", Label).update("Zapisuję…")

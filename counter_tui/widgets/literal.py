@@ -26,6 +26,7 @@ brackets, `$`, backslashes, right-to-left marks and joiners, letters of every sc
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from rich.text import Text
@@ -62,3 +63,8 @@ def shown(text: Displayable) -> Text | Content:
     if isinstance(text, Text | Content):
         return text
     return literal(text)
+
+
+def stacked(lines: Iterable[Text | Content]) -> Content:
+    """Made lines one under another (a dialog's status lines, a summary)."""
+    return Content("\n").join(Content.from_text(line) for line in lines)

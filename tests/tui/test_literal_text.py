@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 from textual.widgets import DataTable, Input
+from textual.widgets._toast import Toast
 
 import storage
 from counter_tui.app import OkienkoApp
@@ -55,7 +56,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 # Catalogue labels come from files an administrator edits: one of each kind shown at the desk.
 CASE_TYPE_LABEL = "Praca [/] [link=https://evil.example/]tu[/link] [@click=app.quit]x[/] $name"
 KIND_LABEL = "Zdjęcia [b]4 szt.[/b] [/]"
-WIDE = (200, 60)  # wide enough for whole 200-letter names in Wizyty; the checks read widgets, not cells
+SIZE = (130, 45)
 DANGEROUS = [
     "Jan [/]",
     "Olena [/]",
@@ -174,100 +175,41 @@ def drawable() -> frozenset[int]:
 
 
 def on_paper(text: str, pages: list[str]) -> bool:
-    """Each word of `text` is on one of the pages as typed; a right-to-left word (Arabic,
-    Persian, Hebrew) in the order it is drawn, which is the order PDF text is read back in. A
-    character the fonts cannot draw is printed as "�" (never dropped unseen)."""
+    """Each word of `text` is on one of the pages as typed; of a word with right-to-left letters
+    (Arabic, Persian, Hebrew, an RLM) every letter, as PDF text is read back in the order drawn.
+    A character the fonts cannot draw is printed as "�" (never dropped unseen)."""
     printed = [_squeezed(page) for page in pages]
     for word in as_shown(text).split():
-        rtl = any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in word)
-        expected = _squeezed(word[::-1] if rtl else word)
+        expected = _squeezed(word)
+        if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in word):
+            # Drawn in visual order, mixed runs reordered by the bidi rules: every letter is there.
+            if not any(set(expected) & drawable() <= set(page) for page in printed):
+                return False
+            continue
         pattern = "".join(re.escape(ch) if ord(ch) in drawable() else "(?:\ufffd|.)" for ch in expected)
         if expected and not any(re.search(pattern, page) for page in printed):
             return False
     return True
 
 
-async def walk_the_app(world: World, n: int, texts: dict[str, str | None], number: str, visit_day: dt.date | None):
-    app = OkienkoApp(
-        CounterSettings(
-            printer="test",
-            print_command=f"cp {{file}} {world.printed}/",
-            portal_url="https://okienko.example/status",
-            save_dir=world.printed / "saved",
-        )
-    )
-    name = texts["name"]
-    async with app.run_test(size=WIDE) as pilot:
-        await log_in(pilot, login=f"prop{n}")
-        assert isinstance(app.screen, WorklistScreen)
-        if texts["clerk"] is not None:
-            assert as_shown(texts["clerk"]) in app.sub_title and not raw_controls(app.sub_title)
-        shown = check_drawn(app.screen, CASE_TYPE_LABEL[:18])
-        if name is not None:
-            assert as_shown(name)[:20] in shown, "the worklist row shows the name (cut to its column)"
-            # A clerk searches by the letters of the name (the search takes nothing else).
-            query = " ".join(re.findall(r"[^\W\d_]{2,}", name))
-            if accepted(storage.search_cases, query):
-                await pilot.press("slash")
-                app.screen.query_one("#search", Input).value = query
-                await pilot.press("enter")
-                await settle(pilot)
-                table = app.screen.query_one("#cases", DataTable)
-                assert number in [key.value for key in table.rows], f"{query!r} did not find the case"
-                assert as_shown(name)[:20] in check_drawn(app.screen)
-                await pilot.press("escape")
-                await settle(pilot)
-        app.open_case(number)
-        await settle(pilot)
-        assert isinstance(app.screen, CaseDetailScreen)
-        case_texts = [t for t in (name, texts["deficiency"], texts["note"], texts["message"]) if t is not None]
-        check_drawn(app.screen, CASE_TYPE_LABEL, KIND_LABEL, *case_texts)
-        await pilot.press("r")  # reprint the receipt
-        await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
-        pages = pdf_texts(world.printed)
-        assert len(pages) == 1
-        for text in (name, texts["clerk"], CASE_TYPE_LABEL, KIND_LABEL):
-            if text is not None:
-                assert on_paper(text, pages), f"{text!r} is not printed as typed"
-        if visit_day is not None:
-            await pilot.press("v")
-            await settle(pilot)
-            assert isinstance(app.screen, VisitsScreen)
-            for _ in range((visit_day - app.screen.day).days):
-                await pilot.press("f8")
-                await settle(pilot)
-            check_drawn(app.screen, name)
-            await pilot.press("escape")
-            await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        assert isinstance(app.screen, StatsScreen)
-        check_drawn(app.screen, CASE_TYPE_LABEL)
-        assert app.is_running and app.return_code is None
+@dataclasses.dataclass
+class Person:
+    """One text sent every way it goes in, and what the store kept of it where it was accepted."""
+
+    number: str
+    name: str | None
+    visit_day: dt.date | None
+    deficiency: str | None
+    note: str | None
+    message: str | None
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=person_text)
-@example(text=DANGEROUS[0])
-@example(text=DANGEROUS[1])
-@example(text=DANGEROUS[2])
-@example(text=DANGEROUS[3])
-@example(text=DANGEROUS[4])
-@example(text=DANGEROUS[5])
-@example(text=DANGEROUS[6])
-@example(text=DANGEROUS[7])
-@example(text=DANGEROUS[8])
-@example(text=DANGEROUS[9])
-def test_a_persons_text_shows_as_typed_on_every_screen_and_on_paper(world, text):
+def enter(world: World, clerk: str, text: str) -> Person:
     n = next(_serial)
     reference, visit_day = book_on_the_portal(world, n, text)
     name = check_applicant_name(text) if reference else None
-    clerk = " ".join(text.split())[:200] or None
-    created = storage.create_clerk(f"prop{n}", clerk or f"Urzędnik {n}", "GDA", "clerk", CLERK_PASSWORD)
     filing = storage.register_filing(
-        clerk=created.login,
+        clerk=clerk,
         case_type="temp_work",
         applicant_name=name or f"Jan Testowy {n}",
         phone=f"+48 602 {n:03d} {n:03d}",
@@ -277,12 +219,107 @@ def test_a_persons_text_shows_as_typed_on_every_screen_and_on_paper(world, text)
     )
     deficiency = accepted(lambda v: clean_line(v, "deficiency", 300, required=True), text)
     note = accepted(check_note, text)
-    storage.add_deficiency(filing.number, clerk=created.login, free_text=deficiency or "Zaświadczenie", note=note)
+    storage.add_deficiency(filing.number, clerk=clerk, free_text=deficiency or "Zaświadczenie", note=note)
     message = None
     try:
-        storage.write_message(filing.number, clerk=created.login, text=text, language="pl")
+        storage.write_message(filing.number, clerk=clerk, text=text, language="pl")
         message = storage.case_detail(filing.number).messages[0].body
     except DomainError:
         pass
-    texts = {"name": name, "clerk": clerk, "deficiency": deficiency, "note": note, "message": message}
-    asyncio.run(walk_the_app(world, n, texts, filing.number, visit_day))
+    return Person(filing.number, name, visit_day, deficiency, note, message)
+
+
+async def walk_the_app(world: World, login: str, clerk: str, people: list[Person], statistics: bool) -> None:
+    app = OkienkoApp(
+        CounterSettings(
+            printer="test",
+            print_command=f"cp {{file}} {world.printed}/",
+            portal_url="https://okienko.example/status",
+            save_dir=world.printed / "saved",
+        )
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, login=login)
+        assert isinstance(app.screen, WorklistScreen)
+        assert as_shown(clerk) in app.sub_title and not raw_controls(app.sub_title)
+        shown = check_drawn(app.screen, CASE_TYPE_LABEL[:18])
+        for person in people:
+            name = person.name
+            if name is None:
+                continue
+            assert as_shown(name)[:20] in shown, "the worklist row shows the name (cut to its column)"
+            # A clerk searches by the letters of the name (the search takes nothing else).
+            query = " ".join(re.findall(r"[^\W\d_]{2,}", name))
+            if accepted(storage.search_cases, query):
+                await pilot.press("slash")
+                app.screen.query_one("#search", Input).value = query
+                await pilot.press("enter")
+                await settle(pilot)
+                table = app.screen.query_one("#cases", DataTable)
+                assert person.number in [key.value for key in table.rows], f"{query!r} did not find the case"
+                assert as_shown(name)[:20] in check_drawn(app.screen)
+                await pilot.press("escape")
+                await settle(pilot)
+        for person in people:
+            app.open_case(person.number)
+            await settle(pilot)
+            assert isinstance(app.screen, CaseDetailScreen)
+            texts = (person.name, person.deficiency, person.note, person.message)
+            check_drawn(app.screen, CASE_TYPE_LABEL, KIND_LABEL, *(t for t in texts if t is not None))
+            await pilot.press("r")  # reprint the receipt
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+            pages = pdf_texts(world.printed)
+            assert len(pages) == 1
+            for text in (person.name, clerk, CASE_TYPE_LABEL, KIND_LABEL):
+                if text is not None:
+                    assert on_paper(text, pages), f"{text!r} is not printed as typed"
+        visiting = sorted({p.visit_day for p in people if p.visit_day is not None})
+        if visiting:
+            await pilot.press("v")
+            await settle(pilot)
+            assert isinstance(app.screen, VisitsScreen)
+            for day in visiting:
+                for _ in range((day - app.screen.day).days):
+                    await pilot.press("f8")
+                await settle(pilot)
+                assert app.screen.day == day
+                check_drawn(app.screen, *(p.name for p in people if p.visit_day == day))
+            await pilot.press("escape")
+            await settle(pilot)
+        if statistics:  # catalogue labels only: once is enough
+            await pilot.press("s")
+            await settle(pilot)
+            assert isinstance(app.screen, StatsScreen)
+            check_drawn(app.screen, CASE_TYPE_LABEL)
+        assert app.is_running and app.return_code is None
+
+
+# A few texts per run of the app: starting it and logging in cost more than one more case.
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(person_text, min_size=1, max_size=3))
+@example(texts=DANGEROUS[:4])
+@example(texts=DANGEROUS[4:8])
+@example(texts=DANGEROUS[8:])
+def test_a_persons_text_shows_as_typed_on_every_screen_and_on_paper(world, texts):
+    n = next(_serial)
+    # The first text is also the name of the clerk who registers them all (the header, the receipt).
+    clerk = " ".join(texts[0].split())[:200] or f"Urzędnik {n}"
+    login = f"prop{n}"
+    storage.create_clerk(login, clerk, "GDA", "clerk", CLERK_PASSWORD)
+    people = [enter(world, login, text) for text in texts]
+    asyncio.run(walk_the_app(world, login, clerk, people, statistics=n == 1))
+
+
+async def test_a_notification_is_plain_text_whoever_sends_it(app):
+    """Notifications carry references, names and the store's or printer's error texts: never markup."""
+    said = "Wizyta GDA-7K2: Jan [/] [@click=app.quit]x[/] \x1b[2J"
+    async with app.run_test(size=(130, 45), notifications=True) as pilot:
+        await settle(pilot)
+        app.screen.notify(said, title="Jan [/]")  # Widget.notify passes markup=True on its own
+        app.notify(said, severity="error")
+        await settle(pilot)
+        toasts = [toast.render().plain for toast in app.screen.query(Toast)]
+        assert toasts == [f"Jan [/]\n{as_shown(said)}", as_shown(said)]
+        assert app.is_running and app.return_code is None
