@@ -17,7 +17,6 @@ def _broken_mount(self: WorklistScreen) -> None:
     raise RuntimeError("fault put in by tests/tui/crashing_desk.py")
 
 
-WorklistScreen.on_mount = _broken_mount
-
-if __name__ == "__main__":
+if __name__ == "__main__":  # only in the process the test starts: importing this changes nothing
+    WorklistScreen.on_mount = _broken_mount
     sys.exit(main())
