@@ -297,7 +297,7 @@ async def walk_the_app(world: World, login: str, clerk: str, people: list[Person
 
 
 # A few texts per run of the app: starting it and logging in cost more than one more case.
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(person_text, min_size=1, max_size=3))
 @example(texts=DANGEROUS[:4])
 @example(texts=DANGEROUS[4:8])
