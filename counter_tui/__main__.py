@@ -19,9 +19,15 @@ def main(argv: list[str] | None = None) -> int:
     if failed.code:
         return failed.code
     from counter_tui.app import OkienkoApp
+    from counter_tui.crash_log import record_crash
 
-    OkienkoApp(settings).run()
-    return 0
+    app = OkienkoApp(settings)
+    try:
+        app.run()
+    except Exception as exc:  # failed outside Textual's own handling (starting, the terminal): same rule
+        print(record_crash(exc), file=sys.stderr)
+        return 1
+    return app.return_code or 0
 
 
 if __name__ == "__main__":

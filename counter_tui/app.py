@@ -11,11 +11,13 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets._select import SelectOverlay
 from textual.widgets.option_list import Option
 
 from counter_tui.catalog import Catalog
+from counter_tui.crash_log import record_crash
 from counter_tui.messages import PrintDone
 from counter_tui.printing import JobKind, PrintJob, PrintTarget, run_job, save_job
 from counter_tui.screens.case_detail import CaseDetailScreen
@@ -24,6 +26,7 @@ from counter_tui.screens.login import LoginScreen
 from counter_tui.screens.register import Prefill, RegisterScreen
 from counter_tui.screens.worklist import WorklistScreen
 from counter_tui.settings import CounterSettings, load_settings
+from counter_tui.widgets.literal import literal, visible
 from storage import desk as store
 from storage.desk import ClerkInfo, RegisteredFiling
 
@@ -72,6 +75,33 @@ class OkienkoApp(App):
         self.settings = settings or load_settings()
         self.clerk: ClerkInfo | None = None
         self.catalog: Catalog | None = None
+        self.crash_lines: list[str] = []
+
+    # ------------------------------------------------------------ what is said, and how it ends
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification of this app is plain text, whoever asks (`Widget.notify` passes
+        markup=True): they carry names, references and the store's or printer's error texts."""
+        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # The traceback with its locals goes to a private file (counter_tui/crash_log.py); Textual
+        # then closes the app as usual, and _print_error_renderables says one line instead.
+        self.crash_lines.append(record_crash(error))
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        if self.crash_lines:
+            self.error_console.print(literal(self.crash_lines[0]), soft_wrap=True)
+        self._exit_renderables.clear()
 
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._screen_changed)
@@ -93,7 +123,7 @@ class OkienkoApp(App):
     def signed_in(self, clerk: ClerkInfo, catalog: Catalog) -> None:
         self.clerk, self.catalog = clerk, catalog
         office = next((o.city for o in catalog.offices if o.code == self.desk_office), self.desk_office)
-        self.sub_title = f"{clerk.full_name} ({clerk.login}) · okienko: {office}"
+        self.sub_title = visible(f"{clerk.full_name} ({clerk.login}) · okienko: {office}")
         self.switch_screen(WorklistScreen())
 
     def action_logout(self) -> None:

@@ -10,6 +10,7 @@ from fpdf.enums import MethodReturnValue
 from counter_tui.printing.fonts import find_fonts
 from counter_tui.printing.letter_texts import LETTER
 from counter_tui.printing.receipt_texts import CHANNEL, RECEIPT, opening_hours
+from counter_tui.widgets.literal import REPLACEMENT, visible
 from storage.desk import CredentialLetterData, FilingReceiptData, today_in_warsaw
 
 MARGIN = 12
@@ -31,6 +32,17 @@ class _A5(FPDF):
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, MARGIN)
         self.add_page()
+
+    def normalize_text(self, text: str) -> str:
+        """Every text fpdf2 puts on the page passes here: names, references and catalogue labels
+        are printed as written, a control character as "�" (the rule of widgets/literal.py), and
+        so is a letter the font cannot draw – fpdf2 would leave it out, and a name on a receipt
+        must not lose a letter unseen."""
+        text = visible(text)
+        drawable = getattr(self.current_font, "cmap", None)
+        if drawable:
+            text = "".join(ch if ch == "\n" or ord(ch) in drawable else REPLACEMENT for ch in text)
+        return super().normalize_text(text)
 
     def heading(self, text: str, size: int = 13) -> None:
         self.set_font("DejaVu", "B", size)

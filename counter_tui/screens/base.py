@@ -14,6 +14,7 @@ from textual.widgets import Label
 from textual.worker import Worker, get_current_worker
 
 from counter_tui.messages import StoreResult
+from counter_tui.widgets.literal import literal
 from storage.desk import DomainError, StoreUnavailable
 
 log = logging.getLogger("okienko.tui")
@@ -91,7 +92,7 @@ class StoreForm(StoreWorkMixin, ModalScreen[T]):
         if message.ok:
             self.dismiss(message.value)
         elif not message.unavailable:  # the app has already said the database is unreachable
-            self.query_one("#form-error", Label).update(self.refusal(message))
+            self.query_one("#form-error", Label).update(literal(self.refusal(message)))
 
     def refusal(self, message: Saved) -> str:
         """The store's reason as the form shows it (a form may name its own fields)."""

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.markup import escape
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +14,7 @@ from counter_tui.screens.base import StoreScreen
 from counter_tui.screens.case_dialogs import CaseEditForm, ReasonDialog
 from counter_tui.screens.dialogs import ConfirmDialog, DeficiencyForm, NoteForm, StagePicker
 from counter_tui.screens.message_form import MessageForm
+from counter_tui.widgets.literal import literal, markup, visible
 from storage import desk as store
 from storage.desk import CaseDetail, MessageInfo, MessageWritten, StageInfo
 
@@ -152,35 +151,54 @@ class CaseDetailScreen(StoreScreen):
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         if not message.ok:
-            self.query_one("#case-summary", Static).update(f"[b red]{message.error}[/]")
+            self.query_one("#case-summary", Static).update(markup("[b red]$error[/]", error=message.error))
             return
         self.detail = d = message.value
-        self.sub_title = f"Sprawa {d.display_number}"
+        self.sub_title = visible(f"Sprawa {d.display_number}")
         overdue = "  [b red]PO TERMINIE[/]" if d.overdue else ""
         closed = "  [b]ZAKOŃCZONA[/]" if d.closed else ""
         sms = "[b red]NIE (rezygnacja)[/]" if d.sms_opt_out else ("tak" if d.phone else "brak telefonu")
         phone = store.display_phone(d.phone) or ("usunięty (retencja)" if d.personal_data_purged_at else "–")
         # Shown only when there is one: most applicants give no address (and retention's erasure
         # is already said beside the phone).
-        email = f" · e-mail: {escape(d.email)}" if d.email else ""
-        ref = f", nr {d.external_ref}" if d.external_ref else ""
+        email = " · e-mail: $email" if d.email else ""
+        ref = ", nr $ref" if d.external_ref else ""
+        # The template is ours; every value is a $variable, substituted as plain text.
+        template = (
+            "[b]$number[/b] · $case_type · oddział $office" + closed + "\n"
+            "Złożono $filed_on ($channel" + ref + ") · termin $deadline" + overdue + "\n"
+            "Wnioskodawca: [b]$name[/b] · tel. $phone" + email + " · język: $language · SMS: " + sms + "\n"
+            "Etap: [b]$stage[/b] · przyjął(-ęła): $clerk · wersja hasła: $version"
+        )
         self.query_one("#case-summary", Static).update(
-            f"[b]{d.display_number}[/b] · {d.case_type_label} · oddział {d.office}{closed}\n"
-            f"Złożono {d.filed_on} ({CHANNELS.get(d.channel, d.channel)}{ref}) · termin {d.deadline_on}{overdue}\n"
-            f"Wnioskodawca: [b]{d.applicant_name}[/b] · tel. {phone}{email} · "
-            f"język: {d.language} · SMS: {sms}\n"
-            f"Etap: [b]{d.stage_label}[/b] · przyjął(-ęła): {d.created_by} · wersja hasła: {d.credential_version}"
+            markup(
+                template,
+                number=d.display_number,
+                case_type=d.case_type_label,
+                office=d.office,
+                filed_on=d.filed_on,
+                channel=CHANNELS.get(d.channel, d.channel),
+                ref=d.external_ref,
+                deadline=d.deadline_on,
+                name=d.applicant_name,
+                phone=phone,
+                email=d.email,
+                language=d.language,
+                stage=d.stage_label,
+                clerk=d.created_by,
+                version=d.credential_version,
+            )
         )
         table = self.query_one("#deficiencies", DataTable)
         table.clear()
         for item in d.deficiencies:
-            state = Text("uzupełniony", style="green") if item.resolved_at else Text("BRAK", style="bold red")
+            state = literal("uzupełniony", style="green") if item.resolved_at else literal("BRAK", style="bold red")
             table.add_row(
-                str(item.id),
+                literal(item.id),
                 state,
-                Text(item.label),
-                Text(item.note or ""),
-                _when(item.created_at),
+                literal(item.label),
+                literal(item.note),
+                literal(_when(item.created_at)),
                 key=str(item.id),
                 height=None,
             )
@@ -189,29 +207,29 @@ class CaseDetailScreen(StoreScreen):
         history.clear()
         for h in d.history:
             if h.withdrawn_at:
-                label = Text(h.stage_label, style="strike dim")
-                state = Text(f"wycofany {store.to_warsaw(h.withdrawn_at):%H:%M}", style="dim")
+                label = literal(h.stage_label, style="strike dim")
+                state = literal(f"wycofany {store.to_warsaw(h.withdrawn_at):%H:%M}", style="dim")
             else:
-                label, state = Text(h.stage_label), Text("")
-            history.add_row(_when(h.changed_at), label, h.clerk_login or "", state, height=None)
+                label, state = literal(h.stage_label), literal("")
+            history.add_row(literal(_when(h.changed_at)), label, literal(h.clerk_login), state, height=None)
         sms_table = self.query_one("#sms", DataTable)
         sms_table.clear()
         for s in d.sms:
             sms_table.add_row(
-                str(s.id),
-                Text(SMS_STATES.get(s.state, s.state)),
-                Text(self.app.catalog.stage_label(s.stage or "")),
-                _when(s.created_at),
-                str(s.attempts),
-                "\n".join(filter(None, (_when(s.sent_at), _when(s.delivered_at)))),
-                Text(s.error_code or s.last_error or ""),
+                literal(s.id),
+                literal(SMS_STATES.get(s.state, s.state)),
+                literal(self.app.catalog.stage_label(s.stage or "")),
+                literal(_when(s.created_at)),
+                literal(s.attempts),
+                literal("\n".join(filter(None, (_when(s.sent_at), _when(s.delivered_at))))),
+                literal(s.error_code or s.last_error or ""),
                 height=None,
             )
         self._show_mail(d)
         audit = self.query_one("#audit", DataTable)
         audit.clear()
         for a in d.audit:
-            audit.add_row(_when(a.at), Text(a.text or a.action), height=None)
+            audit.add_row(literal(_when(a.at)), literal(a.text or a.action), height=None)
         self.refresh_bindings()
 
     def _show_messages(self, d: CaseDetail) -> None:
@@ -221,11 +239,11 @@ class CaseDetailScreen(StoreScreen):
         for m in d.messages:
             read = f"przeczytana\n{_when(m.read_at)}" if m.read_at else "nieprzeczytana"
             table.add_row(
-                f"{_when(m.created_at)}\n{m.clerk_login}",
-                Text(f"{self.app.catalog.template_label(m.template)}\n{store.NAMES_PL.get(m.language, m.language)}"),
-                Text(m.body),
-                Text(self._message_sms(m, notices.get(m.id))),
-                Text(read, style="" if m.read_at else "bold"),
+                literal(f"{_when(m.created_at)}\n{m.clerk_login}"),
+                literal(f"{self.app.catalog.template_label(m.template)}\n{store.NAMES_PL.get(m.language, m.language)}"),
+                literal(m.body),
+                literal(self._message_sms(m, notices.get(m.id))),
+                literal(read, style="" if m.read_at else "bold"),
                 key=str(m.id),
                 height=None,
             )
@@ -236,13 +254,15 @@ class CaseDetailScreen(StoreScreen):
         for m in d.mail:
             about = self.app.catalog.stage_label(m.stage) if m.stage else f"wiadomość nr {m.message}"
             table.add_row(
-                str(m.id),
-                Text(MAIL_STATES.get(m.state, m.state), style="bold red" if m.state in ("failed", "unknown") else ""),
-                Text(about),
-                _when(m.created_at),
-                str(m.attempts),
-                _when(m.sent_at),
-                Text(" ".join(filter(None, (m.error_code, m.last_error)))),
+                literal(m.id),
+                literal(
+                    MAIL_STATES.get(m.state, m.state), style="bold red" if m.state in ("failed", "unknown") else ""
+                ),
+                literal(about),
+                literal(_when(m.created_at)),
+                literal(m.attempts),
+                literal(_when(m.sent_at)),
+                literal(" ".join(filter(None, (m.error_code, m.last_error)))),
                 height=None,
             )
 
@@ -336,11 +356,12 @@ class CaseDetailScreen(StoreScreen):
         if len(live) < 2:
             self.app.notify("Sprawa ma tylko etap początkowy – nie ma czego wycofać", severity="warning")
             return
-        text = (
-            f"Wycofać omyłkowo ustawiony etap [b]{live[-1].stage_label}[/b]? Sprawa wróci na etap "
-            f"[b]{live[-2].stage_label}[/b]. Wpis zostaje w dzienniku, a znika z historii w portalu; "
-            "niewysłany SMS o nim zostanie anulowany. Urzędnik, który ustawił etap, może go wycofać "
-            "w ciągu 15 minut; później tylko administrator, z powodem."
+        text = markup(
+            "Wycofać omyłkowo ustawiony etap [b]$last[/b]? Sprawa wróci na etap [b]$before[/b]. "
+            "Wpis zostaje w dzienniku, a znika z historii w portalu; niewysłany SMS o nim zostanie anulowany. "
+            "Urzędnik, który ustawił etap, może go wycofać w ciągu 15 minut; później tylko administrator, z powodem.",
+            last=live[-1].stage_label,
+            before=live[-2].stage_label,
         )
 
         def done(result) -> None:
@@ -363,8 +384,12 @@ class CaseDetailScreen(StoreScreen):
             return
         closing = {s.code for s in self.app.catalog.stages if s.closes_case}
         before = next((h for h in reversed(d.history) if not h.withdrawn_at and h.stage not in closing), None)
-        back_to = f"[b]{before.stage_label}[/b]" if before else "sprzed zakończenia"
-        text = f"Wznowić zakończoną sprawę {d.display_number}? Wróci na etap {back_to}; wpis trafi do dziennika."
+        back_to = "[b]$stage[/b]" if before else "sprzed zakończenia"
+        text = markup(
+            "Wznowić zakończoną sprawę $number? Wróci na etap " + back_to + "; wpis trafi do dziennika.",
+            number=d.display_number,
+            stage=before.stage_label if before else None,
+        )
 
         def done(stage: str | None) -> None:
             if stage is not None:

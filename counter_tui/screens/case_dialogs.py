@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from counter_tui.screens.base import StoreForm
 from counter_tui.validators import ApplicantName, EmailAddress, ExternalRef, MobilePhone
 from counter_tui.widgets.language_select import LanguageSelect
+from counter_tui.widgets.literal import Displayable, literal, shown
 from storage import desk as store
 from storage.desk import CaseDetail
 
@@ -46,15 +47,17 @@ class ReasonDialog(StoreForm[Any]):
 
     BINDINGS = [Binding("escape", "cancel", "Anuluj", id="cancel")]
 
-    def __init__(self, title: str, text: str, rule: Callable[..., Any], *args: Any, reason_hint: str = "powód") -> None:
+    def __init__(
+        self, title: str, text: Displayable, rule: Callable[..., Any], *args: Any, reason_hint: str = "powód"
+    ) -> None:
         super().__init__()
         self.title_text, self.text, self.rule, self.args, self.reason_hint = title, text, rule, args, reason_hint
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="reason-dialog"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield Static(self.text, classes="dialog-text")
-            yield Label(f"Powód ({self.reason_hint})", classes="field-label")
+            yield Static(literal(self.title_text), classes="dialog-title")
+            yield Static(shown(self.text), classes="dialog-text")
+            yield Label(literal(f"Powód ({self.reason_hint})"), classes="field-label")
             yield Input(id="reason", max_length=300)
             yield Label("", id="form-error", classes="error")
             with Horizontal(classes="buttons"):
@@ -93,7 +96,7 @@ class CaseEditForm(StoreForm[list[str]]):
     def compose(self) -> ComposeResult:
         d = self.detail
         with Vertical(classes="dialog wide", id="case-edit"):
-            yield Static(f"Popraw dane sprawy {d.display_number}", classes="dialog-title")
+            yield Static(literal(f"Popraw dane sprawy {d.display_number}"), classes="dialog-title")
             yield Label("Imię i nazwisko", classes="field-label")
             yield Input(d.applicant_name, id="edit-name", validators=[ApplicantName()], max_length=200)
             # Two rows of side-by-side fields: the whole form, its buttons included, fits at 120×35.
@@ -111,7 +114,7 @@ class CaseEditForm(StoreForm[list[str]]):
                 with Vertical():
                     yield Label("Sposób złożenia", classes="field-label")
                     yield Select(
-                        [(name, code) for code, name in CHANNEL_NAMES.items()],
+                        [(literal(name), code) for code, name in CHANNEL_NAMES.items()],
                         value=d.channel,
                         allow_blank=False,
                         id="edit-channel",

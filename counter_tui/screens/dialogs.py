@@ -7,6 +7,7 @@ import enum
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
@@ -15,6 +16,7 @@ from counter_tui.printing.jobs import JobKind, PrintResult
 from counter_tui.screens.base import StoreForm
 from counter_tui.validators import NoteText
 from counter_tui.widgets.credential_card import CredentialCard
+from counter_tui.widgets.literal import Displayable, literal, markup, shown, stacked
 from storage import desk as store
 from storage.desk import DeficiencyKindInfo, StageInfo
 
@@ -27,16 +29,16 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "Nie", id="no"),
     ]
 
-    def __init__(self, question: str, yes: str = "Tak (T)", no: str = "Nie (N)") -> None:
+    def __init__(self, question: Displayable, yes: str = "Tak (T)", no: str = "Nie (N)") -> None:
         super().__init__()
         self.question, self.yes, self.no = question, yes, no
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-text")
+            yield Static(shown(self.question), classes="dialog-text")
             with Horizontal(classes="buttons"):
-                yield Button(self.yes, variant="warning", id="yes")
-                yield Button(self.no, id="no")
+                yield Button(literal(self.yes), variant="warning", id="yes")
+                yield Button(literal(self.no), id="no")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
@@ -55,13 +57,13 @@ class CredentialsDialog(ModalScreen[None]):
         self.title_text, self.number, self.password, self.note = title, number, password, note
         # The kinds of print job this window waits for; its status line follows them.
         self.jobs: tuple[JobKind, ...] = printing
-        self.results: dict[JobKind, str] = {}
+        self.results: dict[JobKind, Content] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="credentials"):
-            yield Static(self.title_text, classes="dialog-title")
+            yield Static(literal(self.title_text), classes="dialog-title")
             yield CredentialCard(self.number, self.password)
-            yield Static(self.note, id="print-status", classes="dialog-text")
+            yield Static(literal(self.note), id="print-status", classes="dialog-text")
             yield Button("Zamknij (Enter)", variant="primary", id="close")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -76,9 +78,10 @@ class CredentialsDialog(ModalScreen[None]):
         if job.kind not in self.jobs:
             return
         # A retried job reports again: its latest outcome replaces the earlier one.
-        self.results[job.kind] = f"Wydrukowano: {job.label}" if result.ok else f"[b]Nie wydrukowano[/b]: {job.label}"
-        lines = [self.results.get(job, "Drukuję…") for job in self.jobs]
-        self.query_one("#print-status", Static).update("\n".join(lines))
+        outcome = "Wydrukowano: $label" if result.ok else "[b]Nie wydrukowano[/b]: $label"
+        self.results[job.kind] = markup(outcome, label=job.label)
+        lines = [self.results.get(job, markup("Drukuję…")) for job in self.jobs]
+        self.query_one("#print-status", Static).update(stacked(lines))
 
 
 class StagePicker(ModalScreen[StageInfo | None]):
@@ -99,7 +102,12 @@ class StagePicker(ModalScreen[StageInfo | None]):
             marker += " – zwykle następny" if stage.code == self.proposed else ""
             options.append(
                 Option(
-                    f"[b]{stage.label['pl']}[/b]{marker}\n[dim]{stage.explanation['pl']}[/dim]",
+                    markup(
+                        "[b]$label[/b]$marker\n[dim]$explanation[/dim]",
+                        label=stage.label["pl"],
+                        marker=marker,
+                        explanation=stage.explanation["pl"],
+                    ),
                     id=stage.code,
                     disabled=stage.code == self.current,
                 )
@@ -145,13 +153,22 @@ class StageConfirm(ModalScreen[bool]):
         closing = self.target.closes_case
         with Vertical(classes="dialog wide", id="stage-confirm"):
             yield Static("Zakończyć sprawę?" if closing else "Zmienić etap?", classes="dialog-title")
-            yield Static(f"[b]{self.current_label}[/b]  →  [b]{self.target.label['pl']}[/b]", id="stage-from-to")
+            yield Static(
+                markup(
+                    "[b]$current[/b]  →  [b]$target[/b]", current=self.current_label, target=self.target.label["pl"]
+                ),
+                id="stage-from-to",
+            )
             yield Label("Wnioskodawca przeczyta w portalu:", classes="field-label")
-            yield Static(self.target.explanation["pl"], id="stage-explanation", classes="dialog-text")
+            yield Static(literal(self.target.explanation["pl"]), id="stage-explanation", classes="dialog-text")
             if closing:
                 yield Static(
-                    "[b]Sprawa zostanie zakończona[/b] – wznowić ją może potem tylko administrator. "
-                    f"Aby potwierdzić, wpisz {self.DIGITS} ostatnie cyfry numeru sprawy {self.number}.",
+                    markup(
+                        "[b]Sprawa zostanie zakończona[/b] – wznowić ją może potem tylko administrator. "
+                        "Aby potwierdzić, wpisz $digits ostatnie cyfry numeru sprawy $number.",
+                        digits=self.DIGITS,
+                        number=self.number,
+                    ),
                     classes="dialog-text warning",
                 )
                 yield Input(id="confirm-digits", max_length=self.DIGITS, placeholder="4 cyfry, Enter")
@@ -173,7 +190,7 @@ class StageConfirm(ModalScreen[bool]):
         if typed == self.expected:
             return True
         self.query_one("#form-error", Label).update(
-            f"To nie są {self.DIGITS} ostatnie cyfry numeru {self.number} – sprawa nie została zakończona"
+            literal(f"To nie są {self.DIGITS} ostatnie cyfry numeru {self.number} – sprawa nie została zakończona")
         )
         return False
 
@@ -208,7 +225,7 @@ class DeficiencyForm(StoreForm[int]):
         self.kinds, self.number = kinds, number
 
     def compose(self) -> ComposeResult:
-        options = [(k.label["pl"], k.code) for k in self.kinds] + [("— własny opis —", FREE_TEXT)]
+        options = [(literal(k.label["pl"]), k.code) for k in self.kinds] + [("— własny opis —", FREE_TEXT)]
         with Vertical(classes="dialog wide"):
             yield Static("Nowy brak w dokumentacji", classes="dialog-title")
             yield Label("Rodzaj braku (pisz, aby szukać)", classes="field-label")
@@ -248,7 +265,7 @@ class DeficiencyForm(StoreForm[int]):
             if not result.is_valid:
                 error = result.failure_descriptions[0]
         if error:
-            self.query_one("#form-error", Label).update(error)
+            self.query_one("#form-error", Label).update(literal(error))
             return
         self.query_one("#form-error", Label).update("Zapisuję…")
         self.run_store(
@@ -274,7 +291,7 @@ class NoteForm(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Static(f"Uwaga do braku: {self.label}", classes="dialog-title")
+            yield Static(literal(f"Uwaga do braku: {self.label}"), classes="dialog-title")
             yield TextArea(self.note, id="note")
             yield Label("", id="form-error", classes="error")
             with Horizontal(classes="buttons"):
@@ -291,7 +308,7 @@ class NoteForm(ModalScreen[str | None]):
         note = self.query_one("#note", TextArea).text.strip()
         result = NoteText().validate(note)
         if not result.is_valid:
-            self.query_one("#form-error", Label).update(result.failure_descriptions[0])
+            self.query_one("#form-error", Label).update(literal(result.failure_descriptions[0]))
             return
         self.dismiss(note)
 
@@ -323,8 +340,8 @@ class PrintFailedDialog(ModalScreen[PrintChoice]):
             "" if self.can_save else "\nList z hasłem nie jest zapisywany na dysku; ponów wydruk albo wydaj nowe hasło."
         )
         with Vertical(classes="dialog wide"):
-            yield Static(f"Nie udało się wydrukować: {self.label}", classes="dialog-title")
-            yield Static(f"{self.error}{why}", classes="dialog-text error")
+            yield Static(literal(f"Nie udało się wydrukować: {self.label}"), classes="dialog-title")
+            yield Static(literal(f"{self.error}{why}"), classes="dialog-text error")
             with Horizontal(classes="buttons"):
                 yield Button("Ponów (R)", variant="primary", id="retry")
                 if self.can_save:

@@ -11,6 +11,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static
 from counter_tui.catalog import Catalog, load_catalog
 from counter_tui.messages import StoreResult
 from counter_tui.screens.base import StoreScreen
+from counter_tui.widgets.literal import literal
 from storage import desk as store
 from storage.desk import ClerkInfo
 
@@ -63,7 +64,7 @@ class LoginScreen(StoreScreen):
         self.query_one("#login-button", Button).disabled = False
         password = self.query_one("#password", Input)
         if not message.ok:
-            self.query_one("#login-error", Label).update(message.error or "")
+            self.query_one("#login-error", Label).update(literal(message.error))
             password.value = ""
             password.focus()
             return
@@ -76,4 +77,4 @@ class LoginScreen(StoreScreen):
         if message.ok:
             self.app.signed_in(self._clerk, message.value)
         else:
-            self.query_one("#login-error", Label).update(message.error or "")
+            self.query_one("#login-error", Label).update(literal(message.error))

@@ -3,7 +3,6 @@ previewed in the case's language, or the clerk's own words in the language they 
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -13,6 +12,7 @@ from counter_tui.catalog import Catalog
 from counter_tui.screens.base import StoreForm
 from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.widgets.language_select import LanguageSelect
+from counter_tui.widgets.literal import literal
 from storage import desk as store
 from storage.desk import CaseDetail, MessageWritten
 
@@ -60,12 +60,12 @@ class MessageForm(StoreForm[MessageWritten]):
 
     def compose(self) -> ComposeResult:
         d = self.detail
-        templates = [(t.label_pl, t.code) for t in self.catalog.message_templates]
-        kinds = [(k.label["pl"], k.code) for k in self.catalog.deficiency_kinds]
-        offices = [(f"{o.code} – {o.name}", o.code) for o in self.catalog.offices]
+        templates = [(literal(t.label_pl), t.code) for t in self.catalog.message_templates]
+        kinds = [(literal(k.label["pl"]), k.code) for k in self.catalog.deficiency_kinds]
+        offices = [(literal(f"{o.code} – {o.name}"), o.code) for o in self.catalog.offices]
         office = d.office if any(o.code == d.office for o in self.catalog.offices) else Select.NULL
         with Vertical(classes="dialog wide", id="message-form"):
-            yield Static(f"Wiadomość do wnioskodawcy – sprawa {d.display_number}", classes="dialog-title")
+            yield Static(literal(f"Wiadomość do wnioskodawcy – sprawa {d.display_number}"), classes="dialog-title")
             yield Label("Wzór wiadomości (pisz, aby szukać)", classes="field-label")
             yield Select([*templates, ("— własny tekst —", OWN_TEXT)], prompt="wybierz…", id="msg-template")
             with Horizontal(id="msg-blanks", classes="row"):
@@ -159,8 +159,8 @@ class MessageForm(StoreForm[MessageWritten]):
                 shown[name] = value
         text = template.texts.get(lang) or template.texts["pl"]
         language = store.NAMES_PL.get(lang, lang)
-        self.query_one("#msg-preview-title", Label).update(f"Wnioskodawca przeczyta w portalu ({language}):")
-        self.query_one("#msg-preview", Static).update(escape(text.format_map(shown)))
+        self.query_one("#msg-preview-title", Label).update(literal(f"Wnioskodawca przeczyta w portalu ({language}):"))
+        self.query_one("#msg-preview", Static).update(literal(text.format_map(shown)))
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self._show_fields()

@@ -6,11 +6,11 @@ import dataclasses
 import datetime as dt
 from functools import partial
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select
 
 from counter_tui.messages import StoreResult
@@ -19,6 +19,7 @@ from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.validators import ApplicantName, EmailAddress, ExternalRef, FilingDate, MobilePhone
 from counter_tui.widgets.document_checklist import DocumentChecklist
 from counter_tui.widgets.language_select import LanguageSelect
+from counter_tui.widgets.literal import literal, markup, stacked, visible
 from storage import desk as store
 from storage.desk import RegisteredFiling
 
@@ -51,7 +52,9 @@ class RegisterScreen(StoreScreen):
         yield Header()
         with VerticalScroll(id="register-form"):
             yield Label("Rodzaj sprawy (pisz, aby szukać)", classes="field-label")
-            yield Select([(t.label["pl"], t.code) for t in catalog.case_types], prompt="wybierz…", id="case-type")
+            yield Select(
+                [(literal(t.label["pl"]), t.code) for t in catalog.case_types], prompt="wybierz…", id="case-type"
+            )
             yield Label("", id="case-type-error", classes="error")
             with Horizontal(classes="row"):
                 with Vertical():
@@ -98,7 +101,7 @@ class RegisterScreen(StoreScreen):
     def on_mount(self) -> None:
         self.sub_title = "Nowy wniosek"
         if self.prefill:
-            self.sub_title = f"Nowy wniosek z wizyty {self.prefill.visit_reference}"
+            self.sub_title = visible(f"Nowy wniosek z wizyty {self.prefill.visit_reference}")
             self.query_one("#applicant-name", Input).value = self.prefill.applicant_name
             self.query_one("#phone", Input).value = self.prefill.phone or ""
             self.shown_language = self.prefill.language
@@ -125,7 +128,7 @@ class RegisterScreen(StoreScreen):
         )
         if target and event.validation_result is not None:
             errors = event.validation_result.failure_descriptions
-            self.query_one(target, Label).update(errors[0] if errors else "")
+            self.query_one(target, Label).update(literal(errors[0] if errors else ""))
         if event.input.id == "phone" and event.validation_result is not None and event.validation_result.is_valid:
             self._suggest_language(event.value)
 
@@ -139,7 +142,7 @@ class RegisterScreen(StoreScreen):
             select.value = suggestion
             name = store.NAMES_PL[suggestion]
             self.query_one("#language-hint", Label).update(
-                f"Język ustawiony według numeru kierunkowego: {name} – zmień, jeśli wnioskodawca woli inny"
+                literal(f"Język ustawiony według numeru kierunkowego: {name} – zmień, jeśli wnioskodawca woli inny")
             )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -188,7 +191,7 @@ class RegisterScreen(StoreScreen):
         problem = self._first_invalid()
         if problem:
             widget_id, text = problem
-            self.query_one("#form-error", Label).update(text)
+            self.query_one("#form-error", Label).update(literal(text))
             self.query_one(widget_id).focus()
             return
 
@@ -198,7 +201,7 @@ class RegisterScreen(StoreScreen):
 
         self.app.push_screen(ConfirmDialog(self._summary(), "Zapisz (T)", "Popraw (N)"), decided)
 
-    def _summary(self) -> str:
+    def _summary(self) -> Content:
         """What will be recorded, read once more before saving; the missing documents above all."""
         catalog = self.app.catalog
         ctype = catalog.case_type(self.query_one("#case-type", Select).value)
@@ -209,21 +212,25 @@ class RegisterScreen(StoreScreen):
         sms = "tak" if self.query_one("#sms-consent", Checkbox).value else "nie"
         missing = [catalog.kind_label(code) for code in self.query_one(DocumentChecklist).missing()]
         lines = [
-            "[b]Zapisać wniosek?[/b]",
-            "",
-            f"Rodzaj sprawy: {ctype.label['pl'] if ctype else '–'}",
-            f"Wnioskodawca: {escape(self.query_one('#applicant-name', Input).value.strip())}",
-            f"Telefon: {store.display_phone(store.normalise_mobile(phone)) or 'brak'} · "
-            f"e-mail: {escape(store.normalise_email(email) or 'brak')} · powiadomienia: {sms}",
-            f"Język listów i SMS: {language} · sposób złożenia: {channel}",
-            "",
+            markup("[b]Zapisać wniosek?[/b]"),
+            markup(""),
+            markup("Rodzaj sprawy: $type", type=ctype.label["pl"] if ctype else "–"),
+            markup("Wnioskodawca: $name", name=self.query_one("#applicant-name", Input).value.strip()),
+            markup(
+                "Telefon: $phone · e-mail: $email · powiadomienia: $sms",
+                phone=store.display_phone(store.normalise_mobile(phone)) or "brak",
+                email=store.normalise_email(email) or "brak",
+                sms=sms,
+            ),
+            markup("Język listów i SMS: $language · sposób złożenia: $channel", language=language, channel=channel),
+            markup(""),
         ]
         if missing:
-            lines.append(f"[b]Zostaną zapisane jako BRAKI ({len(missing)}):[/b]")
-            lines += [f"  • {label}" for label in missing]
+            lines.append(markup("[b]Zostaną zapisane jako BRAKI ($count):[/b]", count=len(missing)))
+            lines += [markup("  • $label", label=label) for label in missing]
         else:
-            lines.append("Braki: żadne – wszystkie wymagane dokumenty zaznaczone jako złożone.")
-        return "\n".join(lines)
+            lines.append(markup("Braki: żadne – wszystkie wymagane dokumenty zaznaczone jako złożone."))
+        return stacked(lines)
 
     def _register(self) -> None:
         self.query_one("#form-error", Label).update("Zapisuję…")
@@ -253,7 +260,7 @@ class RegisterScreen(StoreScreen):
     def _registered(self, message: Registered) -> None:
         self.query_one("#save", Button).disabled = False
         if not message.ok:
-            self.query_one("#form-error", Label).update(message.error or "")
+            self.query_one("#form-error", Label).update(literal(message.error))
             field_widget = {
                 "applicant_name": "#applicant-name",
                 "phone": "#phone",

@@ -15,6 +15,7 @@ from textual_plotext import PlotextPlot
 
 from counter_tui.messages import StoreResult
 from counter_tui.screens.base import StoreScreen
+from counter_tui.widgets.literal import literal, markup
 from storage import desk as store
 from storage.desk import Report
 
@@ -46,7 +47,7 @@ def week_ticks(labels: list[str], most: int = 7) -> tuple[list[int], list[str]]:
 
 
 def right(value: object) -> Text:
-    return Text(str(value), justify="right")
+    return literal(value, justify="right")
 
 
 class StatsScreen(StoreScreen):
@@ -69,13 +70,13 @@ class StatsScreen(StoreScreen):
         yield Header()
         with Horizontal(id="stats-controls"):
             yield Select(
-                [(f"Oddział: {o.city}", o.code) for o in offices] + [("Oddział: oba", ALL_OFFICES)],
+                [(literal(f"Oddział: {o.city}"), o.code) for o in offices] + [("Oddział: oba", ALL_OFFICES)],
                 value=self.office or ALL_OFFICES,
                 allow_blank=False,
                 id="stats-office",
             )
             yield Select(
-                [(label, n) for n, label in WEEK_CHOICES.items()],
+                [(literal(label), n) for n, label in WEEK_CHOICES.items()],
                 value=self.weeks,
                 allow_blank=False,
                 id="stats-weeks",
@@ -123,17 +124,25 @@ class StatsScreen(StoreScreen):
     @on(ReportReady)
     def _report_ready(self, message: ReportReady) -> None:
         if not message.ok:
-            self.query_one("#stats-summary", Label).update(f"[b red]{message.error}[/]")
+            self.query_one("#stats-summary", Label).update(markup("[b red]$error[/]", error=message.error))
             return
         report: Report = message.value
         if (report.weeks, report.office) != (self.weeks, self.office):
             return  # an older request answered after the clerk changed the filters
         where = next((o.city for o in self.app.catalog.offices if o.code == report.office), "oba oddziały")
         self.query_one("#stats-summary", Label).update(
-            f"[b]{where}[/], od {report.first_week:%d.%m.%Y} · otwarte: [b]{report.open_total}[/]"
-            f" · po terminie: [b]{report.overdue_total}[/] · decyzje w okresie: [b]{report.decisions_total}[/]\n"
-            f"Dni od złożenia do decyzji: mediana [b]{decimal_pl(report.median_days)}[/],"
-            f" 90. percentyl [b]{decimal_pl(report.p90_days)}[/]"
+            markup(
+                "[b]$where[/], od $first_week · otwarte: [b]$open[/] · po terminie: [b]$overdue[/]"
+                " · decyzje w okresie: [b]$decisions[/]\n"
+                "Dni od złożenia do decyzji: mediana [b]$median[/], 90. percentyl [b]$p90[/]",
+                where=where,
+                first_week=f"{report.first_week:%d.%m.%Y}",
+                open=report.open_total,
+                overdue=report.overdue_total,
+                decisions=report.decisions_total,
+                median=decimal_pl(report.median_days),
+                p90=decimal_pl(report.p90_days),
+            )
         )
         self._draw_charts(report)
         self._fill_tables(report)
@@ -168,13 +177,13 @@ class StatsScreen(StoreScreen):
         table = self.query_one("#table-weekly", DataTable)
         table.clear()
         for w in report.weekly:
-            table.add_row(f"{w.week:%d.%m.%Y}", *map(right, (w.filings, w.decisions, w.closures, w.backlog)))
+            table.add_row(literal(f"{w.week:%d.%m.%Y}"), *map(right, (w.filings, w.decisions, w.closures, w.backlog)))
         table = self.query_one("#table-stages", DataTable)
         table.clear()
         for s in report.by_stage:
-            table.add_row(s.label, right(s.open), right(s.overdue))
-        table.add_row(Text("razem", style="bold"), right(report.open_total), right(report.overdue_total))
+            table.add_row(literal(s.label), right(s.open), right(s.overdue))
+        table.add_row(literal("razem", style="bold"), right(report.open_total), right(report.overdue_total))
         table = self.query_one("#table-filings", DataTable)
         table.clear()
         for f in report.filings:
-            table.add_row(f"{f.week:%d.%m.%Y}", f.office, f.case_type_label, right(f.count))
+            table.add_row(literal(f"{f.week:%d.%m.%Y}"), literal(f.office), literal(f.case_type_label), right(f.count))

@@ -18,6 +18,7 @@ from counter_tui.screens.base import StoreForm
 from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.validators import ApplicantName, MobilePhone, StorageRule
 from counter_tui.widgets.language_select import LanguageSelect
+from counter_tui.widgets.literal import literal
 from storage import desk as store
 from storage.desk import DeskVisit, DomainError, VisitTime
 
@@ -71,7 +72,9 @@ class VisitBookingForm(StoreForm[VisitBooked]):
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Sprawa (grupa)", classes="field-label")
-                    yield Select([(g.label("pl"), g.code) for g in groups], prompt="wybierz…", id="visit-group")
+                    yield Select(
+                        [(literal(g.label("pl")), g.code) for g in groups], prompt="wybierz…", id="visit-group"
+                    )
                 with Vertical():
                     yield Label("Dzień (RRRR-MM-DD)", classes="field-label")
                     yield Input(self.first_day.isoformat(), id="visit-day", validators=[VisitDay()])
@@ -113,10 +116,10 @@ class VisitBookingForm(StoreForm[VisitBooked]):
         if not message.ok:
             self.times = []
             select.set_options([])
-            self.query_one("#form-error", Label).update(message.error or "")
+            self.query_one("#form-error", Label).update(literal(message.error))
             return
         self.times = [t for t in message.value if t.free > 0]
-        select.set_options([(f"{t.local} (wolne: {t.free})", i) for i, t in enumerate(self.times)])
+        select.set_options([(literal(f"{t.local} (wolne: {t.free})"), i) for i, t in enumerate(self.times)])
         select.prompt = "wybierz godzinę" if self.times else "brak wolnych godzin"
         if not message.value:
             empty = (
@@ -125,7 +128,7 @@ class VisitBookingForm(StoreForm[VisitBooked]):
             )
         else:
             empty = "" if self.times else "Brak wolnych godzin w tym dniu"
-        self.query_one("#form-error", Label).update(self.refused or empty)
+        self.query_one("#form-error", Label).update(literal(self.refused or empty))
         self.refused = None
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -143,7 +146,7 @@ class VisitBookingForm(StoreForm[VisitBooked]):
         select = self.query_one("#visit-time", Select)
         select.set_options([])
         select.prompt = "najpierw poprawny dzień"
-        self.query_one("#form-error", Label).update(event.validation_result.failure_descriptions[0])
+        self.query_one("#form-error", Label).update(literal(event.validation_result.failure_descriptions[0]))
 
     # ------------------------------------------------------------ saving
 
@@ -166,7 +169,7 @@ class VisitBookingForm(StoreForm[VisitBooked]):
     def action_save(self) -> None:
         problem = self._first_problem()
         if problem:
-            self.query_one("#form-error", Label).update(problem)
+            self.query_one("#form-error", Label).update(literal(problem))
             return
         chosen = self.times[int(self.query_one("#visit-time", Select).value)]
         value = lambda wid: self.query_one(wid, Input).value  # noqa: E731

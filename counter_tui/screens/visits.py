@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rich.markup import escape
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +17,7 @@ from counter_tui.screens.base import StoreScreen
 from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.screens.register import Prefill
 from counter_tui.screens.visit_form import VisitBooked, VisitBookingForm
+from counter_tui.widgets.literal import literal, markup
 from storage import desk as store
 from storage.desk import DeskVisit
 
@@ -94,7 +93,8 @@ class VisitsScreen(StoreScreen):
         with Horizontal(id="visit-controls"):
             yield Label("", id="visit-day")
             yield Select(
-                [(g.label("pl"), g.code) for g in self.app.catalog.visit_groups] + [("Wszystkie grupy", ALL_GROUPS)],
+                [(literal(g.label("pl")), g.code) for g in self.app.catalog.visit_groups]
+                + [("Wszystkie grupy", ALL_GROUPS)],
                 value=ALL_GROUPS,
                 allow_blank=False,
                 id="visit-group",
@@ -122,14 +122,15 @@ class VisitsScreen(StoreScreen):
     def load(self) -> None:
         today = store.today_in_warsaw()
         when = "dziś" if self.day == today else ("jutro" if self.day == today + dt.timedelta(days=1) else "")
-        self.query_one("#visit-day", Label).update(f"[b]{self.day:%d.%m.%Y}[/b] {when}".strip())
+        template = "[b]$day[/b] $when" if when else "[b]$day[/b]"
+        self.query_one("#visit-day", Label).update(markup(template, day=f"{self.day:%d.%m.%Y}", when=when))
         self.query_one("#visit-status", Label).update("Wczytuję…")
         self.run_store(self.Loaded, store.visits_on, self.app.desk_office, day=self.day, group=self.group)
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         if not message.ok:
-            self.query_one("#visit-status", Label).update(f"[b red]{escape(message.error or '')}[/]")
+            self.query_one("#visit-status", Label).update(markup("[b red]$error[/]", error=message.error))
             return
         self.visits = message.value
         self._show()
@@ -140,13 +141,13 @@ class VisitsScreen(StoreScreen):
         table.clear()
         for visit in self.visits:
             table.add_row(
-                visit.local_time,
-                visit.reference,
-                visit.name or "–",
-                shortened(visit.group_label, GROUP_WIDTH),
-                visit.phone or "–",
-                visit.language,
-                Text(STATE_NAMES.get(visit.state, visit.state), style=STATE_STYLES.get(visit.state, "")),
+                literal(visit.local_time),
+                literal(visit.reference),
+                literal(visit.name or "–"),
+                literal(shortened(visit.group_label, GROUP_WIDTH)),
+                literal(visit.phone or "–"),
+                literal(visit.language),
+                literal(STATE_NAMES.get(visit.state, visit.state), style=STATE_STYLES.get(visit.state, "")),
                 key=visit.reference,
             )
         if keep is not None:
@@ -156,7 +157,9 @@ class VisitsScreen(StoreScreen):
         waiting = sum(1 for v in self.visits if v.state == "booked")
         here = sum(1 for v in self.visits if v.state == "arrived")
         self.query_one("#visit-status", Label).update(
-            f"{visits_pl(len(self.visits))} · umówionych, jeszcze nie przybyło: {waiting} · czeka w sali: {here}"
+            literal(
+                f"{visits_pl(len(self.visits))} · umówionych, jeszcze nie przybyło: {waiting} · czeka w sali: {here}"
+            )
             if self.visits
             else "Brak wizyt w tym dniu."
         )
@@ -201,7 +204,7 @@ class VisitsScreen(StoreScreen):
                 self._mark(visit.reference, state)
 
         text = (
-            f"Wizyta {visit.reference} ({escape(visit.name or '–')}) jest oznaczona: {STATE_NAMES[visit.state]}.\n"
+            f"Wizyta {visit.reference} ({visit.name or '–'}) jest oznaczona: {STATE_NAMES[visit.state]}.\n"
             f"Zmienić na: {STATE_NAMES[state]}?"
         )
         self.app.push_screen(ConfirmDialog(text, "Zmień (T)", "Nie (N)"), decided)
@@ -232,7 +235,7 @@ class VisitsScreen(StoreScreen):
             if yes:
                 self.run_store(self.Cancelled, cancel, visit.reference, clerk=self.app.clerk.login)
 
-        text = f"Odwołać wizytę {visit.reference} ({visit.local_time}, {escape(visit.name or '–')})?"
+        text = f"Odwołać wizytę {visit.reference} ({visit.local_time}, {visit.name or '–'})?"
         self.app.push_screen(ConfirmDialog(text + "\nMiejsce wróci do puli.", "Odwołaj (T)", "Nie (N)"), decided)
 
     @on(Cancelled)

@@ -21,6 +21,7 @@ from counter_tui.screens.stats import StatsScreen
 from counter_tui.screens.visits import VisitsScreen
 from counter_tui.validators import SearchText
 from counter_tui.widgets.case_table import CaseTable
+from counter_tui.widgets.literal import literal, markup
 from storage import desk as store
 from storage.desk import WorklistRow
 
@@ -86,20 +87,20 @@ class WorklistScreen(StoreScreen):
         yield Label("", id="search-error", classes="error")
         with Horizontal(id="filters"):
             yield Select(
-                [(f"Oddział: {o.city}", o.code) for o in catalog.offices] + [("Oddział: oba", ALL_OFFICES)],
+                [(literal(f"Oddział: {o.city}"), o.code) for o in catalog.offices] + [("Oddział: oba", ALL_OFFICES)],
                 value=self.query_state.office or ALL_OFFICES,
                 allow_blank=False,
                 id="office-filter",
                 compact=True,
             )
             yield Select(
-                [(s.label["pl"], s.code) for s in catalog.stages],
+                [(literal(s.label["pl"]), s.code) for s in catalog.stages],
                 prompt="Etap: wszystkie",
                 id="stage-filter",
                 compact=True,
             )
             yield Select(
-                [(t.label["pl"], t.code) for t in catalog.case_types],
+                [(literal(t.label["pl"]), t.code) for t in catalog.case_types],
                 prompt="Rodzaj: wszystkie",
                 id="type-filter",
                 compact=True,
@@ -136,7 +137,7 @@ class WorklistScreen(StoreScreen):
     @on(PageLoaded)
     def _page_loaded(self, message: PageLoaded) -> None:
         if not message.ok:
-            self.query_one("#status-line", Label).update(f"[b red]{message.error}[/]")
+            self.query_one("#status-line", Label).update(markup("[b red]$error[/]", error=message.error))
             return
         page = message.value
         self.next_cursor = page.next_cursor
@@ -150,7 +151,7 @@ class WorklistScreen(StoreScreen):
         more = "F8: następna" if page.next_cursor else "ostatnia strona"
         back = ", F7: poprzednia" if len(self.cursors) > 1 else ""
         self.query_one("#status-line", Label).update(
-            f"Strona {len(self.cursors)} · {len(page.rows)} spraw · {order} · {more}{back}"
+            literal(f"Strona {len(self.cursors)} · {len(page.rows)} spraw · {order} · {more}{back}")
         )
 
     def _requery(self, **changes: object) -> None:
@@ -272,7 +273,7 @@ class WorklistScreen(StoreScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search" and event.validation_result is not None:
             errors = event.validation_result.failure_descriptions
-            self.query_one("#search-error", Label).update(errors[0] if errors else "")
+            self.query_one("#search-error", Label).update(literal(errors[0] if errors else ""))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "search":
@@ -293,7 +294,7 @@ class WorklistScreen(StoreScreen):
         """A refused search shows no rows: the previous result must not pass for this one."""
         self.searching = True
         self.query_one(CaseTable).show_rows([])
-        self.query_one("#search-error", Label).update(error)
+        self.query_one("#search-error", Label).update(literal(error))
         self.query_one("#status-line", Label).update("Nic nie pokazano · Esc: wróć do listy")
 
     def _search(self, text: str) -> None:
@@ -320,7 +321,7 @@ class WorklistScreen(StoreScreen):
         table.show_rows(rows)
         self.query_one("#search-error", Label).update("")
         found = f"Znaleziono {len(rows)}" if rows else "Nic nie znaleziono"
-        self.query_one("#status-line", Label).update(f"{found} (oba oddziały) · Esc: wróć do listy")
+        self.query_one("#status-line", Label).update(literal(f"{found} (oba oddziały) · Esc: wróć do listy"))
         if rows:
             table.focus()
 

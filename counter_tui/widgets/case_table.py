@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.widgets import DataTable
 
+from counter_tui.widgets.literal import literal
 from storage.desk import WorklistRow
 
 # (title, width): fixed widths that fit, with full titles and full dates, on the documented
@@ -29,17 +29,16 @@ class CaseTable(DataTable):
     def show_rows(self, rows: list[WorklistRow]) -> None:
         self.clear()
         for row in rows:
-            flag = Text("⚠", style="bold red") if row.overdue else Text("✓" if row.closed else " ")
-            deadline = Text(row.deadline_on.isoformat(), style="bold red" if row.overdue else "")
+            flag = literal("⚠", style="bold red") if row.overdue else literal("✓" if row.closed else " ")
             self.add_row(
                 flag,
-                row.display_number,
-                _fit(row.applicant_name, 21),
-                _fit(row.case_type_label, 19),
-                _fit(row.stage_label, 19),
-                row.filed_on.isoformat(),
-                deadline,
-                row.office,
+                literal(row.display_number),
+                literal(_fit(row.applicant_name, 21)),
+                literal(_fit(row.case_type_label, 19)),
+                literal(_fit(row.stage_label, 19)),
+                literal(row.filed_on.isoformat()),
+                literal(row.deadline_on.isoformat(), style="bold red" if row.overdue else ""),
+                literal(row.office),
                 key=row.number,
             )
         if rows:

@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Static
 
+from counter_tui.widgets.literal import literal
+
 
 class CredentialCard(Vertical):
     def __init__(self, number: str, password: str, **kwargs) -> None:
@@ -15,6 +17,6 @@ class CredentialCard(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("Numer sprawy", classes="card-label")
-        yield Static(self.number, id="card-number", classes="card-value")
+        yield Static(literal(self.number), id="card-number", classes="card-value")
         yield Label("Hasło (pokazane tylko teraz)", classes="card-label")
-        yield Static(self.password, id="card-password", classes="card-value")
+        yield Static(literal(self.password), id="card-password", classes="card-value")

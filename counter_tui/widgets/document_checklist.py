@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from textual.widgets import SelectionList
 
+from counter_tui.widgets.literal import literal
+
 
 class DocumentChecklist(SelectionList[str]):
     def show_documents(self, documents: list[tuple[str, str]]) -> None:
         """`documents`: (code, Polish label) pairs; all start unticked (= missing)."""
         self.clear_options()
-        self.add_options([(label, code, False) for code, label in documents])
+        self.add_options([(literal(label), code, False) for code, label in documents])
         # Space should tick the first document straight away, without an arrow key first.
         self.highlighted = 0 if documents else None
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from textual.widgets import Select
 
+from counter_tui.widgets.literal import literal
 from storage.desk import NAMES_PL
 
 
 class LanguageSelect(Select[str]):
     def __init__(self, value: str = "pl", *, id: str) -> None:
-        super().__init__([(name, code) for code, name in NAMES_PL.items()], value=value, allow_blank=False, id=id)
+        options = [(literal(name), code) for code, name in NAMES_PL.items()]
+        super().__init__(options, value=value, allow_blank=False, id=id)

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from counter_tui.widgets.literal import literal
 from storage import desk as store
 from storage.desk import StoreUnavailable
 
@@ -97,12 +98,13 @@ class ModemStatus(Static):
         if message.state is None:
             self.update("Modem: ?")
             self.add_class("-warning")
-            self.tooltip = message.error
+            self.tooltip = literal(message.error)
             return
         label, css_class = LABELS[message.state.code]
-        self.update(label)
+        self.update(literal(label))
         self.add_class(css_class)
-        self.tooltip = REASONS.get(message.state.reason, message.state.reason).format(minutes=message.state.minutes)
+        reason = REASONS.get(message.state.reason, message.state.reason).format(minutes=message.state.minutes)
+        self.tooltip = literal(reason)
 
 
 def show_in_header(screen: Screen) -> None:

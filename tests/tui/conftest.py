@@ -87,3 +87,11 @@ def store(request, tmp_path, monkeypatch):
     from tests.helpers import open_store
 
     yield from open_store(request.param, request, tmp_path, monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def crash_logs(tmp_path, monkeypatch) -> Path:
+    """A test whose app crashes leaves its crash log here, not in the user's ~/.local/state."""
+    directory = tmp_path / "crash-logs"
+    monkeypatch.setenv("OKIENKO_LOG_DIR", str(directory))
+    return directory

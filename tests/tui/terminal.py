@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 DEMO_PASSWORD = "okienko-demo-2026"
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: `python -m tests.…` works from here
 
 
 def need_tmux() -> str:
@@ -82,19 +83,23 @@ def demo_store(tmp_path: Path, cases: int) -> str:
 
 
 @contextlib.contextmanager
-def desk_in_tmux(tmp_path: Path, db_url: str, size: tuple[int, int], *extra_env: str) -> Iterator[Terminal]:
-    """The clerk app on `db_url` in a detached tmux session of `size` (columns, rows)."""
+def desk_in_tmux(
+    tmp_path: Path, db_url: str, size: tuple[int, int], *extra_env: str, module: str = "counter_tui"
+) -> Iterator[Terminal]:
+    """The clerk app on `db_url` in a detached tmux session of `size` (columns, rows); `module` is
+    what `python -m` runs (a test's own wrapper around the app's entry point)."""
     need_tmux()
     columns, rows = size
     config = tmp_path / "tmux.conf"
     # Without a client attached, a detached session takes default-size, not new-session's -x/-y.
-    config.write_text(f"set -g default-size {columns}x{rows}\n", encoding="utf-8")
+    # remain-on-exit: what a program printed as it ended stays readable.
+    config.write_text(f"set -g default-size {columns}x{rows}\nset -g remain-on-exit on\n", encoding="utf-8")
     term = Terminal(f"okienko-{uuid.uuid4().hex[:8]}", str(config))
     # pytest sets COLUMNS/LINES for itself; Textual would take them over the real terminal size.
     env_args = ["-u", "COLUMNS", "-u", "LINES", "LANG=C.UTF-8", "TERM=xterm-256color", f"OKIENKO_DB={db_url}"]
     env_args += ["OKIENKO_BCRYPT_COST=4", "'OKIENKO_PRINT_COMMAND=true {file}'", *extra_env]
-    command = " ".join(["env", *env_args, sys.executable, "-m", "counter_tui"])
-    term.tmux("new-session", "-d", "-s", "desk", "-x", str(columns), "-y", str(rows), command)
+    command = " ".join(["env", *env_args, sys.executable, "-m", module])
+    term.tmux("new-session", "-d", "-s", "desk", "-x", str(columns), "-y", str(rows), "-c", str(ROOT), command)
     try:
         yield term
     finally:
