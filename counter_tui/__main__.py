@@ -13,7 +13,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m counter_tui", description="Okienko – aplikacja okienka")
     parser.add_argument("--db", help="adres bazy (domyślnie OKIENKO_DB)")
     args = parser.parse_args(argv)
-    with store.exit_codes("błąd", usage_errors=(SettingsError,)) as failed:
+    with store.exit_codes("błąd", usage_errors=(SettingsError, store.SettingsError)) as failed:
+        # Every store setting (bcrypt cost, retention, the URL) before anything else: a broken one stops here.
+        store.check_settings(("OKIENKO_PORTAL_URL",), db_url=args.db)
         settings = load_settings()
         store.open_current(args.db)
     if failed.code:
