@@ -33,6 +33,8 @@ from storage.languages import LANGUAGES, NAMES_PL
 from storage.messages import write_message
 from storage.phones import display as display_phone
 from storage.phones import normalise_mobile, suggested_language
+from storage.processing_times import MIN_CASES as PROCESSING_MIN_CASES
+from storage.processing_times import ProcessingFigure, stored_processing_times
 from storage.queries import case_detail, credential_letter, filing_receipt
 from storage.records import (
     CaseDetail,
@@ -73,6 +75,7 @@ __all__ = [
     "NOT_RUNNING",
     "NO_SIGNAL",
     "OK",
+    "PROCESSING_MIN_CASES",
     "CaseDetail",
     "CaseTypeInfo",
     "ClerkInfo",
@@ -87,6 +90,7 @@ __all__ = [
     "MessageWritten",
     "ModemState",
     "OfficeInfo",
+    "ProcessingFigure",
     "RegisteredFiling",
     "Report",
     "SettingsError",
@@ -138,6 +142,7 @@ __all__ = [
     "set_sms_opt_out",
     "set_stage",
     "stages",
+    "stored_processing_times",
     "suggested_language",
     "to_warsaw",
     "today_in_warsaw",

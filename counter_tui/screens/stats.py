@@ -17,7 +17,7 @@ from counter_tui.messages import StoreResult
 from counter_tui.screens.base import StoreScreen
 from counter_tui.widgets.literal import literal, markup
 from storage import desk as store
-from storage.desk import Report
+from storage.desk import PROCESSING_MIN_CASES, ProcessingFigure, Report
 
 ALL_OFFICES = "*"
 WEEK_CHOICES = {
@@ -60,6 +60,9 @@ class StatsScreen(StoreScreen):
     class ReportReady(StoreResult[Report]):
         pass
 
+    class ProcessingReady(StoreResult[list[ProcessingFigure]]):
+        pass
+
     def __init__(self, weeks: int = 12, office: str | None = None) -> None:
         super().__init__()
         self.weeks = weeks
@@ -92,6 +95,16 @@ class StatsScreen(StoreScreen):
                 yield DataTable(id="table-stages", cursor_type="row", zebra_stripes=True)
             with TabPane("Wpływ według rodzaju", id="tab-filings"):
                 yield DataTable(id="table-filings", cursor_type="row", zebra_stripes=True)
+            with TabPane("Czas załatwiania", id="tab-processing"):
+                yield Label(
+                    markup(
+                        "Od złożenia do pierwszej decyzji, sprawy rozstrzygnięte w ostatnich 12 miesiącach; "
+                        "poniżej $least spraw bez liczb (tak samo w portalu).",
+                        least=PROCESSING_MIN_CASES,
+                    ),
+                    id="processing-note",
+                )
+                yield DataTable(id="table-processing", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -100,11 +113,15 @@ class StatsScreen(StoreScreen):
         )
         self.query_one("#table-stages", DataTable).add_columns("etap", "otwarte", "po terminie")
         self.query_one("#table-filings", DataTable).add_columns("tydzień od", "oddział", "rodzaj sprawy", "wpływ")
+        self.query_one("#table-processing", DataTable).add_columns(
+            "rodzaj sprawy", "oddział", "rozstrzygnięte", "mediana dni", "8 na 10 w dniach"
+        )
         self.load()
 
     def load(self) -> None:
         self.query_one("#stats-summary", Label).update("Liczę…")
         self.run_store(self.ReportReady, store.head_of_unit_report, weeks=self.weeks, office=self.office)
+        self.run_store(self.ProcessingReady, store.stored_processing_times, self.office)
 
     def action_refresh(self) -> None:
         self.load()
@@ -146,6 +163,26 @@ class StatsScreen(StoreScreen):
         )
         self._draw_charts(report)
         self._fill_tables(report)
+
+    @on(ProcessingReady)
+    def _processing_ready(self, message: ProcessingReady) -> None:
+        table = self.query_one("#table-processing", DataTable)
+        table.clear()
+        if not message.ok:
+            self.query_one("#processing-note", Label).update(markup("[b red]$error[/]", error=message.error))
+            return
+        cities = {o.code: o.city for o in self.app.catalog.offices} if self.app.catalog else {}
+        types = {t.code: t.label["pl"] for t in self.app.catalog.case_types} if self.app.catalog else {}
+        for f in message.value:
+            if f.measure != "decision" or (self.office and f.office != self.office):
+                continue
+            table.add_row(
+                literal(types.get(f.case_type, f.case_type)),
+                literal(cities.get(f.office, f.office)),
+                right(f.cases),
+                right(decimal_pl(f.median_days)),
+                right(decimal_pl(f.p80_days)),
+            )
 
     def _draw_charts(self, report: Report) -> None:
         weeks = [f"{w.week:%d.%m}" for w in report.weekly]

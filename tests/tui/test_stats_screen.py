@@ -56,3 +56,31 @@ async def test_statistics_from_the_worklist(store, settings):
             await pilot.press("escape")
             await settle(pilot)
             assert isinstance(app.screen, WorklistScreen)
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+async def test_processing_times_tab_shows_the_portals_figures_per_office(store, settings):
+    import random
+
+    from storage.demo_history import add_decided_history
+    from storage.processing_times import refresh_processing_times, stored_processing_times
+
+    add_decided_history(random.Random(3))
+    refresh_processing_times()
+    gda_work = next(f for f in stored_processing_times("GDA") if (f.case_type, f.measure) == ("temp_work", "decision"))
+    app = OkienkoApp(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        rows = table_rows(screen, "#table-processing")
+        work = next(row for row in rows if row[0].startswith("Pobyt czasowy i praca"))
+        assert work[1:] == ["Gdańsk", str(gda_work.cases), f"{gda_work.median_days:.1f}".replace(".", ","),
+                            f"{gda_work.p80_days:.1f}".replace(".", ",")]  # fmt: skip
+        assert {row[1] for row in rows} == {"Gdańsk"}  # the clerk's office only
+        # Słupsk decided fewer than 20 family cases: counted, without figures.
+        screen.query_one("#stats-office", Select).value = "SLU"
+        await settle(pilot)
+        family = next(row for row in table_rows(screen, "#table-processing") if "rodzin" in row[0])
+        assert family[1:] == ["Słupsk", "9", "–", "–"]
