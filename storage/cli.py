@@ -180,7 +180,8 @@ def cmd_grant_public_role(args: argparse.Namespace) -> None:
     for statement in statements:
         print(statement)
     print(f"rola {args.role} gotowa: czyta tylko projekcję publiczną i katalogi; zapisuje tylko: "
-          + ", ".join(roles.written_tables(statements)))  # fmt: skip
+          + ", ".join(roles.written_tables(statements))
+          + "; teksty z kodem wizyty tylko przez funkcję okienko_queue_visit_code")  # fmt: skip
 
 
 def cmd_stats(args: argparse.Namespace) -> None:
