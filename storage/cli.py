@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import NoReturn
 
 from rich.console import Console
-from rich.table import Table
 
 import storage
 from storage import backup, config, demo, processing_times, report_output, retention, roles, schema, visit_desk
@@ -24,6 +23,7 @@ from storage.clock import to_warsaw
 from storage.errors import DomainError, exit_codes, mask_secrets
 from storage.languages import LANGUAGES
 from storage.models import CHANNELS, ROLES
+from storage.plain_table import PlainTable
 from storage.records import to_jsonable
 
 
@@ -122,7 +122,7 @@ def cmd_clerks(args: argparse.Namespace) -> None:
     if args.json:
         _print_json(rows)
         return
-    table = Table("login", "imię i nazwisko", "oddział", "rola", "aktywne")
+    table = PlainTable("login", "imię i nazwisko", "oddział", "rola", "aktywne")
     for c in rows:
         table.add_row(c.login, c.full_name, c.office_code, c.role, "tak" if c.active else "nie")
     Console().print(table)
@@ -146,7 +146,7 @@ def cmd_processing_times(args: argparse.Namespace) -> None:
         _print_json(figures)
         return
     title = f"Czasy załatwiania, ostatnie 12 miesięcy (bez liczb poniżej {processing_times.MIN_CASES} spraw)"
-    table = Table(
+    table = PlainTable(
         "rodzaj sprawy", "oddział", "od złożenia / w etapie", "spraw", "mediana dni", "80% w dniach", title=title
     )
     stage_names = {s.code: s.label["pl"] for s in storage.stages()}
@@ -165,7 +165,7 @@ def _days(value: float | None) -> str:
 
 
 def _print_stats(stats: dict) -> None:
-    table = Table("co", "ile", title="Okienko – stan bazy")
+    table = PlainTable("co", "ile", title="Okienko – stan bazy")
     for key, value in stats.items():
         if isinstance(value, dict):
             value = ", ".join(f"{k}: {v}" for k, v in sorted(value.items())) or "–"
@@ -391,7 +391,7 @@ def cmd_visits(args: argparse.Namespace) -> None:
         _print_json(rows)
         return
     day = args.day or storage.today_in_warsaw()
-    table = Table(title=f"Wizyty {day:%d.%m.%Y}")
+    table = PlainTable(title=f"Wizyty {day:%d.%m.%Y}")
     for header in ("godz.", "numer", "sprawa", "imię i nazwisko", "telefon", "jęz.", "stan", "zapisał(a)"):
         # The reference is read out and typed back: only the name may break over two lines.
         table.add_column(header, no_wrap=header != "imię i nazwisko")
