@@ -87,6 +87,9 @@ def check_url(url: str) -> peewee.Database:
         name = params.pop("database", None)
         if not name:
             raise ValueError("brak nazwy bazy")
+        # A %00 in any part reached the driver and failed there with a traceback.
+        if any("\x00" in str(value) for value in (name, *params.values())):
+            raise ValueError("znak NUL (%00) w adresie")
         if scheme == "sqlite":
             # A pooled connection may serve another thread later; the pool never shares one at a time.
             db = PooledSqliteDatabase(name, pragmas=SQLITE_PRAGMAS, check_same_thread=False, **pool)

@@ -244,6 +244,8 @@ def refused_cleanly(result: subprocess.CompletedProcess, *secrets: str) -> str:
         ("okienko_portal_nul", "Portal\x00PW9\n", ("hasło", "sterujących")),
         ("okienko_portal_empty", "\n", ("hasło", "puste")),
         ("okienko_portal_eof", "", ("hasło", "puste")),
+        ("okienko_portal_space", " \n", ("hasło", "spacji")),
+        ("okienko_portal_long", "PW9" * 100 + "\n", ("hasło", "najwyżej 200")),
     ],
 )
 def test_grant_public_role_refuses_bad_names_and_passwords_in_one_line(pg_store_url, role, stdin, words):
@@ -321,3 +323,12 @@ def test_numbers_out_of_range_are_bad_input_not_a_driver_traceback(store):
         result = run_cli(store.url, *args)
         assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
         assert "liczba od" in result.stderr.splitlines()[-1], result.stderr
+
+
+def test_a_role_password_that_was_not_utf8_on_the_input_is_refused_in_words():
+    from storage import roles
+    from storage.errors import DomainError
+
+    # Bytes that are not UTF-8 reach Python as surrogates; the driver then failed with a traceback.
+    with pytest.raises(DomainError, match="UTF-8"):
+        roles.check_role_password(b"\xff\xfeSEKRET2".decode("utf-8", "surrogateescape"))
