@@ -26,6 +26,8 @@ MALFORMED = [
     f"postgresql://okienko:{SECRET}@db.local/okienko?sslmod=require",
     f"postgresql://okienko:{SECRET}@db.local/okienko?sslmode=bogus",
     f"postgresql://okienko:{SECRET}@db.local/okienko?connect_timeout=soon",
+    # A %00 reached the driver: "embedded null character" as a traceback in every program (outside trial).
+    f"postgresql://okienko:{SECRET}@127.0.0.1:54329/okienko?application_name=a%00x",
 ]
 
 
