@@ -250,6 +250,9 @@ def test_the_portals_own_redirects_never_name_the_host_the_client_sent(front):
         assert 300 <= status < 400 and location.startswith("/") and not location.startswith("//"), locations
         assert "evil.example" not in location, locations
     assert locations["merge slashes"] == (308, "/visit/days")
+    for path in ("/", "/visit", "/deklaracja-dostepnosci", "/no-such-page"):  # nor does any page's text
+        page = client.request("GET", path, headers=evil)
+        assert "evil.example" not in page.text, path
 
 
 def test_client_sent_forwarded_headers_are_dropped_without_a_log_line(front, tmp_path):
