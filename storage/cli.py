@@ -25,6 +25,7 @@ from storage.languages import LANGUAGES
 from storage.models import CHANNELS, ROLES
 from storage.plain_table import PlainTable
 from storage.records import to_jsonable
+from storage.visit_catalog import visit_groups
 
 
 def _print_json(value: object) -> None:
@@ -56,13 +57,22 @@ def _whole_number(low: int, high: int) -> Callable[[str], int]:
 
 ROW_ID = _whole_number(1, 2**63 - 1)  # PostgreSQL's bigint and SQLite's INTEGER
 MAX_DEMO_CASES = 100_000
+KEPT_COPIES = _whole_number(1, 10_000)
+KEPT_DAYS = _whole_number(1, 36_500)  # a hundred years
 
 
 def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("Hasło: ")
-    if first != getpass.getpass("Powtórz hasło: "):
+    if not sys.stdin.isatty():
+        # getpass would fall back to an echoing prompt and then meet the end of a script's input.
+        raise DomainError("password", "nie podano hasła – wpisz je w terminalu albo użyj --password-stdin")
+    try:
+        first = getpass.getpass("Hasło: ")
+        again = getpass.getpass("Powtórz hasło: ")
+    except EOFError:  # stdin closed (a script, `< /dev/null`): getpass has nothing to read
+        raise DomainError("password", "nie podano hasła – wpisz je w terminalu albo użyj --password-stdin") from None
+    if first != again:
         raise DomainError("password", "hasła się różnią")
     return first
 
@@ -108,6 +118,10 @@ def cmd_load_fixtures(args: argparse.Namespace) -> None:
 
 
 def cmd_create_clerk(args: argparse.Namespace) -> None:
+    # What can be checked without the password is checked before asking for it twice.
+    _known_office(args.office)
+    if any(c.login == args.login for c in storage.list_clerks()):
+        raise DomainError("login", f"login {args.login!r} jest już zajęty")
     clerk = storage.create_clerk(args.login, args.name, args.office, args.role, _read_password(args))
     print(f"utworzono konto {clerk.login} ({clerk.full_name}, {clerk.office_code}, {clerk.role})")
 
@@ -383,8 +397,17 @@ def _known_office(office: str | None) -> str | None:
     return office.upper() if office else None
 
 
+def _known_visit_group(group: str | None) -> str | None:
+    """A misspelt group showed an empty day, as if nobody had booked."""
+    known = [g.code for g in visit_groups()]
+    if group and group not in known:
+        raise DomainError("group", f"nieznany rodzaj wizyty {group!r} – jeden z: {', '.join(known)}")
+    return group
+
+
 def cmd_visits(args: argparse.Namespace) -> None:
     office = _known_office(args.office)
+    _known_visit_group(args.group)
     offices = [office] if office else [o.code for o in storage.offices()]
     rows = [v for office in offices for v in visit_desk.visits_on(office, args.day, args.group)]
     if args.json:
@@ -553,8 +576,10 @@ def build_parser() -> argparse.ArgumentParser:
     # Running the office. Any schema: a store is backed up before it is migrated.
     p = add("backup", cmd_backup, "kopia zapasowa bazy (sprawdzona, 0600, z rotacją)", needs_schema=False)
     p.add_argument("--to", type=Path, required=True, metavar="DIR", help="katalog na kopie")
-    p.add_argument("--keep", type=int, default=backup.DEFAULT_KEEP, metavar="N", help="zostaw N najnowszych kopii")
-    p.add_argument("--keep-days", type=int, metavar="D", help="usuń kopie starsze niż D dni")
+    p.add_argument(
+        "--keep", type=KEPT_COPIES, default=backup.DEFAULT_KEEP, metavar="N", help="zostaw N najnowszych kopii"
+    )
+    p.add_argument("--keep-days", type=KEPT_DAYS, metavar="D", help="usuń kopie starsze niż D dni")
     p = add("restore", cmd_restore, "odtwórz kopię do pustej bazy (--force: zastąp)", needs_schema=False)
     p.add_argument("file", type=Path)
     p.add_argument("--force", action="store_true", help="zastąp bazę, która nie jest pusta")

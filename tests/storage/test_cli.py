@@ -83,8 +83,16 @@ def test_errors_are_one_line_naming_field_and_rule(empty_store_url):
     refused(run_cli(url, "register", "--clerk", "ewa", "--type", "temp_work", "--name", "X" * 500), "najwyżej 200")
     refused(run_cli(url, "show", "26-000001-0"), "numer sprawy", "cyfra kontrolna")
     refused(
-        run_cli(url, "create-clerk", "ewa", "--name", "E", "--office", "GDA", "--password-stdin", stdin="x\n"), "hasło"
+        run_cli(url, "create-clerk", "olga", "--name", "O", "--office", "GDA", "--password-stdin", stdin="x\n"), "hasło"
     )
+    # Outside trial: without --password-stdin and with no terminal, getpass met the end of input
+    # (EOFError traceback) after an echoing prompt; an unknown office was found only after the password.
+    for office, words in (("XXX", ("oddział", "XXX")), ("GDA", ("hasło", "--password-stdin"))):
+        line = refused(run_cli(url, "create-clerk", "zofia", "--name", "Z", "--office", office, stdin=""), *words)
+        assert "Hasło:" not in line
+    refused(run_cli(url, "visits", "--group", "nope"), "nope", "filing")  # was an empty day, exit 0
+    too_many = run_cli(url, "backup", "--to", "/tmp", "--keep", "99999999999999")  # argparse: usage, then the line
+    assert too_many.returncode == 2 and "--keep: liczba od 1 do 10000" in too_many.stderr.splitlines()[-1]
     line = refused(run_cli("postgresql://nobody@127.0.0.1:1/none", "stats"), "niedostępna")
     assert "Connection refused" in line or "connection" in line.lower()
     assert json.loads(ok(run_cli(url, "stats", "--json")))["cases"] == 0
