@@ -4,6 +4,7 @@ counting rows (to prove a failed rule wrote nothing)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -44,8 +45,9 @@ def prepare_store(url: str) -> None:
 def open_store(backend: str, request: pytest.FixtureRequest, tmp_path, monkeypatch) -> Iterator[Store]:
     """A prepared store on `backend` ("sqlite", or "postgresql" copied from the session's template)."""
     if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'okienko.sqlite3'}"
-        prepare_store(url)
+        path = tmp_path / "okienko.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
         dbname = None
     else:
         template = request.getfixturevalue("pg_template")
