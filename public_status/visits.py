@@ -40,6 +40,9 @@ CARD_COLLECTION = "card_collection"
 WARSAW = ZoneInfo("Europe/Warsaw")
 HOLD = "visit_hold"  # session key: the pending booking's reference and where it was chosen (no personal data)
 BOOKED = "visit_booked"  # session key: the reference this browser has just confirmed, to show it again
+# Session key: the name and number of a details form answered with an error, kept for one GET of
+# that same step so that switching the language (a link, so a GET) shows them and the error again.
+TYPED = "visit_typed"
 
 
 def _shared() -> ShortCache:
@@ -244,10 +247,15 @@ def details():
             _times_url(office.code, group.code, day),
             _("Back to the free times"),
         )
+    step = {"office": office.code, "group": group.code, "at": format_start(starts_at)}
+    # The language switch comes back to this step's GET: its query, never the name or number.
+    context = {"group": group, "office": office, "starts_at": starts_at, "day": day,
+               "own_path": url_for("visits.details", **step)}  # fmt: skip
+    if request.method == "GET":
+        return _page("visit_details.html", form=_typed_before(step), **context)
     form = BookingForm()
-    context = {"group": group, "office": office, "starts_at": starts_at, "day": day}
     if not form.validate_on_submit():
-        return _page("visit_details.html", 400 if request.method == "POST" else 200, form=form, **context)
+        return _details_again(form, step, context)
     case_number = None
     if group.code == CARD_COLLECTION:
         logged = current_case(current_app)
@@ -271,9 +279,28 @@ def details():
             form.phone.errors = [_("Please check the number: it must be a mobile number that can receive SMS.")]
         else:
             form.form_errors.append(_("This time cannot be booked any more. Please choose another time."))
-        return _page("visit_details.html", 400, form=form, **context)
+        return _details_again(form, step, context)
+    session.pop(TYPED, None)
     session[HOLD] = {"ref": held.reference, "office": office.code, "group": group.code, "day": str(day)}
     return redirect(url_for("visits.code", reference=held.reference), 303)
+
+
+def _details_again(form: BookingForm, step: dict, context: dict):
+    """The details form with its errors, and what was typed kept for one GET of the same step."""
+    session[TYPED] = {**step, "name": form.name.data or "", "phone": form.phone.data or ""}
+    return _page("visit_details.html", 400, form=form, **context)
+
+
+def _typed_before(step: dict) -> BookingForm:
+    """An empty form, or the one answered with an error just before on this step, checked again so
+    that its errors read in the language now chosen. Shown once: a later GET starts empty."""
+    typed = session.pop(TYPED, None)
+    if not isinstance(typed, dict) or any(typed.get(key) != value for key, value in step.items()):
+        return BookingForm(formdata=None)
+    form = BookingForm(formdata=None, data={"name": typed.get("name", ""), "phone": typed.get("phone", "")})
+    for typed_field in (form.name, form.phone):
+        typed_field.validate(form)
+    return form
 
 
 def _warsaw_day(starts_at: dt.datetime) -> dt.date:
