@@ -1,10 +1,12 @@
 """Booking a visit at the office: office and kind of visit → free days → free times → name and
 mobile → the code from the SMS → confirmation; and cancelling one with its reference and a new code.
 
-Every rule (seats, holds, codes, limits) is the store's; these views only ask and show. The
-name and mobile travel once, in the POST body of the details form, and are never shown back
-after it nor put in a URL. Every page here is answered with `Cache-Control: no-store` (free
-seats change by the second, and several carry a code form); the status page cache never sees them.
+Every rule (seats, holds, codes, limits) is the store's; these views only ask and show. The name
+and mobile travel in the POST body of the details form, never in a URL; after it only the code
+page shows the number, masked, and a form answered with an error keeps what was typed for one
+GET of its step (the language switch). Every page here is answered with `Cache-Control:
+no-store` (free seats change by the second, and several carry a code form); the status page cache
+never sees them.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from public_status.visit_forms import (
     BookingForm,
     CancelForm,
     CodeForm,
+    WrongNumberForm,
     format_start,
+    masked_phone,
     parse_day,
     parse_month,
     parse_start,
@@ -281,7 +285,9 @@ def details():
             form.form_errors.append(_("This time cannot be booked any more. Please choose another time."))
         return _details_again(form, step, context)
     session.pop(TYPED, None)
-    session[HOLD] = {"ref": held.reference, "office": office.code, "group": group.code, "day": str(day)}
+    # The number only masked (the code page shows it so that a typo can be spotted), never whole.
+    session[HOLD] = {"ref": held.reference, "office": office.code, "group": group.code, "day": str(day),
+                     "at": step["at"], "phone": masked_phone(form.phone.data)}  # fmt: skip
     return redirect(url_for("visits.code", reference=held.reference), 303)
 
 
@@ -298,8 +304,9 @@ def _typed_before(step: dict) -> BookingForm:
     if not isinstance(typed, dict) or any(typed.get(key) != value for key, value in step.items()):
         return BookingForm(formdata=None)
     form = BookingForm(formdata=None, data={"name": typed.get("name", ""), "phone": typed.get("phone", "")})
-    for typed_field in (form.name, form.phone):
-        typed_field.validate(form)
+    if typed.get("phone"):
+        for typed_field in (form.name, form.phone):
+            typed_field.validate(form)
     return form
 
 
@@ -325,7 +332,7 @@ def code(reference: str):
     if not form.validate_on_submit():
         return _page(
             "visit_code.html", 400 if request.method == "POST" else 200, form=form, reference=reference,
-            purpose="book", back_url=times_url,
+            purpose="book", back_url=times_url, **_hold_context(hold),
         )  # fmt: skip
     try:
         booked = store.confirm_visit(reference, form.code.data, _client())
@@ -333,7 +340,10 @@ def code(reference: str):
         if exc.tries_left <= 0:
             return _no_tries_left(times_url)
         form.code.errors = [_wrong_code(exc.tries_left)]
-        return _page("visit_code.html", 400, form=form, reference=reference, purpose="book", back_url=times_url)
+        return _page(
+            "visit_code.html", 400, form=form, reference=reference, purpose="book", back_url=times_url,
+            **_hold_context(hold),
+        )  # fmt: skip
     except store.CodeExpired:
         session.pop(HOLD, None)
         return _problem(
@@ -371,6 +381,24 @@ def code(reference: str):
     session[BOOKED] = booked.reference
     _forget_cached_status()
     return _booked_page(booked)
+
+
+def _hold_context(hold: dict) -> dict:
+    """What the code page shows of this browser's own hold: the number, masked, and the way back."""
+    return {"masked_phone": hold.get("phone"), "wrong_number": WrongNumberForm() if hold.get("at") else None}
+
+
+@visits.post("/code/<reference>/wrong-number")
+def wrong_number(reference: str):
+    """The number was mistyped: the hold ends at once (seat, code and text) and the applicant is
+    back at "Your details" of the same time to type the number again."""
+    hold = _hold_for(reference)
+    if not WrongNumberForm().validate_on_submit() or not hold.get("at"):
+        return _unknown_reference()
+    store.release_hold(reference, _client())
+    session.pop(HOLD, None)
+    step = {"office": hold["office"], "group": hold["group"], "at": hold["at"]}
+    return redirect(url_for("visits.details", **step), 303)
 
 
 def _booked_page(booked):

@@ -619,20 +619,31 @@ def request_visit(
     return HeldVisit(visit.reference, where.office, where.group, start, send_by)
 
 
-def _give_up_own_hold(reference: str, key: str, now: dt.datetime) -> None:
+def release_hold(reference: str, client: str, *, now: dt.datetime | None = None) -> bool:
+    """ "Wrong number": the applicant gives up their pending hold at once – the seat is free again,
+    its code dead and its text dropped if still queued – so this address may start again without
+    waiting out the code's life. Only a hold from the same address; False when there was none."""
+    client = check_client(client)
+    now = as_utc(now) if now else utcnow()
+    with write_transaction():
+        return _give_up_own_hold(reference, client_key(client), now)
+
+
+def _give_up_own_hold(reference: str, key: str, now: dt.datetime) -> bool:
     """The browser that holds `reference` chose another time: that hold ends (only a hold from
     the same address; anything else is left alone)."""
     try:
         ref = normalise_reference(reference)
     except DomainError:
-        return
+        return False
     mine = (Visit.reference == ref) & (Visit.client_key == key) & (Visit.state == "held")
     old = Visit.select(Visit.id).where(mine).first()
     if old is None:
-        return
+        return False
     Visit.update(state="expired", phone_day_key=None, code_hash=None, code_purpose=None, client_key=None,
                  updated_at=now).where(Visit.id == old.id).execute()  # fmt: skip
-    outbox.cancel_visit_codes(old, "another time chosen", now)
+    outbox.cancel_visit_codes(old, "hold given up", now)
+    return True
 
 
 @dataclasses.dataclass(frozen=True)

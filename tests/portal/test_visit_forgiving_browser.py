@@ -9,6 +9,7 @@ import pytest
 
 from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, need_chromium
 from tests.portal.test_visits_browser import fits_the_phone, shot
+from tests.portal.visit_helpers import sms_code, visit_state
 
 
 @pytest.fixture
@@ -66,3 +67,41 @@ def test_switching_language_after_a_form_error_keeps_the_step_and_what_was_typed
     # What was typed is shown once: a later visit to the step starts empty.
     page.reload()
     assert page.get_by_label("Номер мобільного телефону").input_value() == ""
+
+
+def test_the_code_page_shows_the_number_masked_and_a_wrong_number_releases_the_hold_at_once(
+    server, store, browser_page
+):
+    """Problem 7: the code page said "No SMS? Check the number" but never showed it, and a mistyped
+    number kept the seat and the address's one pending hold for the code's whole life."""
+    page = browser_page
+    to_details(page, server)
+    step = page.url
+    page.get_by_label("Imię i nazwisko").fill("Olena Szewczenko")
+    page.get_by_label("Numer telefonu komórkowego").fill("512 345 687")  # meant 512 345 678
+    page.get_by_role("button", name="Wyślij mi kod").click()
+    page.wait_for_url("**/visit/code/**")
+    reference = page.url.rsplit("/", 1)[1]
+    masked = page.locator("#masked-phone")
+    assert masked.inner_text() == "+48 512 *** *87"
+    assert "345" not in page.content()
+    fits_the_phone(page)
+    shot(page, "forgive-7-code-masked-pl")
+    page.get_by_role("button", name="Zły numer – zmień go").click()
+    page.wait_for_url("**/visit/details?**")
+    assert parse_qs(urlsplit(page.url).query) == parse_qs(urlsplit(step).query)
+    assert visit_state(reference) == "expired"  # the seat is free again, the code dead
+    # Nothing typed is shown back: the details form starts empty.
+    assert page.get_by_label("Numer telefonu komórkowego").input_value() == ""
+    page.get_by_label("Imię i nazwisko").fill("Olena Szewczenko")
+    # The same address may start again at once (one pending hold per address: none is pending now).
+    page.get_by_label("Numer telefonu komórkowego").fill("512 345 678")
+    page.get_by_role("button", name="Wyślij mi kod").click()
+    page.wait_for_url("**/visit/code/**")
+    second = page.url.rsplit("/", 1)[1]
+    assert second != reference
+    assert page.locator("#masked-phone").inner_text() == "+48 512 *** *78"
+    page.get_by_label("Kod z SMS-a").fill(sms_code(second))
+    page.get_by_role("button", name="Potwierdź wizytę").click()
+    page.wait_for_selector("#reference")
+    assert visit_state(second) == "booked"
