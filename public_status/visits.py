@@ -401,14 +401,34 @@ def wrong_number(reference: str):
     return redirect(url_for("visits.details", **step), 303)
 
 
-def _booked_page(booked):
+def _booked_page(booked, template: str = "visit_booked.html"):
     offices = {office.code: office for office in _offices()}
     names = _day_names()  # babel's: 0 = Monday
     closed = ", ".join(names[day - 1] for day in _shared().get("closed_days", store.visit_closed_weekdays))
     return _page(
-        "visit_booked.html", visit=booked, office=offices.get(booked.office), group=_group(booked.group),
+        template, visit=booked, office=offices.get(booked.office), group=_group(booked.group),
         day_names=names, closed_days=closed,
     )  # fmt: skip
+
+
+@visits.get("/booked/<reference>/print")
+def printable(reference: str):
+    """The confirmation on a page of its own, to print or save: only for the browser that has just
+    confirmed it (the reference alone is no key to anything)."""
+    booked = store.booked_visit(reference) if session.get(BOOKED) == reference else None
+    if booked is None:
+        return _unknown_booking()
+    return _booked_page(booked, "visit_print.html")
+
+
+def _unknown_booking():
+    return _problem(
+        404,
+        _("Booking not found"),
+        _("This browser has no booked visit under this reference."),
+        url_for("visits.start"),
+        _("Book a visit"),
+    )
 
 
 def _not_cancellable() -> str:

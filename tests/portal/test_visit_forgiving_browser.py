@@ -3,11 +3,14 @@ by Playwright against the production server): a booking that forgives the applic
 
 from __future__ import annotations
 
+import re
+import subprocess
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, need_chromium
+from tests.portal.test_accessibility import AUDIT
 from tests.portal.test_visits_browser import fits_the_phone, shot
 from tests.portal.visit_helpers import sms_code, visit_state
 
@@ -63,6 +66,7 @@ def test_switching_language_after_a_form_error_keeps_the_step_and_what_was_typed
     assert page.locator("#phone-error").is_visible()
     assert "12 345" not in page.url and "12+345" not in page.url
     fits_the_phone(page)
+    assert axe_problems(page) == []
     shot(page, "forgive-6-language-after-error-uk")
     # What was typed is shown once: a later visit to the step starts empty.
     page.reload()
@@ -86,6 +90,7 @@ def test_the_code_page_shows_the_number_masked_and_a_wrong_number_releases_the_h
     assert masked.inner_text() == "+48 512 *** *87"
     assert "345" not in page.content()
     fits_the_phone(page)
+    assert axe_problems(page) == []
     shot(page, "forgive-7-code-masked-pl")
     page.get_by_role("button", name="Zły numer – zmień go").click()
     page.wait_for_url("**/visit/details?**")
@@ -105,3 +110,55 @@ def test_the_code_page_shows_the_number_masked_and_a_wrong_number_releases_the_h
     page.get_by_role("button", name="Potwierdź wizytę").click()
     page.wait_for_selector("#reference")
     assert visit_state(second) == "booked"
+
+
+def test_the_confirmation_is_offered_as_a_printable_page(server, store, browser_page, tmp_path):
+    """Problem 8 (its printable part): the reference, needed to cancel online, existed only on the
+    confirmation page, among the portal's menus; now a page of its own prints it, with the
+    cancellation page's address written out."""
+    page = browser_page
+    to_details(page, server)
+    page.get_by_label("Imię i nazwisko").fill("Olena Szewczenko")
+    page.get_by_label("Numer telefonu komórkowego").fill("512 345 678")
+    page.get_by_role("button", name="Wyślij mi kod").click()
+    page.wait_for_url("**/visit/code/**")
+    reference = page.url.rsplit("/", 1)[1]
+    page.get_by_label("Kod z SMS-a").fill(sms_code(reference))
+    page.get_by_role("button", name="Potwierdź wizytę").click()
+    page.wait_for_selector("#reference")
+    day, time = page.locator("dl.booked dd").nth(1).inner_text(), page.locator("#visit-time").inner_text()
+    page.get_by_role("link", name="Wersja do druku").click()
+    page.wait_for_url(f"**/visit/booked/{reference}/print")
+    assert page.locator("#reference").inner_text() == reference
+    text = page.locator("main").inner_text()
+    assert day in text and time in text and "Gdańsk" in text and "Olena" not in page.content()
+    assert page.locator("nav").count() == 0  # no menus or language switch on paper
+    fits_the_phone(page)
+    assert axe_problems(page) == []
+    shot(page, "forgive-8-printable-pl")
+    pdf = tmp_path / "confirmation.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    printed = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert reference in printed and time in printed and "Gdańsk" in printed and "Olena" not in printed
+    assert re.search(r"https?://\S+/visit/cancel", printed)  # on paper the cancellation page's address is written out
+    # Only the browser that booked it sees it; the address alone shows nothing.
+    page.context.clear_cookies()
+    page.goto(f"{server}/visit/booked/{reference}/print")
+    assert page.locator("#reference").count() == 0
+
+
+def axe_problems(page) -> list[str]:
+    """What axe-core finds with the WCAG rules the accessibility statement names (test_accessibility)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    # The page under test runs without JavaScript, which axe needs: audit the same markup in a page
+    # of the same browser that allows it, opened at the same address so its style sheet applies.
+    context = page.context.browser.new_context(viewport=page.viewport_size)
+    try:
+        copy = context.new_page()
+        copy.goto(page.url)
+        copy.set_content(page.content())
+        results = Axe().run(copy, options={"runOnly": {"type": "tag", "values": AUDIT["standards"]}})
+    finally:
+        context.close()
+    return [f"{v['id']}: {v['help']}" for v in results.response["violations"]]
