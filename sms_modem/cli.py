@@ -16,7 +16,7 @@ import sys
 import time
 
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
 from sms_modem.loop import LoopSettings, QuietHours, SendLoop
 from sms_modem.mail_loop import MailLoop, MailSettings, build_message, parse_sender
@@ -168,9 +168,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 0
     console = Console()
     detail = f" ({state.reason}{f', {state.minutes} min' if state.minutes is not None else ''})"
-    console.print(f"modem: [bold]{state.code}[/bold]{detail}")
+    # The reason and the network name come from the modem and the operator: text, never markup.
+    console.print(Text.assemble("modem: ", (state.code, "bold"), store.plain(detail)))
     for b in beats:
-        beat = Table(show_header=False, title=f"heartbeat of {b.sender}", title_justify="left")
+        beat = store.PlainTable(show_header=False, title=f"heartbeat of {b.sender}", title_justify="left")
         rows = [("seen", _when(b.seen_at)), ("loop", f"{b.owner}, started {_when(b.started_at)}"
                  + ("" if b.running else ", stopped")), ("connected", "yes" if b.connected else "no"),
                 ("signal (0-31)", "–" if b.signal is None else str(b.signal)), ("network", b.network or "–"),
@@ -183,17 +184,19 @@ def cmd_status(args: argparse.Namespace) -> int:
         console.print(beat)
     if not beats:
         console.print("no heartbeat yet: the loop has never run on this store")
-    table = Table("state", "texts", title="SMS outbox")
+    table = store.PlainTable("state", "texts", title="SMS outbox")
     for state, count in counts.items():
         style = "bold red" if state in ("unknown", "failed") and count else ""
         table.add_row(state, str(count), style=style)
     console.print(table)
-    mail_table = Table("state", "e-mails", title="E-mail outbox")
+    mail_table = store.PlainTable("state", "e-mails", title="E-mail outbox")
     for state, count in mail_counts.items():
         mail_table.add_row(state, str(count), style="bold red" if state in ("unknown", "failed") and count else "")
     console.print(mail_table)
     if problems:
-        attention = Table("id", "case", "state", "attempts", "error", title="Needs a person (maybe sent / failed)")
+        attention = store.PlainTable(
+            "id", "case", "state", "attempts", "error", title="Needs a person (maybe sent / failed)"
+        )
         for p in problems:
             attention.add_row(str(p.id), store.format_number(p.number), p.state, str(p.attempts),
                               f"{p.error_code or ''} {p.last_error or ''}".strip())  # fmt: skip

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import NoReturn
 
 from rich.console import Console
-from rich.table import Table
 
 import storage
 from storage import backup, config, demo, processing_times, report_output, retention, roles, schema, visit_desk
@@ -24,7 +23,9 @@ from storage.clock import to_warsaw
 from storage.errors import DomainError, exit_codes, mask_secrets
 from storage.languages import LANGUAGES
 from storage.models import CHANNELS, ROLES
+from storage.plain_table import PlainTable
 from storage.records import to_jsonable
+from storage.visit_catalog import visit_groups
 
 
 def _print_json(value: object) -> None:
@@ -56,13 +57,22 @@ def _whole_number(low: int, high: int) -> Callable[[str], int]:
 
 ROW_ID = _whole_number(1, 2**63 - 1)  # PostgreSQL's bigint and SQLite's INTEGER
 MAX_DEMO_CASES = 100_000
+KEPT_COPIES = _whole_number(1, 10_000)
+KEPT_DAYS = _whole_number(1, 36_500)  # a hundred years
 
 
 def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("Hasło: ")
-    if first != getpass.getpass("Powtórz hasło: "):
+    if not sys.stdin.isatty():
+        # getpass would fall back to an echoing prompt and then meet the end of a script's input.
+        raise DomainError("password", "nie podano hasła – wpisz je w terminalu albo użyj --password-stdin")
+    try:
+        first = getpass.getpass("Hasło: ")
+        again = getpass.getpass("Powtórz hasło: ")
+    except EOFError:  # stdin closed (a script, `< /dev/null`): getpass has nothing to read
+        raise DomainError("password", "nie podano hasła – wpisz je w terminalu albo użyj --password-stdin") from None
+    if first != again:
         raise DomainError("password", "hasła się różnią")
     return first
 
@@ -108,6 +118,10 @@ def cmd_load_fixtures(args: argparse.Namespace) -> None:
 
 
 def cmd_create_clerk(args: argparse.Namespace) -> None:
+    # What can be checked without the password is checked before asking for it twice.
+    _known_office(args.office)
+    if any(c.login == args.login for c in storage.list_clerks()):
+        raise DomainError("login", f"login {args.login!r} jest już zajęty")
     clerk = storage.create_clerk(args.login, args.name, args.office, args.role, _read_password(args))
     print(f"utworzono konto {clerk.login} ({clerk.full_name}, {clerk.office_code}, {clerk.role})")
 
@@ -122,7 +136,7 @@ def cmd_clerks(args: argparse.Namespace) -> None:
     if args.json:
         _print_json(rows)
         return
-    table = Table("login", "imię i nazwisko", "oddział", "rola", "aktywne")
+    table = PlainTable("login", "imię i nazwisko", "oddział", "rola", "aktywne")
     for c in rows:
         table.add_row(c.login, c.full_name, c.office_code, c.role, "tak" if c.active else "nie")
     Console().print(table)
@@ -146,7 +160,7 @@ def cmd_processing_times(args: argparse.Namespace) -> None:
         _print_json(figures)
         return
     title = f"Czasy załatwiania, ostatnie 12 miesięcy (bez liczb poniżej {processing_times.MIN_CASES} spraw)"
-    table = Table(
+    table = PlainTable(
         "rodzaj sprawy", "oddział", "od złożenia / w etapie", "spraw", "mediana dni", "80% w dniach", title=title
     )
     stage_names = {s.code: s.label["pl"] for s in storage.stages()}
@@ -165,7 +179,7 @@ def _days(value: float | None) -> str:
 
 
 def _print_stats(stats: dict) -> None:
-    table = Table("co", "ile", title="Okienko – stan bazy")
+    table = PlainTable("co", "ile", title="Okienko – stan bazy")
     for key, value in stats.items():
         if isinstance(value, dict):
             value = ", ".join(f"{k}: {v}" for k, v in sorted(value.items())) or "–"
@@ -180,7 +194,8 @@ def cmd_grant_public_role(args: argparse.Namespace) -> None:
     for statement in statements:
         print(statement)
     print(f"rola {args.role} gotowa: czyta tylko projekcję publiczną i katalogi; zapisuje tylko: "
-          + ", ".join(roles.written_tables(statements)))  # fmt: skip
+          + ", ".join(roles.written_tables(statements))
+          + "; teksty z kodem wizyty tylko przez funkcję okienko_queue_visit_code")  # fmt: skip
 
 
 def cmd_stats(args: argparse.Namespace) -> None:
@@ -382,15 +397,24 @@ def _known_office(office: str | None) -> str | None:
     return office.upper() if office else None
 
 
+def _known_visit_group(group: str | None) -> str | None:
+    """A misspelt group showed an empty day, as if nobody had booked."""
+    known = [g.code for g in visit_groups()]
+    if group and group not in known:
+        raise DomainError("group", f"nieznany rodzaj wizyty {group!r} – jeden z: {', '.join(known)}")
+    return group
+
+
 def cmd_visits(args: argparse.Namespace) -> None:
     office = _known_office(args.office)
+    _known_visit_group(args.group)
     offices = [office] if office else [o.code for o in storage.offices()]
     rows = [v for office in offices for v in visit_desk.visits_on(office, args.day, args.group)]
     if args.json:
         _print_json(rows)
         return
     day = args.day or storage.today_in_warsaw()
-    table = Table(title=f"Wizyty {day:%d.%m.%Y}")
+    table = PlainTable(title=f"Wizyty {day:%d.%m.%Y}")
     for header in ("godz.", "numer", "sprawa", "imię i nazwisko", "telefon", "jęz.", "stan", "zapisał(a)"):
         # The reference is read out and typed back: only the name may break over two lines.
         table.add_column(header, no_wrap=header != "imię i nazwisko")
@@ -552,8 +576,10 @@ def build_parser() -> argparse.ArgumentParser:
     # Running the office. Any schema: a store is backed up before it is migrated.
     p = add("backup", cmd_backup, "kopia zapasowa bazy (sprawdzona, 0600, z rotacją)", needs_schema=False)
     p.add_argument("--to", type=Path, required=True, metavar="DIR", help="katalog na kopie")
-    p.add_argument("--keep", type=int, default=backup.DEFAULT_KEEP, metavar="N", help="zostaw N najnowszych kopii")
-    p.add_argument("--keep-days", type=int, metavar="D", help="usuń kopie starsze niż D dni")
+    p.add_argument(
+        "--keep", type=KEPT_COPIES, default=backup.DEFAULT_KEEP, metavar="N", help="zostaw N najnowszych kopii"
+    )
+    p.add_argument("--keep-days", type=KEPT_DAYS, metavar="D", help="usuń kopie starsze niż D dni")
     p = add("restore", cmd_restore, "odtwórz kopię do pustej bazy (--force: zastąp)", needs_schema=False)
     p.add_argument("file", type=Path)
     p.add_argument("--force", action="store_true", help="zastąp bazę, która nie jest pusta")

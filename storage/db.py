@@ -8,6 +8,7 @@ every rule is written once.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Iterator
 
 import peewee
@@ -87,6 +88,9 @@ def check_url(url: str) -> peewee.Database:
         name = params.pop("database", None)
         if not name:
             raise ValueError("brak nazwy bazy")
+        # A %00 in any part reached the driver and failed there with a traceback.
+        if any("\x00" in str(value) for value in (name, *params.values())):
+            raise ValueError("znak NUL (%00) w adresie")
         if scheme == "sqlite":
             # A pooled connection may serve another thread later; the pool never shares one at a time.
             db = PooledSqliteDatabase(name, pragmas=SQLITE_PRAGMAS, check_same_thread=False, **pool)
@@ -117,6 +121,15 @@ def unit_of_work() -> Iterator[None]:
             yield
     except (peewee.OperationalError, peewee.InterfaceError) as exc:
         raise StoreUnavailable(str(exc).strip().splitlines()[0] if str(exc) else repr(exc)) from exc
+    except peewee.DatabaseError as exc:
+        # SQLite opens any file and fails at the first statement (`sqlite:////etc/passwd`): peewee
+        # raises its bare DatabaseError, which is also the parent of IntegrityError and friends, so
+        # only SQLite's "not a database" code is turned into words here: a wrong address, exit 2.
+        if getattr(exc.__context__, "sqlite_errorcode", None) in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+            raise DomainError(
+                "database", f"plik {database.database} nie jest bazą SQLite – sprawdź OKIENKO_DB albo --db"
+            ) from exc
+        raise
 
 
 @contextlib.contextmanager

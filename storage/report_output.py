@@ -9,9 +9,9 @@ from pathlib import Path
 
 from rich.bar import Bar
 from rich.console import Console, Group
-from rich.table import Table
 
 from storage.errors import DomainError
+from storage.plain_table import PlainTable
 from storage.records import to_jsonable
 from storage.report import DEFAULT_WEEKS, Report, head_of_unit_report
 
@@ -55,7 +55,7 @@ def write_csv(report: Report, path: Path) -> None:
 
 def tables(report: Report) -> Group:
     where = report.office or "oba oddziały"
-    weekly = Table(title=f"Tygodniowo ({where}, od {report.first_week:%d.%m.%Y})")
+    weekly = PlainTable(title=f"Tygodniowo ({where}, od {report.first_week:%d.%m.%Y})")
     for name in ("tydzień od", "wpływ", "", "decyzje", "zakończone", "otwarte na koniec"):
         weekly.add_column(name, justify="left" if name in ("tydzień od", "") else "right")
     top = max((w.filings for w in report.weekly), default=0) or 1
@@ -69,20 +69,20 @@ def tables(report: Report) -> Group:
             str(w.backlog),
         )
 
-    filings = Table(title="Wpływ według oddziału i rodzaju sprawy")
+    filings = PlainTable(title="Wpływ według oddziału i rodzaju sprawy")
     for name in ("tydzień od", "oddział", "rodzaj sprawy", "wpływ"):
         filings.add_column(name, justify="right" if name == "wpływ" else "left")
     for f in report.filings:
         filings.add_row(f"{f.week:%d.%m.%Y}", f.office, f.case_type_label, str(f.count))
 
-    stages = Table(title="Sprawy otwarte według etapu")
+    stages = PlainTable(title="Sprawy otwarte według etapu")
     for name in ("etap", "otwarte", "po terminie"):
         stages.add_column(name, justify="left" if name == "etap" else "right")
     for s in report.by_stage:
         stages.add_row(s.label, str(s.open), str(s.overdue))
     stages.add_row("razem", str(report.open_total), str(report.overdue_total), style="bold")
 
-    summary = Table(title="Czas do decyzji (dni od złożenia)")
+    summary = PlainTable(title="Czas do decyzji (dni od złożenia)")
     summary.add_column("decyzje w okresie", justify="right")
     summary.add_column("mediana", justify="right")
     summary.add_column("90. percentyl", justify="right")

@@ -50,6 +50,7 @@ ROLE_PATTERN = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 # PostgreSQL refuses these as role names (CREATE ROLE: "role name … is reserved"), whatever the quoting.
 RESERVED_ROLES = ("public", "none")
 RESERVED_PREFIX = "pg_"
+MAX_ROLE_PASSWORD = 200
 PORTAL_ROLE_MARK = "okienko: public portal role (storage grant-public-role)"
 INSUFFICIENT_PRIVILEGE = "42501"
 RESERVED_NAME = "42939"
@@ -99,6 +100,13 @@ def check_role_password(password: str | None) -> None:
         raise DomainError("password", "puste hasło – podaj hasło roli w jednym wierszu na wejściu")
     if any(ord(c) < 32 or ord(c) == 127 for c in password):
         raise DomainError("password", "hasło roli nie może zawierać znaków sterujących (np. NUL, tabulatora)")
+    if password.strip() != password or len(password) > MAX_ROLE_PASSWORD:
+        rule = f"hasło roli: bez spacji na początku i końcu, najwyżej {MAX_ROLE_PASSWORD} znaków"
+        raise DomainError("password", rule)
+    try:
+        password.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that were not UTF-8 on the input, kept as surrogates by Python
+        raise DomainError("password", "hasło roli nie jest tekstem UTF-8") from None
 
 
 def check_role_name(role: str) -> None:

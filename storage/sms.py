@@ -24,6 +24,7 @@ from storage.outbox import (
     release,
 )
 from storage.phones import normalise_mobile
+from storage.plain_table import PlainTable, plain
 from storage.quiet_hours import QuietHours
 from storage.schema import open_current
 
@@ -32,6 +33,7 @@ __all__ = [
     "Beat",
     "ClaimedSms",
     "DomainError",
+    "PlainTable",
     "QuietHours",
     "SettingsError",
     "StoreUnavailable",
@@ -44,6 +46,7 @@ __all__ = [
     "modem_state",
     "normalise_mobile",
     "open_current",
+    "plain",
     "problems",
     "record_delivery",
     "record_failed",

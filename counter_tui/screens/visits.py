@@ -57,6 +57,9 @@ def cancel(reference: str, *, clerk: str) -> str:
     return reference
 
 
+COLUMNS = ("godz.", "numer", "imię i nazwisko", "sprawa", "telefon", "język", "stan")
+
+
 class VisitsScreen(StoreScreen):
     CSS_PATH = "../styles/visits.tcss"
     BINDINGS = [
@@ -106,7 +109,6 @@ class VisitsScreen(StoreScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "Wizyty"
-        self.query_one(DataTable).add_columns("godz.", "numer", "imię i nazwisko", "sprawa", "telefon", "język", "stan")
         self.query_one(DataTable).focus()
         self.load()
 
@@ -138,7 +140,10 @@ class VisitsScreen(StoreScreen):
     def _show(self, keep: str | None = None) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row
-        table.clear()
+        # Columns anew for each day: a very long name booked on one day widened the name column for
+        # every other day too (DataTable keeps a column's widest width across clear()).
+        table.clear(columns=True)
+        table.add_columns(*COLUMNS)
         for visit in self.visits:
             table.add_row(
                 literal(visit.local_time),

@@ -56,7 +56,7 @@ def test_every_page_links_the_statement_in_its_footer_and_meta_tag(portal, lang)
     for path in ("/status", "/info", "/info/temp_work", "/stages", "/contact", "/visit", "/visit/cancel",
                  STATEMENT, "/no-such-page"):  # fmt: skip
         html = _html(portal.get(path))
-        assert f'<meta name="deklaracja-dostępności" content="https://portal.test{STATEMENT}">' in html, path
+        assert f'<meta name="deklaracja-dostępności" content="{STATEMENT}">' in html, path
         footer = html[html.index("<footer>") :]
         assert f'href="{STATEMENT}"' in footer and SECTIONS[lang][0] in footer, path
 
@@ -156,14 +156,14 @@ def test_a_broken_contact_or_statement_fixture_is_refused_and_nothing_is_loaded(
     assert "Okopowa" in storage.offices()[0].address
 
 
-def test_migration_0018_adds_the_contact_columns_that_loading_the_fixtures_fills(store):
-    with unit_of_work():  # a store from before 0018: the room inside the Polish address
+def test_migration_0019_adds_the_contact_columns_that_loading_the_fixtures_fills(store):
+    with unit_of_work():  # a store from before 0019: the room inside the Polish address
         for column in ("email", "room_pl", "room_en", "room_ru", "room_uk"):
             database.execute_sql(f"ALTER TABLE office DROP COLUMN {column}")
         database.execute_sql("UPDATE office SET address = address || ' (sala obsługi, pokój 1)' WHERE code = 'GDA'")
-        database.execute_sql("DELETE FROM schema_migration WHERE name = '0018_office_contact'")
-    assert schema.pending_migrations() == ["0018_office_contact"]
-    assert schema.migrate() == ["0018_office_contact"]
+        database.execute_sql("DELETE FROM schema_migration WHERE name = '0019_office_contact'")
+    assert schema.pending_migrations() == ["0019_office_contact"]
+    assert schema.migrate() == ["0019_office_contact"]
     assert schema.schema_drift() == "" and schema.migrate() == []
     gdansk = facade.offices()[0]
     assert gdansk.room == {} and gdansk.email is None and gdansk.address.endswith("(sala obsługi, pokój 1)")

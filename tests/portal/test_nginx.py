@@ -102,6 +102,18 @@ def test_security_headers_on_every_answer_nginx_passes(front):
             assert response.getheader("Cache-Control") == "no-store", name
 
 
+def test_security_headers_on_nginx_answers_made_before_a_server_is_chosen(front):
+    """A request line too long (414) or an empty Host (400) is answered by nginx's default server,
+    before any server block of the portal's own is chosen: those answers carry the headers too."""
+    too_long = f"GET /{'a' * 9000} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+    empty_host = b"GET / HTTP/1.1\r\nHost: \r\nConnection: close\r\n\r\n"
+    for name, asked, status in (("414", too_long, b" 414 "), ("empty Host", empty_host, b" 400 ")):
+        head = raw_request(front.port, asked).split(b"\r\n\r\n", 1)[0].decode("latin-1").lower()
+        assert f" {status.decode().strip()} " in head.splitlines()[0], (name, head)
+        for header in (*SECURITY_HEADERS, "Cache-Control"):
+            assert head.count(f"\r\n{header.lower()}:") == 1, (name, header, head)
+
+
 @pytest.mark.parametrize("front", [LOGIN_RATE], indirect=True)
 def test_nginx_holds_a_fast_login_loop_per_address_and_lets_others_in(front):
     owner = register()
@@ -238,6 +250,9 @@ def test_the_portals_own_redirects_never_name_the_host_the_client_sent(front):
         assert 300 <= status < 400 and location.startswith("/") and not location.startswith("//"), locations
         assert "evil.example" not in location, locations
     assert locations["merge slashes"] == (308, "/visit/days")
+    for path in ("/", "/visit", "/deklaracja-dostepnosci", "/no-such-page"):  # nor does any page's text
+        page = client.request("GET", path, headers=evil)
+        assert "evil.example" not in page.text, path
 
 
 def test_client_sent_forwarded_headers_are_dropped_without_a_log_line(front, tmp_path):

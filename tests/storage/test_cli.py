@@ -83,8 +83,16 @@ def test_errors_are_one_line_naming_field_and_rule(empty_store_url):
     refused(run_cli(url, "register", "--clerk", "ewa", "--type", "temp_work", "--name", "X" * 500), "najwyżej 200")
     refused(run_cli(url, "show", "26-000001-0"), "numer sprawy", "cyfra kontrolna")
     refused(
-        run_cli(url, "create-clerk", "ewa", "--name", "E", "--office", "GDA", "--password-stdin", stdin="x\n"), "hasło"
+        run_cli(url, "create-clerk", "olga", "--name", "O", "--office", "GDA", "--password-stdin", stdin="x\n"), "hasło"
     )
+    # Outside trial: without --password-stdin and with no terminal, getpass met the end of input
+    # (EOFError traceback) after an echoing prompt; an unknown office was found only after the password.
+    for office, words in (("XXX", ("oddział", "XXX")), ("GDA", ("hasło", "--password-stdin"))):
+        line = refused(run_cli(url, "create-clerk", "zofia", "--name", "Z", "--office", office, stdin=""), *words)
+        assert "Hasło:" not in line
+    refused(run_cli(url, "visits", "--group", "nope"), "nope", "filing")  # was an empty day, exit 0
+    too_many = run_cli(url, "backup", "--to", "/tmp", "--keep", "99999999999999")  # argparse: usage, then the line
+    assert too_many.returncode == 2 and "--keep: liczba od 1 do 10000" in too_many.stderr.splitlines()[-1]
     line = refused(run_cli("postgresql://nobody@127.0.0.1:1/none", "stats"), "niedostępna")
     assert "Connection refused" in line or "connection" in line.lower()
     assert json.loads(ok(run_cli(url, "stats", "--json")))["cases"] == 0
@@ -244,6 +252,8 @@ def refused_cleanly(result: subprocess.CompletedProcess, *secrets: str) -> str:
         ("okienko_portal_nul", "Portal\x00PW9\n", ("hasło", "sterujących")),
         ("okienko_portal_empty", "\n", ("hasło", "puste")),
         ("okienko_portal_eof", "", ("hasło", "puste")),
+        ("okienko_portal_space", " \n", ("hasło", "spacji")),
+        ("okienko_portal_long", "PW9" * 100 + "\n", ("hasło", "najwyżej 200")),
     ],
 )
 def test_grant_public_role_refuses_bad_names_and_passwords_in_one_line(pg_store_url, role, stdin, words):
@@ -264,10 +274,11 @@ def test_grant_public_role_sets_any_password_without_showing_it(pg_store_url):
     out = ok(result)
     assert "PW9" not in out + result.stderr and "LOGIN PASSWORD '***'" in out
     assert _scram_matches(_role_exists(role), password)
-    # What the role may change, as granted: not only login throttles.
+    # What the role may change, as granted: not only login throttles; the outbox only through its function.
     summary = out.strip().splitlines()[-1]
-    for table in ("login_throttle", "portal_session", "visit", "sms_outbox", "office_message"):
+    for table in ("login_throttle", "portal_session", "visit", "office_message", "okienko_queue_visit_code"):
         assert table in summary, summary
+    assert "sms_outbox" not in summary
 
 
 def test_corrections_print_the_case_number_once_formatted(store):
@@ -320,3 +331,12 @@ def test_numbers_out_of_range_are_bad_input_not_a_driver_traceback(store):
         result = run_cli(store.url, *args)
         assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
         assert "liczba od" in result.stderr.splitlines()[-1], result.stderr
+
+
+def test_a_role_password_that_was_not_utf8_on_the_input_is_refused_in_words():
+    from storage import roles
+    from storage.errors import DomainError
+
+    # Bytes that are not UTF-8 reach Python as surrogates; the driver then failed with a traceback.
+    with pytest.raises(DomainError, match="UTF-8"):
+        roles.check_role_password(b"\xff\xfeSEKRET2".decode("utf-8", "surrogateescape"))

@@ -26,6 +26,8 @@ MALFORMED = [
     f"postgresql://okienko:{SECRET}@db.local/okienko?sslmod=require",
     f"postgresql://okienko:{SECRET}@db.local/okienko?sslmode=bogus",
     f"postgresql://okienko:{SECRET}@db.local/okienko?connect_timeout=soon",
+    # A %00 reached the driver: "embedded null character" as a traceback in every program (outside trial).
+    f"postgresql://okienko:{SECRET}@127.0.0.1:54329/okienko?application_name=a%00x",
 ]
 
 
@@ -84,3 +86,12 @@ def test_a_missing_sqlite_file_is_named_and_not_created(front_end, tmp_path):
     line = assert_one_clean_line(run(front_end, f"sqlite:///{path}"), 2)
     assert str(path) in line and "python -m storage init" in line
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_a_file_that_is_not_a_database_is_named(front_end, tmp_path):
+    path = tmp_path / "passwd"  # `sqlite:////etc/passwd`: SQLite opens it and fails at the first statement
+    path.write_text("root:x:0:0:root:/root:/bin/bash\n" * 200)
+    line = assert_one_clean_line(run(front_end, f"sqlite:///{path}"), 2)
+    assert str(path) in line and "nie jest bazą SQLite" in line
+    assert path.read_text().startswith("root:x:0:0")  # left as it was
