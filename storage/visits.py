@@ -183,6 +183,11 @@ def phone_key(mobile: str | None) -> str | None:
 ADDRESS_CODES = Policy(free_failures=12, base_delay_s=60, max_delay_s=3600)
 ADDRESS_BOOKINGS = Policy(free_failures=10, base_delay_s=1800, max_delay_s=24 * 3600)
 ADDRESS_FAILURES = Policy(free_failures=15, base_delay_s=60, max_delay_s=3600)
+# Cancellation-code texts per booking reference, whoever asks (issue 17, F4): one at once, the next
+# 10 minutes later, each further one twice as far off (20, 40, 80 min …), so never more than
+# CANCEL_TEXTS_A_DAY in a day. Meanwhile a request sends nothing and the code already sent stays good.
+CANCEL_TEXT_SPACING = Policy(free_failures=1, base_delay_s=600, max_delay_s=24 * 3600)
+CANCEL_TEXTS_A_DAY = 8
 # Unconfirmed holds (each a text to a number nobody confirmed) per network in the last hour. An
 # address that has no unconfirmed code request of its own may still take one past it, up to
 # NETWORK_NEWCOMER_HOLDS more: a person sharing the network with someone who spends its budget is
@@ -781,8 +786,11 @@ def _cancellable(visit: Visit, today: dt.date) -> None:
         raise DomainError("reference", "wizytę można odwołać najpóźniej do końca dnia przed wizytą")
 
 
-def request_cancellation(reference: str, client: str, *, now: dt.datetime | None = None) -> None:
-    """Send a new code to the booking's phone; refused from the visit day on."""
+def request_cancellation(reference: str, client: str, *, now: dt.datetime | None = None) -> bool:
+    """Send a new code to the booking's phone; refused from the visit day on. False when the
+    reference had a code text too recently (CANCEL_TEXT_SPACING): nothing is sent and the code
+    already sent stays good. The caller answers both alike, as for any request it could not tell
+    from a first one: whoever knows a reference must not be able to text its owner at will."""
     ref = normalise_reference(reference)
     client = check_client(client)
     now = as_utc(now) if now else utcnow()
@@ -798,6 +806,8 @@ def request_cancellation(reference: str, client: str, *, now: dt.datetime | None
             raise DomainError("phone", "ta rezerwacja nie ma telefonu – odwołaj ją w urzędzie")
         rules = calendar_rules()
     _refuse_if_limited(client, now)
+    if throttle.take({_key("cancel-ref", ref): CANCEL_TEXT_SPACING}, now):
+        return False
     _count_code_request(client, now)
     code = new_code()
     try:
@@ -814,6 +824,7 @@ def request_cancellation(reference: str, client: str, *, now: dt.datetime | None
             _admit(outbox.queue_visit_code(visit, code, client_prefix(client), now), rules)
     except ModemBusy as busy:
         raise VisitThrottled(busy.retry_after_s, VisitThrottled.MODEM) from None
+    return True
 
 
 def confirm_cancellation(reference: str, code: str, client: str, *, now: dt.datetime | None = None) -> None:
