@@ -654,6 +654,75 @@ def _give_up_own_hold(reference: str, key: str, now: dt.datetime) -> bool:
     return True
 
 
+# "No text? Send it again" (issue 20, problem 7): once per hold, from the address that holds it, a
+# minute after the first text went to the modem, within every limit a first code request meets.
+RESEND_AFTER = dt.timedelta(seconds=60)
+ONE_RESEND = Policy(free_failures=1, base_delay_s=24 * 3600, max_delay_s=24 * 3600)
+
+
+@dataclasses.dataclass(frozen=True)
+class CodeResend:
+    """What the code page may offer: `offered_at` (UTC), the moment a resend becomes possible
+    (None while the first text has not gone to the modem); `used` once the one resend was taken."""
+
+    offered_at: dt.datetime | None
+    used: bool
+
+
+def code_resend(reference: str, client: str) -> CodeResend | None:
+    """The resend as the code page shows it, for the address that holds `reference`; None when
+    there is nothing to offer (not this address's pending hold)."""
+    client = check_client(client)
+    try:
+        ref = normalise_reference(reference)
+    except DomainError:
+        return None
+    with unit_of_work():
+        visit = _own_pending_hold(ref, client_key(client))
+        if visit is None:
+            return None
+        sent_at = outbox.visit_code_sent_at(visit.id)
+        used = throttle.current_count(_key("resend", ref)) > 0
+    return CodeResend(_as_datetime(sent_at) + RESEND_AFTER if sent_at else None, used)
+
+
+def _own_pending_hold(ref: str, key: str) -> Visit | None:
+    mine = (Visit.reference == ref) & (Visit.client_key == key) & (Visit.state == "held")
+    return Visit.select(*PORTAL_READABLE).where(mine & (Visit.code_purpose == "confirm")).first()
+
+
+def resend_code(reference: str, client: str, *, now: dt.datetime | None = None) -> None:
+    """Send the pending hold a new code (the first one stops working): DomainError("reference")
+    unless `code_resend` offers it now; VisitThrottled as for a first code request (a blocked or
+    over-limit address, a modem queue too long for the code to go out in time). The new text
+    waits in the client's network's lane and behind an older pending hold for the same phone,
+    like any code text (storage.visit_sms, storage.outbox.claim_due)."""
+    ref = normalise_reference(reference)
+    client = check_client(client)
+    now = as_utc(now) if now else utcnow()
+    offer = code_resend(ref, client)
+    if offer is None or offer.used or offer.offered_at is None or now < offer.offered_at:
+        raise DomainError("reference", "tej rezerwacji nie można teraz wysłać kodu ponownie")
+    _refuse_if_limited(client, now)
+    if throttle.take({_key("resend", ref): ONE_RESEND}, now):
+        raise DomainError("reference", "kod tej rezerwacji wysłano już ponownie")
+    _count_code_request(client, now)
+    code = new_code()
+    try:
+        with write_transaction():
+            rules = calendar_rules()
+            visit = locked(Visit.select(*PORTAL_READABLE).where(Visit.reference == ref)).first()
+            ended = visit is None or _as_datetime(visit.hold_expires_at) <= now
+            if ended or visit.state != "held" or visit.client_key != client_key(client):
+                raise DomainError("reference", "tej rezerwacji nie można teraz wysłać kodu ponownie")
+            send_by = now + 2 * rules.hold  # as for the first text: its life starts when it goes out
+            Visit.update(code_hash=code_hash(ref, "confirm", code), code_purpose="confirm", code_expires_at=send_by,
+                         hold_expires_at=send_by, updated_at=now).where(Visit.id == visit.id).execute()  # fmt: skip
+            _admit(outbox.queue_visit_code(visit, code, client_prefix(client), now), rules)
+    except ModemBusy as busy:
+        raise VisitThrottled(busy.retry_after_s, VisitThrottled.MODEM) from None
+
+
 @dataclasses.dataclass(frozen=True)
 class _Checked:
     """What checking a code found; the caller raises after the transaction committed the counts."""
@@ -732,6 +801,9 @@ def confirm_visit(reference: str, code: str, client: str, *, now: dt.datetime | 
                     hold_expires_at=None, client_key=None, updated_at=now,
                 ).where(Visit.id == visit.id).execute()  # fmt: skip
                 outbox.cancel_visit_codes(visit, "code used", now)
+                # The day, time, office and reference on the phone too: the reference is what
+                # cancelling online asks for, and a page is easily closed.
+                outbox.queue_visit_booked(visit, visit.client_prefix or client_prefix(client), now)
                 throttle.record_failure({_key("book-addr", client): ADDRESS_BOOKINGS}, now)
                 result = _confirmation(visit)
     if error is not None:
@@ -890,6 +962,7 @@ def visit_of_case(case_number: str, *, now: dt.datetime | None = None) -> Public
 
 __all__ = [
     "CodeExpired",
+    "CodeResend",
     "HeldVisit",
     "PublicVisit",
     "SlotTaken",
@@ -898,10 +971,12 @@ __all__ = [
     "VisitThrottled",
     "VisitTime",
     "WrongCode",
+    "code_resend",
     "confirm_cancellation",
     "confirm_visit",
     "request_cancellation",
     "request_visit",
+    "resend_code",
     "visit_days",
     "visit_of_case",
     "visit_times",
