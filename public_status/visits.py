@@ -384,8 +384,41 @@ def code(reference: str):
 
 
 def _hold_context(hold: dict) -> dict:
-    """What the code page shows of this browser's own hold: the number, masked, and the way back."""
-    return {"masked_phone": hold.get("phone"), "wrong_number": WrongNumberForm() if hold.get("at") else None}
+    """What the code page shows of this browser's own hold: the number, masked, the way back, and
+    the one resend of the code (offered a minute after the first text went to the modem)."""
+    mine = bool(hold.get("at"))
+    return {
+        "masked_phone": hold.get("phone"),
+        "wrong_number": WrongNumberForm() if mine else None,
+        "resend": _resend_state(hold["ref"]) if mine else None,
+    }
+
+
+def _resend_state(reference: str) -> dict | None:
+    offer = store.code_resend(reference, _client())
+    if offer is None or offer.offered_at is None:
+        return None  # the first text has not gone out yet: the page's hint says to wait
+    if offer.used:
+        return {"state": "used"}
+    if not offer.ready:
+        return {"state": "later", "at": offer.offered_at}
+    return {"state": "offered", "form": WrongNumberForm()}
+
+
+@visits.post("/code/<reference>/resend")
+def resend(reference: str):
+    """ "No text? Send the code again": once per hold, from this browser, a minute after the first
+    text went out (storage.visits.resend_code); back to the code page, which says so."""
+    hold = _hold_for(reference)
+    if not WrongNumberForm().validate_on_submit() or not hold.get("at"):
+        return _unknown_reference()
+    try:
+        store.resend_code(reference, _client())
+    except store.VisitThrottled as exc:
+        return _throttled(exc, url_for("visits.code", reference=reference))
+    except store.DomainError:
+        pass  # too early, already resent, or the hold ended: the code page shows which
+    return redirect(url_for("visits.code", reference=reference), 303)
 
 
 @visits.post("/code/<reference>/wrong-number")

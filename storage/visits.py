@@ -667,12 +667,14 @@ class CodeResend:
 
     offered_at: dt.datetime | None
     used: bool
+    ready: bool  # offered now: the minute has passed and the one resend is still to be had
 
 
-def code_resend(reference: str, client: str) -> CodeResend | None:
+def code_resend(reference: str, client: str, *, now: dt.datetime | None = None) -> CodeResend | None:
     """The resend as the code page shows it, for the address that holds `reference`; None when
     there is nothing to offer (not this address's pending hold)."""
     client = check_client(client)
+    now = as_utc(now) if now else utcnow()
     try:
         ref = normalise_reference(reference)
     except DomainError:
@@ -683,7 +685,8 @@ def code_resend(reference: str, client: str) -> CodeResend | None:
             return None
         sent_at = outbox.visit_code_sent_at(visit.id)
         used = throttle.current_count(_key("resend", ref)) > 0
-    return CodeResend(_as_datetime(sent_at) + RESEND_AFTER if sent_at else None, used)
+    offered_at = _as_datetime(sent_at) + RESEND_AFTER if sent_at else None
+    return CodeResend(offered_at, used, offered_at is not None and not used and now >= offered_at)
 
 
 def _own_pending_hold(ref: str, key: str) -> Visit | None:
@@ -700,8 +703,8 @@ def resend_code(reference: str, client: str, *, now: dt.datetime | None = None) 
     ref = normalise_reference(reference)
     client = check_client(client)
     now = as_utc(now) if now else utcnow()
-    offer = code_resend(ref, client)
-    if offer is None or offer.used or offer.offered_at is None or now < offer.offered_at:
+    offer = code_resend(ref, client, now=now)
+    if offer is None or not offer.ready:
         raise DomainError("reference", "tej rezerwacji nie można teraz wysłać kodu ponownie")
     _refuse_if_limited(client, now)
     if throttle.take({_key("resend", ref): ONE_RESEND}, now):
@@ -720,6 +723,8 @@ def resend_code(reference: str, client: str, *, now: dt.datetime | None = None) 
                          hold_expires_at=send_by, updated_at=now).where(Visit.id == visit.id).execute()  # fmt: skip
             _admit(outbox.queue_visit_code(visit, code, client_prefix(client), now), rules)
     except ModemBusy as busy:
+        # Nothing was sent and the first code still works: the one resend stays to be had.
+        throttle.give_back_one(_key("resend", ref), ONE_RESEND, now)
         raise VisitThrottled(busy.retry_after_s, VisitThrottled.MODEM) from None
 
 

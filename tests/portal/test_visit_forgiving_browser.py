@@ -13,6 +13,7 @@ from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, need_chromi
 from tests.portal.test_accessibility import AUDIT
 from tests.portal.test_visits_browser import fits_the_phone, shot
 from tests.portal.visit_helpers import sms_code, visit_state
+from tests.sms.conftest import modem, run_once  # noqa: F401 – the simulated modem, the real send loop
 
 
 @pytest.fixture
@@ -145,6 +146,104 @@ def test_the_confirmation_is_offered_as_a_printable_page(server, store, browser_
     page.context.clear_cookies()
     page.goto(f"{server}/visit/booked/{reference}/print")
     assert page.locator("#reference").count() == 0
+
+
+def as_if_a_minute_passed_since_the_text(reference: str) -> None:
+    """The first text went to the modem a minute ago (as expire_code moves a code's end): a test
+    waits for states, never for the clock."""
+    import datetime as dt
+
+    from storage.db import write_transaction
+    from storage.models import SmsOutbox, Visit
+
+    with write_transaction():
+        visit = Visit.get(Visit.reference == reference)
+        sent = SmsOutbox.select().where((SmsOutbox.visit == visit) & SmsOutbox.sent_at.is_null(False)).get()
+        SmsOutbox.update(sent_at=sent.sent_at - dt.timedelta(seconds=61)).where(SmsOutbox.id == sent.id).execute()
+
+
+def test_no_text_the_code_is_sent_again_once_a_minute_after_the_first_went_out(server, store, browser_page, modem):  # noqa: F811
+    """Problem 7, its resend: the code page offered none. Now, a minute after the first text went to
+    the modem, one resend (a new code; the first stops working), and never a second."""
+    page = browser_page
+    to_details(page, server)
+    page.get_by_label("Imię i nazwisko").fill("Olena Szewczenko")
+    page.get_by_label("Numer telefonu komórkowego").fill("512 345 678")
+    page.get_by_role("button", name="Wyślij mi kod").click()
+    page.wait_for_url("**/visit/code/**")
+    reference = page.url.rsplit("/", 1)[1]
+    resend = page.get_by_role("button", name="Wyślij kod ponownie")
+    assert resend.count() == 0  # the text has not gone out yet
+    assert run_once(modem.path) == 1
+    first_code = modem.received[0].text.rsplit(" ", 1)[1]
+    page.reload()
+    page.wait_for_selector("#resend-later")  # when it will be offered, written as a time
+    assert resend.count() == 0
+    as_if_a_minute_passed_since_the_text(reference)
+    page.reload()
+    resend.wait_for()
+    fits_the_phone(page)
+    assert axe_problems(page) == []
+    shot(page, "forgive-7-resend-offered-pl")
+    resend.click()
+    page.wait_for_selector("#resent")
+    assert resend.count() == 0
+    assert run_once(modem.path) == 1
+    second_code = modem.received[1].text.rsplit(" ", 1)[1]
+    assert [sms.number for sms in modem.received] == ["+48512345678", "+48512345678"]
+    as_if_a_minute_passed_since_the_text(reference)
+    page.reload()
+    page.wait_for_selector("#resent")
+    assert resend.count() == 0  # once
+    shot(page, "forgive-7-resent-pl")
+    if second_code != first_code:  # the first code no longer works
+        page.get_by_label("Kod z SMS-a").fill(first_code)
+        page.get_by_role("button", name="Potwierdź wizytę").click()
+        page.wait_for_selector("p.error")
+    page.get_by_label("Kod z SMS-a").fill(second_code)
+    page.get_by_role("button", name="Potwierdź wizytę").click()
+    page.wait_for_selector("#reference")
+    assert visit_state(reference) == "booked"
+
+
+def test_a_confirmed_booking_is_texted_with_its_day_time_office_and_reference(server, store, browser_page, modem):  # noqa: F811
+    """Problem 8, its text: the reference existed only on the confirmation page. Now the phone gets
+    the day, time, office and reference in the applicant's language, and the page says so."""
+    page = browser_page
+    page.goto(server + "/lang/uk?next=/visit")
+    to_details_uk(page)
+    page.get_by_label("Ім'я та прізвище").fill("Олена Шевченко")
+    page.get_by_label("Номер мобільного телефону").fill("512 345 678")
+    page.locator("form.visit-form button[type=submit]").first.click()
+    page.wait_for_url("**/visit/code/**")
+    reference = page.url.rsplit("/", 1)[1]
+    assert run_once(modem.path) == 1
+    page.locator("input[name=code]").fill(modem.received[0].text.rsplit(" ", 1)[1])
+    page.locator("form.visit-form button[type=submit]").first.click()
+    page.wait_for_selector("#reference")
+    assert page.locator("#booked-sms").is_visible()
+    time = page.locator("#visit-time").inner_text()
+    fits_the_phone(page)
+    shot(page, "forgive-8-booked-uk")
+    assert run_once(modem.path) == 1
+    text = modem.received[1].text
+    assert modem.received[1].number == "+48512345678"
+    assert text.startswith("PUW Gdansk: візит ") and f"{time}, Gdansk, №{reference}" in text
+    assert re.search(r"візит \d\d\.\d\d\.20\d\d ", text) and "Олена" not in text
+
+
+def to_details_uk(page) -> None:
+    """The steps in Ukrainian, picked by their inputs' values (the labels are tested elsewhere)."""
+    page.locator("input[value=GDA]").check()
+    page.locator("input[value=filing]").check()
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url("**/visit/days?**")
+    if page.locator("table.days tr.free a").count() == 0:
+        page.locator('nav.months a[rel="next"]').click()
+    page.locator("table.days tr.free a").first.click()
+    page.wait_for_url("**/visit/times?**")
+    page.locator("ul.times a").first.click()
+    page.wait_for_url("**/visit/details?**")
 
 
 def axe_problems(page) -> list[str]:
