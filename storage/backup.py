@@ -34,6 +34,9 @@ from storage.config import pg_bin_dir
 from storage.errors import DomainError, StoreUnavailable, mask_secrets
 
 DEFAULT_KEEP = 14
+# Bounds that no rotation needs to pass; a number past them is a typing slip, not a policy.
+MAX_KEEP = 10_000
+MAX_KEEP_DAYS = 36_500
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 SQLITE_SUFFIX = "sqlite3"
 PG_SUFFIX = "pgdump"
@@ -311,10 +314,10 @@ def rotate(folder: Path, target: _Target, keep: int | None, keep_days: int | Non
 
 def backup(url: str, to_dir: Path, *, keep: int | None = DEFAULT_KEEP, keep_days: int | None = None) -> BackupResult:
     """Back up the store at `url` into `to_dir`, check the copy, then rotate older copies."""
-    if keep is not None and keep < 1:
-        raise DomainError("--keep", "zostaw co najmniej 1 kopię")
-    if keep_days is not None and keep_days < 1:
-        raise DomainError("--keep-days", "co najmniej 1 dzień")
+    if keep is not None and not 1 <= keep <= MAX_KEEP:
+        raise DomainError("--keep", f"zostaw od 1 do {MAX_KEEP} kopii")
+    if keep_days is not None and not 1 <= keep_days <= MAX_KEEP_DAYS:
+        raise DomainError("--keep-days", f"od 1 do {MAX_KEEP_DAYS} dni")
     target = _target(url)
     folder = Path(to_dir).resolve()
     _prepare_folder(folder)

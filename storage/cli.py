@@ -57,8 +57,6 @@ def _whole_number(low: int, high: int) -> Callable[[str], int]:
 
 ROW_ID = _whole_number(1, 2**63 - 1)  # PostgreSQL's bigint and SQLite's INTEGER
 MAX_DEMO_CASES = 100_000
-KEPT_COPIES = _whole_number(1, 10_000)
-KEPT_DAYS = _whole_number(1, 36_500)  # a hundred years
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -576,10 +574,8 @@ def build_parser() -> argparse.ArgumentParser:
     # Running the office. Any schema: a store is backed up before it is migrated.
     p = add("backup", cmd_backup, "kopia zapasowa bazy (sprawdzona, 0600, z rotacją)", needs_schema=False)
     p.add_argument("--to", type=Path, required=True, metavar="DIR", help="katalog na kopie")
-    p.add_argument(
-        "--keep", type=KEPT_COPIES, default=backup.DEFAULT_KEEP, metavar="N", help="zostaw N najnowszych kopii"
-    )
-    p.add_argument("--keep-days", type=KEPT_DAYS, metavar="D", help="usuń kopie starsze niż D dni")
+    p.add_argument("--keep", type=int, default=backup.DEFAULT_KEEP, metavar="N", help="zostaw N najnowszych kopii")
+    p.add_argument("--keep-days", type=int, metavar="D", help="usuń kopie starsze niż D dni")
     p = add("restore", cmd_restore, "odtwórz kopię do pustej bazy (--force: zastąp)", needs_schema=False)
     p.add_argument("file", type=Path)
     p.add_argument("--force", action="store_true", help="zastąp bazę, która nie jest pusta")

@@ -53,7 +53,26 @@ def settings(printer, tmp_path) -> CounterSettings:
 
 @pytest.fixture
 def app(store, settings) -> OkienkoApp:
-    return OkienkoApp(settings)
+    return recording_notices(OkienkoApp(settings))
+
+
+def recording_notices(app: OkienkoApp) -> OkienkoApp:
+    """Keep every notification's text: a toast expires after a few seconds, and on a busy machine
+    the first had gone from `app._notifications` before a test read it."""
+    app.notices_said = []
+    shown = app.notify
+
+    def notify(message: str, **options) -> None:
+        app.notices_said.append(str(message))
+        shown(message, **options)
+
+    app.notify = notify
+    return app
+
+
+def said(app: OkienkoApp) -> list[str]:
+    """Every notification the app has shown so far, expired or not, oldest first."""
+    return list(app.notices_said)
 
 
 async def settle(pilot: Pilot) -> None:

@@ -13,7 +13,7 @@ from counter_tui.screens.case_dialogs import CaseEditForm, ReasonDialog
 from counter_tui.screens.dialogs import CredentialsDialog, DeficiencyForm, StageConfirm, StagePicker
 from storage import outbox
 from tests.helpers import ADMIN, CLERK, register
-from tests.tui.conftest import SIZE, log_in, settle, type_text
+from tests.tui.conftest import SIZE, log_in, said, settle, type_text
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 BOTH = pytest.mark.parametrize(
@@ -235,7 +235,7 @@ async def test_audit_tab_and_opt_out_read_as_polish(app: OkienkoApp):
         await open_case(pilot, filing.number)
         await pilot.press("o", "t")
         await settle(pilot)
-        assert any("SMS wyłączone" in str(n.message) for n in app._notifications)
+        assert any("SMS wyłączone" in text for text in said(app))
         app.screen.query_one("#case-tabs").active = "tab-audit"
         await settle(pilot)
         audit = app.screen.query_one("#audit", DataTable)
@@ -247,7 +247,7 @@ async def test_audit_tab_and_opt_out_read_as_polish(app: OkienkoApp):
         ]
         await pilot.press("o", "t")
         await settle(pilot)
-        assert any("SMS włączone" in str(n.message) for n in app._notifications)
+        assert any("SMS włączone" in text for text in said(app))
 
 
 async def test_credential_window_stops_saying_printing_once_printing_ended(app: OkienkoApp):

@@ -15,7 +15,7 @@ from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.screens.register import RegisterScreen
 from storage import mail_outbox
 from tests.helpers import CLERK, register
-from tests.tui.conftest import SIZE, log_in, settle, type_text
+from tests.tui.conftest import SIZE, log_in, said, settle, type_text
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 BOTH = pytest.mark.parametrize(
@@ -133,6 +133,6 @@ async def test_the_stage_change_says_the_email_is_queued_beside_the_sms(app: Oki
             assert isinstance(app.screen, CaseDetailScreen)
             await pilot.press("escape")
             await settle(pilot)
-        said = [str(n.message) for n in app._notifications]
-    assert "Etap zmieniony (SMS w kolejce, e-mail w kolejce)" in said, said
-    assert "Etap zmieniony (SMS w kolejce)" in said, said
+        said_now = said(app)
+    assert "Etap zmieniony (SMS w kolejce, e-mail w kolejce)" in said_now, said_now
+    assert "Etap zmieniony (SMS w kolejce)" in said_now, said_now

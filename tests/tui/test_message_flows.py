@@ -16,7 +16,7 @@ from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.screens.message_form import OWN_TEXT, MessageForm
 from storage.clock import today_in_warsaw
 from tests.helpers import CLERK, register
-from tests.tui.conftest import SIZE, log_in, settle, type_text
+from tests.tui.conftest import SIZE, log_in, said, settle, type_text
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 BOTH = pytest.mark.parametrize(
@@ -76,7 +76,7 @@ async def test_template_message_is_previewed_saved_and_listed_with_its_sms(app: 
         [row] = messages_tab(app)
         assert CLERK in row and "Prosimy o dostarczenie dokumentu" in row and "ukraiński" in row
         assert kind.label["uk"] in row and "SMS w kolejce" in row and "nieprzeczytana" in row
-        assert any("Wiadomość zapisana (SMS w kolejce)" in str(n.message) for n in app._notifications)
+        assert any("Wiadomość zapisana (SMS w kolejce)" in text for text in said(app))
     [message] = storage.case_detail(filing.number).messages
     assert message.template == "bring_document" and message.sms_state == "queued"
     assert message.body == preview
@@ -149,7 +149,7 @@ async def test_closed_case_says_why_it_takes_no_message(app: OkienkoApp):
         await pilot.press("m")
         await settle(pilot)
         assert isinstance(app.screen, CaseDetailScreen)
-        assert any("Sprawa jest zakończona" in str(n.message) for n in app._notifications)
+        assert any("Sprawa jest zakończona" in text for text in said(app))
 
 
 @BOTH

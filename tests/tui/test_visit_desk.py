@@ -18,7 +18,7 @@ from counter_tui.screens.visits import VisitsScreen
 from storage import clock, desk
 from tests.helpers import CLERK
 from tests.storage.visit_helpers import NOW, TUESDAY, book, first_slot
-from tests.tui.conftest import SIZE, log_in, settle
+from tests.tui.conftest import SIZE, log_in, said, settle
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 BOTH = pytest.mark.parametrize(
@@ -113,7 +113,7 @@ async def test_booking_for_someone_at_the_counter_needs_no_code_and_keeps_input_
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert isinstance(app.screen, VisitsScreen)
-            assert any("Podaj numer osobie" in str(n.message) for n in app._notifications)
+            assert any("Podaj numer osobie" in text for text in said(app))
     with clock.frozen(VISIT_DAY_MORNING):
         visit = next(v for v in desk.visits_on("GDA") if v.name == "Ivan Petrenko")
         assert visit.booked_by == CLERK and visit.local_time == "11:20"
@@ -133,7 +133,7 @@ async def test_cancel_asks_first_and_frees_the_seat(app: OkienkoApp):
             assert "jutro" in str(screen.query_one("#visit-day", Label).render())
             await pilot.press("p")  # wrong key: tomorrow's visit cannot have arrived today
             await settle(pilot)
-            assert any("dopiero" in str(n.message) for n in app._notifications)
+            assert any("dopiero" in text for text in said(app))
             await pilot.press("x")
             await settle(pilot)
             assert isinstance(app.screen, ConfirmDialog)
@@ -172,7 +172,7 @@ async def test_a_served_visit_is_not_registered_twice_and_its_mark_changes_only_
             await pilot.press("r")
             await settle(pilot)
             assert isinstance(app.screen, VisitsScreen)
-            assert any("zarejestrowano już wniosek" in str(n.message) for n in app._notifications)
+            assert any("zarejestrowano już wniosek" in text for text in said(app))
             await pilot.press("x")  # a visit that took place cannot be cancelled: said at once, nothing asked
             await settle(pilot)
             assert isinstance(app.screen, VisitsScreen)
@@ -184,7 +184,7 @@ async def test_a_served_visit_is_not_registered_twice_and_its_mark_changes_only_
             assert desk.visit_by_reference(visit.reference).state == "served"
             await pilot.press("o")  # the same mark again changes nothing
             await settle(pilot)
-            assert any("jest już oznaczona" in str(n.message) for n in app._notifications)
+            assert any("jest już oznaczona" in text for text in said(app))
 
 
 async def test_escape_on_a_filled_booking_form_asks_before_discarding(app: OkienkoApp):
