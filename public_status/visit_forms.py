@@ -75,6 +75,28 @@ class CodeForm(FlaskForm):
     )
 
 
+class WrongNumberForm(FlaskForm):
+    """ "Wrong number – change it" on the code page: only the CSRF token (the reference is in the path)."""
+
+
+def masked_phone(text: str) -> str:
+    """The number as the code page shows it: the country code, the first three digits and the last
+    two, e.g. '+48 512 *** *78' – enough to spot a typo, too little to give the number away."""
+    number = phonenumbers.parse(text, "PL")
+    shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    country = f"+{number.country_code}"
+    national = shown[len(country) :]
+    total = sum(ch.isdigit() for ch in national)
+    seen, out = 0, []
+    for ch in national:
+        if ch.isdigit():
+            seen += 1
+            out.append(ch if seen <= 3 or seen > total - 2 else "*")
+        else:
+            out.append(ch)
+    return country + "".join(out)
+
+
 class CancelForm(FlaskForm):
     """The booking reference, as printed on the confirmation page (e.g. GDA-7K3M9Q)."""
 

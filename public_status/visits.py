@@ -1,10 +1,12 @@
 """Booking a visit at the office: office and kind of visit → free days → free times → name and
 mobile → the code from the SMS → confirmation; and cancelling one with its reference and a new code.
 
-Every rule (seats, holds, codes, limits) is the store's; these views only ask and show. The
-name and mobile travel once, in the POST body of the details form, and are never shown back
-after it nor put in a URL. Every page here is answered with `Cache-Control: no-store` (free
-seats change by the second, and several carry a code form); the status page cache never sees them.
+Every rule (seats, holds, codes, limits) is the store's; these views only ask and show. The name
+and mobile travel in the POST body of the details form, never in a URL; after it only the code
+page shows the number, masked, and a form answered with an error keeps what was typed for one
+GET of its step (the language switch). Every page here is answered with `Cache-Control:
+no-store` (free seats change by the second, and several carry a code form); the status page cache
+never sees them.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from public_status.visit_forms import (
     BookingForm,
     CancelForm,
     CodeForm,
+    WrongNumberForm,
     format_start,
+    masked_phone,
     parse_day,
     parse_month,
     parse_start,
@@ -40,6 +44,9 @@ CARD_COLLECTION = "card_collection"
 WARSAW = ZoneInfo("Europe/Warsaw")
 HOLD = "visit_hold"  # session key: the pending booking's reference and where it was chosen (no personal data)
 BOOKED = "visit_booked"  # session key: the reference this browser has just confirmed, to show it again
+# Session key: the name and number of a details form answered with an error, kept for one GET of
+# that same step so that switching the language (a link, so a GET) shows them and the error again.
+TYPED = "visit_typed"
 
 
 def _shared() -> ShortCache:
@@ -244,10 +251,15 @@ def details():
             _times_url(office.code, group.code, day),
             _("Back to the free times"),
         )
+    step = {"office": office.code, "group": group.code, "at": format_start(starts_at)}
+    # The language switch comes back to this step's GET: its query, never the name or number.
+    context = {"group": group, "office": office, "starts_at": starts_at, "day": day,
+               "own_path": url_for("visits.details", **step)}  # fmt: skip
+    if request.method == "GET":
+        return _page("visit_details.html", form=_typed_before(step), **context)
     form = BookingForm()
-    context = {"group": group, "office": office, "starts_at": starts_at, "day": day}
     if not form.validate_on_submit():
-        return _page("visit_details.html", 400 if request.method == "POST" else 200, form=form, **context)
+        return _details_again(form, step, context)
     case_number = None
     if group.code == CARD_COLLECTION:
         logged = current_case(current_app)
@@ -271,9 +283,31 @@ def details():
             form.phone.errors = [_("Please check the number: it must be a mobile number that can receive SMS.")]
         else:
             form.form_errors.append(_("This time cannot be booked any more. Please choose another time."))
-        return _page("visit_details.html", 400, form=form, **context)
-    session[HOLD] = {"ref": held.reference, "office": office.code, "group": group.code, "day": str(day)}
+        return _details_again(form, step, context)
+    session.pop(TYPED, None)
+    # The number only masked (the code page shows it so that a typo can be spotted), never whole.
+    session[HOLD] = {"ref": held.reference, "office": office.code, "group": group.code, "day": str(day),
+                     "at": step["at"], "phone": masked_phone(form.phone.data)}  # fmt: skip
     return redirect(url_for("visits.code", reference=held.reference), 303)
+
+
+def _details_again(form: BookingForm, step: dict, context: dict):
+    """The details form with its errors, and what was typed kept for one GET of the same step."""
+    session[TYPED] = {**step, "name": form.name.data or "", "phone": form.phone.data or ""}
+    return _page("visit_details.html", 400, form=form, **context)
+
+
+def _typed_before(step: dict) -> BookingForm:
+    """An empty form, or the one answered with an error just before on this step, checked again so
+    that its errors read in the language now chosen. Shown once: a later GET starts empty."""
+    typed = session.pop(TYPED, None)
+    if not isinstance(typed, dict) or any(typed.get(key) != value for key, value in step.items()):
+        return BookingForm(formdata=None)
+    form = BookingForm(formdata=None, data={"name": typed.get("name", ""), "phone": typed.get("phone", "")})
+    if typed.get("phone"):
+        for typed_field in (form.name, form.phone):
+            typed_field.validate(form)
+    return form
 
 
 def _warsaw_day(starts_at: dt.datetime) -> dt.date:
@@ -298,7 +332,7 @@ def code(reference: str):
     if not form.validate_on_submit():
         return _page(
             "visit_code.html", 400 if request.method == "POST" else 200, form=form, reference=reference,
-            purpose="book", back_url=times_url,
+            purpose="book", back_url=times_url, **_hold_context(hold),
         )  # fmt: skip
     try:
         booked = store.confirm_visit(reference, form.code.data, _client())
@@ -306,7 +340,10 @@ def code(reference: str):
         if exc.tries_left <= 0:
             return _no_tries_left(times_url)
         form.code.errors = [_wrong_code(exc.tries_left)]
-        return _page("visit_code.html", 400, form=form, reference=reference, purpose="book", back_url=times_url)
+        return _page(
+            "visit_code.html", 400, form=form, reference=reference, purpose="book", back_url=times_url,
+            **_hold_context(hold),
+        )  # fmt: skip
     except store.CodeExpired:
         session.pop(HOLD, None)
         return _problem(
@@ -346,14 +383,85 @@ def code(reference: str):
     return _booked_page(booked)
 
 
-def _booked_page(booked):
+def _hold_context(hold: dict) -> dict:
+    """What the code page shows of this browser's own hold: the number, masked, the way back, and
+    the one resend of the code (offered a minute after the first text went to the modem)."""
+    mine = bool(hold.get("at"))
+    return {
+        "masked_phone": hold.get("phone"),
+        "wrong_number": WrongNumberForm() if mine else None,
+        "resend": _resend_state(hold["ref"]) if mine else None,
+    }
+
+
+def _resend_state(reference: str) -> dict | None:
+    offer = store.code_resend(reference, _client())
+    if offer is None or offer.offered_at is None:
+        return None  # the first text has not gone out yet: the page's hint says to wait
+    if offer.used:
+        return {"state": "used"}
+    if not offer.ready:
+        return {"state": "later", "at": offer.offered_at}
+    return {"state": "offered", "form": WrongNumberForm()}
+
+
+@visits.post("/code/<reference>/resend")
+def resend(reference: str):
+    """ "No text? Send the code again": once per hold, from this browser, a minute after the first
+    text went out (storage.visits.resend_code); back to the code page, which says so."""
+    hold = _hold_for(reference)
+    if not WrongNumberForm().validate_on_submit() or not hold.get("at"):
+        return _unknown_reference()
+    try:
+        store.resend_code(reference, _client())
+    except store.VisitThrottled as exc:
+        return _throttled(exc, url_for("visits.code", reference=reference))
+    except store.DomainError:
+        pass  # too early, already resent, or the hold ended: the code page shows which
+    return redirect(url_for("visits.code", reference=reference), 303)
+
+
+@visits.post("/code/<reference>/wrong-number")
+def wrong_number(reference: str):
+    """The number was mistyped: the hold ends at once (seat, code and text) and the applicant is
+    back at "Your details" of the same time to type the number again."""
+    hold = _hold_for(reference)
+    if not WrongNumberForm().validate_on_submit() or not hold.get("at"):
+        return _unknown_reference()
+    store.release_hold(reference, _client())
+    session.pop(HOLD, None)
+    step = {"office": hold["office"], "group": hold["group"], "at": hold["at"]}
+    return redirect(url_for("visits.details", **step), 303)
+
+
+def _booked_page(booked, template: str = "visit_booked.html"):
     offices = {office.code: office for office in _offices()}
     names = _day_names()  # babel's: 0 = Monday
     closed = ", ".join(names[day - 1] for day in _shared().get("closed_days", store.visit_closed_weekdays))
     return _page(
-        "visit_booked.html", visit=booked, office=offices.get(booked.office), group=_group(booked.group),
+        template, visit=booked, office=offices.get(booked.office), group=_group(booked.group),
         day_names=names, closed_days=closed,
     )  # fmt: skip
+
+
+@visits.get("/booked/<reference>/print")
+def printable(reference: str):
+    """The confirmation on a page of its own, to print or save: only for the browser that has just
+    confirmed it (the reference alone is no key to anything)."""
+    booked = store.booked_visit(reference) if session.get(BOOKED) == reference else None
+    if booked is None:
+        return _unknown_booking()
+    return _booked_page(booked, "visit_print.html")
+
+
+def _unknown_booking():
+    return _problem(
+        404,
+        _("Booking not found"),
+        _("This browser has no booked visit under this reference."),
+        url_for("visits.start"),
+        _("Book a visit"),
+    )
 
 
 def _not_cancellable() -> str:

@@ -213,7 +213,8 @@ class SendLoop:
 
     def _send(self, item: store.ClaimedSms) -> int:
         owner = self.settings.owner
-        text = text_for(item.kind, item.language, self.settings.portal_url, item.code, item.office)
+        text = text_for(item.kind, item.language, self.settings.portal_url, item.code, item.office,
+                        reference=item.reference, day=item.day, time=item.time)  # fmt: skip
         started = time.perf_counter()
         base = {"outbox": item.id, "attempt": item.attempts}
         try:

@@ -9,6 +9,7 @@ allows 70 characters. Every text must fit one SMS: a multipart send can fail hal
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 from gsmmodem.pdu import encodeGsm7
 
@@ -47,10 +48,30 @@ VISIT_CODE_TEMPLATES = {
     "ru": "PUW Gdansk: код для визита в ведомство ({office}): {code}",
     "uk": "PUW Gdansk: код для візиту до установи ({office}): {code}",
 }
-KINDS = {"stage": TEMPLATES, "message": MESSAGE_TEMPLATES, "visit_code": VISIT_CODE_TEMPLATES}
+# A booked visit: its day, time, office and reference (what cancelling online asks for), never the
+# name or the matter. In Russian and Ukrainian only this much fits 70 characters with the longest
+# office name; "№" is one character there.
+VISIT_BOOKED_TEMPLATES = {
+    "pl": "PUW Gdansk: wizyta w urzedzie ({office}) zarezerwowana na {day} godz. {time}. "
+    "Numer rezerwacji (do odwolania): {reference}",
+    "en": "PUW Gdansk: your visit at the office ({office}) is booked for {day} at {time}. "
+    "Booking reference (to cancel): {reference}",
+    "ru": "PUW Gdansk: визит {day} {time}, {office}, №{reference}",
+    "uk": "PUW Gdansk: візит {day} {time}, {office}, №{reference}",
+}
+KINDS = {
+    "stage": TEMPLATES,
+    "message": MESSAGE_TEMPLATES,
+    "visit_code": VISIT_CODE_TEMPLATES,
+    "visit_booked": VISIT_BOOKED_TEMPLATES,
+}
 # The longest office name a code text must carry (one SMS in every language); longer ones are cut.
 OFFICE_NAME_MAX = 20
 SAMPLE_CODE = "000000"
+# A booking reference as long as the texts allow (storage.visits: office code, "-", six letters;
+# the catalogue's office codes have three letters, one more still fits) and a sample day.
+SAMPLE_REFERENCE = "XXXX-XXXXXX"
+SAMPLE_DAY = dt.date(2027, 12, 31)
 
 
 class TextTooLong(ValueError):
@@ -76,12 +97,30 @@ def encoding_of(text: str) -> Encoding:
     return Encoding("GSM-7", septets, GSM7_LIMIT)
 
 
-def text_for(kind: str, language: str, portal_url: str, code: str | None = None, office: str | None = None) -> str:
-    """The text of one kind ("stage", "message" or "visit_code") in a language, refused if over one SMS."""
+def text_for(
+    kind: str,
+    language: str,
+    portal_url: str,
+    code: str | None = None,
+    office: str | None = None,
+    *,
+    reference: str | None = None,
+    day: dt.date | None = None,
+    time: str | None = None,
+) -> str:
+    """The text of one kind ("stage", "message", "visit_code" or "visit_booked") in a language,
+    refused if over one SMS."""
     templates = KINDS[kind]
     values = {"url": portal_url}
     if kind == "visit_code":
         values = {"code": code or "", "office": (office or "")[:OFFICE_NAME_MAX]}
+    elif kind == "visit_booked":
+        values = {
+            "office": (office or "")[:OFFICE_NAME_MAX],
+            "reference": reference or "",
+            "day": f"{day:%d.%m.%Y}" if day else "",
+            "time": time or "",
+        }
     text = templates.get(language, templates["pl"]).format(**values)
     encoding = encoding_of(text)
     if not encoding.fits:
@@ -100,4 +139,5 @@ def check_all(portal_url: str) -> None:
     """Refuse to start with a portal address that makes any text longer than one SMS."""
     for kind, templates in KINDS.items():
         for language in templates:
-            text_for(kind, language, portal_url, SAMPLE_CODE, "X" * OFFICE_NAME_MAX)
+            text_for(kind, language, portal_url, SAMPLE_CODE, "X" * OFFICE_NAME_MAX,
+                     reference=SAMPLE_REFERENCE, day=SAMPLE_DAY, time="23:59")  # fmt: skip

@@ -19,7 +19,8 @@ from storage.clock import utcnow
 from storage.db import database, is_postgres, unit_of_work, write_transaction
 from storage.models import OUTBOX_STATES, Case, MailOutbox, Office, OfficeMessage, SmsOutbox, Stage, Visit, VisitRules
 from storage.text import ascii_letters
-from storage.visit_sms import OFFICE_LANE, code_hash, next_turn, texts_ahead
+from storage.visit_calendar import as_utc, local
+from storage.visit_sms import BOOKED_PRIORITY, OFFICE_LANE, code_hash, next_turn, texts_ahead
 
 DELIVERY_MATCH_WINDOW = dt.timedelta(days=7)
 UNSENT_STATES = ("queued", "sending")
@@ -29,6 +30,8 @@ FINAL_STATES = ("delivered", "failed", "cancelled")
 KIND_STAGE = "stage"  # "the stage of your case changed"
 KIND_MESSAGE = "message"  # "you have a message from the office"
 KIND_VISIT_CODE = "visit_code"  # the code that confirms (or cancels) a visit booking
+# A booked visit's day, time, office and reference: a visit text of BOOKED_PRIORITY, without a code.
+KIND_VISIT_BOOKED = "visit_booked"
 # Code texts go out in quiet hours too (the applicant is waiting for them), and before the office's
 # texts of the same turn; otherwise the order of sending is the texts' turns (storage.visit_sms).
 CODE_PRIORITY = 10
@@ -42,7 +45,10 @@ class ClaimedSms:
     attempts: int  # including this one
     kind: str = KIND_STAGE
     code: str | None = None  # visit_code texts: the code itself
-    office: str | None = None  # visit_code texts: the office's town, in plain letters (GSM-7)
+    office: str | None = None  # visit texts: the office's town, in plain letters (GSM-7)
+    reference: str | None = None  # visit_booked texts: the booking reference, the visit's local day and time
+    day: dt.date | None = None
+    time: str | None = None
 
 
 def queue_stage_text(case: Case, stage: Stage, now: dt.datetime) -> str | None:
@@ -97,6 +103,30 @@ def queue_visit_code(visit: Visit, code: str, lane: str, now: dt.datetime) -> in
     row = SmsOutbox.create(visit=visit, code=code, priority=CODE_PRIORITY, state="queued", created_at=now, due_at=now,
                            updated_at=now, lane=lane[:50], turn=turn)  # fmt: skip
     return texts_ahead(row.id, turn)
+
+
+def queue_visit_booked(visit: Visit, lane: str, now: dt.datetime) -> None:
+    """Queue a booked visit's confirmation text (inside the transaction that booked it, `now` its
+    moment): once per booking, in `lane` (the client's network), before the office's texts of the
+    same turn. On PostgreSQL through okienko_queue_visit_booked (storage.visit_sms), which checks
+    the same."""
+    if is_postgres():
+        database.execute_sql("SELECT okienko_queue_visit_booked(%s, %s, %s)", (visit.id, lane, now))
+        return
+    if SmsOutbox.select().where((SmsOutbox.visit == visit) & (SmsOutbox.priority == BOOKED_PRIORITY)).exists():
+        return
+    SmsOutbox.create(visit=visit, code=None, priority=BOOKED_PRIORITY, state="queued", created_at=now, due_at=now,
+                     updated_at=now, lane=lane[:50], turn=next_turn(lane[:50], now))  # fmt: skip
+
+
+def visit_code_sent_at(visit_id: int) -> dt.datetime | None:
+    """When the visit's first text went to the modem (None: not yet). Through
+    okienko_visit_code_sent_at on PostgreSQL, where the portal's role cannot read the outbox."""
+    if is_postgres():
+        (at,) = database.execute_sql("SELECT okienko_visit_code_sent_at(%s)", (visit_id,)).fetchone()
+        return at
+    at = SmsOutbox.select(pw.fn.MIN(SmsOutbox.sent_at)).where(SmsOutbox.visit == visit_id).scalar()
+    return dt.datetime.fromisoformat(str(at)) if at is not None and not isinstance(at, dt.datetime) else at
 
 
 def cancel_visit_codes(visit: Visit, reason: str, now: dt.datetime) -> int:
@@ -215,7 +245,13 @@ def claim_due(
             if len(claimed) >= limit:
                 continue
             lease(SmsOutbox, row.id, owner, lease_seconds, now)
-            if row.visit_id is not None:
+            if row.visit_id is not None and row.priority == BOOKED_PRIORITY:
+                visit = row.visit
+                starts = local(as_utc(visit.starts_at))
+                claimed.append(ClaimedSms(row.id, visit.phone, visit.language, row.attempts + 1, KIND_VISIT_BOOKED,
+                                          office=ascii_letters(visit.office.city), reference=visit.reference,
+                                          day=starts.date(), time=f"{starts:%H:%M}"))  # fmt: skip
+            elif row.visit_id is not None:
                 visit = row.visit
                 claimed.append(ClaimedSms(row.id, visit.phone, visit.language, row.attempts + 1, KIND_VISIT_CODE,
                                           row.code, ascii_letters(visit.office.city)))  # fmt: skip
@@ -230,6 +266,8 @@ def _why_not_send(row: SmsOutbox, now: dt.datetime) -> str | None:
         visit = row.visit
         if not visit.phone:
             return "no phone number"
+        if row.priority == BOOKED_PRIORITY:  # the booking's confirmation
+            return None if visit.state == "booked" else "visit no longer booked"
         if not _code_is_current(visit, row.code) or not visit.code_expires_at or visit.code_expires_at <= now:
             return "code no longer valid"
         return None
@@ -278,10 +316,11 @@ def record_sent(outbox_id: int, owner: str, message_ref: int, sender: str, at: d
     hold's) count from here, not from the request, and a pending hold lasts as long as its code."""
     at = at or utcnow()
     with write_transaction():
-        visit_id = SmsOutbox.select(SmsOutbox.visit).where(SmsOutbox.id == outbox_id).scalar()
+        row = SmsOutbox.select(SmsOutbox.visit, SmsOutbox.code).where(SmsOutbox.id == outbox_id).tuples().first()
+        visit_id, code = row or (None, None)
         done = _finish(outbox_id, owner, state="sent", message_ref=message_ref, sender=sender, sent_at=at,
                        error_code=None, last_error=None, code=None)  # fmt: skip
-        if done and visit_id is not None:
+        if done and visit_id is not None and code is not None:  # a code text, not a confirmation
             _start_code_life(visit_id, at)
     return done
 

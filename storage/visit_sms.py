@@ -17,7 +17,9 @@ for – for the people who are really waiting for a code (README, "What protects
 On PostgreSQL the portal's role may not touch the outbox table at all: it queues a code text only
 through `okienko_queue_visit_code`, a SECURITY DEFINER function that takes a visit and a code – the
 recipient is the visit's phone and the text the code template, and the code must be the one the
-visit stores (its hash) – and drops dead code texts through `okienko_drop_visit_codes`. The same
+visit stores (its hash) – and drops dead code texts through `okienko_drop_visit_codes`. A booking's
+confirmation text (date, time, office, reference: a visit text without a code) goes through
+`okienko_queue_visit_booked`, only from the transaction that booked the visit, once. The same
 rules run in Python on SQLite (storage.outbox).
 """
 
@@ -33,6 +35,7 @@ from storage.models import SmsOutbox
 
 OFFICE_LANE = "office"  # stage and message texts: one lane, whatever their number
 CODE_PRIORITY = 10  # storage.outbox's: a code text goes before the office's texts of the same turn
+BOOKED_PRIORITY = 9  # a booking's confirmation text: after the code texts of its turn, before the office's
 UNSENT = ("queued", "sending")
 # A real modem sends 6–10 texts a minute; until this one has been measured, assume the slow end.
 DEFAULT_SEND_GAP_S = 10.0
@@ -138,7 +141,46 @@ def texts_ahead(row_id: int, turn: int) -> int:
 
 # ---------------------------------------------------------------- PostgreSQL: what the portal's role may call
 
-# Created with the schema (storage.schema) and by migration 0018, owned by the store's owner; the
+# The booking's confirmation text (issue 20): a visit's text of priority BOOKED_PRIORITY, without a
+# code. Only the transaction that has just booked the visit may queue it (booked_at is its moment),
+# and only once. The recipient is the visit's phone; the loop writes the text from the visit.
+# And when a visit's first text went to the modem: the code page offers a resend a minute after.
+BOOKED_TEXT_FUNCTIONS = (
+    """CREATE OR REPLACE FUNCTION okienko_queue_visit_booked(p_visit bigint, p_lane text, p_now timestamp)
+    RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+    DECLARE
+      v record;
+      head bigint;
+      last_in_lane bigint;
+      my_turn bigint;
+      new_id bigint;
+    BEGIN
+      SELECT * INTO v FROM visit WHERE id = p_visit FOR UPDATE;
+      IF NOT FOUND OR v.phone IS NULL OR v.state <> 'booked' OR v.booked_at IS DISTINCT FROM p_now
+         OR EXISTS (SELECT 1 FROM sms_outbox WHERE visit_id = p_visit AND priority = 9)
+      THEN
+        RAISE EXCEPTION 'this visit was not booked just now' USING ERRCODE = '42501';
+      END IF;
+      SELECT min(turn) INTO head FROM sms_outbox WHERE state = 'sending' OR (state = 'queued' AND due_at <= p_now);
+      IF head IS NULL THEN
+        SELECT coalesce(max(turn), 0) INTO head FROM sms_outbox;
+      END IF;
+      SELECT max(turn) INTO last_in_lane FROM sms_outbox
+       WHERE lane = left(p_lane, 50) AND state IN ('queued', 'sending');
+      my_turn := greatest(head, coalesce(last_in_lane + 1, head));
+      INSERT INTO sms_outbox (visit_id, code, priority, state, created_at, due_at, updated_at, attempts, lane, turn)
+      VALUES (p_visit, NULL, 9, 'queued', p_now, p_now, p_now, 0, left(p_lane, 50), my_turn)
+      RETURNING id INTO new_id;
+      RETURN new_id;
+    END $$""",
+    """CREATE OR REPLACE FUNCTION okienko_visit_code_sent_at(p_visit bigint) RETURNS timestamp
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+      SELECT min(sent_at) FROM sms_outbox WHERE visit_id = p_visit
+    $$""",
+    "REVOKE ALL ON FUNCTION okienko_queue_visit_booked(bigint, text, timestamp) FROM PUBLIC",
+    "REVOKE ALL ON FUNCTION okienko_visit_code_sent_at(bigint) FROM PUBLIC",
+)
+# Created with the schema (storage.schema) and by migrations 0018 and 0021, owned by the store's owner; the
 # portal's role gets EXECUTE (storage.roles) and no right on sms_outbox itself. Each pins its
 # search_path, so a caller's own objects cannot stand in for the tables.
 PG_FUNCTIONS = (
@@ -204,6 +246,10 @@ PG_FUNCTIONS = (
           FROM (SELECT sent_at FROM sms_outbox WHERE sent_at IS NOT NULL ORDER BY sent_at DESC LIMIT 21) AS recent
       ) AS gaps WHERE gap > 0 AND gap <= 60 HAVING count(*) >= 3
     $$""",
+    *(
+        # Issue 20: the booking's confirmation text and the code text's hand-off (migration 0021).
+        BOOKED_TEXT_FUNCTIONS
+    ),
     "REVOKE ALL ON FUNCTION okienko_queue_visit_code(bigint, text, text, timestamp) FROM PUBLIC",
     "REVOKE ALL ON FUNCTION okienko_drop_visit_codes(bigint, text, timestamp) FROM PUBLIC",
     "REVOKE ALL ON FUNCTION okienko_sms_send_gap() FROM PUBLIC",
@@ -213,4 +259,6 @@ PG_FUNCTION_SIGNATURES = (
     "okienko_queue_visit_code(bigint, text, text, timestamp)",
     "okienko_drop_visit_codes(bigint, text, timestamp)",
     "okienko_sms_send_gap()",
+    "okienko_queue_visit_booked(bigint, text, timestamp)",
+    "okienko_visit_code_sent_at(bigint)",
 )

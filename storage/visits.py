@@ -183,6 +183,11 @@ def phone_key(mobile: str | None) -> str | None:
 ADDRESS_CODES = Policy(free_failures=12, base_delay_s=60, max_delay_s=3600)
 ADDRESS_BOOKINGS = Policy(free_failures=10, base_delay_s=1800, max_delay_s=24 * 3600)
 ADDRESS_FAILURES = Policy(free_failures=15, base_delay_s=60, max_delay_s=3600)
+# Cancellation-code texts per booking reference, whoever asks (issue 17, F4): one at once, the next
+# 10 minutes later, each further one twice as far off (20, 40, 80 min …), so never more than
+# CANCEL_TEXTS_A_DAY in a day. Meanwhile a request sends nothing and the code already sent stays good.
+CANCEL_TEXT_SPACING = Policy(free_failures=1, base_delay_s=600, max_delay_s=24 * 3600)
+CANCEL_TEXTS_A_DAY = 8
 # Unconfirmed holds (each a text to a number nobody confirmed) per network in the last hour. An
 # address that has no unconfirmed code request of its own may still take one past it, up to
 # NETWORK_NEWCOMER_HOLDS more: a person sharing the network with someone who spends its budget is
@@ -622,20 +627,105 @@ def request_visit(
     return HeldVisit(visit.reference, where.office, where.group, start, send_by)
 
 
-def _give_up_own_hold(reference: str, key: str, now: dt.datetime) -> None:
+def release_hold(reference: str, client: str, *, now: dt.datetime | None = None) -> bool:
+    """ "Wrong number": the applicant gives up their pending hold at once – the seat is free again,
+    its code dead and its text dropped if still queued – so this address may start again without
+    waiting out the code's life. Only a hold from the same address; False when there was none."""
+    client = check_client(client)
+    now = as_utc(now) if now else utcnow()
+    with write_transaction():
+        return _give_up_own_hold(reference, client_key(client), now)
+
+
+def _give_up_own_hold(reference: str, key: str, now: dt.datetime) -> bool:
     """The browser that holds `reference` chose another time: that hold ends (only a hold from
     the same address; anything else is left alone)."""
     try:
         ref = normalise_reference(reference)
     except DomainError:
-        return
+        return False
     mine = (Visit.reference == ref) & (Visit.client_key == key) & (Visit.state == "held")
     old = Visit.select(Visit.id).where(mine).first()
     if old is None:
-        return
+        return False
     Visit.update(state="expired", phone_day_key=None, code_hash=None, code_purpose=None, client_key=None,
                  updated_at=now).where(Visit.id == old.id).execute()  # fmt: skip
-    outbox.cancel_visit_codes(old, "another time chosen", now)
+    outbox.cancel_visit_codes(old, "hold given up", now)
+    return True
+
+
+# "No text? Send it again" (issue 20, problem 7): once per hold, from the address that holds it, a
+# minute after the first text went to the modem, within every limit a first code request meets.
+RESEND_AFTER = dt.timedelta(seconds=60)
+ONE_RESEND = Policy(free_failures=1, base_delay_s=24 * 3600, max_delay_s=24 * 3600)
+
+
+@dataclasses.dataclass(frozen=True)
+class CodeResend:
+    """What the code page may offer: `offered_at` (UTC), the moment a resend becomes possible
+    (None while the first text has not gone to the modem); `used` once the one resend was taken."""
+
+    offered_at: dt.datetime | None
+    used: bool
+    ready: bool  # offered now: the minute has passed and the one resend is still to be had
+
+
+def code_resend(reference: str, client: str, *, now: dt.datetime | None = None) -> CodeResend | None:
+    """The resend as the code page shows it, for the address that holds `reference`; None when
+    there is nothing to offer (not this address's pending hold)."""
+    client = check_client(client)
+    now = as_utc(now) if now else utcnow()
+    try:
+        ref = normalise_reference(reference)
+    except DomainError:
+        return None
+    with unit_of_work():
+        visit = _own_pending_hold(ref, client_key(client))
+        if visit is None:
+            return None
+        sent_at = outbox.visit_code_sent_at(visit.id)
+        used = throttle.current_count(_key("resend", ref)) > 0
+    offered_at = _as_datetime(sent_at) + RESEND_AFTER if sent_at else None
+    return CodeResend(offered_at, used, offered_at is not None and not used and now >= offered_at)
+
+
+def _own_pending_hold(ref: str, key: str) -> Visit | None:
+    mine = (Visit.reference == ref) & (Visit.client_key == key) & (Visit.state == "held")
+    return Visit.select(*PORTAL_READABLE).where(mine & (Visit.code_purpose == "confirm")).first()
+
+
+def resend_code(reference: str, client: str, *, now: dt.datetime | None = None) -> None:
+    """Send the pending hold a new code (the first one stops working): DomainError("reference")
+    unless `code_resend` offers it now; VisitThrottled as for a first code request (a blocked or
+    over-limit address, a modem queue too long for the code to go out in time). The new text
+    waits in the client's network's lane and behind an older pending hold for the same phone,
+    like any code text (storage.visit_sms, storage.outbox.claim_due)."""
+    ref = normalise_reference(reference)
+    client = check_client(client)
+    now = as_utc(now) if now else utcnow()
+    offer = code_resend(ref, client, now=now)
+    if offer is None or not offer.ready:
+        raise DomainError("reference", "tej rezerwacji nie można teraz wysłać kodu ponownie")
+    _refuse_if_limited(client, now)
+    if throttle.take({_key("resend", ref): ONE_RESEND}, now):
+        raise DomainError("reference", "kod tej rezerwacji wysłano już ponownie")
+    _count_code_request(client, now)
+    code = new_code()
+    try:
+        with write_transaction():
+            rules = calendar_rules()
+            visit = locked(Visit.select(*PORTAL_READABLE).where(Visit.reference == ref)).first()
+            ended = visit is None or _as_datetime(visit.hold_expires_at) <= now
+            if ended or visit.state != "held" or visit.client_key != client_key(client):
+                raise DomainError("reference", "tej rezerwacji nie można teraz wysłać kodu ponownie")
+            send_by = now + 2 * rules.hold  # as for the first text: its life starts when it goes out
+            Visit.update(code_hash=code_hash(ref, "confirm", code), code_purpose="confirm", code_expires_at=send_by,
+                         hold_expires_at=send_by, updated_at=now).where(Visit.id == visit.id).execute()  # fmt: skip
+            _admit(outbox.queue_visit_code(visit, code, client_prefix(client), now), rules)
+    except ModemBusy as busy:
+        # Nothing was sent and the first code still works: the one resend stays to be had.
+        throttle.give_back_one(_key("resend", ref), ONE_RESEND, now)
+        raise VisitThrottled(busy.retry_after_s, VisitThrottled.MODEM) from None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -716,6 +806,9 @@ def confirm_visit(reference: str, code: str, client: str, *, now: dt.datetime | 
                     hold_expires_at=None, client_key=None, updated_at=now,
                 ).where(Visit.id == visit.id).execute()  # fmt: skip
                 outbox.cancel_visit_codes(visit, "code used", now)
+                # The day, time, office and reference on the phone too: the reference is what
+                # cancelling online asks for, and a page is easily closed.
+                outbox.queue_visit_booked(visit, visit.client_prefix or client_prefix(client), now)
                 throttle.record_failure({_key("book-addr", client): ADDRESS_BOOKINGS}, now)
                 result = _confirmation(visit)
     if error is not None:
@@ -770,8 +863,11 @@ def _cancellable(visit: Visit, today: dt.date) -> None:
         raise DomainError("reference", "wizytę można odwołać najpóźniej do końca dnia przed wizytą")
 
 
-def request_cancellation(reference: str, client: str, *, now: dt.datetime | None = None) -> None:
-    """Send a new code to the booking's phone; refused from the visit day on."""
+def request_cancellation(reference: str, client: str, *, now: dt.datetime | None = None) -> bool:
+    """Send a new code to the booking's phone; refused from the visit day on. False when the
+    reference had a code text too recently (CANCEL_TEXT_SPACING): nothing is sent and the code
+    already sent stays good. The caller answers both alike, as for any request it could not tell
+    from a first one: whoever knows a reference must not be able to text its owner at will."""
     ref = normalise_reference(reference)
     client = check_client(client)
     now = as_utc(now) if now else utcnow()
@@ -787,6 +883,8 @@ def request_cancellation(reference: str, client: str, *, now: dt.datetime | None
             raise DomainError("phone", "ta rezerwacja nie ma telefonu – odwołaj ją w urzędzie")
         rules = calendar_rules()
     _refuse_if_limited(client, now)
+    if throttle.take({_key("cancel-ref", ref): CANCEL_TEXT_SPACING}, now):
+        return False
     _count_code_request(client, now)
     code = new_code()
     try:
@@ -803,6 +901,7 @@ def request_cancellation(reference: str, client: str, *, now: dt.datetime | None
             _admit(outbox.queue_visit_code(visit, code, client_prefix(client), now), rules)
     except ModemBusy as busy:
         raise VisitThrottled(busy.retry_after_s, VisitThrottled.MODEM) from None
+    return True
 
 
 def confirm_cancellation(reference: str, code: str, client: str, *, now: dt.datetime | None = None) -> None:
@@ -868,6 +967,7 @@ def visit_of_case(case_number: str, *, now: dt.datetime | None = None) -> Public
 
 __all__ = [
     "CodeExpired",
+    "CodeResend",
     "HeldVisit",
     "PublicVisit",
     "SlotTaken",
@@ -876,10 +976,12 @@ __all__ = [
     "VisitThrottled",
     "VisitTime",
     "WrongCode",
+    "code_resend",
     "confirm_cancellation",
     "confirm_visit",
     "request_cancellation",
     "request_visit",
+    "resend_code",
     "visit_days",
     "visit_of_case",
     "visit_times",
