@@ -22,6 +22,7 @@ from counter_tui.messages import PrintDone
 from counter_tui.printing import JobKind, PrintJob, PrintTarget, run_job, save_job
 from counter_tui.screens.case_detail import CaseDetailScreen
 from counter_tui.screens.dialogs import CredentialsDialog, PrintChoice, PrintFailedDialog
+from counter_tui.screens.help import HelpScreen
 from counter_tui.screens.login import LoginScreen
 from counter_tui.screens.register import Prefill, RegisterScreen
 from counter_tui.screens.worklist import WorklistScreen
@@ -68,6 +69,7 @@ class OkienkoApp(App):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Zakończ", id="quit", priority=True, show=False),
         Binding("ctrl+p", "command_palette", "Polecenia", show=False, priority=True, tooltip="Lista poleceń"),
+        Binding("f1", "key_map", "Pomoc", id="key-map"),
     ]
 
     def __init__(self, settings: CounterSettings | None = None) -> None:
@@ -190,6 +192,10 @@ class OkienkoApp(App):
                 self.notify(f"Nie wydrukowano: {job.label}", severity="warning")
 
         self.push_screen(PrintFailedDialog(result), decided)
+
+    def action_key_map(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
 
     # ------------------------------------------------------------ command palette
 

@@ -62,6 +62,7 @@ from storage.visit_desk import (
     counter_times,
     mark_visit,
     register_from_visit,
+    unmark_visit,
     visit_by_reference,
     visits_on,
 )
@@ -146,6 +147,7 @@ __all__ = [
     "suggested_language",
     "to_warsaw",
     "today_in_warsaw",
+    "unmark_visit",
     "update_case",
     "usual_next_stage",
     "utcnow",

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Label
+from textual.widgets import Checkbox, Input, Label, Select
 from textual.worker import Worker, get_current_worker
 
 from counter_tui.messages import StoreResult
@@ -78,6 +78,72 @@ class StoreWorkMixin:
 
 class StoreScreen(StoreWorkMixin, Screen):
     pass
+
+
+class TypeToSearch:
+    """A list screen's keyboard model: a printable key typed outside a text field goes into the
+    screen's search box, so no letter alone can act on a record (the clerk who starts typing a
+    name without `/` searches for it). The first key of a burst starts a fresh search.
+
+    The focus stays where it is until Enter: every key of the burst then takes the same path
+    (focused widget → this screen) in order, and a scanner's number is never split between two
+    widgets. Space and Enter keep their meaning on a checkbox or a list (they are filters)."""
+
+    SEARCH_ID = "search"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.collecting_keys = False
+
+    @property
+    def search_box(self) -> Input:
+        return self.query_one(f"#{self.SEARCH_ID}", Input)
+
+    def search_typed(self, value: str) -> None:
+        """Enter at the end of a burst typed outside the search box."""
+
+    def start_fresh_search(self) -> None:
+        """`/`: the search box, emptied (appending to the last search found nobody)."""
+        self.collecting_keys = False
+        box = self.search_box
+        box.value = ""
+        box.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        char = event.character
+        if self.collecting_keys:
+            if event.key == "enter":
+                self._stop_key(event)
+                self.collecting_keys = False
+                self.search_typed(self.search_box.value)
+                return
+            if event.key == "backspace":
+                self._stop_key(event)
+                box = self.search_box
+                box.value = box.value[:-1]
+                return
+            if char is None or not char.isprintable():
+                self.collecting_keys = False  # an arrow, Tab or Esc ends the burst; the key acts as usual
+                return
+        focused = self.focused  # type: ignore[attr-defined]
+        if isinstance(focused, Input) or char is None or not char.isprintable():
+            return
+        if not self.collecting_keys and char == " " and isinstance(focused, (Checkbox, Select)):
+            return
+        if not self.collecting_keys and char == "/":
+            return  # the search key itself
+        box = self.search_box
+        if not self.collecting_keys:
+            box.value = ""
+            self.collecting_keys = True
+        box.value += char
+        box.cursor_position = len(box.value)
+        self._stop_key(event)
+
+    @staticmethod
+    def _stop_key(event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
 
 
 class StoreForm(StoreWorkMixin, ModalScreen[T]):
