@@ -210,8 +210,7 @@ class WorklistScreen(TypeToSearch, StoreScreen):
     # ------------------------------------------------------------ search
 
     def action_focus_search(self) -> None:
-        self.collecting_keys = False
-        self.search_box.focus()
+        self.start_fresh_search()
 
     def action_clear_search(self) -> None:
         """Esc: back to the plain list — no search text, every filter off, newest first."""

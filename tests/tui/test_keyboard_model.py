@@ -17,6 +17,7 @@ from counter_tui.screens.worklist import WorklistScreen
 from storage import clock, desk
 from storage.db import unit_of_work
 from storage.models import AuditEvent
+from tests.helpers import register
 from tests.storage.visit_helpers import book
 from tests.tui.conftest import SIZE, log_in, settle, type_text
 
@@ -100,3 +101,25 @@ async def test_f1_shows_the_key_map(app: OkienkoApp):
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         assert "F6 cofnij oznaczenie" in str(app.screen.query_one(".dialog-text").render())
+
+
+async def test_slash_starts_a_fresh_search_after_coming_back_from_a_case(app: OkienkoApp):
+    register(applicant_name="Olena Kovalenko")
+    register(applicant_name="Zhang Wei")
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "kovalenko")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")  # the one hit, opened
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, WorklistScreen)
+        await pilot.press("slash")
+        await type_text(pilot, "zhang")  # was "kovalenkozhang": nobody found, a duplicate registered
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one("#search", Input).value == "zhang"
+        assert "Znaleziono 1" in str(app.screen.query_one("#status-line").render())
