@@ -27,6 +27,7 @@ from counter_tui.screens.login import LoginScreen
 from counter_tui.screens.register import Prefill, RegisterScreen
 from counter_tui.screens.worklist import WorklistScreen
 from counter_tui.settings import CounterSettings, load_settings
+from counter_tui.type_ahead import TypeAheadApp
 from counter_tui.widgets.literal import literal, visible
 from storage import desk as store
 from storage.desk import ClerkInfo, RegisteredFiling
@@ -62,7 +63,7 @@ class PolishCommandPalette(CommandPalette):
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
 
-class OkienkoApp(App):
+class OkienkoApp(TypeAheadApp, App):
     CSS_PATH = "styles/app.tcss"
     TITLE = "Okienko"
     SUB_TITLE = "Oddział ds. Cudzoziemców"

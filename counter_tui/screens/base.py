@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, Input, Label, Select
 from textual.worker import Worker, get_current_worker
 
 from counter_tui.messages import StoreResult
+from counter_tui.type_ahead import KeysReleased
 from counter_tui.widgets.literal import literal
 from storage.desk import DomainError, StoreUnavailable
 
@@ -50,14 +51,35 @@ class StoreWorkMixin:
             if isinstance(value, type) and issubclass(value, StoreResult) and not handles(cls, value):
                 raise UnhandledStoreResult(f"{cls.__qualname__}.{name} has no @on({name}) handler")
 
-    def run_store(self, kind: type[StoreResult[T]], fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Worker:
+    def run_store(
+        self,
+        kind: type[StoreResult[T]],
+        fn: Callable[..., T],
+        /,
+        *args: Any,
+        holds_keys: bool = False,
+        **kwargs: Any,
+    ) -> Worker:
+        """`holds_keys`: the answer decides where the next keys go (a search whose one hit opens
+        a case, a login), so keys typed meanwhile wait for it (counter_tui/type_ahead.py)."""
         if not handles(type(self), kind):
             raise UnhandledStoreResult(f"{type(self).__qualname__} has no @on handler for {kind.__qualname__}")
         group = f"store:{kind.__module__}.{kind.__qualname__}"
-        call = partial(self._call_store, self.app, kind, fn, args, kwargs)
+        if holds_keys:
+            self.app.hold_keys(self)
+        call = partial(self._call_store, self.app, kind, fn, args, kwargs, holds_keys)
         return self.run_worker(call, name=group, group=group, exclusive=True, thread=True)
 
     def _call_store(
+        self, app: App, kind: type[StoreResult[T]], fn: Callable[..., T], args: tuple, kwargs: dict, holds_keys: bool
+    ) -> None:
+        try:
+            self._answer_store(app, kind, fn, args, kwargs)
+        finally:
+            if holds_keys:  # behind the answer: its handler has run when the keys move on
+                self.post_message(KeysReleased(self))
+
+    def _answer_store(
         self, app: App, kind: type[StoreResult[T]], fn: Callable[..., T], args: tuple, kwargs: dict
     ) -> None:
         try:

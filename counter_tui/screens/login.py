@@ -57,7 +57,7 @@ class LoginScreen(StoreScreen):
             return
         self.query_one("#login-button", Button).disabled = True
         self.query_one("#login-error", Label).update("Sprawdzam…")
-        self.run_store(self.SignedIn, store.authenticate_clerk, login, password)
+        self.run_store(self.SignedIn, store.authenticate_clerk, login, password, holds_keys=True)
 
     @on(SignedIn)
     def _signed_in(self, message: SignedIn) -> None:
@@ -70,7 +70,7 @@ class LoginScreen(StoreScreen):
             return
         password.value = ""
         self._clerk = message.value
-        self.run_store(self.CatalogLoaded, load_catalog)
+        self.run_store(self.CatalogLoaded, load_catalog, holds_keys=True)
 
     @on(CatalogLoaded)
     def _catalog_loaded(self, message: CatalogLoaded) -> None:

@@ -134,6 +134,8 @@ class WorklistScreen(TypeToSearch, StoreScreen):
 
     @on(PageLoaded)
     def _page_loaded(self, message: PageLoaded) -> None:
+        if self.searching:
+            return  # a search was asked after this page: its rows are the ones to show
         if not message.ok:
             self.query_one("#status-line", Label).update(markup("[b red]$error[/]", error=message.error))
             return
@@ -203,7 +205,7 @@ class WorklistScreen(TypeToSearch, StoreScreen):
 
     def action_refresh(self) -> None:
         if self.searching:
-            self._search(self.query_one("#search", Input).value)
+            self._search(self.last_search)
         else:
             self.load_page()
 
@@ -252,7 +254,7 @@ class WorklistScreen(TypeToSearch, StoreScreen):
             self._no_result(validation.failure_descriptions[0])
             return
         self.open_single_hit = True  # only Enter opens a single hit; a refresh on return must not
-        self._search(value)
+        self._search(value, submitted=True)
 
     def _no_result(self, error: str) -> None:
         """A refused search shows no rows: the previous result must not pass for this one."""
@@ -261,14 +263,18 @@ class WorklistScreen(TypeToSearch, StoreScreen):
         self.query_one("#search-error", Label).update(literal(error))
         self.query_one("#status-line", Label).update("Nic nie pokazano · Esc: wróć do listy")
 
-    def _search(self, text: str) -> None:
+    def _search(self, text: str, submitted: bool = False) -> None:
         self.searching = True
         self.last_search = text
         self.query_one("#status-line", Label).update("Szukam…")
-        self.run_store(self.Found, store.search_cases, text, None)
+        # A submitted search decides where the next keys go (its one hit opens the case, its rows take
+        # the focus): keys typed meanwhile wait for it.
+        self.run_store(self.Found, store.search_cases, text, None, holds_keys=submitted)
 
     @on(Found)
     def _found(self, message: Found) -> None:
+        if not self.searching:
+            return  # the clerk went back to the list (Esc) before this answer came
         if not message.ok:
             self._no_result(message.error or "")
             return
@@ -286,8 +292,8 @@ class WorklistScreen(TypeToSearch, StoreScreen):
         self.query_one("#search-error", Label).update("")
         found = f"Znaleziono {len(rows)}" if rows else "Nic nie znaleziono"
         self.query_one("#status-line", Label).update(literal(f"{found} (oba oddziały) · Esc: wróć do listy"))
-        if rows:
-            table.focus()
+        if rows and submitted:
+            table.focus()  # only for Enter: a refresh on return must not take the clerk out of the search box
 
     # ------------------------------------------------------------ navigation
 
