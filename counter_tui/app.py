@@ -21,7 +21,7 @@ from counter_tui.crash_log import record_crash
 from counter_tui.messages import PrintDone
 from counter_tui.printing import JobKind, PrintJob, PrintTarget, run_job, save_job
 from counter_tui.screens.case_detail import CaseDetailScreen
-from counter_tui.screens.dialogs import CredentialsDialog, PrintChoice, PrintFailedDialog
+from counter_tui.screens.dialogs import ConfirmDialog, CredentialsDialog, PrintChoice, PrintFailedDialog
 from counter_tui.screens.help import HelpScreen
 from counter_tui.screens.login import LoginScreen
 from counter_tui.screens.register import Prefill, RegisterScreen
@@ -193,6 +193,21 @@ class OkienkoApp(TypeAheadApp, App):
                 self.notify(f"Nie wydrukowano: {job.label}", severity="warning")
 
         self.push_screen(PrintFailedDialog(result), decided)
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: a form holding typed input asks first, as its own Esc does."""
+        if isinstance(self.screen, ConfirmDialog):
+            return  # the question is on screen already (or another one: answer it first)
+        if not any(getattr(s, "has_typed_input", lambda: False)() for s in self.screen_stack):
+            self.exit()
+            return
+
+        def decided(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        question = "W otwartym formularzu jest wpisany tekst. Zakończyć program i porzucić go?"
+        self.push_screen(ConfirmDialog(question, "Zakończ (T)", "Wróć (N)"), decided)
 
     def action_key_map(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -10,10 +10,11 @@ from typing import Any, TypeVar
 from textual import events, on
 from textual.app import App
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Checkbox, Input, Label, Select
+from textual.widgets import Checkbox, Input, Label, Select, TextArea
 from textual.worker import Worker, get_current_worker
 
 from counter_tui.messages import StoreResult
+from counter_tui.screens.confirm import ConfirmDialog
 from counter_tui.type_ahead import KeysReleased
 from counter_tui.widgets.literal import literal
 from storage.desk import DomainError, StoreUnavailable
@@ -168,7 +169,44 @@ class TypeToSearch:
         event.prevent_default()
 
 
-class StoreForm(StoreWorkMixin, ModalScreen[T]):
+class AsksBeforeDiscarding:
+    """A form or dialog holding typed input asks before it is dropped, whichever key drops it:
+    Esc here, Ctrl+Q in the app (`has_typed_input`). What counts as typed is any text field,
+    note or list that differs from what the form showed when it opened (a correction form opens
+    filled; only a change counts)."""
+
+    DISCARD_QUESTION = "Porzucić wpisany tekst? Nie zostanie zapisany."
+
+    def on_mount(self) -> None:
+        self._as_opened = self._field_values()
+
+    def _field_values(self) -> dict[int, object]:
+        values: dict[int, object] = {}
+        for widget in self.query("Input, TextArea, Select"):  # type: ignore[attr-defined]
+            if isinstance(widget, Input):
+                values[id(widget)] = widget.value.strip()
+            elif isinstance(widget, TextArea):
+                values[id(widget)] = widget.text.strip()
+            elif isinstance(widget, Select):
+                values[id(widget)] = widget.value
+        return values
+
+    def has_typed_input(self) -> bool:
+        return self._field_values() != getattr(self, "_as_opened", {})
+
+    def action_cancel(self) -> None:
+        if not self.has_typed_input():
+            self.dismiss(None)  # type: ignore[attr-defined]
+            return
+
+        def decided(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)  # type: ignore[attr-defined]
+
+        self.app.push_screen(ConfirmDialog(self.DISCARD_QUESTION, "Porzuć (T)", "Wróć (N)"), decided)  # type: ignore[attr-defined]
+
+
+class StoreForm(AsksBeforeDiscarding, StoreWorkMixin, ModalScreen[T]):
     """A modal form that saves through one storage rule (`run_store(self.Saved, …)`) and closes
     only once the store accepted it: a refused save keeps what the clerk typed, with the reason."""
 
@@ -185,6 +223,3 @@ class StoreForm(StoreWorkMixin, ModalScreen[T]):
     def refusal(self, message: Saved) -> str:
         """The store's reason as the form shows it (a form may name its own fields)."""
         return message.error or ""
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
