@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
 from counter_tui.messages import StoreResult
@@ -50,6 +52,8 @@ def visits_pl(count: int) -> str:
     return f"{count} {'wizyty' if few else 'wizyt'}"
 
 
+# Polish abbreviations, not codes, in a column kept narrow for the matter beside it.
+LANGUAGE_SHORT_PL = {"pl": "pol.", "en": "ang.", "ru": "ros.", "uk": "ukr."}
 GROUP_WIDTH = 28  # the longest group names would push the state off a 120-column screen
 
 
@@ -119,6 +123,7 @@ class VisitsScreen(TypeToSearch, StoreScreen):
         self.visits: list[DeskVisit] = []  # the day's visits, as loaded
         self.shown: list[DeskVisit] = []  # those the search box lets through, in the table's order
         self.resumed_before = False
+        self.marking: Timer | None = None  # a mark being saved
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -188,7 +193,7 @@ class VisitsScreen(TypeToSearch, StoreScreen):
                 literal(visit.name or "–"),
                 literal(shortened(visit.group_label, GROUP_WIDTH)),
                 literal(visit.phone or "–"),
-                literal(visit.language),
+                literal(LANGUAGE_SHORT_PL.get(visit.language, visit.language)),
                 literal(STATE_NAMES.get(visit.state, visit.state), style=STATE_STYLES.get(visit.state, "")),
                 key=visit.reference,
             )
@@ -266,8 +271,8 @@ class VisitsScreen(TypeToSearch, StoreScreen):
         if visit.state == state:
             self.notify(f"Wizyta {visit.reference} jest już oznaczona: {STATE_NAMES[state]}.", title="Wizyta")
             return
-        if visit.state not in MARKED:
-            self._mark(visit.reference, state)
+        if visit.state not in MARKED or (visit.state, state) == ("arrived", "served"):
+            self._mark(visit.reference, state)  # the usual next step; F6 takes it back the same day
             return
 
         # A mark already given is corrected only on purpose: one key must not undo "served".
@@ -290,14 +295,30 @@ class VisitsScreen(TypeToSearch, StoreScreen):
         if visit.state not in MARKED:
             self.notify(f"Wizyta {visit.reference} nie ma oznaczenia do cofnięcia.", title="Wizyta")
             return
-        self.run_store(self.Marked, store.unmark_visit, visit.reference, clerk=self.app.clerk.login)
+        self._store_mark(store.unmark_visit, visit.reference)
 
     def _mark(self, reference: str, state: str) -> None:
-        self.run_store(self.Marked, store.mark_visit, reference, state, clerk=self.app.clerk.login)
+        self._store_mark(store.mark_visit, reference, state)
+
+    def _store_mark(self, rule: Callable[..., DeskVisit], *args: str) -> None:
+        """One mark at a time: a repeated key while the store works is ignored (it wrote "served →
+        served" to the audit), and a mark that takes over 300 ms says that it is being saved."""
+        if self.marking is not None:
+            self.app.bell()
+            return
+        self.marking = self.set_timer(0.3, self._show_marking)
+        self.run_store(self.Marked, rule, *args, clerk=self.app.clerk.login)
+
+    def _show_marking(self) -> None:
+        self.query_one("#visit-status", Label).update("Zapisuję oznaczenie…")
 
     @on(Marked)
     def _marked(self, message: Marked) -> None:
+        if self.marking is not None:
+            self.marking.stop()
+            self.marking = None
         if not message.ok:
+            self._show()
             self.notify(message.error or "", title="Wizyta", severity="error")
             return
         changed = message.value

@@ -5,6 +5,7 @@ taken back the same day, audited."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import string
 
 import pytest
@@ -22,6 +23,9 @@ from tests.storage.visit_helpers import book
 from tests.tui.conftest import SIZE, log_in, settle, type_text
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+BOTH = pytest.mark.parametrize(
+    "store", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
 VISIT_DAY_MORNING = dt.datetime(2027, 3, 23, 9, 30)  # Tuesday 10:30 in Warsaw, the visit at 11:00
 
 
@@ -47,6 +51,7 @@ async def test_a_name_typed_on_the_worklist_without_slash_searches_and_changes_n
             assert audit_actions() == before
 
 
+@BOTH
 async def test_no_printable_key_changes_a_visit_and_a_mistaken_mark_is_undone(app: OkienkoApp):
     visit = book()
     with clock.frozen(VISIT_DAY_MORNING):
@@ -123,3 +128,33 @@ async def test_slash_starts_a_fresh_search_after_coming_back_from_a_case(app: Ok
         await settle(pilot)
         assert app.screen.query_one("#search", Input).value == "zhang"
         assert "Znaleziono 1" in str(app.screen.query_one("#status-line").render())
+
+
+async def test_arrived_to_served_asks_nothing_and_a_slow_mark_shows_it_and_ignores_repeats(app: OkienkoApp, store):
+    visit = book()
+    path = store.url.removeprefix("sqlite:///")
+    with clock.frozen(VISIT_DAY_MORNING):
+        desk.mark_visit(visit.reference, "arrived", "anna")
+        async with app.run_test(size=SIZE) as pilot:
+            await log_in(pilot)
+            await pilot.press("f2")
+            await settle(pilot)
+            screen = app.screen
+            before = audit_actions()
+            blocker = sqlite3.connect(path)
+            blocker.execute("BEGIN IMMEDIATE")  # another desk writing: the mark waits for it
+            try:
+                await pilot.press("f3")  # arrived → served: the usual step, no question
+                await pilot.press("f3")  # pressed again while the first is being saved
+                for _ in range(400):  # a state, not a time: at most 20 s for it to show
+                    if "Zapisuję" in str(screen.query_one("#visit-status").render()):
+                        break
+                    await pilot.pause(0.05)
+                assert "Zapisuję" in str(screen.query_one("#visit-status").render())
+                assert app.screen is screen
+            finally:
+                blocker.rollback()
+                blocker.close()
+            await settle(pilot)
+            assert desk.visit_by_reference(visit.reference).state == "served"
+            assert audit_actions()[len(before) :] == ["visit_marked"]  # once, not "served → served"
