@@ -53,8 +53,11 @@ class WorklistScreen(TypeToSearch, StoreScreen):
         Binding("f2", "visits", "Wizyty", id="visits"),
         Binding("f3", "statistics", "Statystyki", id="statistics"),
         Binding("f4", "toggle_deadline_order", "Wg terminu", id="deadline-order"),
-        Binding("f5", "refresh", "Odśwież", id="refresh"),
+        # F5 is in the palette: the list is read again on every return anyway, and the footer keeps
+        # its room for F1 at 120 columns.
+        Binding("f5", "refresh", "Odśwież", id="refresh", show=False),
         Binding("escape", "clear_search", "Wyczyść", id="clear-search"),
+        Binding("f1", "app.key_map", "Pomoc", id="key-map"),
     ]
 
     class PageLoaded(StoreResult[store.WorklistPage]):

@@ -49,9 +49,9 @@ def test_a_visitor_arrives_and_is_registered_and_another_visit_is_cancelled_in_t
     log_in(term)
     term.keys("F2")
     term.wait_for(NAME)
-    screen = term.wait_for("f1 Pomoc")  # the footer can come a moment after the table on a busy machine
+    screen = term.wait_for("Ctrl+P Polecenia")  # the footer can come a moment after the table on a busy machine
     assert "dziś" in screen and "07:30" in screen and first in screen and "Bilal Haddad" in screen
-    assert "f2 Przybył" in screen and "f1 Pomoc" in screen  # the whole footer fits at 120 columns
+    assert "F2 Przybył" in screen and "Ctrl+O Odwołaj" in screen  # the whole footer fits at 120 columns
     term.keys("F2")
     term.wait_for("przybył(a)")
     term.keys("C-n")
