@@ -34,7 +34,7 @@ $(DEMO_DB): | $(VENV)/.installed
 # The demo prints nowhere unless OKIENKO_PRINT_COMMAND names a real print command.
 demo: install $(DEMO_DB)
 	@OKIENKO_DB=$(DEMO_URL) $(PY) -m storage migrate >/dev/null
-	@echo "Demo store: $(DEMO_DB) – log in as demo / okienko-demo-2026"
+	@echo "Baza demonstracyjna: $(DEMO_DB) – logowanie: demo / okienko-demo-2026 (widać je też na ekranie logowania)"
 	OKIENKO_DB=$(DEMO_URL) OKIENKO_PRINT_COMMAND="$${OKIENKO_PRINT_COMMAND:-true {file}}" $(PY) -m counter_tui
 
 # Stage change → outbox → simulated modem, on the demo store (see README, "Demo without hardware").

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import sys
 from collections.abc import Iterable
 
 from rich.align import Align
@@ -21,11 +23,13 @@ from counter_tui.crash_log import record_crash
 from counter_tui.messages import PrintDone
 from counter_tui.printing import JobKind, PrintJob, PrintTarget, run_job, save_job
 from counter_tui.screens.case_detail import CaseDetailScreen
-from counter_tui.screens.dialogs import CredentialsDialog, PrintChoice, PrintFailedDialog
+from counter_tui.screens.dialogs import ConfirmDialog, CredentialsDialog, PrintChoice, PrintFailedDialog
+from counter_tui.screens.help import HelpScreen
 from counter_tui.screens.login import LoginScreen
 from counter_tui.screens.register import Prefill, RegisterScreen
 from counter_tui.screens.worklist import WorklistScreen
 from counter_tui.settings import CounterSettings, load_settings
+from counter_tui.type_ahead import TypeAheadApp
 from counter_tui.widgets.literal import literal, visible
 from storage import desk as store
 from storage.desk import ClerkInfo, RegisteredFiling
@@ -34,6 +38,34 @@ from storage.desk import ClerkInfo, RegisteredFiling
 # its Esc in the footer; merged bindings are computed per class, so they are recomputed here.
 SelectOverlay.BINDINGS = [Binding("escape", "dismiss", "Zamknij listę")]
 SelectOverlay._merged_bindings = SelectOverlay._merge_bindings()
+TERMINAL_CHECK_S = 1.0
+TERMINAL_CLOSED_EXIT = 129  # 128 + SIGHUP, as a shell reports a hung-up program
+
+# Key names as printed on a Polish keyboard's keys, for the footer and the palette (Textual says
+# "slash", "escape", "^n").
+KEY_NAMES_PL = {
+    "slash": "/", "escape": "Esc", "enter": "Enter", "delete": "Delete", "space": "Spacja", "backspace": "Backspace",
+    "tab": "Tab", "up": "↑", "down": "↓", "left": "←", "right": "→", "pageup": "PgUp", "pagedown": "PgDn",
+}  # fmt: skip
+
+
+def key_name_pl(key: str) -> str:
+    """ "ctrl+n" → "Ctrl+N", "f2" → "F2", "slash" → "/", "s" → "s": the first of a binding's keys.
+
+    A letter alone stays lower case ("S" would read as Shift+S); with Ctrl it is written as on
+    the keycap, as Polish manuals write it."""
+    *modifiers, name = key.split(",")[0].split("+")
+    if name in KEY_NAMES_PL:
+        shown = KEY_NAMES_PL[name]
+    elif len(name) == 1:
+        shown = name.upper() if modifiers else name
+    elif name[0] == "f" and name[1:].isdigit():
+        shown = name.upper()
+    else:
+        shown = name.capitalize()
+    return "+".join([*(m.capitalize() for m in modifiers), shown])
+
+
 # Screen-level keys every Textual screen has (Tab, Shift+Tab, Ctrl+C): never offered as commands.
 _TEXTUAL_SCREEN_ACTIONS = {"app.focus_next", "app.focus_previous", "screen.copy_text"}
 
@@ -61,13 +93,15 @@ class PolishCommandPalette(CommandPalette):
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
 
-class OkienkoApp(App):
+class OkienkoApp(TypeAheadApp, App):
     CSS_PATH = "styles/app.tcss"
     TITLE = "Okienko"
     SUB_TITLE = "Oddział ds. Cudzoziemców"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Zakończ", id="quit", priority=True, show=False),
         Binding("ctrl+p", "command_palette", "Polecenia", show=False, priority=True, tooltip="Lista poleceń"),
+        # Shown in the worklist's footer (the other footers are full); in the palette everywhere.
+        Binding("f1", "key_map", "Pomoc", id="key-map", show=False),
     ]
 
     def __init__(self, settings: CounterSettings | None = None) -> None:
@@ -106,6 +140,17 @@ class OkienkoApp(App):
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._screen_changed)
         self.push_screen(LoginScreen())
+        if not self.is_headless and sys.__stdin__ is not None and sys.__stdin__.isatty():
+            self.set_interval(TERMINAL_CHECK_S, self._exit_if_terminal_closed)
+
+    def _exit_if_terminal_closed(self) -> None:
+        """A closed terminal window ends the app however it was started. Under `make` its SIGHUP
+        never reaches the app, which then spun on the dead terminal; a hung-up terminal refuses
+        every request (EIO), so asking it who is in the foreground tells."""
+        try:
+            os.tcgetpgrp(sys.__stdin__.fileno())  # type: ignore[union-attr]
+        except OSError:
+            self.exit(return_code=TERMINAL_CLOSED_EXIT)
 
     def _screen_changed(self, screen: Screen) -> None:
         # The modem's state in every header once a clerk is signed in (the login screen shows none).
@@ -191,6 +236,28 @@ class OkienkoApp(App):
 
         self.push_screen(PrintFailedDialog(result), decided)
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q: a form holding typed input asks first, as its own Esc does."""
+        if isinstance(self.screen, ConfirmDialog):
+            return  # the question is on screen already (or another one: answer it first)
+        if not any(getattr(s, "has_typed_input", lambda: False)() for s in self.screen_stack):
+            self.exit()
+            return
+
+        def decided(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        question = "W otwartym formularzu jest wpisany tekst. Zakończyć program i porzucić go?"
+        self.push_screen(ConfirmDialog(question, "Zakończ (T)", "Wróć (N)"), decided)
+
+    def get_key_display(self, binding: Binding) -> str:
+        return binding.key_display or key_name_pl(binding.key)
+
+    def action_key_map(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
     # ------------------------------------------------------------ command palette
 
     def action_command_palette(self) -> None:
@@ -214,7 +281,7 @@ class OkienkoApp(App):
             ):
                 continue
             seen.add(binding.action)
-            key = binding.key_display or binding.key.split(",")[0]
+            key = binding.key_display or key_name_pl(binding.key)
             yield SystemCommand(
                 binding.description, f"skrót: {key}", functools.partial(self.run_action, binding.action, active.node)
             )

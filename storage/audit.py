@@ -38,6 +38,9 @@ SMS_OUTCOME_PL = {
     "opted_out": "bez SMS: rezygnacja",
     "already_queued": "SMS już czekał w kolejce",
 }
+VISIT_STATES_PL = {
+    "booked": "umówiona", "arrived": "przybył(a)", "no_show": "nie przyszedł(-ła)", "served": "obsłużona",
+}  # fmt: skip
 # Said only when an e-mail went into the queue: most applicants give no address.
 MAIL_QUEUED_PL = "e-mail w kolejce"
 
@@ -114,6 +117,16 @@ def describe(action: str, detail: dict[str, Any], who: str | None, label: Callab
             return f"Wysyłka e-mail anulowała e-mail nr {detail.get('outbox')} ({why.get(detail.get('reason'), '')})"
         case "password_reissued":
             what = f"{verb('wydał')} nowe hasło (wersja {detail.get('credential_version')})"
+        case "visit_marked":
+            old, new = (VISIT_STATES_PL.get(detail.get(k, ""), "–") for k in ("old", "new"))
+            what = f"{verb('oznaczył')} wizytę {detail.get('reference', '')}: {old} → {new}"
+        case "visit_unmarked":
+            old = VISIT_STATES_PL.get(detail.get("old", ""), "–")
+            what = f"{verb('wycofał')} oznaczenie wizyty {detail.get('reference', '')} ({old}); znów umówiona"
+        case "visit_cancelled":
+            what = f"{verb('odwołał')} wizytę {detail.get('reference', '')}"
+        case "visit_booked_for":
+            what = f"{verb('umówił')} wizytę {detail.get('reference', '')} w imieniu wnioskodawcy"
         case _:
             what = f"{verb('wykonał')} czynność {action}"
     return f"{who or 'System'} {what}"

@@ -146,7 +146,24 @@ def cmd_demo(args: argparse.Namespace) -> None:
     print(f"  urzędnik: login {summary.clerk_login!r}, hasło {summary.password!r}")
     print(f"  administrator: login {summary.admin_login!r}, hasło {summary.password!r}")
     print(f"  przykładowa sprawa dla portalu: {summary.sample_number}, hasło {summary.sample_password}")
-    _print_stats(storage.store_stats())
+    _print_stats(storage.store_stats(), names=DEMO_STATS_PL)
+
+
+# The demo's summary is read by a newcomer: its rows in words (the `stats` command keeps its codes,
+# which scripts read).
+DEMO_STATS_PL = {
+    "cases": "sprawy",
+    "open_cases": "sprawy otwarte",
+    "overdue_cases": "po terminie",
+    "cases_by_office": "sprawy wg oddziału",
+    "open_cases_by_stage": "otwarte wg etapu",
+    "open_deficiencies": "braki otwarte",
+    "sms_outbox": "SMS w kolejce wysyłki",
+    "clerks": "urzędnicy",
+    "audit_events": "wpisy w dzienniku zdarzeń",
+}
+SMS_STATES_PL = {"queued": "w kolejce", "sent": "wysłane", "delivered": "doręczone", "failed": "nieudane",
+                 "cancelled": "anulowane"}  # fmt: skip
 
 
 def cmd_processing_times(args: argparse.Namespace) -> None:
@@ -176,12 +193,15 @@ def _days(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}".replace(".", ",")
 
 
-def _print_stats(stats: dict) -> None:
+def _print_stats(stats: dict, names: dict[str, str] | None = None) -> None:
+    """`names`: the rows in words, with stage and SMS state codes in words too (the demo's summary)."""
     table = PlainTable("co", "ile", title="Okienko – stan bazy")
+    stage_names = {st.code: st.label["pl"] for st in storage.stages()} if names else {}
     for key, value in stats.items():
         if isinstance(value, dict):
+            value = {stage_names.get(k, SMS_STATES_PL.get(k, k)) if names else k: v for k, v in value.items()}
             value = ", ".join(f"{k}: {v}" for k, v in sorted(value.items())) or "–"
-        table.add_row(key, str(value))
+        table.add_row((names or {}).get(key, key), str(value))
     Console().print(table)
 
 

@@ -25,12 +25,16 @@ from storage.clerks import authenticate_clerk
 from storage.clock import to_warsaw, today_in_warsaw, utcnow
 from storage.config import SettingsError, check_settings
 from storage.corrections import reopen_case, reopen_deficiency, update_case, usual_next_stage, withdraw_stage
+from storage.db import unit_of_work
+from storage.demo import DEMO_CLERK, DEMO_PASSWORD
 from storage.emails import normalise_email
 from storage.errors import DomainError, StoreUnavailable, exit_codes
 from storage.heartbeat import DELAYED, NO_SIGNAL, NOT_RUNNING, OK, ModemState
 from storage.heartbeat import current_state as modem_state
 from storage.languages import LANGUAGES, NAMES_PL
 from storage.messages import write_message
+from storage.models import Clerk
+from storage.passwords import check_password
 from storage.phones import display as display_phone
 from storage.phones import normalise_mobile, suggested_language
 from storage.processing_times import MIN_CASES as PROCESSING_MIN_CASES
@@ -62,11 +66,23 @@ from storage.visit_desk import (
     counter_times,
     mark_visit,
     register_from_visit,
+    unmark_visit,
     visit_by_reference,
     visits_on,
 )
 from storage.visits import SlotTaken, VisitDay, VisitTime, visit_days, visit_times, visit_window
 from storage.worklist import WorklistPage, WorklistRow, search_cases, worklist
+
+
+def demo_login() -> tuple[str, str] | None:
+    """The demo clerk's login and password when this is a demo store (its clerk still has the
+    demo password), shown on the login screen; None on a real store."""
+    with unit_of_work():
+        clerk = Clerk.get_or_none(Clerk.login == DEMO_CLERK)
+        if clerk is None or not clerk.active or not check_password(DEMO_PASSWORD, clerk.password_hash):
+            return None
+    return DEMO_CLERK, DEMO_PASSWORD
+
 
 __all__ = [
     "DELAYED",
@@ -117,6 +133,7 @@ __all__ = [
     "counter_times",
     "credential_letter",
     "deficiency_kinds",
+    "demo_login",
     "display_phone",
     "edit_deficiency_note",
     "exit_codes",
@@ -146,6 +163,7 @@ __all__ = [
     "suggested_language",
     "to_warsaw",
     "today_in_warsaw",
+    "unmark_visit",
     "update_case",
     "usual_next_stage",
     "utcnow",

@@ -139,6 +139,25 @@ def mark_visit(reference: str, state: str, clerk: str) -> DeskVisit:
         return _rows_as_desk_visits([row])[0]
 
 
+def unmark_visit(reference: str, clerk: str) -> DeskVisit:
+    """Take back a mark given by mistake: the visit is booked again, the same day only (a later
+    correction is a new mark, so yesterday's record stays as it was). A visit served by a filing
+    registered from it keeps its mark: the case exists, and undoing it would unlink the two."""
+    with write_transaction():
+        actor = acting_clerk(clerk)
+        row = _visit_for_update(reference)
+        if row.state not in MARKS:
+            raise DomainError("state", "ta wizyta nie ma oznaczenia do cofnięcia")
+        if row.visit_day != today_in_warsaw():
+            raise DomainError("state", "oznaczenie można cofnąć tylko w dniu wizyty")
+        if row.case_id is not None and row.state == "served":
+            raise DomainError("state", "z tej wizyty zarejestrowano wniosek – oznaczenia nie można cofnąć")
+        Visit.update(state="booked", updated_at=utcnow()).where(Visit.id == row.id).execute()
+        audit.record("visit_unmarked", actor, row.case, reference=row.reference, old=row.state, new="booked")
+        row.state = "booked"
+        return _rows_as_desk_visits([row])[0]
+
+
 def register_from_visit(reference: str, **filing) -> RegisteredFiling:
     """Register the filing a visitor brought and mark the visit served, linked to the new case, in
     one transaction: two desks cannot both register the same visit, and a refused filing leaves

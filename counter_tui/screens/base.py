@@ -7,13 +7,15 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Label
+from textual.widgets import Checkbox, Input, Label, Select, TextArea
 from textual.worker import Worker, get_current_worker
 
 from counter_tui.messages import StoreResult
+from counter_tui.screens.confirm import ConfirmDialog
+from counter_tui.type_ahead import KeysReleased
 from counter_tui.widgets.literal import literal
 from storage.desk import DomainError, StoreUnavailable
 
@@ -50,14 +52,35 @@ class StoreWorkMixin:
             if isinstance(value, type) and issubclass(value, StoreResult) and not handles(cls, value):
                 raise UnhandledStoreResult(f"{cls.__qualname__}.{name} has no @on({name}) handler")
 
-    def run_store(self, kind: type[StoreResult[T]], fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Worker:
+    def run_store(
+        self,
+        kind: type[StoreResult[T]],
+        fn: Callable[..., T],
+        /,
+        *args: Any,
+        holds_keys: bool = False,
+        **kwargs: Any,
+    ) -> Worker:
+        """`holds_keys`: the answer decides where the next keys go (a search whose one hit opens
+        a case, a login), so keys typed meanwhile wait for it (counter_tui/type_ahead.py)."""
         if not handles(type(self), kind):
             raise UnhandledStoreResult(f"{type(self).__qualname__} has no @on handler for {kind.__qualname__}")
         group = f"store:{kind.__module__}.{kind.__qualname__}"
-        call = partial(self._call_store, self.app, kind, fn, args, kwargs)
+        if holds_keys:
+            self.app.hold_keys(self)
+        call = partial(self._call_store, self.app, kind, fn, args, kwargs, holds_keys)
         return self.run_worker(call, name=group, group=group, exclusive=True, thread=True)
 
     def _call_store(
+        self, app: App, kind: type[StoreResult[T]], fn: Callable[..., T], args: tuple, kwargs: dict, holds_keys: bool
+    ) -> None:
+        try:
+            self._answer_store(app, kind, fn, args, kwargs)
+        finally:
+            if holds_keys:  # behind the answer: its handler has run when the keys move on
+                self.post_message(KeysReleased(self))
+
+    def _answer_store(
         self, app: App, kind: type[StoreResult[T]], fn: Callable[..., T], args: tuple, kwargs: dict
     ) -> None:
         try:
@@ -80,7 +103,110 @@ class StoreScreen(StoreWorkMixin, Screen):
     pass
 
 
-class StoreForm(StoreWorkMixin, ModalScreen[T]):
+class TypeToSearch:
+    """A list screen's keyboard model: a printable key typed outside a text field goes into the
+    screen's search box, so no letter alone can act on a record (the clerk who starts typing a
+    name without `/` searches for it). The first key of a burst starts a fresh search.
+
+    The focus stays where it is until Enter: every key of the burst then takes the same path
+    (focused widget → this screen) in order, and a scanner's number is never split between two
+    widgets. Space and Enter keep their meaning on a checkbox or a list (they are filters)."""
+
+    SEARCH_ID = "search"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.collecting_keys = False
+
+    @property
+    def search_box(self) -> Input:
+        return self.query_one(f"#{self.SEARCH_ID}", Input)
+
+    def search_typed(self, value: str) -> None:
+        """Enter at the end of a burst typed outside the search box."""
+
+    def start_fresh_search(self) -> None:
+        """`/`: the search box, emptied (appending to the last search found nobody)."""
+        self.collecting_keys = False
+        box = self.search_box
+        box.value = ""
+        box.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        char = event.character
+        if self.collecting_keys:
+            if event.key == "enter":
+                self._stop_key(event)
+                self.collecting_keys = False
+                self.search_typed(self.search_box.value)
+                return
+            if event.key == "backspace":
+                self._stop_key(event)
+                box = self.search_box
+                box.value = box.value[:-1]
+                return
+            if char is None or not char.isprintable():
+                self.collecting_keys = False  # an arrow, Tab or Esc ends the burst; the key acts as usual
+                return
+        focused = self.focused  # type: ignore[attr-defined]
+        if isinstance(focused, Input) or char is None or not char.isprintable():
+            return
+        if not self.collecting_keys and char == " " and isinstance(focused, (Checkbox, Select)):
+            return
+        if not self.collecting_keys and char == "/":
+            return  # the search key itself
+        box = self.search_box
+        if not self.collecting_keys:
+            box.value = ""
+            self.collecting_keys = True
+        box.value += char
+        box.cursor_position = len(box.value)
+        self._stop_key(event)
+
+    @staticmethod
+    def _stop_key(event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+
+
+class AsksBeforeDiscarding:
+    """A form or dialog holding typed input asks before it is dropped, whichever key drops it:
+    Esc here, Ctrl+Q in the app (`has_typed_input`). What counts as typed is any text field,
+    note or list that differs from what the form showed when it opened (a correction form opens
+    filled; only a change counts)."""
+
+    DISCARD_QUESTION = "Porzucić wpisany tekst? Nie zostanie zapisany."
+
+    def on_mount(self) -> None:
+        self._as_opened = self._field_values()
+
+    def _field_values(self) -> dict[int, object]:
+        values: dict[int, object] = {}
+        for widget in self.query("Input, TextArea, Select"):  # type: ignore[attr-defined]
+            if isinstance(widget, Input):
+                values[id(widget)] = widget.value.strip()
+            elif isinstance(widget, TextArea):
+                values[id(widget)] = widget.text.strip()
+            elif isinstance(widget, Select):
+                values[id(widget)] = widget.value
+        return values
+
+    def has_typed_input(self) -> bool:
+        return self._field_values() != getattr(self, "_as_opened", {})
+
+    def action_cancel(self) -> None:
+        if not self.has_typed_input():
+            self.dismiss(None)  # type: ignore[attr-defined]
+            return
+
+        def decided(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)  # type: ignore[attr-defined]
+
+        self.app.push_screen(ConfirmDialog(self.DISCARD_QUESTION, "Porzuć (T)", "Wróć (N)"), decided)  # type: ignore[attr-defined]
+
+
+class StoreForm(AsksBeforeDiscarding, StoreWorkMixin, ModalScreen[T]):
     """A modal form that saves through one storage rule (`run_store(self.Saved, …)`) and closes
     only once the store accepted it: a refused save keeps what the clerk typed, with the reason."""
 
@@ -97,6 +223,3 @@ class StoreForm(StoreWorkMixin, ModalScreen[T]):
     def refusal(self, message: Saved) -> str:
         """The store's reason as the form shows it (a form may name its own fields)."""
         return message.error or ""
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

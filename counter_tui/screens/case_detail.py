@@ -165,7 +165,7 @@ class CaseDetailScreen(StoreScreen):
         ref = ", nr $ref" if d.external_ref else ""
         # The template is ours; every value is a $variable, substituted as plain text.
         template = (
-            "[b]$number[/b] · $case_type · oddział $office" + closed + "\n"
+            "[b]$number[/b] · $case_type · oddział: $office" + closed + "\n"
             "Złożono $filed_on ($channel" + ref + ") · termin $deadline" + overdue + "\n"
             "Wnioskodawca: [b]$name[/b] · tel. $phone" + email + " · język: $language · SMS: " + sms + "\n"
             "Etap: [b]$stage[/b] · przyjął(-ęła): $clerk · wersja hasła: $version"
@@ -175,7 +175,7 @@ class CaseDetailScreen(StoreScreen):
                 template,
                 number=d.display_number,
                 case_type=d.case_type_label,
-                office=d.office,
+                office=next((o.city for o in self.app.catalog.offices if o.code == d.office), d.office),
                 filed_on=d.filed_on,
                 channel=CHANNELS.get(d.channel, d.channel),
                 ref=d.external_ref,
@@ -183,7 +183,7 @@ class CaseDetailScreen(StoreScreen):
                 name=d.applicant_name,
                 phone=phone,
                 email=d.email,
-                language=d.language,
+                language=store.NAMES_PL.get(d.language, d.language),
                 stage=d.stage_label,
                 clerk=d.created_by,
                 version=d.credential_version,

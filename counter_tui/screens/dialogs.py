@@ -13,38 +13,16 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 
 from counter_tui.printing.jobs import JobKind, PrintResult
-from counter_tui.screens.base import StoreForm
+from counter_tui.screens.base import AsksBeforeDiscarding, StoreForm
+from counter_tui.screens.confirm import ConfirmDialog as ConfirmDialog  # where the other screens import it from
 from counter_tui.validators import NoteText
 from counter_tui.widgets.credential_card import CredentialCard
-from counter_tui.widgets.literal import Displayable, literal, markup, shown, stacked
+from counter_tui.widgets.literal import literal, markup, stacked
+from counter_tui.widgets.search_select import SearchSelect
 from storage import desk as store
 from storage.desk import DeficiencyKindInfo, StageInfo
 
 FREE_TEXT = "__free_text__"
-
-
-class ConfirmDialog(ModalScreen[bool]):
-    BINDINGS = [
-        Binding("y,t", "answer(True)", "Tak", id="yes"),
-        Binding("n,escape", "answer(False)", "Nie", id="no"),
-    ]
-
-    def __init__(self, question: Displayable, yes: str = "Tak (T)", no: str = "Nie (N)") -> None:
-        super().__init__()
-        self.question, self.yes, self.no = question, yes, no
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(shown(self.question), classes="dialog-text")
-            with Horizontal(classes="buttons"):
-                yield Button(literal(self.yes), variant="warning", id="yes")
-                yield Button(literal(self.no), id="no")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, value: bool) -> None:
-        self.dismiss(value)
 
 
 class CredentialsDialog(ModalScreen[None]):
@@ -229,7 +207,7 @@ class DeficiencyForm(StoreForm[int]):
         with Vertical(classes="dialog wide"):
             yield Static("Nowy brak w dokumentacji", classes="dialog-title")
             yield Label("Rodzaj braku (pisz, aby szukać)", classes="field-label")
-            yield Select(options, prompt="wybierz…", id="kind")
+            yield SearchSelect(options, prompt="wybierz…", id="kind")
             yield Label("Własny opis (gdy brak nie jest w katalogu)", classes="field-label")
             yield Input(id="free-text", disabled=True, max_length=300)
             yield Label("Uwaga dla wnioskodawcy – widoczna w portalu pod (!)", classes="field-label")
@@ -279,7 +257,7 @@ class DeficiencyForm(StoreForm[int]):
         )
 
 
-class NoteForm(ModalScreen[str | None]):
+class NoteForm(AsksBeforeDiscarding, ModalScreen[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Zapisz", id="save", priority=True),
         Binding("escape", "cancel", "Anuluj", id="cancel"),
@@ -311,9 +289,6 @@ class NoteForm(ModalScreen[str | None]):
             self.query_one("#form-error", Label).update(literal(result.failure_descriptions[0]))
             return
         self.dismiss(note)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class PrintChoice(enum.StrEnum):

@@ -17,7 +17,8 @@ from storage.desk import ClerkInfo
 
 
 class LoginScreen(StoreScreen):
-    BINDINGS = [Binding("ctrl+q", "app.quit", "Zakończ", id="quit")]
+    # Priority, so that the footer says how to quit (the app's own Ctrl+Q is not shown there).
+    BINDINGS = [Binding("ctrl+q", "app.quit", "Zakończ", id="quit", priority=True)]
 
     class SignedIn(StoreResult[ClerkInfo]):
         pass
@@ -25,10 +26,14 @@ class LoginScreen(StoreScreen):
     class CatalogLoaded(StoreResult[Catalog]):
         pass
 
+    class DemoChecked(StoreResult[tuple[str, str] | None]):
+        pass
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="login-box"):
             yield Static("Okienko – logowanie urzędnika", id="login-title")
+            yield Static("", id="demo-login", classes="hint")
             yield Label("Login", classes="field-label")
             yield Input(placeholder="np. anowak", id="login")
             yield Label("Hasło", classes="field-label")
@@ -39,6 +44,15 @@ class LoginScreen(StoreScreen):
 
     def on_mount(self) -> None:
         self.query_one("#login", Input).focus()
+        self.run_store(self.DemoChecked, store.demo_login)
+
+    @on(DemoChecked)
+    def _demo_checked(self, message: DemoChecked) -> None:
+        if message.ok and message.value:
+            login, password = message.value
+            self.query_one("#demo-login", Static).update(
+                literal(f"Baza demonstracyjna: login {login}, hasło {password}")
+            )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "login":
@@ -57,7 +71,7 @@ class LoginScreen(StoreScreen):
             return
         self.query_one("#login-button", Button).disabled = True
         self.query_one("#login-error", Label).update("Sprawdzam…")
-        self.run_store(self.SignedIn, store.authenticate_clerk, login, password)
+        self.run_store(self.SignedIn, store.authenticate_clerk, login, password, holds_keys=True)
 
     @on(SignedIn)
     def _signed_in(self, message: SignedIn) -> None:
@@ -70,7 +84,7 @@ class LoginScreen(StoreScreen):
             return
         password.value = ""
         self._clerk = message.value
-        self.run_store(self.CatalogLoaded, load_catalog)
+        self.run_store(self.CatalogLoaded, load_catalog, holds_keys=True)
 
     @on(CatalogLoaded)
     def _catalog_loaded(self, message: CatalogLoaded) -> None:

@@ -208,6 +208,10 @@ class MessageForm(StoreForm[MessageWritten]):
         rule = error.split(": ", 1)[1] if ": " in error else error
         return f"{name}: {rule}"
 
+    def has_typed_input(self) -> bool:
+        """Asked by Ctrl+Q too (app.action_quit)."""
+        return self._is_filled()
+
     def _is_filled(self) -> bool:
         # As in the registration form: a choice made counts as input, like a typed word.
         return self._template_code() is not None

@@ -20,6 +20,7 @@ from counter_tui.validators import ApplicantName, EmailAddress, ExternalRef, Fil
 from counter_tui.widgets.document_checklist import DocumentChecklist
 from counter_tui.widgets.language_select import LanguageSelect
 from counter_tui.widgets.literal import literal, markup, stacked, visible
+from counter_tui.widgets.search_select import SearchSelect
 from storage import desk as store
 from storage.desk import RegisteredFiling
 
@@ -52,7 +53,7 @@ class RegisterScreen(StoreScreen):
         yield Header()
         with VerticalScroll(id="register-form"):
             yield Label("Rodzaj sprawy (pisz, aby szukać)", classes="field-label")
-            yield Select(
+            yield SearchSelect(
                 [(literal(t.label["pl"]), t.code) for t in catalog.case_types], prompt="wybierz…", id="case-type"
             )
             yield Label("", id="case-type-error", classes="error")
@@ -66,6 +67,7 @@ class RegisterScreen(StoreScreen):
                 with Vertical():
                     yield Label("Data złożenia", classes="field-label")
                     yield Input(store.today_in_warsaw().isoformat(), id="filed-on", validators=[FilingDate()])
+            yield Label("", id="filing-row-error", classes="error")
             yield Label("Imię i nazwisko wnioskodawcy (jak w paszporcie)", classes="field-label")
             yield Input(id="applicant-name", validators=[ApplicantName()])
             yield Label("", id="applicant-name-error", classes="error")
@@ -85,7 +87,7 @@ class RegisterScreen(StoreScreen):
             yield Label("", id="email-error", classes="error")
             yield Checkbox("Zgoda na powiadomienia (SMS i e-mail)", value=True, id="sms-consent")
             yield Label("Wymagane dokumenty – zaznacz złożone (niezaznaczone staną się brakami)", classes="field-label")
-            yield DocumentChecklist(id="documents")
+            yield DocumentChecklist(id="documents", disabled=True)  # usable once the case type says which
             yield Label("", id="form-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Zapisz (Ctrl+S)", variant="primary", id="save")
@@ -119,7 +121,9 @@ class RegisterScreen(StoreScreen):
             return
         ctype = self.app.catalog.case_type(event.value)
         docs = [(code, self.app.catalog.kind_label(code)) for code in ctype.required_documents] if ctype else []
-        self.query_one(DocumentChecklist).show_documents(docs)
+        checklist = self.query_one(DocumentChecklist)
+        checklist.show_documents(docs)
+        checklist.disabled = not docs
         self.query_one("#case-type-error", Label).update("")
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -133,23 +137,32 @@ class RegisterScreen(StoreScreen):
             self._suggest_language(event.value)
 
     def _suggest_language(self, phone: str) -> None:
+        """The country code is a guess at the language and is said to be one. A Polish number says
+        nothing (many foreigners have one), so it changes nothing and asks the clerk to ask."""
         suggestion = store.suggested_language(store.normalise_mobile(phone))
         if suggestion is None or self.language_chosen:
+            return
+        hint = self.query_one("#language-hint", Label)
+        if suggestion == "pl":
+            hint.update("Numer polski nie mówi nic o języku – zapytaj wnioskodawcę, w jakim języku chce listy i SMS")
             return
         select = self.query_one("#language", Select)
         if select.value != suggestion:
             self.shown_language = suggestion
             select.value = suggestion
             name = store.NAMES_PL[suggestion]
-            self.query_one("#language-hint", Label).update(
-                literal(f"Język ustawiony według numeru kierunkowego: {name} – zmień, jeśli wnioskodawca woli inny")
-            )
+            guess = f"Przypuszczenie z numeru kierunkowego: {name} – sprawdź z wnioskodawcą i zmień w razie potrzeby"
+            hint.update(literal(guess))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
             self.action_save()
         else:
             self.action_cancel()
+
+    def has_typed_input(self) -> bool:
+        """Asked by Ctrl+Q too (app.action_quit)."""
+        return self._is_filled()
 
     def _is_filled(self) -> bool:
         typed = any(
@@ -187,12 +200,28 @@ class RegisterScreen(StoreScreen):
                 return input_id, result.failure_descriptions[0]
         return None
 
+    # A field's error is shown under that field (the form's own line is below the checklist, off
+    # screen at 120×35), and the form scrolls so that both are in view.
+    ERROR_LABELS = {
+        "#case-type": "#case-type-error",
+        "#external-ref": "#filing-row-error",
+        "#filed-on": "#filing-row-error",
+        "#applicant-name": "#applicant-name-error",
+        "#phone": "#phone-error",
+        "#email": "#email-error",
+    }
+
+    def _show_field_error(self, widget_id: str, text: str) -> None:
+        self.query_one("#form-error", Label).update(literal(text))
+        label = self.query_one(self.ERROR_LABELS.get(widget_id, "#form-error"), Label)
+        label.update(literal(text))
+        self.query_one(widget_id).focus(scroll_visible=False)
+        self.query_one("#register-form", VerticalScroll).scroll_to_center(label, animate=False)
+
     def action_save(self) -> None:
         problem = self._first_invalid()
         if problem:
-            widget_id, text = problem
-            self.query_one("#form-error", Label).update(literal(text))
-            self.query_one(widget_id).focus()
+            self._show_field_error(*problem)
             return
 
         def decided(confirmed: bool | None) -> None:
@@ -270,7 +299,7 @@ class RegisterScreen(StoreScreen):
                 "case_type": "#case-type",
             }.get(message.field or "")
             if field_widget:
-                self.query_one(field_widget).focus()
+                self._show_field_error(field_widget, message.error or "")
             return
         self.query_one("#form-error", Label).update("")
         self.app.filing_registered(message.value)

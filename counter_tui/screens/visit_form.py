@@ -186,9 +186,12 @@ class VisitBookingForm(StoreForm[VisitBooked]):
             clerk=self.app.clerk.login,
         )
 
-    def action_cancel(self) -> None:
+    def has_typed_input(self) -> bool:
         typed = any(self.query_one(i, Input).value.strip() for i in ("#visit-name", "#visit-phone"))
-        if not typed and self.query_one("#visit-group", Select).value is Select.NULL:
+        return typed or self.query_one("#visit-group", Select).value is not Select.NULL
+
+    def action_cancel(self) -> None:
+        if not self.has_typed_input():
             self.dismiss(None)
             return
 

@@ -1,19 +1,26 @@
 """Wizyty dziś: the booked visits of the clerk's office for one day, by time. The clerk marks who
-arrived, who did not come and who was served, books a visit for someone at the counter or on the
-phone, cancels one, and registers a filing straight from a visit (the form comes prefilled)."""
+arrived, who did not come and who was served (and takes a mistaken mark back the same day), books
+a visit for someone at the counter or on the phone, cancels one, and registers a filing straight
+from a visit (the form comes prefilled).
+
+Letters type into the search box above the list (TypeToSearch); every action is a function or
+Ctrl key, so a name typed without looking never marks a visitor."""
 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Label, Select
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
 from counter_tui.messages import StoreResult
-from counter_tui.screens.base import StoreScreen
+from counter_tui.screens.base import StoreScreen, TypeToSearch
 from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.screens.register import Prefill
 from counter_tui.screens.visit_form import VisitBooked, VisitBookingForm
@@ -45,6 +52,8 @@ def visits_pl(count: int) -> str:
     return f"{count} {'wizyty' if few else 'wizyt'}"
 
 
+# Polish abbreviations, not codes, in a column kept narrow for the matter beside it.
+LANGUAGE_SHORT_PL = {"pl": "pol.", "en": "ang.", "ru": "ros.", "uk": "ukr."}
 GROUP_WIDTH = 28  # the longest group names would push the state off a 120-column screen
 
 
@@ -60,19 +69,42 @@ def cancel(reference: str, *, clerk: str) -> str:
 COLUMNS = ("godz.", "numer", "imię i nazwisko", "sprawa", "telefon", "język", "stan")
 
 
-class VisitsScreen(StoreScreen):
+def folded(text: str) -> str:
+    """Lower case without diacritics: "Łukasz Żółć" is found as "lukasz zolc"."""
+    text = text.lower().replace("ł", "l")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def matches(visit: DeskVisit, typed: str) -> bool:
+    """Every typed word is the start of a word of the name, or part of the reference or phone."""
+    words = folded(visit.name or "").split()
+    digits = "".join(c for c in visit.phone if c.isdigit())
+    for part in folded(typed).split():
+        in_name = any(w.startswith(part) for w in words)
+        in_number = part.upper() in visit.reference.upper() or (part.isdigit() and part in digits)
+        if not (in_name or in_number):
+            return False
+    return True
+
+
+class VisitsScreen(TypeToSearch, StoreScreen):
     CSS_PATH = "../styles/visits.tcss"
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Wróć", id="back"),
-        Binding("p", "mark('arrived')", "Przybył", id="arrived"),
-        Binding("n", "mark('no_show')", "Nieobecny", id="no-show"),
-        Binding("o", "mark('served')", "Obsłużony", id="served"),
-        Binding("r", "register_from_visit", "Wniosek", id="register-from-visit"),
-        Binding("u", "book", "Umów", id="book"),
-        Binding("x", "cancel_visit", "Odwołaj", id="cancel-visit"),
-        Binding("f7", "day(-1)", "‹ Dzień", id="previous-day"),
-        Binding("f8", "day(1)", "Dzień ›", id="next-day"),
-        Binding("f5", "refresh", "Odśwież", id="refresh"),
+        Binding("escape", "back", "Wróć", id="back"),
+        # No letter alone: letters type into the search box (TypeToSearch).
+        Binding("f2", "mark('arrived')", "Przybył", id="arrived"),
+        Binding("f3", "mark('served')", "Obsłużony", id="served"),
+        Binding("f4", "mark('no_show')", "Nieobecny", id="no-show"),
+        Binding("f6", "unmark", "Cofnij", id="unmark"),
+        Binding("ctrl+n", "register_from_visit", "Wniosek", id="register-from-visit"),
+        Binding("ctrl+b", "book", "Umów", id="book"),
+        Binding("ctrl+o", "cancel_visit", "Odwołaj", id="cancel-visit"),
+        Binding("slash", "focus_search", "Szukaj", id="search", show=False),
+        # F7/F8 are said in the status line, and F5 is rarely needed (the list is read again on
+        # every return): the footer fits 120 columns.
+        Binding("f7", "day(-1)", "‹ Dzień", id="previous-day", show=False),
+        Binding("f8", "day(1)", "Dzień ›", id="next-day", show=False),
+        Binding("f5", "refresh", "Odśwież", id="refresh", show=False),
     ]
 
     class Loaded(StoreResult[list[DeskVisit]]):
@@ -88,8 +120,10 @@ class VisitsScreen(StoreScreen):
         super().__init__()
         self.day = day or store.today_in_warsaw()
         self.group: str | None = None
-        self.visits: list[DeskVisit] = []
+        self.visits: list[DeskVisit] = []  # the day's visits, as loaded
+        self.shown: list[DeskVisit] = []  # those the search box lets through, in the table's order
         self.resumed_before = False
+        self.marking: Timer | None = None  # a mark being saved
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -103,6 +137,12 @@ class VisitsScreen(StoreScreen):
                 id="visit-group",
                 compact=True,
             )
+        yield Input(
+            placeholder="Szukaj: imię lub nazwisko, numer wizyty, telefon",
+            id="search",
+            select_on_focus=False,
+            compact=True,
+        )
         yield DataTable(id="visits", cursor_type="row", zebra_stripes=True)
         yield Label("", id="visit-status")
         yield Footer(compact=True)
@@ -140,40 +180,72 @@ class VisitsScreen(StoreScreen):
     def _show(self, keep: str | None = None) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row
+        typed = self.search_box.value
+        self.shown = [v for v in self.visits if matches(v, typed)] if typed.strip() else list(self.visits)
         # Columns anew for each day: a very long name booked on one day widened the name column for
         # every other day too (DataTable keeps a column's widest width across clear()).
         table.clear(columns=True)
         table.add_columns(*COLUMNS)
-        for visit in self.visits:
+        for visit in self.shown:
             table.add_row(
                 literal(visit.local_time),
                 literal(visit.reference),
                 literal(visit.name or "–"),
                 literal(shortened(visit.group_label, GROUP_WIDTH)),
                 literal(visit.phone or "–"),
-                literal(visit.language),
+                literal(LANGUAGE_SHORT_PL.get(visit.language, visit.language)),
                 literal(STATE_NAMES.get(visit.state, visit.state), style=STATE_STYLES.get(visit.state, "")),
                 key=visit.reference,
             )
         if keep is not None:
-            row = next((i for i, v in enumerate(self.visits) if v.reference == keep), row)
-        if self.visits:
-            table.move_cursor(row=min(row, len(self.visits) - 1))
+            row = next((i for i, v in enumerate(self.shown) if v.reference == keep), row)
+        if self.shown:
+            table.move_cursor(row=min(row, len(self.shown) - 1))
         waiting = sum(1 for v in self.visits if v.state == "booked")
         here = sum(1 for v in self.visits if v.state == "arrived")
         self.query_one("#visit-status", Label).update(
             literal(
                 f"{visits_pl(len(self.visits))} · umówionych, jeszcze nie przybyło: {waiting} · czeka w sali: {here}"
+                " · F7/F8: dzień"
             )
             if self.visits
             else "Brak wizyt w tym dniu."
         )
+        if typed.strip() and len(self.shown) < len(self.visits):
+            found = f"Znaleziono: {len(self.shown)} · Esc: cała lista · "
+            status = self.query_one("#visit-status", Label)
+            status.update(literal(found + str(status.render())))
 
     def selected(self) -> DeskVisit | None:
         table = self.query_one(DataTable)
-        if not self.visits or table.cursor_row is None or table.cursor_row >= len(self.visits):
+        if not self.shown or table.cursor_row is None or table.cursor_row >= len(self.shown):
             return None
-        return self.visits[table.cursor_row]
+        return self.shown[table.cursor_row]
+
+    # ------------------------------------------------------------ search
+
+    def action_focus_search(self) -> None:
+        self.start_fresh_search()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            self._show()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "search":
+            self.search_typed(event.value)
+
+    def search_typed(self, value: str) -> None:
+        self.collecting_keys = False
+        self.query_one(DataTable).focus()
+
+    def action_back(self) -> None:
+        """Esc: first the search (the whole day again), then back to the worklist."""
+        if self.search_box.value:
+            self.search_box.value = ""
+            self.query_one(DataTable).focus()
+            return
+        self.app.pop_screen()
 
     # ------------------------------------------------------------ actions
 
@@ -199,8 +271,8 @@ class VisitsScreen(StoreScreen):
         if visit.state == state:
             self.notify(f"Wizyta {visit.reference} jest już oznaczona: {STATE_NAMES[state]}.", title="Wizyta")
             return
-        if visit.state not in MARKED:
-            self._mark(visit.reference, state)
+        if visit.state not in MARKED or (visit.state, state) == ("arrived", "served"):
+            self._mark(visit.reference, state)  # the usual next step; F6 takes it back the same day
             return
 
         # A mark already given is corrected only on purpose: one key must not undo "served".
@@ -214,15 +286,44 @@ class VisitsScreen(StoreScreen):
         )
         self.app.push_screen(ConfirmDialog(text, "Zmień (T)", "Nie (N)"), decided)
 
+    def action_unmark(self) -> None:
+        """F6: a mark given by mistake goes back to "umówiona" (the same day; audited)."""
+        visit = self.selected()
+        if visit is None:
+            self.app.bell()
+            return
+        if visit.state not in MARKED:
+            self.notify(f"Wizyta {visit.reference} nie ma oznaczenia do cofnięcia.", title="Wizyta")
+            return
+        self._store_mark(store.unmark_visit, visit.reference)
+
     def _mark(self, reference: str, state: str) -> None:
-        self.run_store(self.Marked, store.mark_visit, reference, state, clerk=self.app.clerk.login)
+        self._store_mark(store.mark_visit, reference, state)
+
+    def _store_mark(self, rule: Callable[..., DeskVisit], *args: str) -> None:
+        """One mark at a time: a repeated key while the store works is ignored (it wrote "served →
+        served" to the audit), and a mark that takes over 300 ms says that it is being saved."""
+        if self.marking is not None:
+            self.app.bell()
+            return
+        self.marking = self.set_timer(0.3, self._show_marking)
+        self.run_store(self.Marked, rule, *args, clerk=self.app.clerk.login)
+
+    def _show_marking(self) -> None:
+        self.query_one("#visit-status", Label).update("Zapisuję oznaczenie…")
 
     @on(Marked)
     def _marked(self, message: Marked) -> None:
+        if self.marking is not None:
+            self.marking.stop()
+            self.marking = None
         if not message.ok:
+            self._show()
             self.notify(message.error or "", title="Wizyta", severity="error")
             return
         changed = message.value
+        if changed.state == "booked":
+            self.notify(f"Wizyta {changed.reference}: oznaczenie cofnięte, znów umówiona.", title="Wizyta")
         self.visits = [changed if v.reference == changed.reference else v for v in self.visits]
         self._show(keep=changed.reference)
 

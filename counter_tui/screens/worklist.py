@@ -1,14 +1,14 @@
 """Home screen: my office's cases, filters, overdue first on request, and one search box.
 
-A barcode scanner types the case number and Enter in one burst, usually while the table has
-the focus: a digit typed outside a text field moves to the search box and is kept there, and
-a case-number search with one hit opens the case at once."""
+Every printable key typed outside a text field goes to the search box (screens/base.py,
+TypeToSearch): a name typed without `/` is a search, never a command. A barcode scanner types
+the case number and Enter in one burst, and a case-number search with one hit opens the case."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -16,7 +16,7 @@ from textual.validation import ValidationResult
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select
 
 from counter_tui.messages import StoreResult
-from counter_tui.screens.base import StoreScreen
+from counter_tui.screens.base import StoreScreen, TypeToSearch
 from counter_tui.screens.stats import StatsScreen
 from counter_tui.screens.visits import VisitsScreen
 from counter_tui.validators import SearchText
@@ -40,7 +40,7 @@ class ListQuery:
     mine: str | None = None
 
 
-class WorklistScreen(StoreScreen):
+class WorklistScreen(TypeToSearch, StoreScreen):
     BINDINGS = [
         Binding("ctrl+l", "app.logout", "Wyloguj", id="logout"),
         Binding("ctrl+n", "register", "Nowy wniosek", id="register"),
@@ -49,13 +49,15 @@ class WorklistScreen(StoreScreen):
         # keeps its room for the screens a clerk opens.
         Binding("f8", "next_page", "Dalej", id="next-page", show=False),
         Binding("f7", "previous_page", "Wstecz", id="previous-page", show=False),
-        Binding("n", "next_page", "Następna strona", show=False),
-        Binding("p", "previous_page", "Poprzednia strona", show=False),
-        Binding("d", "toggle_deadline_order", "Wg terminu", id="deadline-order"),
-        Binding("f5", "refresh", "Odśwież", id="refresh"),
+        # No letter alone: letters type into the search box (TypeToSearch).
+        Binding("f2", "visits", "Wizyty", id="visits"),
+        Binding("f3", "statistics", "Statystyki", id="statistics"),
+        Binding("f4", "toggle_deadline_order", "Wg terminu", id="deadline-order"),
+        # F5 is in the palette: the list is read again on every return anyway, and the footer keeps
+        # its room for F1 at 120 columns.
+        Binding("f5", "refresh", "Odśwież", id="refresh", show=False),
         Binding("escape", "clear_search", "Wyczyść", id="clear-search"),
-        Binding("s", "statistics", "Statystyki", id="statistics"),
-        Binding("v", "visits", "Wizyty", id="visits"),
+        Binding("f1", "app.key_map", "Pomoc", id="key-map"),
     ]
 
     class PageLoaded(StoreResult[store.WorklistPage]):
@@ -71,7 +73,6 @@ class WorklistScreen(StoreScreen):
         self.next_cursor: tuple | None = None
         self.searching = False
         self.last_search = ""
-        self.collecting_digits = False
         self.open_single_hit = False
 
     def compose(self) -> ComposeResult:
@@ -136,6 +137,8 @@ class WorklistScreen(StoreScreen):
 
     @on(PageLoaded)
     def _page_loaded(self, message: PageLoaded) -> None:
+        if self.searching:
+            return  # a search was asked after this page: its rows are the ones to show
         if not message.ok:
             self.query_one("#status-line", Label).update(markup("[b red]$error[/]", error=message.error))
             return
@@ -205,15 +208,14 @@ class WorklistScreen(StoreScreen):
 
     def action_refresh(self) -> None:
         if self.searching:
-            self._search(self.query_one("#search", Input).value)
+            self._search(self.last_search)
         else:
             self.load_page()
 
     # ------------------------------------------------------------ search
 
     def action_focus_search(self) -> None:
-        self.collecting_digits = False
-        self.query_one("#search", Input).focus()
+        self.start_fresh_search()
 
     def action_clear_search(self) -> None:
         """Esc: back to the plain list — no search text, every filter off, newest first."""
@@ -232,43 +234,10 @@ class WorklistScreen(StoreScreen):
             self._requery()
         self.query_one(CaseTable).focus()
 
-    def on_key(self, event: events.Key) -> None:
-        # A scanner's burst (or a clerk typing a number) outside any text field goes to the search box.
-        # The focus stays where it is until Enter: every key of the burst then takes the same path
-        # (focused widget → this screen) in order. Moving the focus at the first digit let later keys,
-        # already forwarded to the table, arrive here after Enter had gone to the search box.
-        char = event.character
-        if self.collecting_digits:
-            if event.key == "enter":
-                self._stop(event)
-                self.collecting_digits = False
-                search = self.query_one("#search", Input)
-                search.focus()
-                self._submit_search(search.value, search.validate(search.value))
-                return
-            if event.key == "backspace":
-                self._stop(event)
-                search = self.query_one("#search", Input)
-                search.value = search.value[:-1]
-                return
-            if char is None or not char.isprintable():
-                self.collecting_digits = False  # an arrow, Tab or Esc ends the burst; the key acts as usual
-                return
-        if isinstance(self.focused, Input):
-            return
-        if self.collecting_digits or (char is not None and char.isdigit()):
-            search = self.query_one("#search", Input)
-            if not self.collecting_digits:
-                search.value = ""
-                self.collecting_digits = True
-            search.value += char
-            search.cursor_position = len(search.value)
-            self._stop(event)
-
-    @staticmethod
-    def _stop(event: events.Key) -> None:
-        event.stop()
-        event.prevent_default()
+    def search_typed(self, value: str) -> None:
+        search = self.search_box
+        search.focus()
+        self._submit_search(value, search.validate(value))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search" and event.validation_result is not None:
@@ -277,7 +246,7 @@ class WorklistScreen(StoreScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "search":
-            self.collecting_digits = False
+            self.collecting_keys = False
             self._submit_search(event.value, event.validation_result)
 
     def _submit_search(self, value: str, validation: ValidationResult | None) -> None:
@@ -288,7 +257,7 @@ class WorklistScreen(StoreScreen):
             self._no_result(validation.failure_descriptions[0])
             return
         self.open_single_hit = True  # only Enter opens a single hit; a refresh on return must not
-        self._search(value)
+        self._search(value, submitted=True)
 
     def _no_result(self, error: str) -> None:
         """A refused search shows no rows: the previous result must not pass for this one."""
@@ -297,14 +266,18 @@ class WorklistScreen(StoreScreen):
         self.query_one("#search-error", Label).update(literal(error))
         self.query_one("#status-line", Label).update("Nic nie pokazano · Esc: wróć do listy")
 
-    def _search(self, text: str) -> None:
+    def _search(self, text: str, submitted: bool = False) -> None:
         self.searching = True
         self.last_search = text
         self.query_one("#status-line", Label).update("Szukam…")
-        self.run_store(self.Found, store.search_cases, text, None)
+        # A submitted search decides where the next keys go (its one hit opens the case, its rows take
+        # the focus): keys typed meanwhile wait for it.
+        self.run_store(self.Found, store.search_cases, text, None, holds_keys=submitted)
 
     @on(Found)
     def _found(self, message: Found) -> None:
+        if not self.searching:
+            return  # the clerk went back to the list (Esc) before this answer came
         if not message.ok:
             self._no_result(message.error or "")
             return
@@ -322,8 +295,8 @@ class WorklistScreen(StoreScreen):
         self.query_one("#search-error", Label).update("")
         found = f"Znaleziono {len(rows)}" if rows else "Nic nie znaleziono"
         self.query_one("#status-line", Label).update(literal(f"{found} (oba oddziały) · Esc: wróć do listy"))
-        if rows:
-            table.focus()
+        if rows and submitted:
+            table.focus()  # only for Enter: a refresh on return must not take the clerk out of the search box
 
     # ------------------------------------------------------------ navigation
 

@@ -47,6 +47,11 @@ class Terminal:
         self.tmux("send-keys", "-t", "desk", "-l", text)
         time.sleep(0.3)
 
+    def burst(self, *keys: str) -> None:
+        """Keys as one `send-keys` call, no pause: a password manager's auto-type, a scanner, or a
+        clerk typing ahead of the screen (tmux words: "Tab", "Enter", "Escape"; other words as text)."""
+        self.tmux("send-keys", "-t", "desk", *keys)
+
     def screen(self) -> str:
         return self.tmux("capture-pane", "-t", "desk", "-p")
 

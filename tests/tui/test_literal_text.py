@@ -277,7 +277,7 @@ async def walk_the_app(world: World, login: str, clerk: str, people: list[Person
                     assert on_paper(text, pages), f"{text!r} is not printed as typed"
         visiting = sorted({p.visit_day for p in people if p.visit_day is not None})
         if visiting:
-            await pilot.press("v")
+            await pilot.press("f2")
             await settle(pilot)
             assert isinstance(app.screen, VisitsScreen)
             for day in visiting:
@@ -289,7 +289,7 @@ async def walk_the_app(world: World, login: str, clerk: str, people: list[Person
             await pilot.press("escape")
             await settle(pilot)
         if statistics:  # catalogue labels only: once is enough
-            await pilot.press("s")
+            await pilot.press("f3")
             await settle(pilot)
             assert isinstance(app.screen, StatsScreen)
             check_drawn(app.screen, CASE_TYPE_LABEL)

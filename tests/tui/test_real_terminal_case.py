@@ -70,7 +70,7 @@ def test_withdraw_correct_phone_and_reopen_in_tmux(desk):
         ("formal_check", True),
     ]
     assert [h.stage for h in storage.check_applicant(withdrawn.number, withdrawn.password).history] == ["filed"]
-    assert "esc Wróć" in screen and "^l Wyloguj" in screen  # both keys in the footer at 120 columns
+    assert "Esc Wróć" in screen and "Ctrl+L Wyloguj" in screen  # both keys in the footer at 120 columns
     term.keys("Escape")  # back to the search result
     term.wait_for("Znaleziono 1")
     term.keys("Escape")  # and the search cleared

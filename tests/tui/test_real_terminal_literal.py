@@ -43,15 +43,15 @@ def test_a_name_with_markup_booked_online_shows_as_typed_in_wizyty_in_tmux(tmp_p
         storage.db.close_database()
     with desk_in_tmux(tmp_path, db_url, (120, 35)) as term:
         log_in(term)
-        term.keys("v")
-        term.wait_for("f5 Odśwież")
+        term.keys("F2")
+        term.wait_for("Ctrl+O Odwołaj")
         for _ in range((day - dt.datetime.now(WARSAW).date()).days):
             term.keys("F8")
         screen = term.wait_for(day.strftime("%d.%m.%Y"))
         screen = term.wait_for(NAME)
         assert "Traceback" not in screen and "MarkupError" not in screen
         term.keys("F5")  # still answering keys: the list is read again
-        term.wait_for("f5 Odśwież")
+        term.wait_for("Ctrl+O Odwołaj")
         assert NAME in term.wait_for(NAME)
 
 

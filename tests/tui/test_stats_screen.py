@@ -28,7 +28,7 @@ async def test_statistics_from_the_worklist(store, settings):
         async with app.run_test(size=SIZE) as pilot:
             await log_in(pilot)
             assert isinstance(app.screen, WorklistScreen)
-            await pilot.press("s")
+            await pilot.press("f3")
             await settle(pilot)
             screen = app.screen
             assert isinstance(screen, StatsScreen)
@@ -71,7 +71,7 @@ async def test_processing_times_tab_shows_the_portals_figures_per_office(store, 
     app = OkienkoApp(settings)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
-        await pilot.press("s")
+        await pilot.press("f3")
         await settle(pilot)
         screen = app.screen
         rows = table_rows(screen, "#table-processing")

@@ -66,7 +66,7 @@ def test_statistics_screen(snap_compare, stats_store, settings):
 
     async def run_before(pilot):
         await log_in(pilot)
-        await pilot.press("s")
+        await pilot.press("f3")
         await settle(pilot)
 
     with frozen(NOW):

@@ -34,7 +34,7 @@ def rows(app: OkienkoApp) -> list[str]:
 
 async def open_visits(pilot) -> VisitsScreen:
     await log_in(pilot)
-    await pilot.press("v")
+    await pilot.press("f2")
     await settle(pilot)
     assert isinstance(pilot.app.screen, VisitsScreen)
     return pilot.app.screen
@@ -48,11 +48,11 @@ async def test_arrived_then_a_filing_registered_from_the_visit_marks_it_served(a
             await open_visits(pilot)
             [row] = rows(app)
             assert "11:00" in row and "Olena Kovalenko" in row and "umówiona" in row and visit.reference in row
-            await pilot.press("p")
+            await pilot.press("f2")
             await settle(pilot)
             assert "przybył(a)" in rows(app)[0]
             assert "czeka w sali: 1" in str(app.screen.query_one("#visit-status", Label).render())
-            await pilot.press("r")
+            await pilot.press("ctrl+n")
             await settle(pilot)
             form = app.screen
             assert isinstance(form, RegisterScreen)
@@ -81,7 +81,7 @@ async def test_booking_for_someone_at_the_counter_needs_no_code_and_keeps_input_
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_visits(pilot)
             assert rows(app) == [] and "Brak wizyt" in str(screen.query_one("#visit-status", Label).render())
-            await pilot.press("u")
+            await pilot.press("ctrl+b")
             await settle(pilot)
             form = app.screen
             assert isinstance(form, VisitBookingForm)
@@ -131,16 +131,16 @@ async def test_cancel_asks_first_and_frees_the_seat(app: OkienkoApp):
             await pilot.press("f8")  # the visit is tomorrow
             await settle(pilot)
             assert "jutro" in str(screen.query_one("#visit-day", Label).render())
-            await pilot.press("p")  # wrong key: tomorrow's visit cannot have arrived today
+            await pilot.press("f2")  # wrong key: tomorrow's visit cannot have arrived today
             await settle(pilot)
             assert any("dopiero" in text for text in said(app))
-            await pilot.press("x")
+            await pilot.press("ctrl+o")
             await settle(pilot)
             assert isinstance(app.screen, ConfirmDialog)
             await pilot.press("n")  # changed her mind: nothing happens
             await settle(pilot)
             assert len(rows(app)) == 1
-            await pilot.press("x")
+            await pilot.press("ctrl+o")
             await settle(pilot)
             await pilot.press("t")
             await settle(pilot)
@@ -153,7 +153,7 @@ async def test_cancel_asks_first_and_frees_the_seat(app: OkienkoApp):
 async def test_keys_on_an_empty_day_do_nothing_harmful(app: OkienkoApp):
     async with app.run_test(size=SIZE) as pilot:
         await open_visits(pilot)
-        for key in ("p", "n", "o", "r", "x"):
+        for key in ("f2", "f3", "f4", "f6", "ctrl+n", "ctrl+o"):
             await pilot.press(key)
             await settle(pilot)
             assert isinstance(app.screen, VisitsScreen)
@@ -169,20 +169,20 @@ async def test_a_served_visit_is_not_registered_twice_and_its_mark_changes_only_
         async with app.run_test(size=SIZE) as pilot:
             await open_visits(pilot)
             assert "obsłużona" in rows(app)[0] and "1 wizyta ·" in str(app.screen.query_one("#visit-status").render())
-            await pilot.press("r")
+            await pilot.press("ctrl+n")
             await settle(pilot)
             assert isinstance(app.screen, VisitsScreen)
             assert any("zarejestrowano już wniosek" in text for text in said(app))
-            await pilot.press("x")  # a visit that took place cannot be cancelled: said at once, nothing asked
+            await pilot.press("ctrl+o")  # a visit that took place cannot be cancelled: said at once, nothing asked
             await settle(pilot)
             assert isinstance(app.screen, VisitsScreen)
-            await pilot.press("n")  # a wrong key on a served visit asks first
+            await pilot.press("f4")  # a wrong key on a served visit asks first
             await settle(pilot)
             assert isinstance(app.screen, ConfirmDialog)
             await pilot.press("n")
             await settle(pilot)
             assert desk.visit_by_reference(visit.reference).state == "served"
-            await pilot.press("o")  # the same mark again changes nothing
+            await pilot.press("f3")  # the same mark again changes nothing
             await settle(pilot)
             assert any("jest już oznaczona" in text for text in said(app))
 
@@ -191,7 +191,7 @@ async def test_escape_on_a_filled_booking_form_asks_before_discarding(app: Okien
     with clock.frozen(NOW):
         async with app.run_test(size=SIZE) as pilot:
             await open_visits(pilot)
-            await pilot.press("u")
+            await pilot.press("ctrl+b")
             await settle(pilot)
             form = app.screen
             form.query_one("#visit-name", Input).value = "Ivan Petrenko"

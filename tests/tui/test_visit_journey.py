@@ -86,16 +86,16 @@ async def test_booked_online_confirmed_by_sms_then_served_at_the_counter(store, 
     with clock.frozen(morning):
         async with app.run_test(size=SIZE) as pilot:
             await log_in(pilot)
-            await pilot.press("v")
+            await pilot.press("f2")
             await settle(pilot)
             assert isinstance(app.screen, VisitsScreen)
             table = app.screen.query_one("#visits", DataTable)
             [row] = [" | ".join(map(str, table.get_row_at(i))) for i in range(table.row_count)]
             assert NAME in row and reference in row and "umówiona" in row
-            await pilot.press("p")
+            await pilot.press("f2")
             await settle(pilot)
             assert desk.visit_by_reference(reference).state == "arrived"
-            await pilot.press("r")
+            await pilot.press("ctrl+n")
             await settle(pilot)
             assert isinstance(app.screen, RegisterScreen)
             assert app.screen.query_one("#applicant-name", Input).value == NAME

@@ -1,0 +1,87 @@
+"""A drop-down list searched by typing, as a clerk expects: the typed text is shown above the
+list, every typed word must begin a word of the label (case and Polish letters ignored: "rodz",
+"polacz" and "łącz" all find "Pobyt czasowy – połączenie z rodziną"), labels that do not match
+are greyed out and skipped, the text stays until the list closes (Textual's own search forgot it
+after 0.7 s), and the "wybierz…" line itself never matches."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.widgets import Select
+from textual.widgets._select import SelectCurrent, SelectOverlay
+
+from counter_tui.widgets.literal import literal
+
+NEVER = 24 * 3600.0  # Textual resets its search after a pause; here only closing the list does
+
+
+def folded(text: str) -> str:
+    """Lower case without diacritics ("ł" has none to strip, so it is mapped by hand)."""
+    text = text.lower().replace("ł", "l")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def label_matches(label: str, typed: str) -> bool:
+    words = folded(label).replace("–", " ").replace("(", " ").split()
+    return all(any(w.startswith(part) for w in words) for part in folded(typed).split())
+
+
+class WordSearchOverlay(SelectOverlay):
+    def __init__(self) -> None:
+        super().__init__(type_to_search=True)
+        self._search_reset_delay = NEVER
+
+    def watch_has_focus(self, value: bool) -> None:
+        super().watch_has_focus(value)  # an opened list starts with no search text
+        if self.option_count:
+            self._apply_search()
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "backspace" and self._search_query:
+            event.stop()
+            event.prevent_default()
+            self._search_query = self._search_query[:-1]
+        elif event.character is not None and event.is_printable:
+            event.stop()
+            event.prevent_default()
+            self._search_query += event.character
+        else:
+            return
+        self._apply_search()
+
+    def _apply_search(self) -> None:
+        select = self.parent
+        typed = self._search_query.strip()
+        first: int | None = None
+        for index in range(self.option_count):
+            prompt = self.get_option_at_index(index).prompt
+            label = prompt.plain if isinstance(prompt, Text) else str(prompt)
+            blank = isinstance(select, Select) and select._options[index][1] is Select.NULL
+            usable = not typed or (not blank and label_matches(label, typed))
+            if usable:
+                self.enable_option_at_index(index)
+            else:
+                self.disable_option_at_index(index)
+            if typed and usable and first is None:
+                first = index
+        if first is not None:
+            self.select(first)
+        elif typed:
+            self.highlighted = None  # nothing matches: Enter picks nothing
+        self._show_search()
+
+    def _show_search(self) -> None:
+        typed = self._search_query
+        self.border_title = literal(f"Szukaj: {typed}▏") if typed else "Pisz, aby szukać"
+
+
+class SearchSelect(Select):
+    """`Select` with `WordSearchOverlay` for its list."""
+
+    def compose(self) -> ComposeResult:
+        yield SelectCurrent(self.prompt)
+        yield WordSearchOverlay().data_bind(compact=Select.compact)

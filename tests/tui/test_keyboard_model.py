@@ -1,0 +1,160 @@
+"""The clerk's keyboard model (issue 19): on the list screens a printable key types into the
+search box, and no printable key alone changes a record; marks use F keys and a mistaken mark is
+taken back the same day, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import string
+
+import pytest
+from textual.widgets import Input
+
+from counter_tui.app import OkienkoApp
+from counter_tui.screens.help import HelpScreen
+from counter_tui.screens.visits import VisitsScreen
+from counter_tui.screens.worklist import WorklistScreen
+from storage import clock, desk
+from storage.db import unit_of_work
+from storage.models import AuditEvent
+from tests.helpers import register
+from tests.storage.visit_helpers import book
+from tests.tui.conftest import SIZE, log_in, settle, type_text
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+BOTH = pytest.mark.parametrize(
+    "store", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+VISIT_DAY_MORNING = dt.datetime(2027, 3, 23, 9, 30)  # Tuesday 10:30 in Warsaw, the visit at 11:00
+
+
+def audit_actions() -> list[str]:
+    with unit_of_work():
+        return [row.action for row in AuditEvent.select(AuditEvent.action).order_by(AuditEvent.id)]
+
+
+async def test_a_name_typed_on_the_worklist_without_slash_searches_and_changes_nothing(app: OkienkoApp):
+    visit = book()  # Olena Kovalenko, today at 11:00
+    with clock.frozen(VISIT_DAY_MORNING):
+        async with app.run_test(size=SIZE) as pilot:
+            await log_in(pilot)
+            before = audit_actions()
+            await type_text(pilot, "kovalenko")  # "v" opened Wizyty, "n" marked a no-show
+            await settle(pilot)
+            assert isinstance(app.screen, WorklistScreen)
+            assert app.screen.query_one("#search", Input).value == "kovalenko"
+            await pilot.press("enter")
+            await settle(pilot)
+            assert "Nic nie znaleziono" in str(app.screen.query_one("#status-line").render())
+            assert desk.visit_by_reference(visit.reference).state == "booked"
+            assert audit_actions() == before
+
+
+@BOTH
+async def test_no_printable_key_changes_a_visit_and_a_mistaken_mark_is_undone(app: OkienkoApp):
+    visit = book()
+    with clock.frozen(VISIT_DAY_MORNING):
+        async with app.run_test(size=SIZE) as pilot:
+            await log_in(pilot)
+            await pilot.press("f2")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, VisitsScreen)
+            before = audit_actions()
+            for char in string.ascii_letters + string.digits + string.punctuation.replace("/", ""):
+                await pilot.press(char)
+                await settle(pilot)
+                assert app.screen is screen, f"{char!r} left Wizyty"
+            assert desk.visit_by_reference(visit.reference).state == "booked"
+            assert audit_actions() == before
+            await pilot.press("escape")  # the typed search goes; the day's list is back
+            await settle(pilot)
+            assert screen.query_one("#search", Input).value == "" and len(screen.shown) == 1
+
+            await pilot.press("f4")  # a no-show by mistake…
+            await settle(pilot)
+            assert desk.visit_by_reference(visit.reference).state == "no_show"
+            await pilot.press("f6")  # …taken back: booked again, and the audit says so
+            await settle(pilot)
+            assert desk.visit_by_reference(visit.reference).state == "booked"
+            assert audit_actions()[-2:] == ["visit_marked", "visit_unmarked"]
+            assert "umówiona" in str(screen.query_one("#visits").get_row_at(0))
+
+
+async def test_typing_on_wizyty_finds_a_visitor_by_any_word_without_diacritics(app: OkienkoApp):
+    book()
+    with clock.frozen(VISIT_DAY_MORNING):
+        async with app.run_test(size=SIZE) as pilot:
+            await log_in(pilot)
+            await pilot.press("f2")
+            await settle(pilot)
+            screen = app.screen
+            await type_text(pilot, "kowal")
+            await settle(pilot)
+            assert screen.shown == []
+            await pilot.press("escape")
+            await type_text(pilot, "kova")
+            await settle(pilot)
+            assert [v.name for v in screen.shown] == ["Olena Kovalenko"]
+
+
+async def test_f1_shows_the_key_map(app: OkienkoApp):
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert "F6 cofnij oznaczenie" in str(app.screen.query_one(".dialog-text").render())
+
+
+async def test_slash_starts_a_fresh_search_after_coming_back_from_a_case(app: OkienkoApp):
+    register(applicant_name="Olena Kovalenko")
+    register(applicant_name="Zhang Wei")
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "kovalenko")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")  # the one hit, opened
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, WorklistScreen)
+        await pilot.press("slash")
+        await type_text(pilot, "zhang")  # was "kovalenkozhang": nobody found, a duplicate registered
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one("#search", Input).value == "zhang"
+        assert "Znaleziono 1" in str(app.screen.query_one("#status-line").render())
+
+
+async def test_arrived_to_served_asks_nothing_and_a_slow_mark_shows_it_and_ignores_repeats(app: OkienkoApp, store):
+    visit = book()
+    path = store.url.removeprefix("sqlite:///")
+    with clock.frozen(VISIT_DAY_MORNING):
+        desk.mark_visit(visit.reference, "arrived", "anna")
+        async with app.run_test(size=SIZE) as pilot:
+            await log_in(pilot)
+            await pilot.press("f2")
+            await settle(pilot)
+            screen = app.screen
+            before = audit_actions()
+            blocker = sqlite3.connect(path)
+            blocker.execute("BEGIN IMMEDIATE")  # another desk writing: the mark waits for it
+            try:
+                await pilot.press("f3")  # arrived → served: the usual step, no question
+                await pilot.press("f3")  # pressed again while the first is being saved
+                for _ in range(400):  # a state, not a time: at most 20 s for it to show
+                    if "Zapisuję" in str(screen.query_one("#visit-status").render()):
+                        break
+                    await pilot.pause(0.05)
+                assert "Zapisuję" in str(screen.query_one("#visit-status").render())
+                assert app.screen is screen
+            finally:
+                blocker.rollback()
+                blocker.close()
+            await settle(pilot)
+            assert desk.visit_by_reference(visit.reference).state == "served"
+            assert audit_actions()[len(before) :] == ["visit_marked"]  # once, not "served → served"

@@ -1,0 +1,105 @@
+"""The filing form at 120×35 (issue 19, problem 5): a save refused for a field shows the reason
+where the clerk is looking, naming the field; the checklist waits for the case type, and a
+document ticked stays ticked when the type changes."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Label, Select
+from textual.widgets._select import SelectOverlay
+
+from counter_tui.app import OkienkoApp
+from counter_tui.screens.register import RegisterScreen
+from counter_tui.widgets.document_checklist import DocumentChecklist
+from tests.tui.conftest import log_in, settle
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+SMALL = (120, 35)
+
+
+def on_screen_saying(app: OkienkoApp, text: str) -> list[Label]:
+    """Labels that say `text` and are drawn within the terminal."""
+    screen = app.screen
+    return [
+        label
+        for label in screen.query(Label)
+        if text in str(label.render()) and label.region.area and screen.region.contains_region(label.region)
+    ]
+
+
+async def test_saving_without_a_case_type_says_so_on_screen(app: OkienkoApp):
+    async with app.run_test(size=SMALL) as pilot:
+        await log_in(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+        await pilot.press("tab", "tab", "tab", "tab", "tab")  # somewhere down the form
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert on_screen_saying(app, "Rodzaj sprawy: wybierz z listy"), "the reason is off screen"
+        assert app.focused is app.screen.query_one("#case-type", Select)
+
+
+async def test_the_checklist_waits_for_the_case_type_and_keeps_what_was_ticked(app: OkienkoApp):
+    async with app.run_test(size=SMALL) as pilot:
+        await log_in(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        checklist = app.screen.query_one(DocumentChecklist)
+        assert checklist.disabled and not checklist.focusable  # no ticks that go nowhere
+        app.screen.query_one("#case-type", Select).value = "temp_work"
+        await settle(pilot)
+        assert not checklist.disabled and checklist.option_count
+        first = checklist.get_option_at_index(0).value
+        checklist.select(first)
+        app.screen.query_one("#case-type", Select).value = "temp_seasonal"  # the same first document
+        await settle(pilot)
+        assert checklist.get_option_at_index(0).value == first and first in checklist.selected
+
+
+async def open_case_type_list(pilot) -> SelectOverlay:
+    await log_in(pilot)
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    await pilot.press("enter")  # the case type list opens (the field has the focus)
+    await settle(pilot)
+    overlay = pilot.app.screen.query_one("#case-type").query_one(SelectOverlay)
+    assert overlay.has_focus
+    return overlay
+
+
+def highlighted_label(overlay: SelectOverlay) -> str:
+    return str(overlay.get_option_at_index(overlay.highlighted).prompt) if overlay.highlighted is not None else ""
+
+
+async def test_the_case_type_list_shows_the_typed_text_and_finds_any_word_without_diacritics(app: OkienkoApp):
+    async with app.run_test(size=SMALL) as pilot:
+        overlay = await open_case_type_list(pilot)
+        await pilot.press("w")  # "w" for "Wydanie…" landed on "wybierz…"
+        assert highlighted_label(overlay) == "Wydanie lub wymiana karty pobytu"
+        assert "Szukaj: w" in str(overlay.border_title)
+        await pilot.press("backspace")
+        for key in "rod":  # slowly: Textual's search forgot the text after 0.7 s
+            await pilot.press(key)
+            await pilot.pause(0.8)
+        assert "Szukaj: rod" in str(overlay.border_title)
+        assert highlighted_label(overlay) == "Pobyt czasowy – połączenie z rodziną"
+        for _ in "rod":
+            await pilot.press("backspace")
+        for key in ["p", "o", "l", "a", "c", "z"]:  # "połącz" typed without Polish letters
+            await pilot.press(key)
+        assert highlighted_label(overlay) == "Pobyt czasowy – połączenie z rodziną"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one("#case-type", Select).value == "temp_family"
+
+
+async def test_the_placeholder_never_matches(app: OkienkoApp):
+    async with app.run_test(size=SMALL) as pilot:
+        overlay = await open_case_type_list(pilot)
+        for key in "wybierz":
+            await pilot.press(key)
+        assert highlighted_label(overlay) != "wybierz…"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one("#case-type", Select).value is Select.NULL
