@@ -35,6 +35,8 @@ def test_case_type_page_and_status_page_at_360_px(server, store):
         assert page.get_by_text("60 днів").is_visible()
         assert page.get_by_text("ul. Okopowa 21/27, 80-810 Gdańsk").first.is_visible()
         assert page.get_by_text("зала обслуговування, кімната 1").first.is_visible()
+        # The fee-proof deficiency sends people here: the stamp-duty account the seed gives is shown.
+        assert page.get_by_text("93 1010 1140 0169 1313 9120 0000", exact=False).is_visible()
         _fits(page)
         page.screenshot(path=str(ARTIFACTS / "portal-info-temp_work-uk.png"), full_page=True)
 
