@@ -51,6 +51,15 @@ def settings(printer, tmp_path) -> CounterSettings:
     )
 
 
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch) -> None:
+    """A text cursor that does not blink: a blinking one is drawn or not depending on how long a
+    loaded machine took between the last key and the picture, and a snapshot then differs by it."""
+    from textual.widgets import Input
+
+    monkeypatch.setattr(Input.cursor_blink, "_default", False)
+
+
 @pytest.fixture
 def app(store, settings) -> OkienkoApp:
     return recording_notices(OkienkoApp(settings))
