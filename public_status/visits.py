@@ -47,6 +47,10 @@ BOOKED = "visit_booked"  # session key: the reference this browser has just conf
 # Session key: the name and number of a details form answered with an error, kept for one GET of
 # that same step so that switching the language (a link, so a GET) shows them and the error again.
 TYPED = "visit_typed"
+# Session key: a code form answered with an error (a wrong code and the tries left, or what was
+# typed when it was no code at all), kept for the one GET the answer redirects to. The error page is
+# never the answer to a POST, so reloading it can never send a wrong code again and spend a try.
+CODE_ERROR = "visit_code_error"
 
 
 def _shared() -> ShortCache:
@@ -329,21 +333,24 @@ def code(reference: str):
         booked = store.booked_visit(reference)
         if booked is not None:
             return _booked_page(booked)
-    if not form.validate_on_submit():
+    if request.method == "GET":
         return _page(
-            "visit_code.html", 400 if request.method == "POST" else 200, form=form, reference=reference,
-            purpose="book", back_url=times_url, **_hold_context(hold),
+            "visit_code.html", form=_code_form_again(), reference=reference, purpose="book", back_url=times_url,
+            **_hold_context(hold),
         )  # fmt: skip
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:  # a hand-made POST or an ended session: nothing was tried
+            return _page(
+                "visit_code.html", 400, form=form, reference=reference, purpose="book", back_url=times_url,
+                **_hold_context(hold),
+            )  # fmt: skip
+        return _code_again(form)
     try:
         booked = store.confirm_visit(reference, form.code.data, _client())
     except store.WrongCode as exc:
         if exc.tries_left <= 0:
             return _no_tries_left(times_url)
-        form.code.errors = [_wrong_code(exc.tries_left)]
-        return _page(
-            "visit_code.html", 400, form=form, reference=reference, purpose="book", back_url=times_url,
-            **_hold_context(hold),
-        )  # fmt: skip
+        return _code_again(form, tries_left=exc.tries_left)
     except store.CodeExpired:
         session.pop(HOLD, None)
         return _problem(
@@ -381,6 +388,33 @@ def code(reference: str):
     session[BOOKED] = booked.reference
     _forget_cached_status()
     return _booked_page(booked)
+
+
+def _code_again(form: CodeForm, tries_left: int | None = None):
+    """Post/Redirect/Get: the code form's error is kept in the session and shown by the GET of the
+    same page, so a reload shows the page again instead of sending the wrong code once more."""
+    error = {"path": request.path, "typed": form.code.data or ""}
+    if tries_left is not None:
+        error["tries_left"] = tries_left
+    session[CODE_ERROR] = error
+    return redirect(request.path, 303)
+
+
+def _code_form_again() -> CodeForm:
+    """An empty code form, or the one answered with an error just before on this page, its error in
+    the language now chosen. Shown once: a later GET starts empty."""
+    form = CodeForm(formdata=None)
+    error = session.pop(CODE_ERROR, None)
+    if not isinstance(error, dict) or error.get("path") != request.path:
+        return form
+    if "tries_left" in error:
+        form.code.errors = [_wrong_code(int(error["tries_left"]))]
+    else:
+        typed = str(error.get("typed", ""))
+        form.code.process_formdata([typed])  # as if typed again: InputRequired reads the raw data
+        form.code.raw_data = [typed]
+        form.code.validate(form)
+    return form
 
 
 def _hold_context(hold: dict) -> dict:
@@ -523,11 +557,14 @@ def cancel():
 def cancel_code(reference: str):
     form = CodeForm()
     back_url = url_for("visits.cancel")
-    if not form.validate_on_submit():
+    if request.method == "GET":
         return _page(
-            "visit_code.html", 400 if request.method == "POST" else 200, form=form, reference=reference,
-            purpose="cancel", back_url=back_url,
-        )  # fmt: skip
+            "visit_code.html", form=_code_form_again(), reference=reference, purpose="cancel", back_url=back_url
+        )
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            return _page("visit_code.html", 400, form=form, reference=reference, purpose="cancel", back_url=back_url)
+        return _code_again(form)
     try:
         store.confirm_cancellation(reference, form.code.data, _client())
     except store.WrongCode as exc:
@@ -537,8 +574,7 @@ def cancel_code(reference: str):
                 _("The code was typed wrongly too many times. Ask for a new code to cancel the visit."),
                 back_url, _("Ask for a new code"),
             )  # fmt: skip
-        form.code.errors = [_wrong_code(exc.tries_left)]
-        return _page("visit_code.html", 400, form=form, reference=reference, purpose="cancel", back_url=back_url)
+        return _code_again(form, tries_left=exc.tries_left)
     except store.CodeExpired:
         return _problem(
             410, _("The code has expired"),
