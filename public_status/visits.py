@@ -263,7 +263,9 @@ def details():
         return _page("visit_details.html", form=_typed_before(step), **context)
     form = BookingForm()
     if not form.validate_on_submit():
-        return _details_again(form, step, context)
+        if "csrf_token" in form.errors:  # a hand-made POST or an ended session: nothing to keep
+            return _page("visit_details.html", 400, form=form, **context)
+        return _details_again(form, step)
     case_number = None
     if group.code == CARD_COLLECTION:
         logged = current_case(current_app)
@@ -281,13 +283,8 @@ def details():
     except store.VisitThrottled as exc:
         return _throttled(exc, url_for("visits.start"))
     except store.DomainError as exc:
-        if exc.field in ("name", "applicant_name"):
-            form.name.errors = [_("Please check the name: it must contain letters and be at most 200 characters.")]
-        elif exc.field == "phone":
-            form.phone.errors = [_("Please check the number: it must be a mobile number that can receive SMS.")]
-        else:
-            form.form_errors.append(_("This time cannot be booked any more. Please choose another time."))
-        return _details_again(form, step, context)
+        refused = "name" if exc.field in ("name", "applicant_name") else "phone" if exc.field == "phone" else "time"
+        return _details_again(form, step, refused)
     session.pop(TYPED, None)
     # The number only masked (the code page shows it so that a typo can be spotted), never whole.
     session[HOLD] = {"ref": held.reference, "office": office.code, "group": group.code, "day": str(day),
@@ -295,10 +292,12 @@ def details():
     return redirect(url_for("visits.code", reference=held.reference), 303)
 
 
-def _details_again(form: BookingForm, step: dict, context: dict):
-    """The details form with its errors, and what was typed kept for one GET of the same step."""
-    session[TYPED] = {**step, "name": form.name.data or "", "phone": form.phone.data or ""}
-    return _page("visit_details.html", 400, form=form, **context)
+def _details_again(form: BookingForm, step: dict, refused: str = ""):
+    """Post/Redirect/Get: what was typed (and what the store refused) is kept in the session for one
+    GET of the same step, which shows the errors again, in the language then chosen. So Back, a
+    reload or the language switch never meets a page that was the answer to a POST."""
+    session[TYPED] = {**step, "name": form.name.data or "", "phone": form.phone.data or "", "refused": refused}
+    return redirect(url_for("visits.details", **step), 303)
 
 
 def _typed_before(step: dict) -> BookingForm:
@@ -308,9 +307,16 @@ def _typed_before(step: dict) -> BookingForm:
     if not isinstance(typed, dict) or any(typed.get(key) != value for key, value in step.items()):
         return BookingForm(formdata=None)
     form = BookingForm(formdata=None, data={"name": typed.get("name", ""), "phone": typed.get("phone", "")})
-    if typed.get("phone"):
-        for typed_field in (form.name, form.phone):
-            typed_field.validate(form)
+    for typed_field in (form.name, form.phone):
+        typed_field.raw_data = [typed_field.data or ""]
+        typed_field.validate(form)
+    refused = typed.get("refused")
+    if refused == "name":
+        form.name.errors = [_("Please check the name: it must contain letters and be at most 200 characters.")]
+    elif refused == "phone":
+        form.phone.errors = [_("Please check the number: it must be a mobile number that can receive SMS.")]
+    elif refused == "time":
+        form.form_errors.append(_("This time cannot be booked any more. Please choose another time."))
     return form
 
 

@@ -1,0 +1,46 @@
+"""Issue 20, the outside tester's findings (a screen reader's eyes, a Ukrainian applicant on a
+360-px phone), in a real browser at 360 px without JavaScript: Debian's chromium driven by
+Playwright against the production server."""
+
+from __future__ import annotations
+
+from tests.portal.test_visit_forgiving_browser import browser_page, to_details  # noqa: F401 – the fixture
+from tests.portal.test_visits_browser import fits_the_phone, shot
+
+
+def posts_while(page, action) -> list[str]:
+    """The POST requests the browser sends while `action` runs."""
+    sent: list[str] = []
+
+    def note(request) -> None:
+        if request.method == "POST":
+            sent.append(request.url)
+
+    page.on("request", note)
+    try:
+        action()
+    finally:
+        page.remove_listener("request", note)
+    return sent
+
+
+def test_back_or_reload_after_a_details_error_never_sends_the_form_again(server, store, browser_page):  # noqa: F811
+    """Finding 2: the details page with an error was the answer to a POST, so Back or a reload
+    asked to "Confirm form resubmission" (or sent the name and number again)."""
+    page = browser_page
+    to_details(page, server)
+    step = page.url
+    page.get_by_label("Imię i nazwisko").fill("Олена Шевченко")
+    page.get_by_label("Numer telefonu komórkowego").fill("12 345")
+    page.get_by_role("button", name="Wyślij mi kod").click()
+    page.wait_for_selector("#phone-error")
+    # The error page is a GET of the step itself: its address is the step's, what was typed is kept.
+    assert page.url == step
+    assert page.get_by_label("Imię i nazwisko").input_value() == "Олена Шевченко"
+    assert page.get_by_label("Numer telefonu komórkowego").input_value() == "12 345"
+    fits_the_phone(page)
+    shot(page, "trial-2-details-error-pl")
+    assert posts_while(page, page.reload) == []
+    page.go_back()
+    page.wait_for_url("**/visit/details?**")
+    assert posts_while(page, page.go_forward) == []
