@@ -24,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 from public_status.forms import LoginForm, LogoutForm
 from public_status.i18n import COOKIE, LANGUAGES, own_path, select_locale
 from public_status.security import current_case, end_session, start_session
+from public_status.visits import show_again_after_language_switch
 from storage import portal as store
 
 portal = Blueprint("portal", __name__)
@@ -182,6 +183,7 @@ def _day_names():
 @portal.get("/lang/<code>")
 def choose_language(code: str):
     response = redirect(_own_path(request.args.get("next", "/")))
+    show_again_after_language_switch()
     if code in LANGUAGES:
         response.set_cookie(
             COOKIE, code, max_age=ONE_YEAR, secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,

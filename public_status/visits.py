@@ -51,6 +51,16 @@ TYPED = "visit_typed"
 # typed when it was no code at all), kept for the one GET the answer redirects to. The error page is
 # never the answer to a POST, so reloading it can never send a wrong code again and spend a try.
 CODE_ERROR = "visit_code_error"
+# Where a form's kept errors go once shown: a plain reload shows the step empty, but the language
+# switch (whose whole point, after an error, is to read it) puts them back for one more GET.
+SHOWN = {TYPED: "visit_typed_shown", CODE_ERROR: "visit_code_error_shown"}
+
+
+def show_again_after_language_switch() -> None:
+    """Called by the language switch: the errors shown on the page it was used from, once more."""
+    for pending, shown in SHOWN.items():
+        if shown in session:
+            session[pending] = session.pop(shown)
 
 
 def _shared() -> ShortCache:
@@ -303,9 +313,12 @@ def _details_again(form: BookingForm, step: dict, refused: str = ""):
 def _typed_before(step: dict) -> BookingForm:
     """An empty form, or the one answered with an error just before on this step, checked again so
     that its errors read in the language now chosen. Shown once: a later GET starts empty."""
-    typed = session.pop(TYPED, None)
+    typed = session.pop(TYPED, None) if TYPED in session else None
+    if SHOWN[TYPED] in session:
+        del session[SHOWN[TYPED]]
     if not isinstance(typed, dict) or any(typed.get(key) != value for key, value in step.items()):
         return BookingForm(formdata=None)
+    session[SHOWN[TYPED]] = typed
     form = BookingForm(formdata=None, data={"name": typed.get("name", ""), "phone": typed.get("phone", "")})
     for typed_field in (form.name, form.phone):
         typed_field.raw_data = [typed_field.data or ""]
@@ -410,9 +423,12 @@ def _code_form_again() -> CodeForm:
     """An empty code form, or the one answered with an error just before on this page, its error in
     the language now chosen. Shown once: a later GET starts empty."""
     form = CodeForm(formdata=None)
-    error = session.pop(CODE_ERROR, None)
+    error = session.pop(CODE_ERROR, None) if CODE_ERROR in session else None
+    if SHOWN[CODE_ERROR] in session:
+        del session[SHOWN[CODE_ERROR]]
     if not isinstance(error, dict) or error.get("path") != request.path:
         return form
+    session[SHOWN[CODE_ERROR]] = error
     if "tries_left" in error:
         form.code.errors = [_wrong_code(int(error["tries_left"]))]
     else:
