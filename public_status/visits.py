@@ -297,8 +297,11 @@ def details():
         return _details_again(form, step, refused)
     session.pop(TYPED, None)
     # The number only masked (the code page shows it so that a typo can be spotted), never whole.
+    # The name and number as typed stay with this browser's hold only so that "wrong number –
+    # change it" can put them back in the form; the session ends them with the hold.
     session[HOLD] = {"ref": held.reference, "office": office.code, "group": group.code, "day": str(day),
-                     "at": step["at"], "phone": masked_phone(form.phone.data)}  # fmt: skip
+                     "at": step["at"], "phone": masked_phone(form.phone.data),
+                     "typed": {"name": form.name.data, "phone": form.phone.data}}  # fmt: skip
     return redirect(url_for("visits.code", reference=held.reference), 303)
 
 
@@ -487,6 +490,9 @@ def wrong_number(reference: str):
     store.release_hold(reference, _client())
     session.pop(HOLD, None)
     step = {"office": hold["office"], "group": hold["group"], "at": hold["at"]}
+    typed = hold.get("typed") if isinstance(hold.get("typed"), dict) else {}
+    # Back at "Your details" with the name kept and the number there to be corrected.
+    session[TYPED] = {**step, "name": typed.get("name", ""), "phone": typed.get("phone", ""), "refused": ""}
     return redirect(url_for("visits.details", **step), 303)
 
 

@@ -44,3 +44,31 @@ def test_back_or_reload_after_a_details_error_never_sends_the_form_again(server,
     page.go_back()
     page.wait_for_url("**/visit/details?**")
     assert posts_while(page, page.go_forward) == []
+
+
+def test_wrong_number_keeps_the_name_and_is_a_step_aside_said_before_it(server, store, browser_page):  # noqa: F811
+    """Finding 3: "Wrong number – change it" cleared the name too and looked like the main button,
+    right under "Confirm", with what it does said only after it."""
+    page = browser_page
+    to_details(page, server)
+    page.get_by_label("Imię i nazwisko").fill("Олена Шевченко")
+    page.get_by_label("Numer telefonu komórkowego").fill("512 345 687")
+    page.get_by_role("button", name="Wyślij mi kod").click()
+    page.wait_for_url("**/visit/code/**")
+    confirm = page.get_by_role("button", name="Potwierdź wizytę")
+    wrong = page.get_by_role("button", name="Zły numer – zmień go")
+    style = "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]"
+    assert confirm.evaluate(style) != wrong.evaluate(style)
+    # Set apart: well below the confirm button, with what it does (the seat released) said before it.
+    assert wrong.bounding_box()["y"] - (confirm.bounding_box()["y"] + confirm.bounding_box()["height"]) > 60
+    said = page.locator("#wrong-number-hint")
+    assert "zwolniony" in said.inner_text()
+    assert said.bounding_box()["y"] < wrong.bounding_box()["y"]
+    assert wrong.get_attribute("aria-describedby") == "wrong-number-hint"
+    fits_the_phone(page)
+    shot(page, "trial-3-wrong-number-pl")
+    wrong.click()
+    page.wait_for_url("**/visit/details?**")
+    assert page.get_by_label("Imię i nazwisko").input_value() == "Олена Шевченко"
+    assert page.get_by_label("Numer telefonu komórkowego").input_value() == "512 345 687"
+    assert page.locator("p.error").count() == 0
