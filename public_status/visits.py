@@ -446,7 +446,13 @@ def _hold_context(hold: dict) -> dict:
     """What the code page shows of this browser's own hold: the number, masked, the way back, and
     the one resend of the code (offered a minute after the first text went to the modem)."""
     mine = bool(hold.get("at"))
+    starts_at = parse_start(hold.get("at")) if mine else None
     return {
+        # What is being confirmed, above the code field: office, kind of visit, day and time.
+        "chosen_office": next((office for office in _offices() if office.code == hold.get("office")), None),
+        "chosen_group": _group(hold.get("group", "")),
+        "starts_at": starts_at,
+        "day": _warsaw_day(starts_at) if starts_at else None,
         "masked_phone": hold.get("phone"),
         "wrong_number": WrongNumberForm() if mine else None,
         "resend": _resend_state(hold["ref"]) if mine else None,

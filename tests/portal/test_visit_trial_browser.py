@@ -72,3 +72,24 @@ def test_wrong_number_keeps_the_name_and_is_a_step_aside_said_before_it(server, 
     assert page.get_by_label("Imię i nazwisko").input_value() == "Олена Шевченко"
     assert page.get_by_label("Numer telefonu komórkowego").input_value() == "512 345 687"
     assert page.locator("p.error").count() == 0
+
+
+def test_the_code_page_says_what_is_confirmed_and_reads_the_number_sensibly(server, store, browser_page):  # noqa: F811
+    """Finding 4: the code page did not say which visit the code confirms, and a screen reader read
+    the masked number as "plus forty-eight … star star star star …"."""
+    page = browser_page
+    to_details(page, server)
+    chosen = page.locator("dl.chosen").inner_text()
+    page.get_by_label("Imię i nazwisko").fill("Olena Szewczenko")
+    page.get_by_label("Numer telefonu komórkowego").fill("512 345 687")
+    page.get_by_role("button", name="Wyślij mi kod").click()
+    page.wait_for_url("**/visit/code/**")
+    summary = page.locator("dl.chosen")
+    assert summary.inner_text() == chosen  # office, kind of visit, day and time, as on "Your details"
+    assert "Gdańsk" in chosen and "Złożenie wniosku" in chosen
+    assert summary.bounding_box()["y"] < page.get_by_label("Kod z SMS-a").bounding_box()["y"]
+    spoken = page.locator("main").aria_snapshot()
+    assert "numer kończący się cyframi 87" in spoken and "***" not in spoken
+    assert page.locator("#masked-phone").inner_text() == "+48 512 *** *87"
+    fits_the_phone(page)
+    shot(page, "trial-4-code-page-pl")
