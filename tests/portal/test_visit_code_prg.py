@@ -67,3 +67,17 @@ def test_no_hint_on_the_code_page_asks_for_a_reload(portal):
         text = po.read_text().lower()
         for word in ("reload this page", "odśwież", "обновите", "оновіть"):
             assert word not in text, (lang, word)
+
+
+def test_the_reference_as_the_sms_writes_it_is_accepted_and_shown_with_its_dash(portal):
+    """Finding 5: "№GDA-WXKYNR" (as the SMS writes it), "nr GDA-WXKYNR" or "gda.wxkynr" was refused."""
+    portal.get("/lang/uk")
+    path = code_path(request_code(portal, first_time_link(portal)))
+    reference = path.rsplit("/", 1)[1]
+    assert confirm(portal, path, sms_code(reference)).status_code == 200
+    office, rest = reference.split("-")
+    for typed in (f"№{reference}", f"nr {office} {rest}", f"{office.lower()}.{rest.lower()}."):
+        token = CSRF.search(portal.get("/visit/cancel").get_data(as_text=True))[1]
+        asked = portal.post("/visit/cancel", data={"csrf_token": token, "reference": typed})
+        assert asked.status_code == 303 and code_path(asked) == f"/visit/cancel/{reference}", typed
+    assert f">{reference}<" in portal.get(f"/visit/cancel/{reference}").get_data(as_text=True)
