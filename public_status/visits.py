@@ -533,9 +533,11 @@ def _unknown_booking():
 
 
 def _not_cancellable() -> str:
+    # One answer for a mistyped, unknown or too late reference: which it is would tell a stranger
+    # whether a reference exists; so its words cover a typo first.
     return _(
-        "No booking with this reference can be cancelled online. "
-        "Cancelling is possible until the end of the day before the visit."
+        "Check the reference in your SMS or on the confirmation: no visit under this reference can be "
+        "cancelled online. A visit can be cancelled online until the end of the day before it."
     )
 
 

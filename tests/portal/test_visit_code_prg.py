@@ -81,3 +81,25 @@ def test_the_reference_as_the_sms_writes_it_is_accepted_and_shown_with_its_dash(
         asked = portal.post("/visit/cancel", data={"csrf_token": token, "reference": typed})
         assert asked.status_code == 303 and code_path(asked) == f"/visit/cancel/{reference}", typed
     assert f">{reference}<" in portal.get(f"/visit/cancel/{reference}").get_data(as_text=True)
+
+
+def test_a_mistyped_reference_is_told_to_check_it_and_answered_as_one_that_cannot_be_cancelled(portal):
+    """Finding 6: a typo'd reference was told "this booking cannot be cancelled online; cancel until
+    the end of the day before" – misleading. Now the words ask to check the reference first, and the
+    answer is still one and the same for an unknown and an uncancellable reference (privacy)."""
+    portal.get("/lang/uk")
+    path = code_path(request_code(portal, first_time_link(portal)))
+    reference = path.rsplit("/", 1)[1]
+    assert confirm(portal, path, sms_code(reference)).status_code == 200
+    token = CSRF.search(portal.get("/visit/cancel").get_data(as_text=True))[1]
+    portal.post("/visit/cancel", data={"csrf_token": token, "reference": reference})
+    assert confirm(portal, f"/visit/cancel/{reference}", sms_code(reference)).status_code == 200
+    answers = []
+    for typed in ("GDA-ZZZZZZ", reference):  # unknown; already cancelled
+        token = CSRF.search(portal.get("/visit/cancel").get_data(as_text=True))[1]
+        answer = portal.post("/visit/cancel", data={"csrf_token": token, "reference": typed})
+        html = answer.get_data(as_text=True)
+        start = html.index('id="reference-error"')
+        answers.append((answer.status_code, html[start : html.index("</p>", start)]))
+    assert answers[0] == answers[1]
+    assert "Перевірте номер бронювання в SMS або в підтвердженні" in answers[0][1]

@@ -241,7 +241,7 @@ def test_an_unknown_reference_cannot_be_cancelled(portal):
     token = CSRF.search(portal.get("/visit/cancel").get_data(as_text=True))[1]
     answer = portal.post("/visit/cancel", data={"csrf_token": token, "reference": "GDA-ZZZZZZ"})
     html = answer.get_data(as_text=True)
-    assert answer.status_code == 400 and "Booking reference: No booking with this reference" in html
+    assert answer.status_code == 400 and "Booking reference: Check the reference in your SMS" in html
     answer = portal.post("/visit/cancel", data={"csrf_token": token, "reference": "12"})
     assert "Booking reference: The reference looks like GDA-7K3M9Q" in answer.get_data(as_text=True)
 
