@@ -82,3 +82,14 @@ def test_the_information_panel_lists_the_figures_per_office(portal, history):
     slupsk = page.split('lang="pl">Słupsk</th>')[1].split("</tr>")[0]
     assert "замало справ для цифри" in slupsk and "<td>5</td>" in slupsk
     assert 'href="/info/processing-times"' in portal.get("/info").get_data(as_text=True)
+
+
+def test_a_case_filed_today_is_told_today_not_zero_days_ago(portal, history):
+    """The outside tester's finding 9: on the filing day the status page said "filed 0 days ago"."""
+    with frozen(NOW):
+        filing = register(filed_on=NOW.date(), language="uk")
+        portal.login(filing.number, filing.password, lang="uk")
+        page = portal.get("/status").get_data(as_text=True)
+    yours = page.split('id="processing-yours"')[1].split("</p>")[0]
+    assert "Заяву подано сьогодні." in yours
+    assert "0 днів" not in yours
