@@ -93,3 +93,10 @@ def test_a_case_filed_today_is_told_today_not_zero_days_ago(portal, history):
     yours = page.split('id="processing-yours"')[1].split("</p>")[0]
     assert "Заяву подано сьогодні." in yours
     assert "0 днів" not in yours
+
+
+def test_the_information_panel_lists_every_kind_of_case(portal, history):
+    """Finding 9, its second part: kinds without a decided case were left out of the table."""
+    page = portal.get("/info/processing-times", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    for guide in storage.portal.case_type_guides():
+        assert f'id="times-{guide.case_type.code}"' in page, guide.case_type.code
