@@ -24,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 from public_status.forms import LoginForm, LogoutForm
 from public_status.i18n import COOKIE, LANGUAGES, own_path, select_locale
 from public_status.security import current_case, end_session, start_session
+from public_status.visits import show_again_after_language_switch
 from storage import portal as store
 
 portal = Blueprint("portal", __name__)
@@ -157,7 +158,21 @@ def info():
 
 @portal.get("/info/processing-times")
 def processing_times():
-    return render_template("processing_times.html", groups=store.processing_table(), refreshed=store.last_refreshed())
+    return render_template("processing_times.html", groups=_every_case_type(), refreshed=store.last_refreshed())
+
+
+def _every_case_type() -> list:
+    """Every kind of case the panel describes, each with its row per office: a kind without a
+    decided case has "too few cases for a figure" everywhere rather than being left out."""
+    figures = {group.case_type: group for group in store.processing_table()}
+    cities = [office.city for office in store.offices()]
+    listed = []
+    for guide in store.case_type_guides():
+        kind = guide.case_type
+        listed.append(
+            figures.pop(kind.code, None) or store.ProcessingGroup(kind.code, kind.label, [(c, None) for c in cities])
+        )
+    return listed + list(figures.values())
 
 
 @portal.get("/info/<code>")
@@ -182,6 +197,7 @@ def _day_names():
 @portal.get("/lang/<code>")
 def choose_language(code: str):
     response = redirect(_own_path(request.args.get("next", "/")))
+    show_again_after_language_switch()
     if code in LANGUAGES:
         response.set_cookie(
             COOKIE, code, max_age=ONE_YEAR, secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,

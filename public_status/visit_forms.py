@@ -14,6 +14,8 @@ from phonenumbers import PhoneNumberType
 from wtforms import StringField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
+from storage import portal as store
+
 NAME_MAX = 200  # the store's limit for a name (storage.cases.NAME_MAX)
 REFERENCE = re.compile(r"^[A-Z]{3}-?[0-9A-Z]{4,10}$")
 
@@ -97,12 +99,21 @@ def masked_phone(text: str) -> str:
     return country + "".join(out)
 
 
+def _as_the_store_writes_it(value: str | None) -> str:
+    """The reference as the SMS or a letter may write it ("№GDA-WXKYNR", "nr gda wxkynr") in the
+    store's form, "GDA-WXKYNR"; anything else as typed, for the rule below to name."""
+    try:
+        return store.normalise_reference(value or "")
+    except store.DomainError:
+        return "".join((value or "").split()).upper()
+
+
 class CancelForm(FlaskForm):
     """The booking reference, as printed on the confirmation page (e.g. GDA-7K3M9Q)."""
 
     reference = StringField(
         _l("Booking reference"),
-        filters=[lambda value: "".join((value or "").split()).upper()],
+        filters=[_as_the_store_writes_it],
         validators=[
             InputRequired(message=_l("Enter the booking reference.")),
             Regexp(

@@ -47,6 +47,20 @@ BOOKED = "visit_booked"  # session key: the reference this browser has just conf
 # Session key: the name and number of a details form answered with an error, kept for one GET of
 # that same step so that switching the language (a link, so a GET) shows them and the error again.
 TYPED = "visit_typed"
+# Session key: a code form answered with an error (a wrong code and the tries left, or what was
+# typed when it was no code at all), kept for the one GET the answer redirects to. The error page is
+# never the answer to a POST, so reloading it can never send a wrong code again and spend a try.
+CODE_ERROR = "visit_code_error"
+# Where a form's kept errors go once shown: a plain reload shows the step empty, but the language
+# switch (whose whole point, after an error, is to read it) puts them back for one more GET.
+SHOWN = {TYPED: "visit_typed_shown", CODE_ERROR: "visit_code_error_shown"}
+
+
+def show_again_after_language_switch() -> None:
+    """Called by the language switch: the errors shown on the page it was used from, once more."""
+    for pending, shown in SHOWN.items():
+        if shown in session:
+            session[pending] = session.pop(shown)
 
 
 def _shared() -> ShortCache:
@@ -259,7 +273,9 @@ def details():
         return _page("visit_details.html", form=_typed_before(step), **context)
     form = BookingForm()
     if not form.validate_on_submit():
-        return _details_again(form, step, context)
+        if "csrf_token" in form.errors:  # a hand-made POST or an ended session: nothing to keep
+            return _page("visit_details.html", 400, form=form, **context)
+        return _details_again(form, step)
     case_number = None
     if group.code == CARD_COLLECTION:
         logged = current_case(current_app)
@@ -277,36 +293,46 @@ def details():
     except store.VisitThrottled as exc:
         return _throttled(exc, url_for("visits.start"))
     except store.DomainError as exc:
-        if exc.field in ("name", "applicant_name"):
-            form.name.errors = [_("Please check the name: it must contain letters and be at most 200 characters.")]
-        elif exc.field == "phone":
-            form.phone.errors = [_("Please check the number: it must be a mobile number that can receive SMS.")]
-        else:
-            form.form_errors.append(_("This time cannot be booked any more. Please choose another time."))
-        return _details_again(form, step, context)
+        refused = "name" if exc.field in ("name", "applicant_name") else "phone" if exc.field == "phone" else "time"
+        return _details_again(form, step, refused)
     session.pop(TYPED, None)
     # The number only masked (the code page shows it so that a typo can be spotted), never whole.
+    # The name and number as typed stay with this browser's hold only so that "wrong number –
+    # change it" can put them back in the form; the session ends them with the hold.
     session[HOLD] = {"ref": held.reference, "office": office.code, "group": group.code, "day": str(day),
-                     "at": step["at"], "phone": masked_phone(form.phone.data)}  # fmt: skip
+                     "at": step["at"], "phone": masked_phone(form.phone.data),
+                     "typed": {"name": form.name.data, "phone": form.phone.data}}  # fmt: skip
     return redirect(url_for("visits.code", reference=held.reference), 303)
 
 
-def _details_again(form: BookingForm, step: dict, context: dict):
-    """The details form with its errors, and what was typed kept for one GET of the same step."""
-    session[TYPED] = {**step, "name": form.name.data or "", "phone": form.phone.data or ""}
-    return _page("visit_details.html", 400, form=form, **context)
+def _details_again(form: BookingForm, step: dict, refused: str = ""):
+    """Post/Redirect/Get: what was typed (and what the store refused) is kept in the session for one
+    GET of the same step, which shows the errors again, in the language then chosen. So Back, a
+    reload or the language switch never meets a page that was the answer to a POST."""
+    session[TYPED] = {**step, "name": form.name.data or "", "phone": form.phone.data or "", "refused": refused}
+    return redirect(url_for("visits.details", **step), 303)
 
 
 def _typed_before(step: dict) -> BookingForm:
     """An empty form, or the one answered with an error just before on this step, checked again so
     that its errors read in the language now chosen. Shown once: a later GET starts empty."""
-    typed = session.pop(TYPED, None)
+    typed = session.pop(TYPED, None) if TYPED in session else None
+    if SHOWN[TYPED] in session:
+        del session[SHOWN[TYPED]]
     if not isinstance(typed, dict) or any(typed.get(key) != value for key, value in step.items()):
         return BookingForm(formdata=None)
+    session[SHOWN[TYPED]] = typed
     form = BookingForm(formdata=None, data={"name": typed.get("name", ""), "phone": typed.get("phone", "")})
-    if typed.get("phone"):
-        for typed_field in (form.name, form.phone):
-            typed_field.validate(form)
+    for typed_field in (form.name, form.phone):
+        typed_field.raw_data = [typed_field.data or ""]
+        typed_field.validate(form)
+    refused = typed.get("refused")
+    if refused == "name":
+        form.name.errors = [_("Please check the name: it must contain letters and be at most 200 characters.")]
+    elif refused == "phone":
+        form.phone.errors = [_("Please check the number: it must be a mobile number that can receive SMS.")]
+    elif refused == "time":
+        form.form_errors.append(_("This time cannot be booked any more. Please choose another time."))
     return form
 
 
@@ -329,21 +355,24 @@ def code(reference: str):
         booked = store.booked_visit(reference)
         if booked is not None:
             return _booked_page(booked)
-    if not form.validate_on_submit():
+    if request.method == "GET":
         return _page(
-            "visit_code.html", 400 if request.method == "POST" else 200, form=form, reference=reference,
-            purpose="book", back_url=times_url, **_hold_context(hold),
+            "visit_code.html", form=_code_form_again(), reference=reference, purpose="book", back_url=times_url,
+            **_hold_context(hold),
         )  # fmt: skip
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:  # a hand-made POST or an ended session: nothing was tried
+            return _page(
+                "visit_code.html", 400, form=form, reference=reference, purpose="book", back_url=times_url,
+                **_hold_context(hold),
+            )  # fmt: skip
+        return _code_again(form)
     try:
         booked = store.confirm_visit(reference, form.code.data, _client())
     except store.WrongCode as exc:
         if exc.tries_left <= 0:
             return _no_tries_left(times_url)
-        form.code.errors = [_wrong_code(exc.tries_left)]
-        return _page(
-            "visit_code.html", 400, form=form, reference=reference, purpose="book", back_url=times_url,
-            **_hold_context(hold),
-        )  # fmt: skip
+        return _code_again(form, tries_left=exc.tries_left)
     except store.CodeExpired:
         session.pop(HOLD, None)
         return _problem(
@@ -383,11 +412,47 @@ def code(reference: str):
     return _booked_page(booked)
 
 
+def _code_again(form: CodeForm, tries_left: int | None = None):
+    """Post/Redirect/Get: the code form's error is kept in the session and shown by the GET of the
+    same page, so a reload shows the page again instead of sending the wrong code once more."""
+    error = {"path": request.path, "typed": form.code.data or ""}
+    if tries_left is not None:
+        error["tries_left"] = tries_left
+    session[CODE_ERROR] = error
+    return redirect(request.path, 303)
+
+
+def _code_form_again() -> CodeForm:
+    """An empty code form, or the one answered with an error just before on this page, its error in
+    the language now chosen. Shown once: a later GET starts empty."""
+    form = CodeForm(formdata=None)
+    error = session.pop(CODE_ERROR, None) if CODE_ERROR in session else None
+    if SHOWN[CODE_ERROR] in session:
+        del session[SHOWN[CODE_ERROR]]
+    if not isinstance(error, dict) or error.get("path") != request.path:
+        return form
+    session[SHOWN[CODE_ERROR]] = error
+    if "tries_left" in error:
+        form.code.errors = [_wrong_code(int(error["tries_left"]))]
+    else:
+        typed = str(error.get("typed", ""))
+        form.code.process_formdata([typed])  # as if typed again: InputRequired reads the raw data
+        form.code.raw_data = [typed]
+        form.code.validate(form)
+    return form
+
+
 def _hold_context(hold: dict) -> dict:
     """What the code page shows of this browser's own hold: the number, masked, the way back, and
     the one resend of the code (offered a minute after the first text went to the modem)."""
     mine = bool(hold.get("at"))
+    starts_at = parse_start(hold.get("at")) if mine else None
     return {
+        # What is being confirmed, above the code field: office, kind of visit, day and time.
+        "chosen_office": next((office for office in _offices() if office.code == hold.get("office")), None),
+        "chosen_group": _group(hold.get("group", "")),
+        "starts_at": starts_at,
+        "day": _warsaw_day(starts_at) if starts_at else None,
         "masked_phone": hold.get("phone"),
         "wrong_number": WrongNumberForm() if mine else None,
         "resend": _resend_state(hold["ref"]) if mine else None,
@@ -431,6 +496,9 @@ def wrong_number(reference: str):
     store.release_hold(reference, _client())
     session.pop(HOLD, None)
     step = {"office": hold["office"], "group": hold["group"], "at": hold["at"]}
+    typed = hold.get("typed") if isinstance(hold.get("typed"), dict) else {}
+    # Back at "Your details" with the name kept and the number there to be corrected.
+    session[TYPED] = {**step, "name": typed.get("name", ""), "phone": typed.get("phone", ""), "refused": ""}
     return redirect(url_for("visits.details", **step), 303)
 
 
@@ -465,9 +533,11 @@ def _unknown_booking():
 
 
 def _not_cancellable() -> str:
+    # One answer for a mistyped, unknown or too late reference: which it is would tell a stranger
+    # whether a reference exists; so its words cover a typo first.
     return _(
-        "No booking with this reference can be cancelled online. "
-        "Cancelling is possible until the end of the day before the visit."
+        "Check the reference in your SMS or on the confirmation: no visit under this reference can be "
+        "cancelled online. A visit can be cancelled online until the end of the day before it."
     )
 
 
@@ -523,11 +593,14 @@ def cancel():
 def cancel_code(reference: str):
     form = CodeForm()
     back_url = url_for("visits.cancel")
-    if not form.validate_on_submit():
+    if request.method == "GET":
         return _page(
-            "visit_code.html", 400 if request.method == "POST" else 200, form=form, reference=reference,
-            purpose="cancel", back_url=back_url,
-        )  # fmt: skip
+            "visit_code.html", form=_code_form_again(), reference=reference, purpose="cancel", back_url=back_url
+        )
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            return _page("visit_code.html", 400, form=form, reference=reference, purpose="cancel", back_url=back_url)
+        return _code_again(form)
     try:
         store.confirm_cancellation(reference, form.code.data, _client())
     except store.WrongCode as exc:
@@ -537,8 +610,7 @@ def cancel_code(reference: str):
                 _("The code was typed wrongly too many times. Ask for a new code to cancel the visit."),
                 back_url, _("Ask for a new code"),
             )  # fmt: skip
-        form.code.errors = [_wrong_code(exc.tries_left)]
-        return _page("visit_code.html", 400, form=form, reference=reference, purpose="cancel", back_url=back_url)
+        return _code_again(form, tries_left=exc.tries_left)
     except store.CodeExpired:
         return _problem(
             410, _("The code has expired"),

@@ -288,14 +288,21 @@ def new_reference(office: str) -> str:
     return f"{office}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
+# What people copy in front of a reference from a text or a letter: "№", "nr", "No.", "#".
+_REFERENCE_PREFIXES = ("NR", "NO")
+
+
 def normalise_reference(text: str) -> str:
-    ref = "".join((text or "").split()).upper()
-    if len(ref) == 3 + REFERENCE_LENGTH and "-" not in ref:
-        ref = f"{ref[:3]}-{ref[3:]}"
-    office, _, rest = ref.partition("-")
-    if len(office) != 3 or len(rest) != REFERENCE_LENGTH or set(rest) - set(REFERENCE_ALPHABET):
+    """A reference as people copy it – "№GDA-WXKYNR", "nr GDA WXKYNR", "gda.wxkynr", "GDAWXKYNR" –
+    as the store writes it, "GDA-WXKYNR": marks such as №, #, dots, dashes and spaces are dropped
+    (a reference is letters and digits only), then a leading "nr"/"No" if what is left is too long."""
+    ref = "".join(ch for ch in (text or "").upper() if ch.isascii() and ch.isalnum())
+    if len(ref) == 5 + REFERENCE_LENGTH and ref[:2] in _REFERENCE_PREFIXES:
+        ref = ref[2:]
+    office, rest = ref[:3], ref[3:]
+    if len(ref) != 3 + REFERENCE_LENGTH or not office.isalpha() or set(rest) - set(REFERENCE_ALPHABET):
         raise DomainError("reference", "numer rezerwacji wygląda tak: GDA-7K3M9Q")
-    return ref
+    return f"{office}-{rest}"
 
 
 def new_code() -> str:

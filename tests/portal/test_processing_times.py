@@ -82,3 +82,21 @@ def test_the_information_panel_lists_the_figures_per_office(portal, history):
     slupsk = page.split('lang="pl">Słupsk</th>')[1].split("</tr>")[0]
     assert "замало справ для цифри" in slupsk and "<td>5</td>" in slupsk
     assert 'href="/info/processing-times"' in portal.get("/info").get_data(as_text=True)
+
+
+def test_a_case_filed_today_is_told_today_not_zero_days_ago(portal, history):
+    """The outside tester's finding 9: on the filing day the status page said "filed 0 days ago"."""
+    with frozen(NOW):
+        filing = register(filed_on=NOW.date(), language="uk")
+        portal.login(filing.number, filing.password, lang="uk")
+        page = portal.get("/status").get_data(as_text=True)
+    yours = page.split('id="processing-yours"')[1].split("</p>")[0]
+    assert "Заяву подано сьогодні." in yours
+    assert "0 днів" not in yours
+
+
+def test_the_information_panel_lists_every_kind_of_case(portal, history):
+    """Finding 9, its second part: kinds without a decided case were left out of the table."""
+    page = portal.get("/info/processing-times", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    for guide in storage.portal.case_type_guides():
+        assert f'id="times-{guide.case_type.code}"' in page, guide.case_type.code

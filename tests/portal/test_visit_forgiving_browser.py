@@ -97,9 +97,9 @@ def test_the_code_page_shows_the_number_masked_and_a_wrong_number_releases_the_h
     page.wait_for_url("**/visit/details?**")
     assert parse_qs(urlsplit(page.url).query) == parse_qs(urlsplit(step).query)
     assert visit_state(reference) == "expired"  # the seat is free again, the code dead
-    # Nothing typed is shown back: the details form starts empty.
-    assert page.get_by_label("Numer telefonu komórkowego").input_value() == ""
-    page.get_by_label("Imię i nazwisko").fill("Olena Szewczenko")
+    # The name kept and the number put back to be corrected (the tester's finding 3).
+    assert page.get_by_label("Imię i nazwisko").input_value() == "Olena Szewczenko"
+    assert page.get_by_label("Numer telefonu komórkowego").input_value() == "512 345 687"
     # The same address may start again at once (one pending hold per address: none is pending now).
     page.get_by_label("Numer telefonu komórkowego").fill("512 345 678")
     page.get_by_role("button", name="Wyślij mi kod").click()
