@@ -107,6 +107,8 @@ class RegisterScreen(StoreScreen):
         self.prefill = prefill
         self.language_chosen = False  # once the clerk picks a language, the phone no longer suggests one
         self.shown_language = "pl"
+        # The country code a shown language was guessed from ("+84"); None once the clerk chose one.
+        self.language_guessed_from: str | None = None
 
     def on_mount(self) -> None:
         self.sub_title = "Nowy wniosek"
@@ -125,6 +127,7 @@ class RegisterScreen(StoreScreen):
         if event.select.id == "language":
             if event.value != self.shown_language:  # the clerk's own pick (not the form's start or a suggestion)
                 self.language_chosen = True
+                self.language_guessed_from = None
                 self.query_one("#language-hint", Label).update("")
             return
         if event.select.id != "case-type" or event.value is Select.NULL:
@@ -160,6 +163,7 @@ class RegisterScreen(StoreScreen):
         if select.value != suggestion:
             self.shown_language = suggestion
             select.value = suggestion
+            self.language_guessed_from = store.display_phone(store.normalise_mobile(phone)).split()[0]
             name = store.NAMES_PL[suggestion]
             guess = f"Przypuszczenie z numeru kierunkowego: {name} – sprawdź z wnioskodawcą i zmień w razie potrzeby"
             hint.update(literal(guess))
@@ -261,7 +265,7 @@ class RegisterScreen(StoreScreen):
                 email=store.normalise_email(email) or "brak",
                 sms=sms,
             ),
-            markup("Język listów i SMS: $language · sposób złożenia: $channel", language=language, channel=channel),
+            self._language_line(language, channel),
             markup(""),
         ]
         if missing:
@@ -270,6 +274,20 @@ class RegisterScreen(StoreScreen):
         else:
             lines.append(markup("Braki: żadne – wszystkie wymagane dokumenty zaznaczone jako złożone."))
         return stacked(lines)
+
+    def _language_line(self, language: str, channel: str) -> Content:
+        """A language guessed from the phone is only a guess (a Vietnamese applicant gets "angielski"
+        for want of Vietnamese): the summary says so, for the clerk to ask before saving."""
+        if self.language_guessed_from is None:
+            return markup("Język listów i SMS: $language · sposób złożenia: $channel", language=language,
+                          channel=channel)  # fmt: skip
+        return markup(
+            "Język listów i SMS: [b]$language – PRZYPUSZCZENIE z numeru $code, zapytaj wnioskodawcę[/b] · "
+            "sposób złożenia: $channel",
+            language=language,
+            code=self.language_guessed_from,
+            channel=channel,
+        )
 
     def _register(self) -> None:
         self.query_one("#form-error", Label).update("Zapisuję…")
