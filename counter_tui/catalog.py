@@ -35,6 +35,17 @@ class Catalog:
             return "własny tekst"
         return next((t.label_pl for t in self.message_templates if t.code == code), code)
 
+    # The names in the narrow list columns (worklist, Wizyty): the catalogue's short name where
+    # the full one does not fit; the case screen and the papers keep the full ones.
+    def case_type_short(self, code: str, label: str) -> str:
+        return next((t.short_pl for t in self.case_types if t.code == code), label)
+
+    def stage_short(self, code: str, label: str) -> str:
+        return next((s.short_pl for s in self.stages if s.code == code), label)
+
+    def visit_group_short(self, code: str, label: str) -> str:
+        return next((g.short_pl for g in self.visit_groups if g.code == code), label)
+
     def case_type(self, code: str) -> CaseTypeInfo | None:
         return next((t for t in self.case_types if t.code == code), None)
 

@@ -58,7 +58,9 @@ def case_types(include_inactive: bool = False) -> list[CaseTypeInfo]:
         for doc in RequiredDocument.select().order_by(RequiredDocument.position):
             required.setdefault(doc.case_type_id, []).append(doc.kind_id)
         return [
-            CaseTypeInfo(t.code, _labels_of(t), t.deadline_days, fees.get(t.code, []), required.get(t.code, []))
+            CaseTypeInfo(
+                t.code, _labels_of(t), t.deadline_days, fees.get(t.code, []), required.get(t.code, []), t.short_pl
+            )
             for t in query
         ]
 
@@ -78,6 +80,7 @@ def stages(include_inactive: bool = False) -> list[StageInfo]:
                 s.is_initial,
                 s.usual_path,
                 s.clock_runs,
+                s.short_pl,
             )
             for s in query
         ]

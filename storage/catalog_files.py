@@ -69,6 +69,17 @@ def _labels(entry: dict[str, Any], where: str, key: str = "label") -> dict[str, 
     return {f"{key}_{lang}": source[lang].strip() for lang in LANGUAGES}
 
 
+SHORT_LABEL_MAX = 40
+
+
+def _short(entry: dict[str, Any], where: str) -> dict[str, str]:
+    """`short`: the Polish name for the clerk's narrow list columns, optional."""
+    short = entry.get("short", "")
+    if not isinstance(short, str) or len(short.strip()) > SHORT_LABEL_MAX:
+        raise DomainError("fixtures", f"{where}: short – tekst, najwyżej {SHORT_LABEL_MAX} znaków")
+    return {"short_pl": short.strip()}
+
+
 def _upsert(model, key: str, values: dict[str, Any]) -> bool:
     """Insert or update one catalogue row; True when anything changed."""
     row = model.get_or_none(getattr(model, model._meta.primary_key.name) == key)
@@ -108,6 +119,7 @@ def load_fixtures(directory: Path | None = None) -> dict[str, int]:
             type_codes.append(code)
             values = {
                 **_labels(ctype, f"case type {code}"),
+                **_short(ctype, f"case type {code}"),
                 "deadline_days": int(ctype["deadline_days"]),
                 "position": pos,
                 "active": True,
@@ -126,6 +138,7 @@ def load_fixtures(directory: Path | None = None) -> dict[str, int]:
             stage_codes.append(code)
             values = {
                 **_labels(stage, f"stage {code}"),
+                **_short(stage, f"stage {code}"),
                 **_labels(stage, f"stage {code}", key="explanation"),
                 "position": pos,
                 "closes_case": bool(stage.get("closes_case", False)),
@@ -146,7 +159,7 @@ def load_fixtures(directory: Path | None = None) -> dict[str, int]:
         MessageTemplate.update(active=False).where(MessageTemplate.code.not_in(template_codes)).execute()
         changed["info"] = _load_info(data["info.toml"], type_codes)
         office_codes = [o["code"] for o in data["offices.toml"].get("office", [])]
-        changed["visit_groups"] = load_visit_groups(data["visit_groups.toml"], office_codes, _labels, _upsert)
+        changed["visit_groups"] = load_visit_groups(data["visit_groups.toml"], office_codes, _labels, _upsert, _short)
         # The statement is read from its file when shown (storage.catalog_info); loading checks it, so a
         # broken statement is refused here with the rest rather than failing the portal's page.
         parse_statement(data["accessibility.toml"], office_codes)

@@ -67,6 +67,8 @@ class Clerk(BaseModel):
 
 class CaseType(MultilingualLabel):
     code = pw.CharField(primary_key=True, max_length=40)
+    # The Polish name shortened where the label does not fit the clerk's list column ("" = the label fits).
+    short_pl = pw.CharField(max_length=40, default="")
     deadline_days = pw.IntegerField()
     position = pw.IntegerField(default=0)
     active = pw.BooleanField(default=True)
@@ -109,6 +111,8 @@ class RequiredDocument(BaseModel):
 
 class Stage(MultilingualLabel):
     code = pw.CharField(primary_key=True, max_length=40)
+    # The Polish name shortened where the label does not fit the clerk's list column ("" = the label fits).
+    short_pl = pw.CharField(max_length=40, default="")
     position = pw.IntegerField(default=0)
     explanation_pl = pw.TextField()
     explanation_en = pw.TextField()
@@ -306,6 +310,8 @@ class VisitGroup(MultilingualLabel):
 
     code = pw.CharField(primary_key=True, max_length=40)
     slot_minutes = pw.IntegerField()
+    # The Polish name shortened where the label does not fit the clerk's list column ("" = the label fits).
+    short_pl = pw.CharField(max_length=40, default="")
     # False where one person books for others (an employer, an inviting person).
     one_per_phone_per_day = pw.BooleanField(default=True)
     position = pw.IntegerField(default=0)

@@ -66,6 +66,11 @@ class CaseTypeInfo:
     deadline_days: int
     fees: list[FeeInfo]
     required_documents: list[str]
+    short: str = ""  # the Polish name for narrow list columns; "" where the label fits
+
+    @property
+    def short_pl(self) -> str:
+        return self.short or self.label["pl"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,6 +109,11 @@ class StageInfo:
     usual_path: bool = True
     # False where the statutory deadline does not run (no case at such a stage is overdue).
     clock_runs: bool = True
+    short: str = ""  # the Polish name for narrow list columns; "" where the label fits
+
+    @property
+    def short_pl(self) -> str:
+        return self.short or self.label["pl"]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -25,9 +25,14 @@ class VisitGroupInfo:
     slot_minutes: int
     offices: list[str]
     one_per_phone_per_day: bool = True
+    short: str = ""  # the Polish name for narrow list columns; "" where the label fits
 
     def label(self, lang: str) -> str:
         return self.labels.get(lang) or self.labels["pl"]
+
+    @property
+    def short_pl(self) -> str:
+        return self.short or self.labels["pl"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,9 +96,10 @@ def load_visit_groups(
     office_codes: list[str],
     labels: Callable[[dict[str, Any], str], dict[str, str]],
     upsert: Callable[..., bool],
+    short: Callable[[dict[str, Any], str], dict[str, str]],
 ) -> int:
     """Load the booking catalogue inside the caller's transaction (storage.catalog_files passes its
-    label and upsert helpers). A group or office that left the file becomes inactive. Returns changes."""
+    label, upsert and short-label helpers). A group or office that left the file becomes inactive. Returns changes."""
     changes = upsert(VisitRules, 1, _settings(data.get("settings", {})))
     codes = []
     for pos, group in enumerate(data.get("group", [])):
@@ -105,6 +111,7 @@ def load_visit_groups(
             raise DomainError("fixtures", f"{where}: slot_minutes 5–240")
         values = {
             **labels(group, where),
+            **short(group, where),
             "slot_minutes": slot,
             "one_per_phone_per_day": bool(group.get("one_per_phone_per_day", True)),
             "position": pos,
@@ -191,6 +198,7 @@ def visit_groups() -> list[VisitGroupInfo]:
                 g.slot_minutes,
                 offices.get(g.code, []),
                 g.one_per_phone_per_day,
+                g.short_pl,
             )
             for g in VisitGroup.select().where(VisitGroup.active).order_by(VisitGroup.position)
         ]

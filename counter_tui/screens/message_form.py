@@ -14,7 +14,7 @@ from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.widgets.language_select import LanguageSelect
 from counter_tui.widgets.literal import literal
 from storage import desk as store
-from storage.desk import CaseDetail, MessageWritten
+from storage.desk import CaseDetail, MessageTemplateInfo, MessageWritten
 
 OWN_TEXT = "__own_text__"
 OWN_WORDS = "__own_words__"
@@ -81,9 +81,14 @@ class MessageForm(StoreForm[MessageWritten]):
                 with Vertical(id="blank-office"):
                     yield Label("Oddział", classes="field-label")
                     yield Select(offices, value=office, prompt="wybierz…", id="msg-office")
-            with Vertical(id="msg-preview-box"):
-                yield Label("", id="msg-preview-title", classes="field-label")
-                yield Static("", id="msg-preview", classes="dialog-text")
+            # The applicant's text, and beside it the same in Polish for the clerk to proofread.
+            with Horizontal(id="msg-preview-box"):
+                with Vertical(classes="msg-preview-column"):
+                    yield Label("", id="msg-preview-title", classes="field-label")
+                    yield Static("", id="msg-preview", classes="dialog-text")
+                with Vertical(classes="msg-preview-column", id="msg-preview-pl-column"):
+                    yield Label("Po polsku, do sprawdzenia:", id="msg-preview-pl-title", classes="field-label")
+                    yield Static("", id="msg-preview-pl", classes="dialog-text")
             with Vertical(id="msg-own"):
                 yield Label("Treść własnymi słowami", classes="field-label")
                 yield TextArea(id="msg-text")
@@ -145,6 +150,15 @@ class MessageForm(StoreForm[MessageWritten]):
         if template is None:
             return
         lang = self.detail.language
+        language = store.NAMES_PL.get(lang, lang)
+        self.query_one("#msg-preview-title", Label).update(literal(f"Przeczyta wnioskodawca ({language}):"))
+        self.query_one("#msg-preview", Static).update(literal(self._filled(template, lang)))
+        self.query_one("#msg-preview-pl-column").display = lang != "pl"
+        if lang != "pl":
+            self.query_one("#msg-preview-pl", Static).update(literal(self._filled(template, "pl")))
+
+    def _filled(self, template: MessageTemplateInfo, lang: str) -> str:
+        """The template's text in `lang` with the blanks filled so far."""
         shown = _Blank()
         for name, value in self._values().items():
             if not value:
@@ -157,10 +171,7 @@ class MessageForm(StoreForm[MessageWritten]):
                 shown[name] = f"{office.name}, {office.address}" if office else value
             else:
                 shown[name] = value
-        text = template.texts.get(lang) or template.texts["pl"]
-        language = store.NAMES_PL.get(lang, lang)
-        self.query_one("#msg-preview-title", Label).update(literal(f"Wnioskodawca przeczyta w portalu ({language}):"))
-        self.query_one("#msg-preview", Static).update(literal(text.format_map(shown)))
+        return (template.texts.get(lang) or template.texts["pl"]).format_map(shown)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self._show_fields()

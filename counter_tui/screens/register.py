@@ -39,6 +39,10 @@ class Prefill:
 CHANNELS = [("osobiście w okienku", "in_person"), ("pocztą", "post"), ("elektronicznie (MOS)", "electronic")]
 
 
+class FormScroll(VerticalScroll, can_focus=False):
+    """The form scrolls to the focused field; a Tab stop of its own would be an invisible one."""
+
+
 class RegisterScreen(StoreScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Zapisz wniosek", id="save", priority=True),
@@ -51,12 +55,36 @@ class RegisterScreen(StoreScreen):
     def compose(self) -> ComposeResult:
         catalog = self.app.catalog
         yield Header()
-        with VerticalScroll(id="register-form"):
+        # Fields in the order of a filing at the counter: who (name, phone), what (case type, then
+        # the documents it requires), then what mostly keeps its default (language, e-mail, consent,
+        # channel, MOS number, date). The scrolling form itself takes no Tab stop.
+        with FormScroll(id="register-form"):
+            yield Label("Imię i nazwisko wnioskodawcy (jak w paszporcie)", classes="field-label")
+            yield Input(id="applicant-name", validators=[ApplicantName()])
+            yield Label("", id="applicant-name-error", classes="error")
+            yield Label("Telefon komórkowy (zagraniczny z kodem kraju)", classes="field-label")
+            yield Input(placeholder="np. 501 234 567 albo +380 67 123 4567", id="phone", validators=[MobilePhone()])
+            yield Label("", id="phone-error", classes="error")
+            yield Label("", id="language-hint", classes="hint")
             yield Label("Rodzaj sprawy (pisz, aby szukać)", classes="field-label")
             yield SearchSelect(
                 [(literal(t.label["pl"]), t.code) for t in catalog.case_types], prompt="wybierz…", id="case-type"
             )
             yield Label("", id="case-type-error", classes="error")
+            yield Label(
+                "Wymagane dokumenty – zaznaczone są złożone; cyfra albo Spacja odznacza brakujący (stanie się brakiem)",
+                classes="field-label",
+            )
+            yield DocumentChecklist(id="documents", disabled=True)  # usable once the case type says which
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Język listów i SMS", classes="field-label")
+                    yield LanguageSelect("pl", id="language")
+                with Vertical():
+                    yield Label("E-mail (nieobowiązkowy; powiadomienia jak SMS, bez treści)", classes="field-label")
+                    yield Input(placeholder="np. olena.kovalenko@gmail.com", id="email", validators=[EmailAddress()])
+            yield Label("", id="email-error", classes="error")
+            yield Checkbox("Zgoda na powiadomienia (SMS i e-mail)", value=True, id="sms-consent")
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Sposób złożenia", classes="field-label")
@@ -68,26 +96,6 @@ class RegisterScreen(StoreScreen):
                     yield Label("Data złożenia", classes="field-label")
                     yield Input(store.today_in_warsaw().isoformat(), id="filed-on", validators=[FilingDate()])
             yield Label("", id="filing-row-error", classes="error")
-            yield Label("Imię i nazwisko wnioskodawcy (jak w paszporcie)", classes="field-label")
-            yield Input(id="applicant-name", validators=[ApplicantName()])
-            yield Label("", id="applicant-name-error", classes="error")
-            with Horizontal(classes="row"):
-                with Vertical():
-                    yield Label("Telefon komórkowy (zagraniczny z kodem kraju)", classes="field-label")
-                    yield Input(
-                        placeholder="np. 501 234 567 albo +380 67 123 4567", id="phone", validators=[MobilePhone()]
-                    )
-                with Vertical():
-                    yield Label("Język listów i SMS", classes="field-label")
-                    yield LanguageSelect("pl", id="language")
-            yield Label("", id="phone-error", classes="error")
-            yield Label("", id="language-hint", classes="hint")
-            yield Label("E-mail (nieobowiązkowy; powiadomienia jak SMS, bez treści wiadomości)", classes="field-label")
-            yield Input(placeholder="np. olena.kovalenko@gmail.com", id="email", validators=[EmailAddress()])
-            yield Label("", id="email-error", classes="error")
-            yield Checkbox("Zgoda na powiadomienia (SMS i e-mail)", value=True, id="sms-consent")
-            yield Label("Wymagane dokumenty – zaznacz złożone (niezaznaczone staną się brakami)", classes="field-label")
-            yield DocumentChecklist(id="documents", disabled=True)  # usable once the case type says which
             yield Label("", id="form-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Zapisz (Ctrl+S)", variant="primary", id="save")
@@ -99,6 +107,8 @@ class RegisterScreen(StoreScreen):
         self.prefill = prefill
         self.language_chosen = False  # once the clerk picks a language, the phone no longer suggests one
         self.shown_language = "pl"
+        # The country code a shown language was guessed from ("+84"); None once the clerk chose one.
+        self.language_guessed_from: str | None = None
 
     def on_mount(self) -> None:
         self.sub_title = "Nowy wniosek"
@@ -109,12 +119,15 @@ class RegisterScreen(StoreScreen):
             self.shown_language = self.prefill.language
             self.language_chosen = True  # the applicant chose it when booking
             self.query_one("#language", Select).value = self.prefill.language
-        self.query_one("#case-type", Select).focus()
+            self.query_one("#case-type", Select).focus()  # the visit brought the name and phone
+            return
+        self.query_one("#applicant-name", Input).focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "language":
             if event.value != self.shown_language:  # the clerk's own pick (not the form's start or a suggestion)
                 self.language_chosen = True
+                self.language_guessed_from = None
                 self.query_one("#language-hint", Label).update("")
             return
         if event.select.id != "case-type" or event.value is Select.NULL:
@@ -150,6 +163,7 @@ class RegisterScreen(StoreScreen):
         if select.value != suggestion:
             self.shown_language = suggestion
             select.value = suggestion
+            self.language_guessed_from = store.display_phone(store.normalise_mobile(phone)).split()[0]
             name = store.NAMES_PL[suggestion]
             guess = f"Przypuszczenie z numeru kierunkowego: {name} – sprawdź z wnioskodawcą i zmień w razie potrzeby"
             hint.update(literal(guess))
@@ -251,7 +265,7 @@ class RegisterScreen(StoreScreen):
                 email=store.normalise_email(email) or "brak",
                 sms=sms,
             ),
-            markup("Język listów i SMS: $language · sposób złożenia: $channel", language=language, channel=channel),
+            self._language_line(language, channel),
             markup(""),
         ]
         if missing:
@@ -260,6 +274,20 @@ class RegisterScreen(StoreScreen):
         else:
             lines.append(markup("Braki: żadne – wszystkie wymagane dokumenty zaznaczone jako złożone."))
         return stacked(lines)
+
+    def _language_line(self, language: str, channel: str) -> Content:
+        """A language guessed from the phone is only a guess (a Vietnamese applicant gets "angielski"
+        for want of Vietnamese): the summary says so, for the clerk to ask before saving."""
+        if self.language_guessed_from is None:
+            return markup("Język listów i SMS: $language · sposób złożenia: $channel", language=language,
+                          channel=channel)  # fmt: skip
+        return markup(
+            "Język listów i SMS: [b]$language – PRZYPUSZCZENIE z numeru $code, zapytaj wnioskodawcę[/b] · "
+            "sposób złożenia: $channel",
+            language=language,
+            code=self.language_guessed_from,
+            channel=channel,
+        )
 
     def _register(self) -> None:
         self.query_one("#form-error", Label).update("Zapisuję…")

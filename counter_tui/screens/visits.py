@@ -191,7 +191,7 @@ class VisitsScreen(TypeToSearch, StoreScreen):
                 literal(visit.local_time),
                 literal(visit.reference),
                 literal(visit.name or "–"),
-                literal(shortened(visit.group_label, GROUP_WIDTH)),
+                literal(shortened(self.app.catalog.visit_group_short(visit.group, visit.group_label), GROUP_WIDTH)),
                 literal(visit.phone or "–"),
                 literal(LANGUAGE_SHORT_PL.get(visit.language, visit.language)),
                 literal(STATE_NAMES.get(visit.state, visit.state), style=STATE_STYLES.get(visit.state, "")),

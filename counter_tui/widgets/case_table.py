@@ -28,14 +28,15 @@ class CaseTable(DataTable):
 
     def show_rows(self, rows: list[WorklistRow]) -> None:
         self.clear()
+        catalog = self.app.catalog
         for row in rows:
             flag = literal("⚠", style="bold red") if row.overdue else literal("✓" if row.closed else " ")
             self.add_row(
                 flag,
                 literal(row.display_number),
                 literal(_fit(row.applicant_name, 21)),
-                literal(_fit(row.case_type_label, 19)),
-                literal(_fit(row.stage_label, 19)),
+                literal(_fit(catalog.case_type_short(row.case_type, row.case_type_label), 19)),
+                literal(_fit(catalog.stage_short(row.stage, row.stage_label), 19)),
                 literal(row.filed_on.isoformat()),
                 literal(row.deadline_on.isoformat(), style="bold red" if row.overdue else ""),
                 literal(row.office),

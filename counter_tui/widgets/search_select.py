@@ -11,6 +11,7 @@ import unicodedata
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import Select
 from textual.widgets._select import SelectCurrent, SelectOverlay
 
@@ -31,12 +32,19 @@ def label_matches(label: str, typed: str) -> bool:
 
 
 class WordSearchOverlay(SelectOverlay):
+    # Its own, in Polish: a subclass merges its bindings when defined, before the app's Polish
+    # SelectOverlay.BINDINGS replace Textual's "Dismiss menu".
+    BINDINGS = [Binding("escape", "dismiss", "Zamknij listę")]
+
     def __init__(self) -> None:
         super().__init__(type_to_search=True)
         self._search_reset_delay = NEVER
+        self.typed_before_opening = ""  # the letter that opened the list (SearchSelect)
 
     def watch_has_focus(self, value: bool) -> None:
-        super().watch_has_focus(value)  # an opened list starts with no search text
+        super().watch_has_focus(value)  # an opened list starts with no search text…
+        if value and self.typed_before_opening:  # …but the one that opened it
+            self._search_query, self.typed_before_opening = self.typed_before_opening, ""
         if self.option_count:
             self._apply_search()
 
@@ -80,7 +88,18 @@ class WordSearchOverlay(SelectOverlay):
 
 
 class SearchSelect(Select):
-    """`Select` with `WordSearchOverlay` for its list."""
+    """`Select` with `WordSearchOverlay` for its list. A letter typed on the closed field opens
+    the list and starts the search with it, so the clerk can type the name straight away."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        overlay = self.query_one(WordSearchOverlay)
+        if overlay.has_focus or event.character in (None, " ") or not event.is_printable:
+            return
+        event.stop()
+        event.prevent_default()
+        # Letters typed while the list is opening are kept too, in order.
+        overlay.typed_before_opening += event.character or ""
+        self.expanded = True
 
     def compose(self) -> ComposeResult:
         yield SelectCurrent(self.prompt)

@@ -124,7 +124,9 @@ def test_message_form_with_preview_at_120x35(snap_compare, case_number, settings
         pilot.app.screen.query_one("#msg-document-words").focus()
 
     async def the_date(pilot) -> None:
-        pilot.app.screen.query_one("#msg-date").focus()
+        date = pilot.app.screen.query_one("#msg-date")
+        date.cursor_blink = False  # a steady cursor: a blink caught on or off would change the picture
+        date.focus()
 
     run_before = on_case(case_number, keys("m"), bring_document, keys(*"umowa najmu"), the_date,
                          keys(*"2026-12-04"), showing(MessageForm))  # fmt: skip

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, Label, OptionList, Select, SelectionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 
 import storage
 from counter_tui.app import OkienkoApp
@@ -63,14 +63,7 @@ async def test_register_a_filing_from_the_keyboard(app: OkienkoApp, printer):
         await pilot.press("ctrl+n")
         await settle(pilot)
         assert isinstance(app.screen, RegisterScreen)
-        await pilot.press("enter")  # open the case-type list
-        await type_text(pilot, "Pobyt czasowy i")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert app.screen.query_one("#case-type", Select).value == "temp_work"
-        await pilot.press("tab", "tab")  # channel -> external reference
-        await type_text(pilot, "MOS/2026/001234")
-        await pilot.press("tab", "tab")  # date stays today -> name
+        assert app.focused is screen_input(pilot, "#applicant-name")  # the name first
         await type_text(pilot, "Łukasz Żółć")
         await pilot.press("tab")
         await type_text(pilot, "58 307 74 27")
@@ -80,9 +73,15 @@ async def test_register_a_filing_from_the_keyboard(app: OkienkoApp, printer):
         await type_text(pilot, "+380 67 123 4567")
         await pilot.pause()
         assert str(app.screen.query_one("#phone-error", Label).render()) == ""
-        checklist = app.screen.query_one(SelectionList)
-        checklist.focus()
-        await pilot.press("space", "down", "space", "down", "space")  # form, photos, passport brought
+        await pilot.press("tab", "enter")  # the case type next: its list opens
+        await type_text(pilot, "Pobyt czasowy i")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one("#case-type", Select).value == "temp_work"
+        await pilot.press("tab")  # the checklist: every document starts brought
+        await pilot.press("4", "5", "6", "7", "8")  # form, photos, passport brought; the rest missing
+        screen_input(pilot, "#external-ref").focus()  # further down, behind language, e-mail and channel
+        await type_text(pilot, "MOS/2026/001234")
         assert app.screen.query_one("#language", Select).value == "uk"  # suggested by +380
         await pilot.press("ctrl+s")
         await settle(pilot)

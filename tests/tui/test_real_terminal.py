@@ -25,16 +25,14 @@ def test_log_in_and_register_a_filing_in_tmux(terminal):
     log_in(term)
     term.keys("C-n")
     term.wait_for("Rodzaj sprawy")
-    term.keys("Enter")
+    term.type("Ivan Petrenko")  # the name has the focus
+    term.keys("Tab")
+    term.type("+380 50 123 4567")
+    term.keys("Tab", "Enter")
     term.wait_for("Zaproszenie cudzoziemca")  # the drop-down is open
     term.type("Pobyt sta")
     term.keys("Enter")
     term.wait_for("Formularz wniosku")
-    for _ in range(4):
-        term.keys("Tab")
-    term.type("Ivan Petrenko")
-    term.keys("Tab")
-    term.type("+380 50 123 4567")
     term.keys("C-s")
     term.wait_for("Zapisać wniosek?")
     term.keys("t")

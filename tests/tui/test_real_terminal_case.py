@@ -125,7 +125,7 @@ def test_template_message_in_tmux(desk):
     term.wait_for("Brak potwierdzenia opłaty skarbowej")
     term.type("Brak potw")
     term.keys("Enter")
-    term.wait_for("Wnioskodawca przeczyta w portalu (ukraiński)")
+    term.wait_for("Przeczyta wnioskodawca (ukraiński)")
     term.keys("Tab")  # the template's only blank: the date
     term.type(due)
     screen = term.wait_for(f"{due}; сума")  # the preview, filled as typed (the input has no ";")

@@ -61,7 +61,8 @@ async def open_case_type_list(pilot) -> SelectOverlay:
     await log_in(pilot)
     await pilot.press("ctrl+n")
     await settle(pilot)
-    await pilot.press("enter")  # the case type list opens (the field has the focus)
+    await pilot.press("tab", "tab")  # name, phone, then the case type
+    await pilot.press("enter")  # its list opens
     await settle(pilot)
     overlay = pilot.app.screen.query_one("#case-type").query_one(SelectOverlay)
     assert overlay.has_focus
@@ -70,6 +71,34 @@ async def open_case_type_list(pilot) -> SelectOverlay:
 
 def highlighted_label(overlay: SelectOverlay) -> str:
     return str(overlay.get_option_at_index(overlay.highlighted).prompt) if overlay.highlighted is not None else ""
+
+
+async def test_a_letter_typed_on_the_closed_case_type_opens_its_list_searching(app: OkienkoApp):
+    async with app.run_test(size=SMALL) as pilot:
+        await log_in(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press("tab", "tab", "p", "r", "a")
+        await settle(pilot)
+        overlay = app.screen.query_one("#case-type").query_one(SelectOverlay)
+        assert overlay.has_focus and "Szukaj: pra" in str(overlay.border_title)
+        assert highlighted_label(overlay) == "Pobyt czasowy i praca (zezwolenie jednolite)"
+
+
+async def test_the_checklist_starts_all_brought_and_a_digit_unticks_a_document(app: OkienkoApp):
+    async with app.run_test(size=SMALL) as pilot:
+        await log_in(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        app.screen.query_one("#case-type", Select).value = "temp_work"
+        await settle(pilot)
+        checklist = app.screen.query_one(DocumentChecklist)
+        assert checklist.missing() == []
+        checklist.focus()
+        await pilot.press("4", "7")
+        assert checklist.missing() == ["fee_proof", "health_insurance"]
+        await pilot.press("4")
+        assert checklist.missing() == ["health_insurance"]
 
 
 async def test_the_case_type_list_shows_the_typed_text_and_finds_any_word_without_diacritics(app: OkienkoApp):

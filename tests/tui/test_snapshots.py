@@ -77,6 +77,8 @@ def test_register_screen(snap_compare, frozen_store, settings):
         await pilot.press("ctrl+n")
         await settle(pilot)
         pilot.app.screen.query_one("#case-type", Select).value = "temp_family"
+        # The name field has the focus: a steady cursor, not one caught on or off in its blink.
+        pilot.app.screen.query_one("#applicant-name").cursor_blink = False
         await settle(pilot)
 
     assert snap_compare(still_app(settings), terminal_size=SNAPSHOT_SIZE, run_before=run_before)
