@@ -109,3 +109,19 @@ def desk_in_tmux(
         yield term
     finally:
         subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True, check=False)
+
+
+@contextlib.contextmanager
+def demo_desk(tmp_path: Path, cases: int = 4, size: tuple[int, int] = (120, 35)) -> Iterator[Terminal]:
+    """The clerk app in tmux on a fresh demo store of `cases` cases, the store open in this process too
+    (so a test can read what the clerk's keys wrote)."""
+    import storage
+
+    need_tmux()
+    db_url = demo_store(tmp_path, cases=cases)
+    with desk_in_tmux(tmp_path, db_url, size) as term:
+        storage.open_database(db_url)
+        try:
+            yield term
+        finally:
+            storage.db.close_database()

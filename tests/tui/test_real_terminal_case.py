@@ -12,19 +12,13 @@ import pytest
 import storage
 from storage import outbox
 from storage.clock import today_in_warsaw
-from tests.tui.terminal import Terminal, demo_store, desk_in_tmux, log_in, need_tmux
+from tests.tui.terminal import Terminal, demo_desk, log_in
 
 
 @pytest.fixture
 def desk(tmp_path):
-    need_tmux()
-    db_url = demo_store(tmp_path, cases=4)
-    with desk_in_tmux(tmp_path, db_url, (120, 35)) as term:
-        storage.open_database(db_url)
-        try:
-            yield term
-        finally:
-            storage.db.close_database()
+    with demo_desk(tmp_path) as term:
+        yield term
 
 
 def open_case(term: Terminal, name: str, display_number: str) -> str:

@@ -10,7 +10,7 @@ import time
 import pytest
 
 import storage
-from tests.tui.terminal import Terminal, demo_store, desk_in_tmux, log_in, need_tmux
+from tests.tui.terminal import Terminal, demo_desk, log_in
 
 KEY_TARGET = 20
 NAME = "Yuliia Savchuk-Hnatiuk"
@@ -46,14 +46,8 @@ class CountingClerk:
 
 @pytest.fixture
 def desk(tmp_path):
-    need_tmux()
-    db_url = demo_store(tmp_path, cases=4)
-    with desk_in_tmux(tmp_path, db_url, (120, 35)) as term:
-        storage.open_database(db_url)
-        try:
-            yield term
-        finally:
-            storage.db.close_database()
+    with demo_desk(tmp_path) as term:
+        yield term
 
 
 def test_a_standard_filing_takes_at_most_20_keys(desk):
