@@ -55,6 +55,7 @@ WARSAW = ZoneInfo("Europe/Warsaw")
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 # Catalogue labels come from files an administrator edits: one of each kind shown at the desk.
 CASE_TYPE_LABEL = "Praca [/] [link=https://evil.example/]tu[/link] [@click=app.quit]x[/] $name"
+SHORT_LABEL = "Praca [/] [@x] $n"  # the worklist's column shows the short label (at most 19 characters)
 KIND_LABEL = "Zdjęcia [b]4 szt.[/b] [/]"
 SIZE = (130, 45)
 DANGEROUS = [
@@ -96,9 +97,9 @@ def world(tmp_path_factory):
     shutil.copytree(FIXTURES, fixtures)
     case_types = fixtures / "case_types.toml"
     case_types.write_text(
-        case_types.read_text(encoding="utf-8").replace(
-            'pl = "Pobyt czasowy i praca (zezwolenie jednolite)"', f'pl = "{CASE_TYPE_LABEL}"', 1
-        ),
+        case_types.read_text(encoding="utf-8")
+        .replace('pl = "Pobyt czasowy i praca (zezwolenie jednolite)"', f'pl = "{CASE_TYPE_LABEL}"', 1)
+        .replace('short = "Czasowy i praca"', f'short = "{SHORT_LABEL}"', 1),
         encoding="utf-8",
     )
     kinds = fixtures / "deficiency_kinds.toml"
@@ -133,7 +134,11 @@ def book_on_the_portal(world: World, n: int, name: str) -> tuple[str | None, dt.
     link = first_time_link(portal)
     asked = request_code(portal, link, name=name, phone=f"+48 601 {n:03d} {n:03d}")
     if accepted(check_applicant_name, name) is None:
-        assert asked.status_code == 400, "the form refuses what the store's name rule refuses"
+        # The form refuses what the store's name rule refuses: back to the details step (Post/Redirect/Get)
+        # with the refusal on the page, and no code asked for.
+        assert asked.status_code == 303 and "/visit/code/" not in asked.headers["Location"]
+        again = portal.get(asked.headers["Location"][asked.headers["Location"].index("/visit") :])
+        assert again.status_code == 200 and 'class="error"' in again.get_data(as_text=True)
         return None, None
     assert asked.status_code == 303, asked.get_data(as_text=True)
     path = code_path(asked)
@@ -242,7 +247,7 @@ async def walk_the_app(world: World, login: str, clerk: str, people: list[Person
         await log_in(pilot, login=login)
         assert isinstance(app.screen, WorklistScreen)
         assert as_shown(clerk) in app.sub_title and not raw_controls(app.sub_title)
-        shown = check_drawn(app.screen, CASE_TYPE_LABEL[:18])
+        shown = check_drawn(app.screen, SHORT_LABEL)
         for person in people:
             name = person.name
             if name is None:
