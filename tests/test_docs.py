@@ -334,6 +334,17 @@ def check_links(paths: list[Path]) -> list[str]:
     return problems
 
 
+def check_named_paths(paths: list[Path]) -> list[str]:
+    """A file of the repository quoted in prose (`storage/config.py`, `tests/sms/test_mail.py`) still exists:
+    a guide that names a moved file sends its reader nowhere. Globs count when they match something."""
+    problems = []
+    for path in paths:
+        for quoted in sorted(set(re.findall(r"`([^`\s]+)`", path.read_text(encoding="utf-8")))):
+            if quoted.startswith(REPOSITORY_ROOTS) and not any(ROOT.glob(quoted.rstrip("/"))):
+                problems.append(f"{path.name}: `{quoted}` does not exist")
+    return problems
+
+
 def admin_cli_table(path: Path) -> dict[str, set[str]]:
     """Subcommand → the options its row names, from the Admin CLI table of the operations guide."""
     section = path.read_text(encoding="utf-8").split("\n## Admin CLI\n", 1)[1].split("\n## ", 1)[0]
@@ -389,6 +400,10 @@ def test_every_file_a_command_names_exists() -> None:
     assert check_files(all_commands(doc_files())) == []
 
 
+def test_every_repository_file_the_docs_quote_exists() -> None:
+    assert check_named_paths(doc_files()) == []
+
+
 def test_every_setting_the_docs_name_is_read_by_a_program() -> None:
     assert check_settings(doc_files(), all_commands(doc_files())) == []
 
@@ -402,6 +417,8 @@ BROKEN_PAGE = """# Broken on purpose
 ## A heading
 
 [a missing guide](docs/nowhere.md), [a missing heading](#no-such-heading), [fine](#a-heading)
+
+Visits live in `storage/no_such_room.py`; the catalogues in `fixtures/`.
 
 ```sh
 python -m storage purgee --json
@@ -442,6 +459,7 @@ def test_each_check_catches_a_broken_command(tmp_path: Path) -> None:
     assert "demo-everything" in "\n".join(check_make_targets(commands))
     assert "nginx-nowhere.conf" in "\n".join(check_files(commands))
     assert "bench/no_such_bench.py" in "\n".join(check_files(commands))
+    assert check_named_paths([page]) == ["README.md: `storage/no_such_room.py` does not exist"]
     settings_problems = "\n".join(check_settings([page], commands, readme=page))
     assert "OKIENKO_NO_SUCH_SETTING" in settings_problems
     assert "OKIENKO_SECRET_KEY is not in storage/config.py" in settings_problems
