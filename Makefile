@@ -1,4 +1,4 @@
-# Two commands for a newcomer: `make demo` and `make test` (see README.md).
+# Two commands for a newcomer: `make demo` and `make test` (see README.md; the guides are in docs/).
 VENV ?= .venv
 PY := $(VENV)/bin/python
 DEMO_DB ?= demo.sqlite3
@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 bench: install
 	$(PY) -m bench.tui_scale
 
-# The portal behind nginx under a login flood (needs Debian's nginx; see README, "Login flood").
+# The portal behind nginx under a login flood (needs Debian's nginx; see docs/measured.md, "Login flood").
 bench-flood: install
 	$(PY) -m bench.login_flood
 
@@ -37,7 +37,7 @@ demo: install $(DEMO_DB)
 	@echo "Baza demonstracyjna: $(DEMO_DB) – logowanie: demo / okienko-demo-2026 (widać je też na ekranie logowania)"
 	OKIENKO_DB=$(DEMO_URL) OKIENKO_PRINT_COMMAND="$${OKIENKO_PRINT_COMMAND:-true {file}}" $(PY) -m counter_tui
 
-# Stage change → outbox → simulated modem, on the demo store (see README, "Demo without hardware").
+# Stage change → outbox → simulated modem, on the demo store (see docs/delivery.md, "Demo without hardware").
 demo-sms: install $(DEMO_DB)
 	@OKIENKO_DB=$(DEMO_URL) $(PY) -m storage migrate >/dev/null
 	@rm -rf /tmp/okienko-modem && mkdir -p /tmp/okienko-modem
@@ -51,7 +51,7 @@ demo-sms: install $(DEMO_DB)
 	@echo "--- simulator log:"; grep "SMS to" /tmp/okienko-modem/simulator.log
 	OKIENKO_DB=$(DEMO_URL) $(PY) -m sms_modem status
 
-# Booking a visit with the code through the simulated modem (see README, "Demo without hardware").
+# Booking a visit with the code through the simulated modem (see docs/delivery.md, "Demo without hardware").
 # The portal on http://127.0.0.1:8080/visit; each text the modem sends is printed here. Ctrl+C stops all three.
 demo-visit: install $(DEMO_DB)
 	@OKIENKO_DB=$(DEMO_URL) $(PY) -m storage migrate >/dev/null

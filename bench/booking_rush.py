@@ -19,7 +19,7 @@ pages – a few seconds to choose a day and a time, 10–25 s to type a name and
 8–20 s for the SMS to arrive and its code to be typed – while the first page is asked for by all
 500 in the same second. `none` sends each next request the moment the last one is answered, as a
 script would: then every client always has a request waiting, and by Little's law each waits about
-clients ÷ throughput, whatever the server does per request (README, "Booking rush").
+clients ÷ throughput, whatever the server does per request (docs/measured.md, "Booking rush").
 
 Reported: p50/p99 of each page and of the confirm step, answers by HTTP code, bookings made vs
 seats, and double bookings (two active visits on one seat, or more visits in a slot than desks),

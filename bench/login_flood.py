@@ -243,7 +243,7 @@ def one_run(port: int, store: dict, readers: list[Client], seconds: float, attac
         # The run is measured from the moment the portal has answered every attacking address at
         # least once: the flood at full strength. Before that (the ramp) each address's first attempt
         # is as clean as the applicant's and may take the reserved check slot; genuine logins made
-        # then are reported on their own line (README, "Login flood", says what it means).
+        # then are reported on their own line (docs/measured.md, "Login flood", says what it means).
         time.sleep(1.0)
         ramp = {"times": [], "codes": collections.Counter(), "ok_in_time": 0, "timeline": [], "began": time.monotonic()}
         ramp_thread = threading.Thread(target=genuine_logins, args=(port, store["genuine"], 120, genuine_first + 50,

@@ -50,7 +50,7 @@ def nginx_binary() -> str:
     return found
 
 
-# Login attempts per client address and minute that nginx lets through (the README's production value).
+# Login attempts per client address and minute that nginx lets through (the production value in docs/security.md).
 LOGIN_RATE = "12r/m"
 
 

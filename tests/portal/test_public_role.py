@@ -85,7 +85,7 @@ def test_role_is_refused_on_sqlite_with_a_clear_message(store):
 
 @pytest.fixture
 def owned_store():
-    """A store owned by a non-superuser role, as the README sets one up (createuser + createdb --owner)."""
+    """A store owned by a non-superuser role, as docs/operations.md sets one up (createuser + createdb --owner)."""
     pg.require_admin_url()
     suffix = uuid.uuid4().hex[:8]
     owner, other = f"okienko_owner_{suffix}", f"other_app_{suffix}"
