@@ -10,47 +10,27 @@ import re
 import phonenumbers
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from phonenumbers import PhoneNumberType
-from wtforms import StringField, ValidationError
+from wtforms import StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
+from public_status.store_rules import store_rule
 from storage import portal as store
 
-NAME_MAX = 200  # the store's limit for a name (storage.cases.NAME_MAX)
 REFERENCE = re.compile(r"^[A-Z]{3}-?[0-9A-Z]{4,10}$")
-
-
-def _mobile(form, field) -> None:
-    """The store's phone rule in the applicant's language: a mobile number, a foreign one with its
-    country code (a number without one is read as Polish)."""
-    text = (field.data or "").strip()
-    try:
-        number = phonenumbers.parse(text, "PL")
-    except phonenumbers.NumberParseException:
-        raise ValidationError(_l("This is not a phone number. Example: 501 234 567 or +380 67 123 4567.")) from None
-    if not phonenumbers.is_valid_number(number):
-        raise ValidationError(
-            _l("This number does not exist. Check the digits; write a foreign number with its country code.")
-        )
-    if phonenumbers.number_type(number) not in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE):
-        raise ValidationError(_l("This is not a mobile number: the code is sent by SMS, so give a mobile number."))
-
-
-def _has_letters(form, field) -> None:
-    if not any(ch.isalpha() for ch in field.data or ""):
-        raise ValidationError(_l("The name must contain letters."))
 
 
 class BookingForm(FlaskForm):
     """Who comes: name and mobile. The code is sent to the mobile."""
+
+    # The store's field names for this form's fields: a refusal at booking lands on the right one.
+    store_fields = {"applicant_name": "name", "name": "name", "phone": "phone"}
 
     name = StringField(
         _l("First name and surname"),
         filters=[lambda value: " ".join((value or "").split())],
         validators=[
             DataRequired(message=_l("Enter the first name and surname of the person who will come.")),
-            Length(max=NAME_MAX, message=_l("The name may have at most %(max)d characters.")),
-            _has_letters,
+            store_rule(store.check_applicant_name),
         ],
     )
     phone = StringField(
@@ -58,8 +38,9 @@ class BookingForm(FlaskForm):
         filters=[lambda value: (value or "").strip()],
         validators=[
             DataRequired(message=_l("Enter a mobile phone number: the confirmation code is sent there.")),
+            # Not a rule of the store: a bound on what the number parser is given to read.
             Length(max=32, message=_l("The phone number may have at most %(max)d characters.")),
-            _mobile,
+            store_rule(store.check_mobile),
         ],
     )
 

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from public_status.i18n import own_path
 from public_status.security import current_case
 from public_status.short_cache import ShortCache
+from public_status.store_rules import message_for, store_refusal
 from public_status.visit_forms import (
     BookingForm,
     CancelForm,
@@ -293,8 +294,7 @@ def details():
     except store.VisitThrottled as exc:
         return _throttled(exc, url_for("visits.start"))
     except store.DomainError as exc:
-        refused = "name" if exc.field in ("name", "applicant_name") else "phone" if exc.field == "phone" else "time"
-        return _details_again(form, step, refused)
+        return _details_again(form, step, store_refusal(exc))
     session.pop(TYPED, None)
     # The number only masked (the code page shows it so that a typo can be spotted), never whole.
     # The name and number as typed stay with this browser's hold only so that "wrong number –
@@ -305,7 +305,7 @@ def details():
     return redirect(url_for("visits.code", reference=held.reference), 303)
 
 
-def _details_again(form: BookingForm, step: dict, refused: str = ""):
+def _details_again(form: BookingForm, step: dict, refused: dict | None = None):
     """Post/Redirect/Get: what was typed (and what the store refused) is kept in the session for one
     GET of the same step, which shows the errors again, in the language then chosen. So Back, a
     reload or the language switch never meets a page that was the answer to a POST."""
@@ -327,12 +327,13 @@ def _typed_before(step: dict) -> BookingForm:
         typed_field.raw_data = [typed_field.data or ""]
         typed_field.validate(form)
     refused = typed.get("refused")
-    if refused == "name":
-        form.name.errors = [_("Please check the name: it must contain letters and be at most 200 characters.")]
-    elif refused == "phone":
-        form.phone.errors = [_("Please check the number: it must be a mobile number that can receive SMS.")]
-    elif refused == "time":
-        form.form_errors.append(_("This time cannot be booked any more. Please choose another time."))
+    if isinstance(refused, dict):
+        own_name = BookingForm.store_fields.get(str(refused.get("field")))
+        if own_name:
+            message = message_for(str(refused["field"]), str(refused.get("code", "")), refused.get("limits"))
+            form[own_name].errors = [message]
+        else:  # the store refused the time itself (taken, closed, past)
+            form.form_errors.append(_("This time cannot be booked any more. Please choose another time."))
     return form
 
 

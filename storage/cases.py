@@ -42,7 +42,7 @@ EXTERNAL_REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,63}$")
 def check_applicant_name(value: str) -> str:
     name = clean_line(value, "applicant_name", NAME_MAX, required=True)
     if not any(ch.isalpha() for ch in name):
-        raise DomainError("applicant_name", "imię i nazwisko musi zawierać litery")
+        raise DomainError("applicant_name", "imię i nazwisko musi zawierać litery", "no_letters")
     return name
 
 

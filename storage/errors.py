@@ -98,11 +98,16 @@ FIELD_LABELS_PL: dict[str, str] = {
 
 
 class DomainError(Exception):
-    """A rule was broken. `field` names the input, `rule` says what the rule is."""
+    """A rule was broken. `field` names the input, `rule` says what the rule is (in Polish).
 
-    def __init__(self, field: str, rule: str) -> None:
+    `code` names the rule for a front end that speaks another language (the portal translates by
+    it instead of copying the rule), with the numbers its message needs in `limits`."""
+
+    def __init__(self, field: str, rule: str, code: str = "", **limits: int) -> None:
         self.field = field
         self.rule = mask_secrets(rule)
+        self.code = code
+        self.limits = limits
         super().__init__(f"{FIELD_LABELS_PL.get(field, field)}: {self.rule}")
 
     @property

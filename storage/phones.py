@@ -24,18 +24,18 @@ def normalise_mobile(raw: str | None) -> str | None:
     try:
         number = phonenumbers.parse(text, "PL")
     except phonenumbers.NumberParseException:
-        raise DomainError("phone", f"to nie jest numer telefonu ({_EXAMPLE})") from None
+        raise DomainError("phone", f"to nie jest numer telefonu ({_EXAMPLE})", "not_a_number") from None
     if not phonenumbers.is_valid_number(number):
         if international:
             rule = "taki numer nie istnieje w numeracji tego kraju – sprawdź cyfry"
         else:
             rule = "to nie jest poprawny polski numer; numer zagraniczny wpisz z kodem kraju (np. +380 67 123 4567)"
-        raise DomainError("phone", rule)
+        raise DomainError("phone", rule, "no_such_number")
     kind = phonenumbers.number_type(number)
     if kind == PhoneNumberType.FIXED_LINE:
-        raise DomainError("phone", "to numer stacjonarny – SMS na niego nie dotrze; podaj komórkowy")
+        raise DomainError("phone", "to numer stacjonarny – SMS na niego nie dotrze; podaj komórkowy", "not_mobile")
     if kind not in _SMS_CAPABLE:
-        raise DomainError("phone", "to nie jest numer komórkowy – SMS na niego nie dotrze")
+        raise DomainError("phone", "to nie jest numer komórkowy – SMS na niego nie dotrze", "not_mobile")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

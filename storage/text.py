@@ -40,17 +40,24 @@ def clean_line(value: str | None, field: str, max_len: int, required: bool):
 
     text = " ".join((value or "").split())
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") and ch not in NAME_FORMAT_CHARS for ch in text):
-        raise DomainError(field, "zawiera niedozwolone znaki sterujące")
+        raise DomainError(field, "zawiera niedozwolone znaki sterujące", "control_chars")
     if "\ufffd" in text:
         # What a browser or terminal leaves of bytes that were not UTF-8: the real letters are lost.
-        raise DomainError(field, "zawiera znak � – tekst dotarł uszkodzony, wpisz go jeszcze raz")
+        raise DomainError(field, "zawiera znak � – tekst dotarł uszkodzony, wpisz go jeszcze raz", "damaged_text")
     if _STACKED_MARKS.search(text):
         # Real spellings put at most two or three accents on a letter; dozens are a display attack.
-        raise DomainError(field, f"najwyżej {MAX_MARKS_PER_LETTER} znaki diakrytyczne na jedną literę")
+        raise DomainError(
+            field,
+            f"najwyżej {MAX_MARKS_PER_LETTER} znaki diakrytyczne na jedną literę",
+            "stacked_marks",
+            max=MAX_MARKS_PER_LETTER,
+        )
     if required and not text:
-        raise DomainError(field, "pole jest wymagane")
+        raise DomainError(field, "pole jest wymagane", "required")
     if len(text) > max_len:
-        raise DomainError(field, f"najwyżej {max_len} znaków (wpisano {len(text)})")
+        raise DomainError(
+            field, f"najwyżej {max_len} znaków (wpisano {len(text)})", "too_long", max=max_len, typed=len(text)
+        )
     return text or None
 
 

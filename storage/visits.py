@@ -322,7 +322,7 @@ def check_language(value: str) -> str:
 def check_mobile(value: str | None) -> str:
     mobile = phones.normalise_mobile(value)
     if mobile is None:
-        raise DomainError("phone", "pole jest wymagane – kod przyjdzie SMS-em na ten numer")
+        raise DomainError("phone", "pole jest wymagane – kod przyjdzie SMS-em na ten numer", "required")
     return mobile
 
 
