@@ -38,7 +38,7 @@ def statement():
     names = _fact_names()
     record = store.accessibility_statement()
     return render_template(
-        "accessibility.html",
+        "accessibility/statement.html",
         statement=record,
         standards=[standard_name(tag) for tag in record.audit.standards],
         offices=store.offices(),

@@ -51,20 +51,20 @@ def inject_common() -> dict:
 def home():
     if current_case(current_app):
         return redirect(url_for("portal.status"))
-    return _no_store(make_response(render_template("home.html", form=LoginForm())))
+    return _no_store(make_response(render_template("portal/home.html", form=LoginForm())))
 
 
 @portal.post("/login")
 def login():
     form = LoginForm()
     if not form.validate_on_submit():
-        return _no_store(make_response(render_template("home.html", form=form), 400))
+        return _no_store(make_response(render_template("portal/home.html", form=form), 400))
     try:
         view = store.applicant_login(form.case_number.data, form.password.data, request.remote_addr or "?", _lang())
     except store.LoginThrottled as exc:
         minutes = max(1, round(exc.retry_after / 60))
         form.form_errors.append(_("Too many failed attempts. Please try again in %(minutes)d min.", minutes=minutes))
-        response = make_response(render_template("home.html", form=form), 429)
+        response = make_response(render_template("portal/home.html", form=form), 429)
         response.headers["Retry-After"] = str(exc.retry_after)
         return _no_store(response)
     except store.LoginBusy as exc:
@@ -74,11 +74,11 @@ def login():
         return _no_store(response)
     except store.ApplicantLoginFailed:
         form.form_errors.append(_("The case number or the password is not correct."))
-        return _no_store(make_response(render_template("home.html", form=form), 401))
+        return _no_store(make_response(render_template("portal/home.html", form=form), 401))
     except store.DomainError:
         # Only the case number can fail here: its check digit or its shape. No database was asked.
         form.case_number.errors = [_("Please check the case number: it looks like 26-004217-3.")]
-        return _no_store(make_response(render_template("home.html", form=form), 400))
+        return _no_store(make_response(render_template("portal/home.html", form=form), 400))
     start_session(view.number, view.credential_version)
     return redirect(url_for("portal.status"), 303)
 
@@ -102,7 +102,7 @@ def status():
             return redirect(url_for("portal.home"))
         visit = store.visit_of_case(view.number)
         html = render_template(
-            "status.html", case=view, logout=LogoutForm(), day_names=_day_names(), visit=visit,
+            "portal/status.html", case=view, logout=LogoutForm(), day_names=_day_names(), visit=visit,
             book_collection=_may_book_collection(view, visit),
         )  # fmt: skip
         if view.unread_messages:
@@ -140,7 +140,7 @@ def stages():
     if logged is not None:
         view = store.public_view(logged.number, logged.credential_version, _lang())
         current = view.stage if view else None
-    response = make_response(render_template("stages.html", stages=store.stages(), current=current))
+    response = make_response(render_template("portal/stages.html", stages=store.stages(), current=current))
     # A logged-in applicant's copy marks the case's stage: it is theirs alone.
     response.vary.add("Cookie")
     return _no_store(response) if logged is not None else response
@@ -148,17 +148,17 @@ def stages():
 
 @portal.get("/contact")
 def contact():
-    return render_template("contact.html", offices=store.offices(), day_names=_day_names())
+    return render_template("portal/contact.html", offices=store.offices(), day_names=_day_names())
 
 
 @portal.get("/info")
 def info():
-    return render_template("info.html", guides=store.case_type_guides())
+    return render_template("portal/info.html", guides=store.case_type_guides())
 
 
 @portal.get("/info/processing-times")
 def processing_times():
-    return render_template("processing_times.html", groups=_every_case_type(), refreshed=store.last_refreshed())
+    return render_template("portal/processing_times.html", groups=_every_case_type(), refreshed=store.last_refreshed())
 
 
 def _every_case_type() -> list:
@@ -181,7 +181,7 @@ def info_case_type(code: str):
     if guide is None:
         abort(404)
     return render_template(
-        "info_case_type.html",
+        "portal/info_case_type.html",
         guide=guide,
         texts=store.info_texts(),
         offices=store.offices(),

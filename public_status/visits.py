@@ -104,7 +104,7 @@ def _html_page(html: str, status: int = 200, headers: dict | None = None):
 
 def _problem(status: int, title: str, message: str, back_url: str, back_label: str, headers: dict | None = None):
     return _page(
-        "visit_problem.html", status, headers, title=title, message=message, back_url=back_url, back_label=back_label
+        "visits/problem.html", status, headers, title=title, message=message, back_url=back_url, back_label=back_label
     )
 
 
@@ -125,7 +125,7 @@ def _choice() -> tuple[store.VisitGroupInfo, dict, list[str]]:
 
 def _start_page(errors: list[str], status: int):
     return _page(
-        "visit_start.html",
+        "visits/start.html",
         status,
         groups=_groups(),
         offices=_offices(),
@@ -203,9 +203,9 @@ def days():
     # parameters, another order), a HEAD, or a message waiting for this visitor gets a page of its own.
     canonical = url_for("visits.days", office=office.code, group=group.code, month=request.args.get("month") or None)
     if request.method != "GET" or "_flashes" in session or own_path() != canonical:
-        return _page("visit_days.html", **_month_context(group, office, month))
+        return _page("visits/days.html", **_month_context(group, office, month))
     key = ("days page", canonical, _lang(), "sid" in session)
-    html = _shared().get(key, lambda: render_template("visit_days.html", **_month_context(group, office, month)))
+    html = _shared().get(key, lambda: render_template("visits/days.html", **_month_context(group, office, month)))
     return _html_page(html)
 
 
@@ -237,7 +237,7 @@ def times():
     every = store.visit_times(office.code, group.code, day)
     listed = [slot for slot in every if slot.free > 0]
     return _page(
-        "visit_times.html", group=group, office=office, day=day, times=listed, bookable=bool(every),
+        "visits/times.html", group=group, office=office, day=day, times=listed, bookable=bool(every),
         format_start=format_start,
     )  # fmt: skip
 
@@ -271,11 +271,11 @@ def details():
     context = {"group": group, "office": office, "starts_at": starts_at, "day": day,
                "own_path": url_for("visits.details", **step)}  # fmt: skip
     if request.method == "GET":
-        return _page("visit_details.html", form=_typed_before(step), **context)
+        return _page("visits/details.html", form=_typed_before(step), **context)
     form = BookingForm()
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:  # a hand-made POST or an ended session: nothing to keep
-            return _page("visit_details.html", 400, form=form, **context)
+            return _page("visits/details.html", 400, form=form, **context)
         return _details_again(form, step)
     case_number = None
     if group.code == CARD_COLLECTION:
@@ -358,13 +358,13 @@ def code(reference: str):
             return _booked_page(booked)
     if request.method == "GET":
         return _page(
-            "visit_code.html", form=_code_form_again(), reference=reference, purpose="book", back_url=times_url,
+            "visits/code.html", form=_code_form_again(), reference=reference, purpose="book", back_url=times_url,
             **_hold_context(hold),
         )  # fmt: skip
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:  # a hand-made POST or an ended session: nothing was tried
             return _page(
-                "visit_code.html", 400, form=form, reference=reference, purpose="book", back_url=times_url,
+                "visits/code.html", 400, form=form, reference=reference, purpose="book", back_url=times_url,
                 **_hold_context(hold),
             )  # fmt: skip
         return _code_again(form)
@@ -503,7 +503,7 @@ def wrong_number(reference: str):
     return redirect(url_for("visits.details", **step), 303)
 
 
-def _booked_page(booked, template: str = "visit_booked.html"):
+def _booked_page(booked, template: str = "visits/booked.html"):
     offices = {office.code: office for office in _offices()}
     names = _day_names()  # babel's: 0 = Monday
     closed = ", ".join(names[day - 1] for day in _shared().get("closed_days", store.visit_closed_weekdays))
@@ -520,7 +520,7 @@ def printable(reference: str):
     booked = store.booked_visit(reference) if session.get(BOOKED) == reference else None
     if booked is None:
         return _unknown_booking()
-    return _booked_page(booked, "visit_print.html")
+    return _booked_page(booked, "visits/print.html")
 
 
 def _unknown_booking():
@@ -578,7 +578,7 @@ def _day_names():
 def cancel():
     form = CancelForm()
     if not form.validate_on_submit():
-        return _page("visit_cancel.html", 400 if request.method == "POST" else 200, form=form)
+        return _page("visits/cancel.html", 400 if request.method == "POST" else 200, form=form)
     reference = form.reference.data
     try:
         store.request_cancellation(reference, _client())
@@ -586,7 +586,7 @@ def cancel():
         return _throttled(exc, url_for("visits.cancel"))
     except store.DomainError:
         form.reference.errors = [_not_cancellable()]
-        return _page("visit_cancel.html", 400, form=form)
+        return _page("visits/cancel.html", 400, form=form)
     return redirect(url_for("visits.cancel_code", reference=reference), 303)
 
 
@@ -596,11 +596,11 @@ def cancel_code(reference: str):
     back_url = url_for("visits.cancel")
     if request.method == "GET":
         return _page(
-            "visit_code.html", form=_code_form_again(), reference=reference, purpose="cancel", back_url=back_url
+            "visits/code.html", form=_code_form_again(), reference=reference, purpose="cancel", back_url=back_url
         )
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
-            return _page("visit_code.html", 400, form=form, reference=reference, purpose="cancel", back_url=back_url)
+            return _page("visits/code.html", 400, form=form, reference=reference, purpose="cancel", back_url=back_url)
         return _code_again(form)
     try:
         store.confirm_cancellation(reference, form.code.data, _client())
@@ -623,7 +623,7 @@ def cancel_code(reference: str):
     except store.DomainError:
         return _unknown_reference()
     _forget_cached_status()
-    return _page("visit_cancelled.html", reference=reference)
+    return _page("visits/cancelled.html", reference=reference)
 
 
 def _forget_cached_status() -> None:
