@@ -56,3 +56,43 @@ def serve_portal(db_url: str, **env: str) -> Iterator[int]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def phone_browser(**page_options: object) -> Iterator[object]:
+    """A Playwright page in Debian's chromium the size of a 360-px phone, JavaScript off (the
+    portal needs none)."""
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page(viewport={"width": 360, "height": 780}, java_script_enabled=False, **page_options)
+        finally:
+            browser.close()
+
+
+def fits_the_phone(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, page.url
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"visit-{name}.png"), full_page=True)
+
+
+def to_details(page, server: str, lang: str = "pl") -> None:
+    """Gdańsk, filing, the first free day and time in `lang`: the booking's "your details" step.
+    Choices are picked by their inputs' values (the labels are tested elsewhere)."""
+    page.goto(f"{server}/lang/{lang}?next=/visit")
+    page.locator("input[value=GDA]").check()
+    page.locator("input[value=filing]").check()
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url("**/visit/days?**")
+    if page.locator("table.days tr.free a").count() == 0:
+        page.locator('nav.months a[rel="next"]').click()
+    page.locator("table.days tr.free a").first.click()
+    page.wait_for_url("**/visit/times?**")
+    page.locator("ul.times a").first.click()
+    page.wait_for_url("**/visit/details?**")

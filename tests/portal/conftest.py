@@ -8,7 +8,7 @@ import pytest
 
 from public_status.app import create_app
 from public_status.settings import PortalSettings
-from tests.portal.browser import serve_portal
+from tests.portal.browser import phone_browser, serve_portal
 
 SECRET = "test-secret-key-" + "x" * 40
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -55,6 +55,13 @@ def portal_app(store):
 @pytest.fixture
 def portal(portal_app) -> Portal:
     return Portal(portal_app)
+
+
+@pytest.fixture
+def browser_page(server):
+    """A 360-px phone's page in chromium, JavaScript off."""
+    with phone_browser() as page:
+        yield page
 
 
 @pytest.fixture

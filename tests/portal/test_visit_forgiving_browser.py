@@ -7,41 +7,10 @@ import re
 import subprocess
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
-from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, need_chromium
+from tests.portal.browser import fits_the_phone, shot, to_details
 from tests.portal.test_accessibility import AUDIT
-from tests.portal.test_visits_browser import fits_the_phone, shot
 from tests.portal.visit_helpers import sms_code, visit_state
 from tests.sms.conftest import modem, run_once  # noqa: F401 – the simulated modem, the real send loop
-
-
-@pytest.fixture
-def browser_page(server):
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 360, "height": 780}, java_script_enabled=False)
-        yield page
-        browser.close()
-
-
-def to_details(page, server: str) -> None:
-    """Polish pages, Gdańsk, filing, the first free day and time: the "Your details" step."""
-    page.goto(server + "/lang/pl?next=/visit")
-    page.get_by_label("Gdańsk").check()
-    page.get_by_label("Złożenie wniosku").check()
-    page.get_by_role("button", name="Pokaż wolne dni").click()
-    page.wait_for_url("**/visit/days?**")
-    if page.locator("table.days tr.free a").count() == 0:
-        page.locator('nav.months a[rel="next"]').click()
-    page.locator("table.days tr.free a").first.click()
-    page.wait_for_url("**/visit/times?**")
-    page.locator("ul.times a").first.click()
-    page.wait_for_url("**/visit/details?**")
 
 
 def test_switching_language_after_a_form_error_keeps_the_step_and_what_was_typed(server, store, browser_page):
@@ -210,8 +179,7 @@ def test_a_confirmed_booking_is_texted_with_its_day_time_office_and_reference(se
     """Problem 8, its text: the reference existed only on the confirmation page. Now the phone gets
     the day, time, office and reference in the applicant's language, and the page says so."""
     page = browser_page
-    page.goto(server + "/lang/uk?next=/visit")
-    to_details_uk(page)
+    to_details(page, server, "uk")
     page.get_by_label("Ім'я та прізвище").fill("Олена Шевченко")
     page.get_by_label("Номер мобільного телефону").fill("512 345 678")
     page.locator("form.visit-form button[type=submit]").first.click()
@@ -230,20 +198,6 @@ def test_a_confirmed_booking_is_texted_with_its_day_time_office_and_reference(se
     assert modem.received[1].number == "+48512345678"
     assert text.startswith("PUW Gdansk: візит ") and f"{time}, Gdansk, №{reference}" in text
     assert re.search(r"візит \d\d\.\d\d\.20\d\d ", text) and "Олена" not in text
-
-
-def to_details_uk(page) -> None:
-    """The steps in Ukrainian, picked by their inputs' values (the labels are tested elsewhere)."""
-    page.locator("input[value=GDA]").check()
-    page.locator("input[value=filing]").check()
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url("**/visit/days?**")
-    if page.locator("table.days tr.free a").count() == 0:
-        page.locator('nav.months a[rel="next"]').click()
-    page.locator("table.days tr.free a").first.click()
-    page.wait_for_url("**/visit/times?**")
-    page.locator("ul.times a").first.click()
-    page.wait_for_url("**/visit/details?**")
 
 
 def axe_problems(page) -> list[str]:

@@ -4,8 +4,7 @@ Playwright against the production server."""
 
 from __future__ import annotations
 
-from tests.portal.test_visit_forgiving_browser import browser_page, to_details  # noqa: F401 – the fixture
-from tests.portal.test_visits_browser import fits_the_phone, shot
+from tests.portal.browser import fits_the_phone, shot, to_details
 
 
 def posts_while(page, action) -> list[str]:
@@ -24,7 +23,7 @@ def posts_while(page, action) -> list[str]:
     return sent
 
 
-def test_back_or_reload_after_a_details_error_never_sends_the_form_again(server, store, browser_page):  # noqa: F811
+def test_back_or_reload_after_a_details_error_never_sends_the_form_again(server, store, browser_page):
     """Finding 2: the details page with an error was the answer to a POST, so Back or a reload
     asked to "Confirm form resubmission" (or sent the name and number again)."""
     page = browser_page
@@ -46,7 +45,7 @@ def test_back_or_reload_after_a_details_error_never_sends_the_form_again(server,
     assert posts_while(page, page.go_forward) == []
 
 
-def test_wrong_number_keeps_the_name_and_is_a_step_aside_said_before_it(server, store, browser_page):  # noqa: F811
+def test_wrong_number_keeps_the_name_and_is_a_step_aside_said_before_it(server, store, browser_page):
     """Finding 3: "Wrong number – change it" cleared the name too and looked like the main button,
     right under "Confirm", with what it does said only after it."""
     page = browser_page
@@ -74,7 +73,7 @@ def test_wrong_number_keeps_the_name_and_is_a_step_aside_said_before_it(server, 
     assert page.locator("p.error").count() == 0
 
 
-def test_the_code_page_says_what_is_confirmed_and_reads_the_number_sensibly(server, store, browser_page):  # noqa: F811
+def test_the_code_page_says_what_is_confirmed_and_reads_the_number_sensibly(server, store, browser_page):
     """Finding 4: the code page did not say which visit the code confirms, and a screen reader read
     the masked number as "plus forty-eight … star star star star …"."""
     page = browser_page

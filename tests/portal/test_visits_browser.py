@@ -3,9 +3,7 @@ Playwright against the production server, in each language, and cancelling one."
 
 from __future__ import annotations
 
-import pytest
-
-from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, need_chromium
+from tests.portal.browser import fits_the_phone, shot
 from tests.portal.visit_helpers import sms_code, visit_state
 
 NAMES = {"pl": "Polski", "en": "English", "ru": "Русский", "uk": "Українська"}
@@ -24,27 +22,6 @@ TEXTS = {
            "confirm": "Підтвердити візит", "booked": "Візит заброньовано"},
 }  # fmt: skip
 PHONES = {"pl": "501 234 567", "en": "+48 502 345 678", "ru": "+48 503 456 789", "uk": "+380 67 123 4567"}
-
-
-def fits_the_phone(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, page.url
-
-
-def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"visit-{name}.png"), full_page=True)
-
-
-@pytest.fixture
-def browser_page(server):
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 360, "height": 780}, java_script_enabled=False)
-        yield page
-        browser.close()
 
 
 def book(page, server: str, lang: str, shots: bool) -> str:
