@@ -123,6 +123,19 @@ def _choice() -> tuple[store.VisitGroupInfo, dict, list[str]]:
     return groups.get(code), offices.get(office), errors
 
 
+def _chosen_step(parse, name: str, optional: bool = False):
+    """The office and group of a booking step (a wrong one answers with the start page and its
+    errors) and the step's own parameter `name` read by `parse` (a malformed one is not found)."""
+    group, office, errors = _choice()
+    if errors:
+        abort(_start_page(errors, 400))
+    raw = request.args.get(name)
+    value = parse(raw) if raw or not optional else None
+    if value is None and (raw or not optional):
+        abort(404)
+    return group, office, value
+
+
 def _start_page(errors: list[str], status: int):
     return _page(
         "visits/start.html",
@@ -190,12 +203,7 @@ def start():
 
 @visits.get("/days")
 def days():
-    group, office, errors = _choice()
-    if errors:
-        return _start_page(errors, 400)
-    month = parse_month(request.args.get("month")) if request.args.get("month") else None
-    if request.args.get("month") and month is None:
-        abort(404)
+    group, office, month = _chosen_step(parse_month, "month", optional=True)
     # Everyone asking for this month in this language within a second gets the same page: when a
     # day's slots open, hundreds ask at once, and rendering a month is most of a request's cost.
     # Nothing on it is anyone's own, and its language switch links back to the path it was
@@ -228,12 +236,7 @@ def _month_context(group, office, month: dt.date | None) -> dict:
 
 @visits.get("/times")
 def times():
-    group, office, errors = _choice()
-    if errors:
-        return _start_page(errors, 400)
-    day = parse_day(request.args.get("day"))
-    if day is None:
-        abort(404)
+    group, office, day = _chosen_step(parse_day, "day")
     every = store.visit_times(office.code, group.code, day)
     listed = [slot for slot in every if slot.free > 0]
     return _page(
@@ -244,12 +247,7 @@ def times():
 
 @visits.route("/details", methods=["GET", "POST"])
 def details():
-    group, office, errors = _choice()
-    if errors:
-        return _start_page(errors, 400)
-    starts_at = parse_start(request.args.get("at"))
-    if starts_at is None:
-        abort(404)
+    group, office, starts_at = _chosen_step(parse_start, "at")
     day = _warsaw_day(starts_at)
     # The day's times as counted within the last second: enough to turn away a hand-made or stale
     # link; the seat hold on POST is what decides.

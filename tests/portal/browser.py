@@ -96,3 +96,13 @@ def to_details(page, server: str, lang: str = "pl") -> None:
     page.wait_for_url("**/visit/times?**")
     page.locator("ul.times a").first.click()
     page.wait_for_url("**/visit/details?**")
+
+
+def to_code(page, server: str, name: str, phone: str) -> str:
+    """The Polish booking up to the code page with `name` and `phone`; returns the reference."""
+    to_details(page, server)
+    page.get_by_label("Imię i nazwisko").fill(name)
+    page.get_by_label("Numer telefonu komórkowego").fill(phone)
+    page.get_by_role("button", name="Wyślij mi kod").click()
+    page.wait_for_url("**/visit/code/**")
+    return page.url.rsplit("/", 1)[1]

@@ -7,7 +7,7 @@ import re
 import subprocess
 from urllib.parse import parse_qs, urlsplit
 
-from tests.portal.browser import fits_the_phone, shot, to_details
+from tests.portal.browser import fits_the_phone, shot, to_code, to_details
 from tests.portal.test_accessibility import AUDIT
 from tests.portal.visit_helpers import sms_code, visit_state
 from tests.sms.conftest import modem, run_once  # noqa: F401 – the simulated modem, the real send loop
@@ -87,12 +87,7 @@ def test_the_confirmation_is_offered_as_a_printable_page(server, store, browser_
     confirmation page, among the portal's menus; now a page of its own prints it, with the
     cancellation page's address written out."""
     page = browser_page
-    to_details(page, server)
-    page.get_by_label("Imię i nazwisko").fill("Olena Szewczenko")
-    page.get_by_label("Numer telefonu komórkowego").fill("512 345 678")
-    page.get_by_role("button", name="Wyślij mi kod").click()
-    page.wait_for_url("**/visit/code/**")
-    reference = page.url.rsplit("/", 1)[1]
+    reference = to_code(page, server, "Olena Szewczenko", "512 345 678")
     page.get_by_label("Kod z SMS-a").fill(sms_code(reference))
     page.get_by_role("button", name="Potwierdź wizytę").click()
     page.wait_for_selector("#reference")
@@ -135,12 +130,7 @@ def test_no_text_the_code_is_sent_again_once_a_minute_after_the_first_went_out(s
     """Problem 7, its resend: the code page offered none. Now, a minute after the first text went to
     the modem, one resend (a new code; the first stops working), and never a second."""
     page = browser_page
-    to_details(page, server)
-    page.get_by_label("Imię i nazwisko").fill("Olena Szewczenko")
-    page.get_by_label("Numer telefonu komórkowego").fill("512 345 678")
-    page.get_by_role("button", name="Wyślij mi kod").click()
-    page.wait_for_url("**/visit/code/**")
-    reference = page.url.rsplit("/", 1)[1]
+    reference = to_code(page, server, "Olena Szewczenko", "512 345 678")
     resend = page.get_by_role("button", name="Wyślij kod ponownie")
     assert resend.count() == 0  # the text has not gone out yet
     assert run_once(modem.path) == 1

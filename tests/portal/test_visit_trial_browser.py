@@ -4,7 +4,7 @@ Playwright against the production server."""
 
 from __future__ import annotations
 
-from tests.portal.browser import fits_the_phone, shot, to_details
+from tests.portal.browser import fits_the_phone, shot, to_code, to_details
 
 
 def posts_while(page, action) -> list[str]:
@@ -49,11 +49,7 @@ def test_wrong_number_keeps_the_name_and_is_a_step_aside_said_before_it(server, 
     """Finding 3: "Wrong number – change it" cleared the name too and looked like the main button,
     right under "Confirm", with what it does said only after it."""
     page = browser_page
-    to_details(page, server)
-    page.get_by_label("Imię i nazwisko").fill("Олена Шевченко")
-    page.get_by_label("Numer telefonu komórkowego").fill("512 345 687")
-    page.get_by_role("button", name="Wyślij mi kod").click()
-    page.wait_for_url("**/visit/code/**")
+    to_code(page, server, "Олена Шевченко", "512 345 687")
     confirm = page.get_by_role("button", name="Potwierdź wizytę")
     wrong = page.get_by_role("button", name="Zły numer – zmień go")
     style = "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]"

@@ -450,3 +450,15 @@ def test_the_shared_calendar_cannot_be_planted_or_grown_by_odd_requests(portal, 
         assert answer.status_code == 400 and '<html lang="pl">' in answer.get_data(as_text=True)
     answer = stranger.get("/contact", environ_overrides={"QUERY_STRING": "x=\xff"})
     assert answer.status_code == 400 and answer.headers["Cache-Control"] == "no-store"
+
+
+def test_a_hand_made_step_link_answers_with_the_start_page_or_not_found(portal):
+    portal.get("/lang/en")
+    for path in ("/visit/days?office=WAW&group=filing", "/visit/times?office=GDA&group=nope&day=2026-12-07",
+                 "/visit/details?group=filing&at=2026-12-07T08:00"):  # fmt: skip
+        answer = portal.get(path)
+        assert answer.status_code == 400 and "Choose the " in answer.get_data(as_text=True), path
+    for path in ("/visit/days?office=GDA&group=filing&month=2026-13", "/visit/times?office=GDA&group=filing&day=x",
+                 "/visit/times?office=GDA&group=filing", "/visit/details?office=GDA&group=filing&at=soon"):  # fmt: skip
+        assert portal.get(path).status_code == 404, path
+    assert portal.get("/visit/days?office=GDA&group=filing").status_code == 200
