@@ -19,7 +19,8 @@ import socket
 import threading
 import time
 
-from sms_modem.modem import LinkDown, MaybeSent, ModemLink, ModemStatus, SendFailed, backoff
+from sms_modem.delivery import Records, RetryPolicy, attempt, backoff
+from sms_modem.modem import LinkDown, ModemLink, ModemStatus
 from sms_modem.persist import persist
 from sms_modem.texts import check_all, text_for
 from storage import sms as store
@@ -76,6 +77,13 @@ class SendLoop:
         self.link = link or ModemLink(settings.port, settings.baud, settings.pin, settings.prompt_timeout_s,
                                       settings.body_timeout_s, settings.network_timeout_s)  # fmt: skip
         self.stop = threading.Event()
+        self._policy = RetryPolicy(settings.max_attempts, settings.retry_base_s, settings.retry_cap_s)
+        # The SMS outbox's release takes no error: a modem that was down says nothing about the text.
+        self._records = Records(
+            sent=lambda row, owner, reference: store.record_sent(row, owner, reference, settings.sender),
+            retry=store.record_retry, failed=store.record_failed, unknown=store.record_unknown,
+            release=lambda row, owner, error: store.release(row, owner),
+        )  # fmt: skip
         self._reports_owed = 0  # texts sent in this run whose delivery report has not come yet
         self._reconnects = 0
         self._last_send = 0.0
@@ -212,52 +220,28 @@ class SendLoop:
     # ------------------------------------------------------------------ one text
 
     def _send(self, item: store.ClaimedSms) -> int:
-        owner = self.settings.owner
         text = text_for(item.kind, item.language, self.settings.portal_url, item.code, item.office,
                         reference=item.reference, day=item.day, time=item.time)  # fmt: skip
         started = time.perf_counter()
+        done = attempt(
+            item.id, item.attempts, lambda: self.link.send(item.phone, text), owner=self.settings.owner,
+            records=self._records, policy=self._policy, now=utcnow, persist=self._persist, log=log,
+        )  # fmt: skip
         base = {"outbox": item.id, "attempt": item.attempts}
-        try:
-            reference = self.link.send(item.phone, text)
-        except LinkDown as exc:
-            store.release(item.id, owner)  # nothing reached the modem: it goes back unchanged
-            _event(**base, result="link_down", error=str(exc))
-            self._note_error(f"link down: {exc}")
+        if done.result == "sent":
+            self._last_sent_at = utcnow()
+            self._reports_owed += 1
+            _event(**base, result="sent", ref=done.reference, ms=round((time.perf_counter() - started) * 1000, 1))
+            return 1
+        told = {"code": done.code, "error": done.error, "retry_in_s": done.retry_in_s}
+        _event(**base, result="link_down" if done.result == "down" else done.result,
+               **{k: v for k, v in told.items() if v is not None})  # fmt: skip
+        self._note_error(f"{done.result}: {done.code or done.error} (outbox {item.id})")
+        if done.result in ("down", "unknown"):
+            # Nothing reached a modem that is gone, and one that stopped answering may be stuck:
+            # either way it is reconnected before the next text.
             self.link.close()
-            return 0
-        except MaybeSent as exc:
-            store.record_unknown(item.id, owner, str(exc))
-            _event(**base, result="unknown", error=str(exc))
-            self._note_error(f"maybe sent (outbox {item.id}): {exc}")
-            self.link.close()  # a modem that stops answering is reconnected before the next text
-            return 0
-        except SendFailed as exc:
-            self._note_error(f"{exc.code} (outbox {item.id})")
-            if exc.permanent or item.attempts >= self.settings.max_attempts:
-                store.record_failed(item.id, owner, exc.code, exc.detail)
-                _event(**base, result="failed", code=exc.code)
-            else:
-                delay = backoff(item.attempts, self.settings.retry_base_s, self.settings.retry_cap_s)
-                due = utcnow() + dt.timedelta(seconds=delay)
-                store.record_retry(item.id, owner, due, exc.code, exc.detail)
-                _event(**base, result="retry", code=exc.code, retry_in_s=round(delay))
-            return 0
-        except Exception as exc:
-            # The library has more ways to fail than it documents. Whatever it was, the text may have
-            # reached the modem, so it is never sent again on its own; and a dead loop thread would
-            # leave the rest of the queue waiting for a restart, so the loop goes on.
-            log.exception("unexpected failure while sending outbox %s", item.id)
-            store.record_unknown(item.id, owner, f"unexpected: {exc!r}")
-            _event(**base, result="unknown", error=repr(exc))
-            self._note_error(f"unexpected failure (outbox {item.id}): {exc!r}")
-            self.link.close()
-            return 0
-        # The modem has accepted it; a crash before this commit is the duplicate window.
-        self._persist(store.record_sent, item.id, owner, reference, self.settings.sender)
-        self._last_sent_at = utcnow()
-        self._reports_owed += 1
-        _event(**base, result="sent", ref=reference, ms=round((time.perf_counter() - started) * 1000, 1))
-        return 1
+        return 0
 
     def _persist(self, record, *args) -> None:
         persist(record, *args, wait=time.sleep, log=log, unavailable=StoreUnavailable)

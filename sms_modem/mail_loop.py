@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-import math
 import os
 import socket
 import threading
@@ -22,9 +21,10 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, getaddresses
 
+from sms_modem.delivery import Records, RetryPolicy, attempt, backoff
 from sms_modem.mail_texts import mail_text
 from sms_modem.persist import persist
-from sms_modem.smtp_relay import MaybeSent, Refused, Relay, RelayConfig, RelayDown, SettingsError, scrub
+from sms_modem.smtp_relay import Relay, RelayConfig, SettingsError, scrub
 from storage import mail as store
 from storage.mail import StoreUnavailable, utcnow
 
@@ -45,11 +45,6 @@ def parse_sender(text: str) -> Address:
     if not user or "." not in domain or not address.isascii():
         raise SettingsError(f"OKIENKO_MAIL_FROM {text!r}: the address must be ASCII, name@domain.tld")
     return Address(display_name=name, username=user, domain=domain)
-
-
-def backoff(attempt: int, base_s: float, cap_s: float) -> float:
-    """Seconds before the next try: base, 2×base, 4×base … at most cap."""
-    return min(cap_s, base_s * 2 ** max(0, attempt - 1))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,6 +90,11 @@ class MailLoop:
         self.settings = settings
         self.relay = relay or Relay(settings.relay)
         self.stop = threading.Event()
+        self._policy = RetryPolicy(settings.max_attempts, settings.retry_base_s, settings.retry_cap_s)
+        self._records = Records(
+            sent=store.record_sent, retry=store.record_retry, failed=store.record_failed,
+            unknown=store.record_unknown, release=store.release,
+        )  # fmt: skip
         self._relay_down = 0  # tries in a row that found the relay down
 
     def run(self, once: bool = False) -> int:
@@ -125,43 +125,22 @@ class MailLoop:
         return sent
 
     def _send(self, item: store.ClaimedMail) -> str:
-        owner, base = self.settings.owner, {"outbox": item.id, "attempt": item.attempts, "kind": item.kind}
         message = build_message(item, self.settings)
-        try:
+
+        def hand_over() -> str:
             self.relay.send(message, self.settings.sender.addr_spec, item.address)
-        except RelayDown as exc:
-            self._relay_down += 1
-            self._persist(store.release, item.id, owner, str(exc))
-            _event(**base, result="relay_down", error=str(exc))
-            return "relay_down"
-        except MaybeSent as exc:
-            self._persist(store.record_unknown, item.id, owner, str(exc))
-            _event(**base, result="unknown", error=str(exc))
-            return "unknown"
-        except Refused as exc:
-            self._relay_down = 0
-            code = f"smtp:{exc.code}"
-            if exc.permanent or item.attempts >= self.settings.max_attempts:
-                self._persist(store.record_failed, item.id, owner, code, str(exc))
-                _event(**base, result="failed", code=code, error=str(exc))
-                return "failed"
-            # Whole seconds: the store keeps times to the second.
-            delay = math.ceil(backoff(item.attempts, self.settings.retry_base_s, self.settings.retry_cap_s))
-            due = utcnow() + dt.timedelta(seconds=delay)
-            self._persist(store.record_retry, item.id, owner, due, code, str(exc))
-            _event(**base, result="retry", code=code, retry_in_s=delay)
-            return "retry"
-        except Exception as exc:
-            # Whatever else broke, the relay may have the message: never sent again on its own.
-            log.exception("unexpected failure while sending e-mail outbox %s", item.id)
-            error = scrub(f"unexpected: {exc!r}")
-            self._persist(store.record_unknown, item.id, owner, error)
-            _event(**base, result="unknown", error=error)
-            return "unknown"
-        self._relay_down = 0
-        self._persist(store.record_sent, item.id, owner, message["Message-ID"])
-        _event(**base, result="sent")
-        return "sent"
+            return message["Message-ID"]
+
+        done = attempt(
+            item.id, item.attempts, hand_over, owner=self.settings.owner, records=self._records,
+            policy=self._policy, now=utcnow, persist=self._persist, log=log, clean=scrub,
+        )  # fmt: skip
+        self._relay_down = self._relay_down + 1 if done.result == "down" else 0
+        told = {"code": done.code, "error": done.error, "retry_in_s": done.retry_in_s}
+        _event(outbox=item.id, attempt=item.attempts, kind=item.kind,
+               result="relay_down" if done.result == "down" else done.result,
+               **{k: v for k, v in told.items() if v is not None})  # fmt: skip
+        return "relay_down" if done.result == "down" else done.result
 
     def _persist(self, record, *args) -> None:
         persist(record, *args, wait=self.stop.wait, log=log, unavailable=StoreUnavailable)

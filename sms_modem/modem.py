@@ -46,6 +46,8 @@ from gsmmodem.modem import GsmModem
 from gsmmodem.pdu import decodeSmsPdu, encodeSmsSubmitPdu
 from gsmmodem.util import lineMatching, lineStartingWith
 
+from sms_modem import delivery
+
 log = logging.getLogger("okienko.modem")
 
 CTRLZ = "\x1a"
@@ -54,17 +56,15 @@ DIRECT_STATUS_REPORTS = "2,1,0,1,0"
 PERMANENT_CMS = {1, 8, 10, 21, 28, 29, 30, 50, 96, 304, 305}
 
 
-class LinkDown(Exception):
+class LinkDown(delivery.ChannelDown):
     """The modem is gone or not talking; nothing was handed over. Reconnect and try again."""
 
 
-class SendFailed(Exception):
-    def __init__(self, code: str, detail: str, permanent: bool) -> None:
-        super().__init__(detail)
-        self.code, self.detail, self.permanent = code, detail, permanent
+class SendFailed(delivery.Refused):
+    """The modem or network refused the text (a CMS error, a command the modem did not take)."""
 
 
-class MaybeSent(Exception):
+class MaybeSent(delivery.MaybeSent):
     """The modem took the text and then did not answer in time: it may have sent it."""
 
 
@@ -306,7 +306,3 @@ REGISTRATION_STATES = {"0": "not registered", "1": "home network", "2": "searchi
 def _registration(creg_answer: list[str]) -> str:
     creg = lineMatching(r"^\+CREG:\s*(\d),(\d)", creg_answer)
     return REGISTRATION_STATES.get(creg.group(2), creg.group(2)) if creg else "unknown"
-
-
-def backoff(attempt: int, base: float, cap: float) -> float:
-    return min(cap, base * 2 ** max(0, attempt - 1))

@@ -23,6 +23,7 @@ import ssl
 from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from sms_modem import delivery
 from storage.mail import mask_secrets
 
 DEFAULT_TIMEOUT_S = 30.0
@@ -36,25 +37,21 @@ class SettingsError(ValueError):
     """OKIENKO_SMTP cannot name a relay (said with the password masked)."""
 
 
-class RelayDown(Exception):
+class RelayDown(delivery.ChannelDown):
     """The relay could not be reached, or refused the connection, TLS or login: nothing was sent,
     and nothing about the e-mail itself is wrong."""
 
 
-class MaybeSent(Exception):
+class MaybeSent(delivery.MaybeSent):
     """The connection broke after the message was handed over: the relay may have taken it."""
 
 
-class Refused(Exception):
+class Refused(delivery.Refused):
     """The relay answered the e-mail with an error code: 4xx says try later, 5xx never."""
 
-    def __init__(self, code: int, text: str) -> None:
-        self.code, self.text = code, text
-        super().__init__(f"{code} {text}")
-
-    @property
-    def permanent(self) -> bool:
-        return 500 <= self.code <= 599
+    def __init__(self, smtp_code: int, text: str) -> None:
+        super().__init__(f"smtp:{smtp_code}", f"{smtp_code} {text}", permanent=500 <= smtp_code <= 599)
+        self.smtp_code, self.text = smtp_code, text
 
 
 def scrub(text: str) -> str:
