@@ -8,6 +8,7 @@ import logging
 import sys
 
 from public_status.settings import SettingsError, load_settings, server_options
+from public_status.workers import default_workers, listening_socket, serve_forked
 from storage import portal as store
 
 
@@ -33,7 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=_whole_number(1, 65535), default=8080)
     serve.add_argument("--threads", type=_whole_number(1, 256), default=8,
-                       help="worker threads (each may hold one DB connection)")  # fmt: skip
+                       help="threads per process (each may hold one DB connection)")  # fmt: skip
+    serve.add_argument("--workers", type=_whole_number(1, 64), default=None,
+                       help="processes on the one port (default: one per core on PostgreSQL; 1 on SQLite)")  # fmt: skip
     serve.add_argument("--db", help="database URL (default: OKIENKO_DB)")
     serve.add_argument(
         "--demo", action="store_true", help="local demo: random secret key, cookies over plain http allowed"
@@ -44,15 +47,26 @@ def main(argv: list[str] | None = None) -> int:
         store.check_settings(db_url=args.db)
         settings = load_settings(demo=args.demo)
         store.open_current(args.db)
+        postgres = store.is_postgres()
     if failed.code:
         return failed.code
+    workers = args.workers or default_workers(postgres)
+    if workers > 1 and not postgres:
+        print(f"error: --workers {workers}: a SQLite store serves one portal process; use PostgreSQL for more",
+              file=sys.stderr)  # fmt: skip
+        return 2
     from waitress import create_server
 
     from public_status.app import create_app
 
     app = create_app(settings)
     try:
-        server = create_server(app, host=args.host, port=args.port, threads=args.threads, **server_options(settings))
+        if workers == 1:
+            server = create_server(
+                app, host=args.host, port=args.port, threads=args.threads, **server_options(settings)
+            )
+        else:
+            listener = listening_socket(args.host, args.port, server_options(settings)["backlog"])
     except (ValueError, OSError) as exc:  # an address that is no address, a port taken or not ours
         print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 2
@@ -60,11 +74,21 @@ def main(argv: list[str] | None = None) -> int:
         f"; trusting {settings.proxy_hops} proxy hop(s) from {settings.trusted_proxy}" if settings.proxy_hops else ""
     )
     mode = "demo" if args.demo else "production"
-    print(f"portal on http://{args.host}:{args.port}/ ({mode} settings{proxy})", flush=True)
-    server.print_listen("Serving on http://{}:{}")
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C in a terminal: stop without a traceback
-        server.run()
-    return 0
+    shape = f"{workers} processes × {args.threads} threads" if workers > 1 else f"{args.threads} threads"
+    print(f"portal on http://{args.host}:{args.port}/ ({mode} settings{proxy}; {shape})", flush=True)
+    if workers == 1:
+        server.print_listen("Serving on http://{}:{}")
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C in a terminal: stop without a traceback
+            server.run()
+        return 0
+    # No connection may cross the fork: each worker opens its own pool on first use.
+    store.close_database()
+
+    def run_worker(listener) -> None:
+        store.open_current(args.db)
+        create_server(app, sockets=[listener], threads=args.threads, **server_options(settings)).run()
+
+    return serve_forked(listener, workers, run_worker)
 
 
 if __name__ == "__main__":

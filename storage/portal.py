@@ -18,6 +18,7 @@ from storage.catalog_info import (
     info_texts,
 )
 from storage.config import SettingsError, check_settings
+from storage.db import POOL_SIZE, close_database, is_postgres
 from storage.errors import DomainError, StoreUnavailable, exit_codes
 from storage.health import database_ready
 from storage.languages import NATIVE_NAMES
@@ -60,6 +61,7 @@ __all__ = [
     "BUILDING_FACTS",
     "ENDED_REPLACED",
     "NATIVE_NAMES",
+    "POOL_SIZE",
     "AccessibilityStatement",
     "ApplicantLoginFailed",
     "CodeExpired",
@@ -89,6 +91,7 @@ __all__ = [
     "check_mobile",
     "check_session",
     "check_settings",
+    "close_database",
     "code_resend",
     "confirm_cancellation",
     "confirm_visit",
@@ -97,6 +100,7 @@ __all__ = [
     "exit_codes",
     "format_number",
     "info_texts",
+    "is_postgres",
     "last_refreshed",
     "mark_read",
     "normalise_reference",
