@@ -1,0 +1,93 @@
+"""The portal on 1, 2 and 4 worker processes behind nginx, on one PostgreSQL, in one run.
+
+For each worker count the portal is started as production runs it (`python -m public_status serve
+--workers K` behind Debian's nginx with .ci/nginx-portal.conf). 32 logged-in applicants read /status
+through nginx, and 32 connections read the booking calendar (the page everyone asks for when a day's
+slots open) straight at the portal's port, since nginx lets one address read /visit only 60 times a
+minute. wrk drives each for a fixed time. The table gives requests/s, p50 and p99 for each count, and
+each count's throughput as a multiple of one process's in the same run (the machines are shared:
+only ratios within one run compare).
+
+    python -m bench.scale --pg postgresql://postgres@127.0.0.1:54329/okienko_scale [--cases 20000] [--seconds 10]
+
+Needs wrk and nginx (apt-get install wrk nginx).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from bench.nginx_front import nginx_front, stopping, wait_listening
+from bench.status_load import CLIENTS, Client, free_port, prepare_store, wrk
+
+THREADS = 8
+
+
+def measure(url: str, workers: int, logins: list[tuple[str, str]], seconds: int, calendar: str) -> dict[str, dict]:
+    port, front = free_port(), free_port()
+    env = {**os.environ, "OKIENKO_DB": url, "OKIENKO_SECRET_KEY": "s" * 48, "OKIENKO_INSECURE_COOKIES": "1",
+           "OKIENKO_PROXY_HOPS": "1", "OKIENKO_TRUSTED_PROXY": "127.0.0.1"}  # fmt: skip
+    args = [sys.executable, "-m", "public_status", "serve", "--port", str(port), "--threads", str(THREADS),
+            "--workers", str(workers)]  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp, (Path(tmp) / "portal.log").open("w") as log:
+        portal = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT)
+        with stopping(portal), nginx_front(Path(tmp) / "nginx", front, port):
+            wait_listening(port, portal, "portal")
+            cookies = []
+            # Logged in straight at the portal: nginx lets one address log in only a few times a minute.
+            for number, password in logins[:CLIENTS]:
+                client = Client(port)
+                assert client.login(number, password) == 303, "login failed"
+                cookies.append(client.cookie)
+            return {
+                "status": wrk(f"http://127.0.0.1:{front}/status", seconds, cookies),
+                # Straight at the portal's port: nginx lets one address read /visit 60 times a minute,
+                # and wrk sends from one address.
+                "calendar": wrk(f"http://127.0.0.1:{port}{calendar}", seconds, None),
+            }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pg", required=True, help="PostgreSQL URL of a database the bench may fill")
+    parser.add_argument("--cases", type=int, default=20_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--workers", default="1,2,4", help="worker counts to compare (default 1,2,4)")
+    args = parser.parse_args()
+    for tool in ("wrk", "nginx"):
+        if shutil.which(tool) is None and not Path(f"/usr/sbin/{tool}").exists():
+            raise SystemExit(f"{tool} is needed (apt-get install {tool})")
+    counts = [int(part) for part in args.workers.split(",")]
+    os.environ["OKIENKO_BCRYPT_COST"] = "4"  # the bench's known passwords: fast to make
+    print(f"preparing a store of {args.cases:,} cases…", flush=True)
+    logins = prepare_store(args.pg, args.cases)
+    calendar = "/visit/days?office=GDA&group=filing"
+    figures = {}
+    for workers in counts:
+        print(f"{workers} worker process(es): /status and the calendar, {args.seconds} s each…", flush=True)
+        figures[workers] = measure(args.pg, workers, logins, args.seconds, calendar)
+
+    table = Table(title=f"Portal behind nginx on PostgreSQL, {THREADS} threads per process, {CLIENTS} connections, "
+                  f"{args.cases:,} cases, {os.cpu_count()} cores")  # fmt: skip
+    for column in ("page", "processes", "requests/s", "× one process", "p50 ms", "p99 ms", "non-2xx"):
+        table.add_column(column, justify="left" if column == "page" else "right")
+    for page in ("status", "calendar"):
+        one = figures[counts[0]][page]["rps"]
+        for workers in counts:
+            got = figures[workers][page]
+            table.add_row(page, str(workers), f"{got['rps']:.0f}", f"{got['rps'] / one:.2f}", f"{got['p50']:.1f}",
+                          f"{got['p99']:.1f}", str(got["errors"]))  # fmt: skip
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main()
