@@ -209,7 +209,7 @@ class Case(BaseModel):
 
     class Meta:
         table_name = "case_file"  # CASE is an SQL keyword
-        # Every worklist page walks one of these in order (storage.worklist).
+        # Every worklist page walks one of these in order (storage.cases.worklist).
         indexes = (
             (("office", "closed", "id"), False),
             (("office", "closed", "stage", "id"), False),
@@ -217,17 +217,17 @@ class Case(BaseModel):
             (("office", "closed", "deadline_on", "id"), False),
             (("closed", "id"), False),
             (("closed", "deadline_on", "id"), False),
-            # The head of unit's figures (storage.report).
+            # The head of unit's figures (storage.cases.report).
             (("filed_on", "office", "case_type"), False),
             (("closed", "stage", "office", "deadline_on"), False),
-            # "Registered today" (storage.worklist).
+            # "Registered today" (storage.cases.worklist).
             (("created_at",), False),
         )
 
 
 class CaseNameToken(BaseModel):
     """Each folded word of an applicant's name, for the clerks' any-word prefix search
-    (storage.name_search keeps it in step with the name)."""
+    (storage.cases.name_search keeps it in step with the name)."""
 
     token = pw.CharField(max_length=64)
     case = pw.ForeignKeyField(Case, on_delete="CASCADE", index=False)
@@ -249,7 +249,7 @@ class StageHistory(BaseModel):
     class Meta:
         indexes = (
             (("case", "changed_at"), False),
-            (("stage", "changed_at"), False),  # decisions per week (storage.report)
+            (("stage", "changed_at"), False),  # decisions per week (storage.cases.report)
         )
 
 
@@ -377,7 +377,7 @@ class Visit(BaseModel):
     # The phone's key (phone_key) while the visit is active, for groups with one visit per phone per day;
     # None otherwise.
     phone_day_key = pw.CharField(max_length=20, null=True)
-    # A digest of the phone (storage.visits.phone_key): what the portal's database role may read instead.
+    # A digest of the phone (storage.visits.fields.phone_key): what the portal's database role may read instead.
     phone_key = pw.CharField(max_length=20, null=True)
     code_hash = pw.CharField(max_length=64, null=True)
     code_purpose = pw.CharField(max_length=10, null=True)  # "confirm" or "cancel"
@@ -391,7 +391,7 @@ class Visit(BaseModel):
     updated_at = pw.DateTimeField(default=utcnow)
     case = pw.ForeignKeyField(Case, null=True, backref="visits", on_delete="SET NULL")
     personal_data_purged_at = pw.DateTimeField(null=True)
-    # Where an online hold came from, no more precisely than the limits need (storage.visit_sms):
+    # Where an online hold came from, no more precisely than the limits need (storage.delivery.code_texts):
     # the client's network (IPv4 /24, IPv6 /64), kept to count a network's unconfirmed holds, and a
     # digest of the address while the hold is pending (one pending hold per address), erased when
     # the hold ends. Both go with the name at retention.
@@ -461,7 +461,7 @@ class SmsOutbox(BaseModel):
     sent_at = pw.DateTimeField(null=True)
     delivered_at = pw.DateTimeField(null=True)
     updated_at = pw.DateTimeField(default=utcnow)
-    # Fair sending (storage.visit_sms): texts queue in lanes – a code text in its client's network's,
+    # Fair sending (storage.delivery.code_texts): texts queue in lanes – a code text in its client's network's,
     # every text of the office's own (stage, message) in one lane – and each gets a turn: one after
     # its lane's last waiting text, never before the head of the queue. The loop takes the lowest turn.
     lane = pw.CharField(max_length=50, null=True)
@@ -481,7 +481,7 @@ MAIL_STATES = ("queued", "sending", "sent", "failed", "cancelled", "unknown")
 
 
 class MailOutbox(BaseModel):
-    """An e-mail notification to send (storage.mail_outbox). As with texts, the address is read
+    """An e-mail notification to send (storage.delivery.mail_outbox). As with texts, the address is read
     from the case at send time, never copied here."""
 
     case = pw.ForeignKeyField(Case, backref="mail", on_delete="CASCADE")
@@ -519,7 +519,7 @@ class AuditEvent(BaseModel):
     detail_json = pw.TextField(default="{}")
 
     class Meta:
-        # The second one answers "cases I last changed" (storage.worklist).
+        # The second one answers "cases I last changed" (storage.cases.worklist).
         indexes = ((("case", "at"), False), (("clerk", "case", "at"), False))
 
     @property
@@ -571,14 +571,14 @@ class PortalSession(BaseModel):
 
 
 class ProcessingTime(BaseModel):
-    """How long cases took (storage.processing_times), refreshed in the background so that no page
+    """How long cases took (storage.cases.processing_times), refreshed in the background so that no page
     aggregates history. `measure` is "decision" (filing to first decision) or a stage code (days in it)."""
 
     case_type = pw.CharField(max_length=40)
     office = pw.CharField(max_length=10)
     measure = pw.CharField(max_length=40)
     cases = pw.IntegerField()
-    # None where fewer than storage.processing_times.MIN_CASES cases were decided.
+    # None where fewer than storage.cases.processing_times.MIN_CASES cases were decided.
     median_days = pw.FloatField(null=True)
     p80_days = pw.FloatField(null=True)
     computed_at = pw.DateTimeField()

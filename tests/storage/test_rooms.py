@@ -1,0 +1,72 @@
+"""The store's house stays walkable: no import circles between storage's modules, no product file
+longer than a newcomer can read, and every room says what lives in it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import grimp
+
+ROOT = Path(__file__).resolve().parents[2]
+# The front ends have their own owners; this test holds the store to the limit.
+PRODUCT = ("storage",)
+MAX_LINES = 450
+
+
+def _cycles(graph: grimp.ImportGraph, modules: set[str]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan), each one an import circle."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for imported in graph.find_modules_directly_imported_by(module) & modules:
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in on_stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in sorted(modules):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_no_import_circle_between_storage_modules():
+    graph = grimp.build_graph("storage")
+    modules = {m for m in graph.modules if m == "storage" or m.startswith("storage.")}
+    assert _cycles(graph, modules) == []
+
+
+def test_no_product_file_over_the_limit():
+    too_long = {
+        str(path.relative_to(ROOT)): lines
+        for package in PRODUCT
+        for path in (ROOT / package).rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert too_long == {}
+
+
+def test_every_room_says_what_lives_in_it():
+    rooms = [p.parent for p in (ROOT / "storage").glob("*/__init__.py") if p.parent.name != "migrations"]
+    assert len(rooms) >= 6
+    for room in rooms:
+        doc = (room / "__init__.py").read_text(encoding="utf-8").strip()
+        assert doc.startswith('"""') and doc.endswith('"""') and "\n" not in doc, f"{room.name}: one-line docstring"
