@@ -24,7 +24,7 @@ class SettingsError(DomainError):
 
 
 DEFAULT_BCRYPT_COST = 12
-# Retention periods (README, "Retention"): how long personal data outlive their purpose.
+# Retention periods (docs/operations.md, retention): how long personal data outlive their purpose.
 DEFAULT_RETAIN_CLOSED_DAYS = 30
 DEFAULT_RETAIN_SMS_DAYS = 7
 MAX_RETAIN_DAYS = 3650

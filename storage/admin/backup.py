@@ -242,7 +242,7 @@ def _pg_restore(target: _Target, file: Path, force: bool) -> bool:
         raise DomainError("database", f"baza {target.name} nie jest pusta – odtwarzam tylko do pustej (--force)")
     dsn, env = _pg_environment(target.url)
     # Owners and grants name roles that a fresh server may not have; the restoring role owns
-    # everything and the portal's role is granted again (README, "Backup and restore").
+    # everything and the portal's role is granted again (docs/operations.md, backup and restore).
     command = [_pg_program("pg_restore"), "--no-owner", "--no-acl", "--single-transaction", "--exit-on-error",
                "--no-password", f"--dbname={dsn}"]  # fmt: skip
     if replaced:

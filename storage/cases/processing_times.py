@@ -5,7 +5,7 @@ percentile of the days from filing to that decision, and of the days spent in ea
 way. Days are whole calendar days in Warsaw (a case filed on 3 March and decided on 5 March took
 2 days, whatever the clock said on the DST night), the same count the head of unit's report uses.
 
-The figures are computed by `refresh_processing_times()` (run hourly by a timer, see the README)
+The figures are computed by `refresh_processing_times()` (run hourly by a timer, see docs/operations.md)
 into the `processing_time` table, so that the status page only reads a row: no page does
 aggregate work. A group with fewer than `MIN_CASES` decided cases keeps its count but no
 figure: a median of a handful of people says more about those people than about the office.

@@ -1,5 +1,5 @@
 """Code texts for visits, and what keeps the modem – the office's scarcest resource, each text paid
-for – for the people who are really waiting for a code (README, "What protects applicants").
+for – for the people who are really waiting for a code (docs/security.md, what protects applicants).
 
 - Where a hold came from is kept no more precisely than the limits need: the client's network
   (IPv4 /24, IPv6 /64, `client_prefix`) and, while the hold is pending, a digest of the address

@@ -38,7 +38,7 @@ PHONE_KEY_LENGTH = 20
 def phone_key(mobile: str | None) -> str | None:
     """What the store keeps of a phone where the portal's role may read it (the one-visit-per-day
     index, the limits' keys, the visit's `phone_key`): a digest, never the number. Unsalted, so it
-    hides the number from a reader of the table, not from someone who hashes every number (README)."""
+    hides the number from a reader of the table, not from someone who hashes every number (docs/security.md)."""
     if not mobile:
         return None
     return hashlib.sha256(f"okienko-visit-phone:{mobile}".encode()).hexdigest()[:PHONE_KEY_LENGTH]

@@ -3,7 +3,12 @@ longer than a newcomer can read, and every room says what lives in it."""
 
 from __future__ import annotations
 
+import argparse
 import ast
+import re
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import grimp
@@ -71,3 +76,42 @@ def test_every_room_says_what_lives_in_it():
     for room in rooms:
         doc = ast.get_docstring(ast.parse((room / "__init__.py").read_text(encoding="utf-8")))
         assert doc and "\n" not in doc, f"storage/{room.name}/__init__.py: a one-line docstring"
+
+
+def test_every_storage_module_has_its_place_in_the_layers_contract():
+    """A new module or room at the top of storage must be placed in the house, not beside it."""
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"][
+        "contracts"
+    ]
+    (layers,) = [c["layers"] for c in contracts if c["type"] == "layers"]
+    placed = {name.strip() for layer in layers for name in re.split(r"[|:]", layer)}
+    top = {
+        f"storage.{path.stem if path.is_file() else path.name}"
+        for path in (ROOT / "storage").iterdir()
+        if (path.suffix == ".py" and path.stem != "__init__") or (path / "__init__.py").exists()
+    }
+    assert top - placed == {"storage.migrations"}  # migrations import nothing from storage
+
+
+def test_importing_the_package_api_loads_no_room():
+    code = "import storage, sys; print(sorted(m for m in sys.modules if m.startswith('storage.')))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert loaded.stdout.strip() == "[]"
+
+
+def test_every_name_of_the_package_api_resolves():
+    import storage
+
+    assert set(storage.__all__) <= set(dir(storage))
+    missing = [name for name in storage.__all__ if getattr(storage, name, None) is None]
+    assert missing == []
+
+
+def test_every_cli_command_runs_a_function_that_exists():
+    from storage.admin import cli
+
+    parser = cli.build_parser()
+    (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for name, sub in commands.choices.items():
+        handler = cli._handler(sub.get_default("handler"))
+        assert callable(handler), name
