@@ -9,6 +9,8 @@ import time
 import pytest
 
 import storage
+import storage.accounts.throttle
+import storage.cases.public
 from public_status.app import create_app
 from public_status.settings import PortalSettings
 from storage import case_numbers

@@ -9,6 +9,7 @@ import time
 import pytest
 
 import storage
+import storage.cases.public
 from storage import db as storage_db
 from storage.accounts import passwords, throttle
 from tests.helpers import register
