@@ -20,7 +20,7 @@ import peewee as pw
 from storage import audit
 from storage.clock import utcnow
 from storage.db import is_postgres, unit_of_work, write_transaction
-from storage.delivery.sms_outbox import finish_leased, lease
+from storage.delivery.lease import finish_leased, lease
 from storage.emails import ascii_address
 from storage.errors import DomainError
 from storage.models import MAIL_STATES, Case, MailOutbox, Office, OfficeMessage, Stage

@@ -19,7 +19,8 @@ from storage.catalog.visit_calendar import as_utc, local
 from storage.clock import utcnow
 from storage.db import database, is_postgres, unit_of_work, write_transaction
 from storage.delivery.code_texts import BOOKED_PRIORITY, OFFICE_LANE, code_hash, next_turn, texts_ahead
-from storage.models import OUTBOX_STATES, Case, MailOutbox, Office, OfficeMessage, SmsOutbox, Stage, Visit, VisitRules
+from storage.delivery.lease import finish_leased, lease
+from storage.models import OUTBOX_STATES, Case, Office, OfficeMessage, SmsOutbox, Stage, Visit, VisitRules
 from storage.text import ascii_letters
 
 DELIVERY_MATCH_WINDOW = dt.timedelta(days=7)
@@ -276,34 +277,6 @@ def _why_not_send(row: SmsOutbox, now: dt.datetime) -> str | None:
     if not row.case.phone:
         return "no phone number"
     return None
-
-
-Outbox = type[SmsOutbox | MailOutbox]
-
-
-def lease(table: Outbox, outbox_id: int, owner: str, lease_seconds: int, now: dt.datetime) -> None:
-    """Mark a row of an outbox (SMS or e-mail) as being sent by `owner` for `lease_seconds`, counting
-    the attempt. Inside the claiming transaction."""
-    table.update(
-        state="sending",
-        lease_owner=owner,
-        lease_until=now + dt.timedelta(seconds=lease_seconds),
-        attempts=table.attempts + 1,
-        updated_at=now,
-    ).where(table.id == outbox_id).execute()
-
-
-def finish_leased(table: Outbox, outbox_id: int, owner: str, **values) -> bool:
-    """Update a claimed row of an outbox (SMS or e-mail) only while `owner` still holds it: a lease
-    that ran out may be someone else's by now."""
-    values["updated_at"] = utcnow()
-    with write_transaction():
-        changed = (
-            table.update(lease_owner=None, lease_until=None, **values)
-            .where((table.id == outbox_id) & (table.lease_owner == owner) & (table.state == "sending"))
-            .execute()
-        )
-    return bool(changed)
 
 
 def _finish(outbox_id: int, owner: str, **values) -> bool:
