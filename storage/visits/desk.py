@@ -16,7 +16,7 @@ from storage.catalog.visit_groups import calendar_rules, group_at_office
 from storage.clock import today_in_warsaw, utcnow
 from storage.db import locked, unit_of_work, write_transaction
 from storage.errors import DomainError
-from storage.models import Clerk, Visit, VisitGroup
+from storage.models import Case, Clerk, Visit, VisitGroup
 from storage.records import RegisteredFiling
 from storage.visits.cancelling import cancel
 from storage.visits.days import visit_times
@@ -65,8 +65,6 @@ def _desk_visit(row: Visit, labels: dict[str, str], logins: dict[int, str], numb
 
 
 def _rows_as_desk_visits(rows: list[Visit]) -> list[DeskVisit]:
-    from storage.models import Case
-
     labels = {g.code: g.label_pl for g in VisitGroup.select()}
     clerk_ids = {r.booked_by_id for r in rows if r.booked_by_id}
     logins = {c.id: c.login for c in Clerk.select().where(Clerk.id.in_(clerk_ids))} if clerk_ids else {}
