@@ -44,7 +44,7 @@ APPLICANTS = 16
 STATUS_THINK_S = 0.25
 GENUINE_EVERY_S = 3.0
 GENUINE_TARGET_S = 2.0
-FREE_FAILURES = 20  # storage.throttle.ADDRESS_POLICY: what each attacking address can spend
+FREE_FAILURES = 20  # storage.accounts.throttle.ADDRESS_POLICY: what each attacking address can spend
 WRONG = "AAAA-BBBB-CCCC"
 # An attacker ignores Retry-After; this pause only keeps 200 looping clients from eating the
 # cores the server under test needs (both share this machine).

@@ -25,8 +25,9 @@ import storage
 from sms_modem.loop import LoopSettings, SendLoop
 from sms_modem.modem import ModemLink
 from sms_modem.simulator import SimulatedModem
-from storage import outbox, schema
+from storage import schema
 from storage.db import close_database
+from storage.delivery import sms_outbox as outbox
 
 TEXT = "Urzad Wojewodzki, Oddzial ds. Cudzoziemcow: zmienil sie etap Twojej sprawy. Szczegoly w portalu https://okienko.example/status"
 

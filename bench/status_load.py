@@ -81,7 +81,7 @@ def prepare_store(url: str, cases: int) -> list[tuple[str, str]]:
         logins.append((filing.number, filing.password))
     # The hourly timer's work: the status page then shows the processing-time figure of its group
     # (temp_work at GDA has thousands of decided cases in the generated history).
-    from storage.processing_times import refresh_processing_times
+    from storage.cases.processing_times import refresh_processing_times
 
     print(f"processing-time groups with figures: {refresh_processing_times()}")
     close_database()

@@ -5,7 +5,7 @@ what is measured), then times the storage calls exactly as the TUI issues them: 
 worklist page, the next page, the deadline-ordered page, a stage filter, "registered today",
 "mine", search by case number, by any word of the name (one word, two words, accents
 folded) and by external reference; and the head of unit's report
-(storage.report) over the cases' stage history, which the build also writes. Each figure is the median (and p95)
+(storage.cases.report) over the cases' stage history, which the build also writes. Each figure is the median (and p95)
 of repeated calls; the last column is the ratio to a primary-key lookup in the same run,
 which stays comparable on a noisy shared machine.
 
@@ -34,9 +34,9 @@ from rich.table import Table
 
 import storage
 from storage import case_numbers, schema
+from storage.cases.name_search import index_rows
 from storage.db import close_database, database, write_transaction
 from storage.models import Case, CaseNameToken, CaseNumberCounter, Stage, StageHistory
-from storage.name_search import index_rows
 from storage.text import surname_key
 
 SURNAMES = [

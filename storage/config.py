@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from storage.db import DEFAULT_DB_URL, check_url
 from storage.errors import DomainError
 
 
@@ -22,9 +23,8 @@ class SettingsError(DomainError):
     """An `OKIENKO_*` variable breaks its rule; `field` is the variable's name (exit code 2)."""
 
 
-DEFAULT_DB_URL = "sqlite:///okienko.sqlite3"
 DEFAULT_BCRYPT_COST = 12
-# Retention periods (README, "Retention"): how long personal data outlive their purpose.
+# Retention periods (docs/operations.md, retention): how long personal data outlive their purpose.
 DEFAULT_RETAIN_CLOSED_DAYS = 30
 DEFAULT_RETAIN_SMS_DAYS = 7
 MAX_RETAIN_DAYS = 3650
@@ -61,8 +61,6 @@ def _pin(raw: str) -> str:
 
 
 def _store_url(raw: str) -> str:
-    from storage.db import check_url  # db reads this module; the rule for a URL is db's
-
     check_url(raw)
     return raw
 
@@ -127,10 +125,6 @@ def check_settings(
             _store_url(db_url)  # the --db option's own message: it is not OKIENKO_DB
         else:
             setting(name, env)
-
-
-def database_url() -> str:
-    return os.environ.get("OKIENKO_DB", "").strip() or DEFAULT_DB_URL
 
 
 def bcrypt_cost() -> int:

@@ -8,6 +8,7 @@ every rule is written once.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 
@@ -17,10 +18,11 @@ from playhouse.db_url import parse as parse_url
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 from psycopg2.extensions import make_dsn
 
-from storage.config import database_url
 from storage.errors import DomainError, StoreUnavailable, mask_secrets
 
 database = peewee.DatabaseProxy()
+
+DEFAULT_DB_URL = "sqlite:///okienko.sqlite3"
 
 # WAL lets readers (the web site, the SMS loop) work while a desk writes; the busy
 # timeout makes a second writer wait instead of failing at once.
@@ -68,6 +70,11 @@ def _postgres_options(params: dict) -> dict:
     except ValueError:
         raise ValueError("connect_timeout musi być liczbą sekund") from None
     return options
+
+
+def database_url() -> str:
+    """OKIENKO_DB, or the local SQLite file when it is unset (its rule is config's `Setting`)."""
+    return os.environ.get("OKIENKO_DB", "").strip() or DEFAULT_DB_URL
 
 
 def open_database(url: str | None = None) -> peewee.Database:

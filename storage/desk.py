@@ -5,14 +5,20 @@ with its corrections, the printed papers' data, the head of unit's figures and t
 The admin CLI lives inside `storage` and needs no facade.
 """
 
+from storage.accounts.clerks import authenticate_clerk
+from storage.accounts.passwords import check_password
+from storage.admin.demo import DEMO_CLERK, DEMO_PASSWORD
 from storage.case_numbers import format_number, looks_like_case_number
 from storage.case_numbers import parse as parse_case_number
-from storage.cases import (
+from storage.cases.checks import check_applicant_name, check_external_ref, check_filed_on, check_note
+from storage.cases.corrections import reopen_case, reopen_deficiency, update_case, usual_next_stage, withdraw_stage
+from storage.cases.messages import write_message
+from storage.cases.processing_times import MIN_CASES as PROCESSING_MIN_CASES
+from storage.cases.processing_times import ProcessingFigure, stored_processing_times
+from storage.cases.queries import case_detail, credential_letter, filing_receipt
+from storage.cases.report import Report, head_of_unit_report
+from storage.cases.rules import (
     add_deficiency,
-    check_applicant_name,
-    check_external_ref,
-    check_filed_on,
-    check_note,
     edit_deficiency_note,
     register_filing,
     reissue_password,
@@ -20,26 +26,20 @@ from storage.cases import (
     set_sms_opt_out,
     set_stage,
 )
-from storage.catalog import case_types, deficiency_kinds, message_templates, offices, stages
-from storage.clerks import authenticate_clerk
+from storage.cases.worklist import WorklistPage, WorklistRow, search_cases, worklist
+from storage.catalog.lists import case_types, deficiency_kinds, message_templates, offices, stages
+from storage.catalog.visit_groups import VisitGroupInfo, visit_groups
 from storage.clock import to_warsaw, today_in_warsaw, utcnow
 from storage.config import SettingsError, check_settings
-from storage.corrections import reopen_case, reopen_deficiency, update_case, usual_next_stage, withdraw_stage
 from storage.db import unit_of_work
-from storage.demo import DEMO_CLERK, DEMO_PASSWORD
+from storage.delivery.heartbeat import DELAYED, NO_SIGNAL, NOT_RUNNING, OK, ModemState
+from storage.delivery.heartbeat import current_state as modem_state
 from storage.emails import normalise_email
 from storage.errors import DomainError, StoreUnavailable, exit_codes
-from storage.heartbeat import DELAYED, NO_SIGNAL, NOT_RUNNING, OK, ModemState
-from storage.heartbeat import current_state as modem_state
 from storage.languages import LANGUAGES, NAMES_PL
-from storage.messages import write_message
 from storage.models import Clerk
-from storage.passwords import check_password
 from storage.phones import display as display_phone
 from storage.phones import normalise_mobile, suggested_language
-from storage.processing_times import MIN_CASES as PROCESSING_MIN_CASES
-from storage.processing_times import ProcessingFigure, stored_processing_times
-from storage.queries import case_detail, credential_letter, filing_receipt
 from storage.records import (
     CaseDetail,
     CaseTypeInfo,
@@ -56,10 +56,9 @@ from storage.records import (
     StageChange,
     StageInfo,
 )
-from storage.report import Report, head_of_unit_report
 from storage.schema import open_current
-from storage.visit_catalog import VisitGroupInfo, visit_groups
-from storage.visit_desk import (
+from storage.visits.days import visit_days, visit_times, visit_window
+from storage.visits.desk import (
     DeskVisit,
     book_visit_for,
     cancel_visit,
@@ -70,8 +69,7 @@ from storage.visit_desk import (
     visit_by_reference,
     visits_on,
 )
-from storage.visits import SlotTaken, VisitDay, VisitTime, visit_days, visit_times, visit_window
-from storage.worklist import WorklistPage, WorklistRow, search_cases, worklist
+from storage.visits.results import SlotTaken, VisitDay, VisitTime
 
 
 def demo_login() -> tuple[str, str] | None:

@@ -7,9 +7,7 @@ import-linter contract).
 
 from storage.clock import utcnow
 from storage.config import SettingsError, check_settings
-from storage.errors import DomainError, StoreUnavailable, exit_codes, mask_secrets
-from storage.languages import LANGUAGES
-from storage.mail_outbox import (
+from storage.delivery.mail_outbox import (
     ClaimedMail,
     claim_due,
     counts,
@@ -19,6 +17,8 @@ from storage.mail_outbox import (
     record_unknown,
     release,
 )
+from storage.errors import DomainError, StoreUnavailable, exit_codes, mask_secrets
+from storage.languages import LANGUAGES
 from storage.schema import open_current
 
 __all__ = [

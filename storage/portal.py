@@ -7,9 +7,13 @@ seen them), and visit booking (storage.visits): no function reachable from here 
 name or phone or a clerk (tests/test_facades.py checks the return types).
 """
 
+from storage.accounts.sessions import ENDED_REPLACED, SessionCheck, check_session, end_session, start_session
 from storage.case_numbers import format_number
-from storage.catalog import offices, stages
-from storage.catalog_info import (
+from storage.cases.checks import check_applicant_name
+from storage.cases.messages import mark_read
+from storage.cases.processing_times import ProcessingGroup, last_refreshed, processing_table
+from storage.cases.public import ApplicantLoginFailed, LoginBusy, LoginThrottled, applicant_login, public_view
+from storage.catalog.info import (
     BUILDING_FACTS,
     AccessibilityStatement,
     accessibility_statement,
@@ -17,18 +21,19 @@ from storage.catalog_info import (
     case_type_guides,
     info_texts,
 )
+from storage.catalog.lists import offices, stages
+from storage.catalog.visit_groups import VisitGroupInfo, visit_groups
 from storage.config import SettingsError, check_settings
 from storage.db import POOL_SIZE, close_database, is_postgres
 from storage.errors import DomainError, StoreUnavailable, exit_codes
 from storage.health import database_ready
 from storage.languages import NATIVE_NAMES
-from storage.messages import mark_read
-from storage.processing_times import ProcessingGroup, last_refreshed, processing_table
-from storage.public import ApplicantLoginFailed, LoginBusy, LoginThrottled, applicant_login, public_view
 from storage.schema import open_current
-from storage.sessions import ENDED_REPLACED, SessionCheck, check_session, end_session, start_session
-from storage.visit_catalog import VisitGroupInfo, visit_groups
-from storage.visits import (
+from storage.visits.booking import booked_visit, code_resend, confirm_visit, release_hold, request_visit, resend_code
+from storage.visits.cancelling import confirm_cancellation, request_cancellation, visit_of_case
+from storage.visits.days import visit_closed_weekdays, visit_days, visit_times, visit_window
+from storage.visits.fields import check_mobile, normalise_reference
+from storage.visits.results import (
     CodeExpired,
     HeldVisit,
     PhoneHasVisit,
@@ -39,22 +44,6 @@ from storage.visits import (
     VisitThrottled,
     VisitTime,
     WrongCode,
-    booked_visit,
-    check_applicant_name,
-    check_mobile,
-    code_resend,
-    confirm_cancellation,
-    confirm_visit,
-    normalise_reference,
-    release_hold,
-    request_cancellation,
-    request_visit,
-    resend_code,
-    visit_closed_weekdays,
-    visit_days,
-    visit_of_case,
-    visit_times,
-    visit_window,
 )
 
 __all__ = [

@@ -181,7 +181,7 @@ class SmsInfo:
 
 @dataclasses.dataclass(frozen=True)
 class MailInfo:
-    """An e-mail notification as the clerks see it (storage.mail_outbox): about a stage or a message."""
+    """An e-mail notification as the clerks see it (storage.delivery.mail_outbox): about a stage or a message."""
 
     id: int
     state: str
@@ -231,7 +231,7 @@ class CaseDetail:
     deficiencies: list[DeficiencyInfo]
     sms: list[SmsInfo]
     audit: list[AuditInfo]
-    # Set once retention erased the contact data (storage.retention): shown as "removed", not "none".
+    # Set once retention erased the contact data (storage.admin.retention): shown as "removed", not "none".
     personal_data_purged_at: dt.datetime | None = None
     messages: list[MessageInfo] = dataclasses.field(default_factory=list)
     email: str | None = None
@@ -259,7 +259,7 @@ class MessageInfo:
     body: str
     read_at: dt.datetime | None
     sms_state: str | None  # the notification's outbox state; None when none was queued
-    mail_state: str | None = None  # the same for its e-mail (storage.mail_outbox)
+    mail_state: str | None = None  # the same for its e-mail (storage.delivery.mail_outbox)
 
 
 @dataclasses.dataclass(frozen=True)

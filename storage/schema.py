@@ -16,9 +16,9 @@ from playhouse.migrations import Runner
 from playhouse.schema_diff import diff_models
 
 from storage.db import database, is_postgres, open_database, unit_of_work
+from storage.delivery.code_texts import PG_FUNCTIONS
 from storage.errors import DomainError
 from storage.models import ALL_MODELS, AuditEvent
-from storage.visit_sms import PG_FUNCTIONS
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # Indexes made by hand in _backend_specific_sql(); the models cannot declare them.
@@ -44,7 +44,7 @@ def _backend_specific_sql() -> list[str]:
             f"DROP TRIGGER IF EXISTS audit_append_only ON {table}",
             f"""CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON {table}
                 FOR EACH ROW EXECUTE FUNCTION okienko_audit_is_append_only()""",
-            # The portal's only way to queue a visit's code text (storage.visit_sms, migration 0018).
+            # The portal's only way to queue a visit's code text (storage.delivery.code_texts, migration 0018).
             *PG_FUNCTIONS,
         ]
     return [

@@ -4,14 +4,14 @@ the heartbeat, quiet hours, and the phone rule for a test text.
 `sms_modem` may import this module and no other part of `storage` (an import-linter contract).
 """
 
+from storage.admin.plain_table import PlainTable, plain
 from storage.case_numbers import format_number
 from storage.clock import to_warsaw, utcnow
 from storage.config import SettingsError, check_settings
-from storage.errors import DomainError, StoreUnavailable, exit_codes
-from storage.heartbeat import Beat, heartbeats, modem_state
-from storage.heartbeat import record as record_heartbeat
-from storage.languages import LANGUAGES
-from storage.outbox import (
+from storage.delivery.heartbeat import Beat, heartbeats, modem_state
+from storage.delivery.heartbeat import record as record_heartbeat
+from storage.delivery.quiet_hours import QuietHours
+from storage.delivery.sms_outbox import (
     ClaimedSms,
     claim_due,
     counts,
@@ -23,9 +23,9 @@ from storage.outbox import (
     record_unknown,
     release,
 )
+from storage.errors import DomainError, StoreUnavailable, exit_codes
+from storage.languages import LANGUAGES
 from storage.phones import normalise_mobile
-from storage.plain_table import PlainTable, plain
-from storage.quiet_hours import QuietHours
 from storage.schema import open_current
 
 __all__ = [

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from storage.errors import DomainError
+
 # Letters that Unicode does not decompose into base + accent.
 _EXTRA_FOLDS = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ß": "ss"})
 # Format characters that belong to how real names are written: ZWNJ and ZWJ are part of Persian
@@ -36,8 +38,6 @@ _STACKED_MARKS = re.compile(
 
 def clean_line(value: str | None, field: str, max_len: int, required: bool):
     """Collapse white space; refuse control characters and over-long input (DomainError)."""
-    from storage.errors import DomainError
-
     text = " ".join((value or "").split())
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") and ch not in NAME_FORMAT_CHARS for ch in text):
         raise DomainError(field, "zawiera niedozwolone znaki sterujące", "control_chars")

@@ -112,10 +112,10 @@ def test_the_portal_contract_fails_on_a_view_that_reaches_a_personal_data_functi
 
 
 def test_the_sms_contract_fails_on_a_module_that_skips_its_facade(tmp_path):
-    result = _lint_copy(tmp_path, "sms_modem", "from storage.cases import set_stage\n")
+    result = _lint_copy(tmp_path, "sms_modem", "from storage.cases.rules import set_stage\n")
     assert result.returncode == 1, result.stdout
     assert "the worker loops reach the store only through storage.sms and storage.mail BROKEN" in result.stdout
-    assert "sms_modem.leak -> storage.cases" in result.stdout
+    assert "sms_modem.leak -> storage.cases.rules" in result.stdout
 
 
 def test_the_mail_contract_fails_on_a_mail_module_that_takes_the_sms_facade(tmp_path):

@@ -28,10 +28,10 @@ import pytest
 
 import storage
 from storage import db as storage_db
+from storage.admin.demo_history import add_decided_history
+from storage.cases.processing_times import refresh_processing_times
 from storage.db import unit_of_work
-from storage.demo_history import add_decided_history
 from storage.models import LoginThrottle
-from storage.processing_times import refresh_processing_times
 from tests.helpers import CLERK, prepare_store, register
 from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, need_chromium, serve_portal
 from tests.portal.visit_helpers import sms_code

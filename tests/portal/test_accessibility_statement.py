@@ -14,7 +14,7 @@ from babel.dates import format_date
 import storage
 from storage import portal as facade
 from storage import schema
-from storage.catalog_files import fixtures_dir
+from storage.catalog.fixture_files import fixtures_dir
 from storage.db import database, unit_of_work
 from tests.helpers import register
 

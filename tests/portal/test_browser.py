@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import storage
-from storage import demo
+from storage.admin import demo
 from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, need_chromium
 
 

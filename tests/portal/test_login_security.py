@@ -9,9 +9,12 @@ import time
 import pytest
 
 import storage
+import storage.accounts.throttle
+import storage.cases.public
 from public_status.app import create_app
 from public_status.settings import PortalSettings
-from storage import case_numbers, passwords
+from storage import case_numbers
+from storage.accounts import passwords
 from storage.clock import frozen, utcnow
 from tests.helpers import CLERK, at_once, register
 from tests.portal.conftest import SECRET, Portal
@@ -78,7 +81,7 @@ def test_login_and_logout_need_the_csrf_token(portal, store):
 
 def test_case_number_throttle_is_checked_before_bcrypt_and_shared_by_processes(portal, store, bcrypt_calls):
     filing = register()
-    for _ in range(storage.throttle.CASE_POLICY.free_failures):
+    for _ in range(storage.accounts.throttle.CASE_POLICY.free_failures):
         assert portal.login(filing.number, "AAAA-BBBB-CCCC").status_code == 401
     checks_so_far = len(bcrypt_calls)
     blocked = portal.login(filing.number, filing.password)  # even the right password waits
@@ -91,19 +94,19 @@ def test_case_number_throttle_is_checked_before_bcrypt_and_shared_by_processes(p
 
 
 def test_case_number_lock_is_short_so_the_applicant_gets_back_in(store):
-    policy = storage.throttle.CASE_POLICY
+    policy = storage.accounts.throttle.CASE_POLICY
     assert policy.delay(policy.free_failures) > 0
     assert max(policy.delay(n) for n in range(100)) == 300  # never more than 5 minutes
     filing = register()
-    keys = {storage.throttle.case_key(filing.number): policy}
+    keys = {storage.accounts.throttle.case_key(filing.number): policy}
     for _ in range(50):
-        storage.throttle.record_failure(keys)
+        storage.accounts.throttle.record_failure(keys)
     with storage.unit_of_work():
-        assert storage.throttle.seconds_to_wait(list(keys)) <= 301
+        assert storage.accounts.throttle.seconds_to_wait(list(keys)) <= 301
 
 
 def test_address_throttle_stops_guessing_across_many_numbers(portal, store):
-    for serial in range(1, storage.throttle.ADDRESS_POLICY.free_failures + 1):
+    for serial in range(1, storage.accounts.throttle.ADDRESS_POLICY.free_failures + 1):
         number = case_numbers.format_number(case_numbers.compose(2026, 500_000 + serial))
         assert portal.login(number, "AAAA-BBBB-CCCC").status_code == 401
     filing = register()
@@ -114,11 +117,11 @@ def test_address_throttle_stops_guessing_across_many_numbers(portal, store):
 
 def test_success_clears_the_case_count(portal, store):
     filing = register()
-    for _ in range(storage.throttle.CASE_POLICY.free_failures - 1):
+    for _ in range(storage.accounts.throttle.CASE_POLICY.free_failures - 1):
         portal.login(filing.number, "AAAA-BBBB-CCCC")
     assert portal.login(filing.number, filing.password).status_code == 303
     portal.logout()
-    for _ in range(storage.throttle.CASE_POLICY.free_failures - 1):
+    for _ in range(storage.accounts.throttle.CASE_POLICY.free_failures - 1):
         portal.login(filing.number, "AAAA-BBBB-CCCC")
     assert portal.login(filing.number, filing.password).status_code == 303
 
@@ -160,12 +163,14 @@ def test_serve_refuses_to_start_without_a_secret_key(tmp_path):
 
 
 def test_parallel_wrong_logins_cannot_overrun_the_case_number_throttle(store, bcrypt_calls, monkeypatch):
-    monkeypatch.setattr(storage.public, "CHECK_SLOTS", storage.public.CheckSlots(16))  # only the throttle limits
+    monkeypatch.setattr(
+        storage.cases.public, "CHECK_SLOTS", storage.cases.public.CheckSlots(16)
+    )  # only the throttle limits
     filing = register()
     bcrypt_calls.clear()
     outcomes = at_once(16, lambda i: storage.applicant_login(filing.number, "AAAA-BBBB-CCCC", "203.0.113.50"))
     assert all(isinstance(o, storage.ApplicantLoginFailed | storage.LoginThrottled) for o in outcomes), outcomes
-    assert len(bcrypt_calls) == storage.throttle.CASE_POLICY.free_failures
+    assert len(bcrypt_calls) == storage.accounts.throttle.CASE_POLICY.free_failures
     assert sum(isinstance(o, storage.ApplicantLoginFailed) for o in outcomes) == len(bcrypt_calls)
 
 
@@ -186,14 +191,14 @@ def test_a_stranger_renewing_the_block_never_keeps_the_owner_out(store, bcrypt_c
             except storage.LoginThrottled as exc:
                 wait = exc.retry_after
             with storage.unit_of_work():
-                blocked = storage.throttle.seconds_to_wait([storage.throttle.case_key(filing.number)])
+                blocked = storage.accounts.throttle.seconds_to_wait([storage.accounts.throttle.case_key(filing.number)])
         now += dt.timedelta(seconds=max(wait, blocked, 1))
     inside_block = now - dt.timedelta(seconds=5)
     with frozen(inside_block), pytest.raises(storage.LoginThrottled):
         storage.applicant_login(filing.number, "AAAA-BBBB-CCCC", stranger)  # the stranger is held off
     with frozen(inside_block):
         with storage.unit_of_work():
-            assert storage.throttle.seconds_to_wait([storage.throttle.case_key(filing.number)]) > 0
+            assert storage.accounts.throttle.seconds_to_wait([storage.accounts.throttle.case_key(filing.number)]) > 0
         with pytest.raises(storage.ApplicantLoginFailed):
             storage.applicant_login(filing.number, "AAAA-BBBB-CCCX", owner)  # a typo by the owner is checked
         assert storage.applicant_login(filing.number, filing.password, owner).number == filing.number
@@ -221,7 +226,7 @@ def test_an_empty_password_costs_the_same_for_known_and_unknown_numbers(store, b
 
 
 def test_excess_logins_are_answered_busy_at_once_and_status_pages_do_not_wait(portal_app, store, monkeypatch):
-    monkeypatch.setattr(storage.public, "CHECK_SLOTS", storage.public.CheckSlots(1))
+    monkeypatch.setattr(storage.cases.public, "CHECK_SLOTS", storage.cases.public.CheckSlots(1))
     applicant = register()
     reader = Portal(portal_app, address="203.0.113.90")
     assert reader.login(applicant.number, applicant.password).status_code == 303
@@ -237,11 +242,13 @@ def test_excess_logins_are_answered_busy_at_once_and_status_pages_do_not_wait(po
     )
     thread.start()
     deadline = time.monotonic() + 30
-    while storage.public.CHECK_SLOTS.in_use == 0 and time.monotonic() < deadline:
+    while storage.cases.public.CHECK_SLOTS.in_use == 0 and time.monotonic() < deadline:
         time.sleep(0.005)
-    assert storage.public.CHECK_SLOTS.in_use == 1
+    assert storage.cases.public.CHECK_SLOTS.in_use == 1
     # An address with a recent failure: the slot kept for clean addresses is not for it.
-    storage.throttle.record_failure({storage.throttle.address_key("203.0.113.92"): storage.throttle.ADDRESS_POLICY})
+    storage.accounts.throttle.record_failure(
+        {storage.accounts.throttle.address_key("203.0.113.92"): storage.accounts.throttle.ADDRESS_POLICY}
+    )
     other = Portal(portal_app, address="203.0.113.92")
     busy = other.login(applicant.number, applicant.password)
     status = reader.get("/status")
@@ -253,5 +260,5 @@ def test_excess_logins_are_answered_busy_at_once_and_status_pages_do_not_wait(po
     assert "Spróbuj ponownie za chwilę" in busy.get_data(as_text=True)
     assert status.status_code == 200 and applicant.display_number in status.get_data(as_text=True)
     assert held[0].status_code == 401
-    assert storage.public.CHECK_SLOTS.in_use == 0
+    assert storage.cases.public.CHECK_SLOTS.in_use == 0
     assert other.login(applicant.number, applicant.password).status_code == 303  # the slot came back

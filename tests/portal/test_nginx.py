@@ -14,7 +14,7 @@ import pytest
 import storage
 from bench.nginx_front import LOGIN_RATE, Client, free_port, nginx_front, portal_server
 from public_status.settings import SettingsError, load_settings, server_options
-from storage import throttle
+from storage.accounts import throttle
 from storage.models import LoginThrottle
 from tests.helpers import register
 

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 import storage
-from storage import processing_times
+from storage.cases import processing_times
 from storage.clock import frozen
 from tests.helpers import CLERK, CLERK_SLU, register
 

@@ -14,7 +14,8 @@ import pytest
 import storage
 from public_status.app import create_app
 from public_status.settings import PortalSettings
-from storage import processing_times, roles
+from storage.admin import roles
+from storage.cases import processing_times
 from storage.db import database
 from tests import pg
 from tests.helpers import CLERK, register

@@ -12,8 +12,8 @@ import pytest
 import storage
 from public_status.app import create_app
 from public_status.settings import PortalSettings
-from storage import outbox
 from storage.db import database
+from storage.delivery import sms_outbox as outbox
 from tests.helpers import CLERK, register
 from tests.portal.conftest import SECRET, Portal
 from tests.portal.test_public_role import public_role  # noqa: F401 – the fixture

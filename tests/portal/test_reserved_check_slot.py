@@ -9,8 +9,9 @@ import time
 import pytest
 
 import storage
+import storage.cases.public
 from storage import db as storage_db
-from storage import passwords, throttle
+from storage.accounts import passwords, throttle
 from tests.helpers import register
 
 WRONG = "AAAA-BBBB-CCCC"
@@ -19,7 +20,7 @@ WRONG = "AAAA-BBBB-CCCC"
 @pytest.fixture(autouse=True)
 def fresh_busy_memory(monkeypatch):
     """The process remembers whom it answered "busy"; each test (and each database) starts afresh."""
-    monkeypatch.setattr(storage.public, "BUSY", storage.public.BusyMemory())
+    monkeypatch.setattr(storage.cases.public, "BUSY", storage.cases.public.BusyMemory())
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def checks(monkeypatch):
         with lock:
             seen["running"] += 1
             seen["peak"] = max(seen["peak"], seen["running"])
-            seen["calls"].append((hashed, storage.public.CHECK_SLOTS.in_use))
+            seen["calls"].append((hashed, storage.cases.public.CHECK_SLOTS.in_use))
         try:
             return original(plain, hashed)
         finally:
@@ -88,7 +89,9 @@ def _hold_ordinary_slots(slow_case, addresses: list[str], checks: dict) -> list[
     deadline = time.monotonic() + 60
     while len(checks["calls"]) < len(addresses) and time.monotonic() < deadline:
         time.sleep(0.005)
-    assert storage.public.CHECK_SLOTS.in_use == len(checks["calls"]) == len(addresses), "the holders are not hashing"
+    assert storage.cases.public.CHECK_SLOTS.in_use == len(checks["calls"]) == len(addresses), (
+        "the holders are not hashing"
+    )
     return held
 
 
@@ -120,7 +123,7 @@ def _still_checking_then_failed(held) -> None:
 def test_a_clean_address_is_checked_while_failing_addresses_hold_every_ordinary_slot(
     store, slow_case, checks, monkeypatch
 ):
-    monkeypatch.setattr(storage.public, "CHECK_SLOTS", storage.public.CheckSlots(2))
+    monkeypatch.setattr(storage.cases.public, "CHECK_SLOTS", storage.cases.public.CheckSlots(2))
     applicant = register()
     attackers = ["198.51.100.21", "198.51.100.22"]
     for address in attackers:
@@ -135,12 +138,12 @@ def test_a_clean_address_is_checked_while_failing_addresses_hold_every_ordinary_
     (slow_hash, _), _, (applicant_hash, slots_taken) = checks["calls"]
     assert applicant_hash != slow_hash and slots_taken == 3
     _still_checking_then_failed(held)
-    assert storage.public.CHECK_SLOTS.in_use == 0
+    assert storage.cases.public.CHECK_SLOTS.in_use == 0
     assert _failures("203.0.113.121") == 0  # its reservation was given back
 
 
 def test_a_failing_address_never_gets_the_reserved_slot(store, slow_case, checks, monkeypatch):
-    monkeypatch.setattr(storage.public, "CHECK_SLOTS", storage.public.CheckSlots(1))
+    monkeypatch.setattr(storage.cases.public, "CHECK_SLOTS", storage.cases.public.CheckSlots(1))
     applicant = register()
     _fail_once("198.51.100.31")
     held = _hold_ordinary_slots(slow_case, ["198.51.100.31"], checks)
@@ -170,7 +173,7 @@ def test_checks_at_once_stay_bounded_by_the_cores_plus_the_reserved_slot(store, 
     """Eight fresh addresses at once (all clean): two ordinary slots and the reserved one, no more;
     the rest are answered busy at once. And two parallel attempts from one fresh address get one
     check between them, whichever slot they find."""
-    monkeypatch.setattr(storage.public, "CHECK_SLOTS", storage.public.CheckSlots(2))
+    monkeypatch.setattr(storage.cases.public, "CHECK_SLOTS", storage.cases.public.CheckSlots(2))
     barrier = threading.Barrier(8)
 
     def attempt(i: int):
@@ -184,13 +187,13 @@ def test_checks_at_once_stay_bounded_by_the_cores_plus_the_reserved_slot(store, 
     assert sum(isinstance(o, storage.ApplicantLoginFailed) for o in outcomes) == 3, outcomes
     assert sum(isinstance(o, storage.LoginBusy) for o in outcomes) == 5, outcomes
     assert checks["peak"] == 3 and len(checks["calls"]) == 3
-    assert storage.public.CHECK_SLOTS.in_use == 0
+    assert storage.cases.public.CHECK_SLOTS.in_use == 0
 
     # Two reserved slots, the ordinary one taken: twin attempts from one fresh address both look
     # clean, but the first reservation makes the address unclean, so the second gets no check.
     checks["calls"].clear()
-    slots = storage.public.CheckSlots(1, reserved=2)
-    monkeypatch.setattr(storage.public, "CHECK_SLOTS", slots)
+    slots = storage.cases.public.CheckSlots(1, reserved=2)
+    monkeypatch.setattr(storage.cases.public, "CHECK_SLOTS", slots)
     release = threading.Event()
     holder = _hold_slot(slots, False, release)
     twins = threading.Barrier(2)
@@ -210,8 +213,8 @@ def test_checks_at_once_stay_bounded_by_the_cores_plus_the_reserved_slot(store, 
 
 
 def test_an_address_answered_busy_loses_the_reserved_slot_for_a_while(store, monkeypatch):
-    slots = storage.public.CheckSlots(1)
-    monkeypatch.setattr(storage.public, "CHECK_SLOTS", slots)
+    slots = storage.cases.public.CheckSlots(1)
+    monkeypatch.setattr(storage.cases.public, "CHECK_SLOTS", slots)
     applicant = register()
     release = threading.Event()
     holders = [_hold_slot(slots, clean, release) for clean in (False, True)]  # the ordinary, then the reserved
@@ -238,7 +241,7 @@ def test_an_address_answered_busy_loses_the_reserved_slot_for_a_while(store, mon
 
 
 def test_busy_memory_forgets_after_a_quiet_window_and_stays_bounded():
-    memory = storage.public.BusyMemory(allowed=1, window_s=0.5, capacity=3)
+    memory = storage.cases.public.BusyMemory(allowed=1, window_s=0.5, capacity=3)
     assert not memory.looping("a")
     memory.note("a")
     assert memory.looping("a")

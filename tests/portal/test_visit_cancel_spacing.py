@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from storage import visits
+from storage.visits import cancelling, limits
 from tests.portal.conftest import Portal
 from tests.portal.visit_helpers import CSRF, code_path, confirm, first_time_link, request_code, sms_code, visit_state
 from tests.storage.visit_helpers import NOW, book
@@ -67,8 +67,8 @@ def test_the_spacing_lets_a_text_through_again_later_and_bounds_a_day(store):
     sent_at = []
     for minute in range(0, 13 * 60, 5):
         at, address = NOW + dt.timedelta(minutes=minute), f"192.0.2.{minute // 5 + 1}"
-        if visits.request_cancellation(booked.reference, address, now=at):
+        if cancelling.request_cancellation(booked.reference, address, now=at):
             sent_at.append(minute)
     assert sent_at[:3] == [0, 10, 30]
-    assert len(sent_at) <= visits.CANCEL_TEXTS_A_DAY
+    assert len(sent_at) <= limits.CANCEL_TEXTS_A_DAY
     assert texts_of(booked.reference) - after_booking == len(sent_at)

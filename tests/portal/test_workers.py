@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-import storage
+from storage.accounts import throttle
 from tests.helpers import register
 from tests.portal.browser import free_port, serve_portal
 from tests.portal.conftest import SECRET
@@ -60,7 +60,7 @@ def test_two_portal_processes_share_sessions_and_throttles(store):
         assert applicant.get(second + "/status")[0] == 200  # the session is the store's, not a process's
         # Failed logins spent on one process count on the other: the throttle is in the database.
         stranger = Browser()
-        for _ in range(storage.throttle.CASE_POLICY.free_failures):
+        for _ in range(throttle.CASE_POLICY.free_failures):
             assert stranger.login(first, filing.number, "AAAA-BBBB-CCCC") == 401
         assert stranger.login(second, filing.number, filing.password) == 429
 

@@ -14,7 +14,7 @@ import time
 import pytest
 
 import storage
-from storage import outbox
+from storage.delivery import sms_outbox as outbox
 from tests.helpers import CLERK, register
 
 ROWS = 30

@@ -7,7 +7,7 @@ import time
 
 import storage
 from sms_modem.loop import SendLoop
-from storage import heartbeat
+from storage.delivery import heartbeat
 from tests.helpers import CLERK, register
 from tests.sms.conftest import fast_settings
 

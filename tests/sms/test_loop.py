@@ -12,7 +12,7 @@ import pytest
 import storage
 from sms_modem.loop import QuietHours, SendLoop
 from sms_modem.modem import LinkDown, MaybeSent, ModemLink
-from storage import outbox
+from storage.delivery import sms_outbox as outbox
 from tests.helpers import CLERK, register
 from tests.sms.conftest import fast_settings, run_once
 

@@ -216,7 +216,7 @@ def test_a_restarted_loop_sends_one_mail_per_message(store, relay):
     filing = case_with_mail("en")
     first = storage.write_message(filing.number, clerk=CLERK, text=SECRET_TEXT)
     # A loop that claimed it and died: the lease runs out and another loop takes the same row.
-    from storage import mail_outbox
+    from storage.delivery import mail_outbox
 
     (claimed,) = mail_outbox.claim_due("dead-loop", lease_seconds=0)
     assert claimed.kind == "message"

@@ -12,7 +12,7 @@ import time
 import pytest
 
 import storage
-from storage import backup
+from storage.admin import backup
 from storage.db import close_database, unit_of_work
 from storage.models import ALL_MODELS, AuditEvent, Case, CaseNumberCounter, StageHistory
 from tests import pg

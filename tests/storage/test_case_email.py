@@ -14,8 +14,10 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 import storage
 import storage.desk
-from storage import mail_outbox, retention, schema
+from storage import schema
+from storage.admin import retention
 from storage.db import database, unit_of_work
+from storage.delivery import mail_outbox
 from storage.emails import normalise_email
 from storage.errors import DomainError
 from storage.models import AuditEvent, Case, MailOutbox

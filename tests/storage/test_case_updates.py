@@ -4,8 +4,8 @@ texts not yet sent going to the corrected number in the corrected language."""
 import pytest
 
 import storage
-from storage import outbox
 from storage.db import unit_of_work
+from storage.delivery import sms_outbox as outbox
 from storage.errors import DomainError
 from storage.models import AuditEvent, Case
 from tests.helpers import CLERK, register, row_counts

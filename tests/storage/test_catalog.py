@@ -6,7 +6,7 @@ import pytest
 
 import storage
 from storage import schema
-from storage.catalog_files import fixtures_dir
+from storage.catalog.fixture_files import fixtures_dir
 from storage.db import database, unit_of_work
 from storage.languages import LANGUAGES
 

@@ -7,8 +7,8 @@ import pytest
 
 import storage
 from storage import schema
-from storage.catalog_files import fixtures_dir
-from storage.catalog_info import case_type_guide, case_type_guides, info_texts
+from storage.catalog.fixture_files import fixtures_dir
+from storage.catalog.info import case_type_guide, case_type_guides, info_texts
 from storage.db import database, unit_of_work
 from storage.languages import LANGUAGES
 from storage.models import CHANNELS

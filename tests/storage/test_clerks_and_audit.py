@@ -6,7 +6,7 @@ import peewee
 import pytest
 
 import storage
-from storage.clerks import login_delay
+from storage.accounts.clerks import login_delay
 from storage.clock import utcnow
 from storage.db import database, unit_of_work
 from storage.errors import DomainError

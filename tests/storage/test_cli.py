@@ -333,7 +333,7 @@ def test_numbers_out_of_range_are_bad_input_not_a_driver_traceback(store):
 
 
 def test_a_role_password_that_was_not_utf8_on_the_input_is_refused_in_words():
-    from storage import roles
+    from storage.admin import roles
     from storage.errors import DomainError
 
     # Bytes that are not UTF-8 reach Python as surrogates; the driver then failed with a traceback.

@@ -12,7 +12,7 @@ from rich.console import Console
 
 import storage
 from storage import clock, desk
-from storage.plain_table import PlainTable
+from storage.admin.plain_table import PlainTable
 from tests.helpers import CLERK, ok, run_cli
 from tests.storage.visit_helpers import NOW, TUESDAY, first_slot
 

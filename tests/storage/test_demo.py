@@ -1,8 +1,9 @@
 """The demo store: catalogues, demo clerks and realistic cases in many stages."""
 
 import storage
-from storage import demo, desk
-from storage.demo_visits import first_open_day
+from storage import desk
+from storage.admin import demo
+from storage.admin.demo_visits import first_open_day
 
 
 def test_demo_store_is_populated_and_usable(store):
@@ -30,7 +31,7 @@ def test_demo_books_a_morning_of_visits_once(store):
 
 
 def test_the_demo_archive_gives_processing_times_once(store):
-    from storage import processing_times
+    from storage.cases import processing_times
 
     demo.build_demo(case_count=2, history=True)
     figures = {

@@ -8,10 +8,11 @@ import datetime as dt
 import pytest
 
 import storage
-from storage import heartbeat, schema
+from storage import schema
 from storage.db import database, unit_of_work
-from storage.heartbeat import DELAYED, NO_SIGNAL, NOT_RUNNING, OK, Beat, Heartbeat, modem_state
-from storage.quiet_hours import QuietHours
+from storage.delivery import heartbeat
+from storage.delivery.heartbeat import DELAYED, NO_SIGNAL, NOT_RUNNING, OK, Beat, Heartbeat, modem_state
+from storage.delivery.quiet_hours import QuietHours
 from tests.helpers import CLERK, register
 
 NOON = dt.datetime(2026, 11, 23, 11, 0)  # naive UTC: 12:00 in Warsaw

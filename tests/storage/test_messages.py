@@ -10,9 +10,10 @@ import pytest
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 import storage
-from storage import outbox, schema
+from storage import schema
 from storage.clock import today_in_warsaw
 from storage.db import database, unit_of_work
+from storage.delivery import sms_outbox as outbox
 from storage.models import OfficeMessage, SmsOutbox
 from tests.helpers import CLERK, ok, refused, register, row_counts, run_cli
 

@@ -1,12 +1,13 @@
-"""Finding applicants by any word of their name (storage.name_search), on both databases."""
+"""Finding applicants by any word of their name (storage.cases.name_search), on both databases."""
 
 import shutil
 
 import pytest
 
 import storage
-from storage import name_search, schema
-from storage.corrections import update_case
+from storage import schema
+from storage.cases import name_search
+from storage.cases.corrections import update_case
 from storage.db import database, unit_of_work
 from tests.helpers import CLERK, CLERK_SLU, register
 
@@ -125,7 +126,7 @@ def test_migration_0006_indexes_names_already_stored(empty_store_url, tmp_path):
     assert schema.pending_migrations() == ["0006_name_words_clock_today"]
     assert schema.migrate() == ["0006_name_words_clock_today"]
     assert schema.schema_drift() == ""
-    from storage.catalog_cache import forget_cached_labels
+    from storage.catalog.cache import forget_cached_labels
 
     forget_cached_labels()
     assert set(_names("koval hanna")) == {"Hanna Koval", "Hanna Kovalenko"}

@@ -2,7 +2,7 @@
 
 import re
 
-from storage import passwords
+from storage.accounts import passwords
 
 
 def test_alphabet_has_no_lookalikes_and_enough_bits():

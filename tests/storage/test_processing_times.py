@@ -11,7 +11,7 @@ import json
 import pytest
 
 import storage
-from storage import processing_times as pt
+from storage.cases import processing_times as pt
 from storage.clock import frozen
 from tests.helpers import CLERK, CLERK_SLU, ok, refused, register, run_cli
 

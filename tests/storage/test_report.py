@@ -13,7 +13,8 @@ import statistics
 import pytest
 
 import storage
-from storage import cli, report
+from storage.admin import cli
+from storage.cases import report
 from storage.clock import WARSAW, frozen
 from storage.db import close_database, write_transaction
 from storage.errors import DomainError

@@ -6,9 +6,11 @@ import json
 import pytest
 
 import storage
-from storage import outbox, retention, throttle
+from storage.accounts import throttle
+from storage.admin import retention
 from storage.clock import utcnow
 from storage.db import unit_of_work
+from storage.delivery import sms_outbox as outbox
 from storage.models import ALL_MODELS, AuditEvent, Case, LoginThrottle, SmsOutbox
 from tests.helpers import CLERK, register
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from storage.visit_calendar import (
+from storage.catalog.visit_calendar import (
     CalendarRules,
     OpeningHours,
     booking_window,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from storage.errors import DomainError
-from storage.visits import normalise_reference
+from storage.visits.fields import normalise_reference
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,12 @@ import datetime as dt
 
 import pytest
 
-from storage import portal, throttle, visits
+from storage import portal
+from storage.accounts import throttle
 from storage.db import unit_of_work
+from storage.delivery.code_texts import client_prefix
 from storage.models import SmsOutbox
-from storage.visit_sms import client_prefix
+from storage.visits.limits import limit_key
 from tests.storage.test_visit_texts import fake_hold, seats, send_one
 from tests.storage.visit_helpers import CLIENT, NOW, code_of, hold
 
@@ -33,9 +35,9 @@ def test_a_resend_is_offered_a_minute_after_the_hand_off_once_and_only_to_the_ho
     assert portal.code_resend(held.reference, "198.51.100.9", now=sent + MINUTE) is None  # not the holder
     with pytest.raises(portal.DomainError):
         portal.resend_code(held.reference, "198.51.100.9", now=sent + MINUTE)
-    requests = throttle.current_count(visits._key("code-addr", CLIENT), sent)
+    requests = throttle.current_count(limit_key("code-addr", CLIENT), sent)
     portal.resend_code(held.reference, CLIENT, now=sent + MINUTE)
-    assert throttle.current_count(visits._key("code-addr", CLIENT), sent) == requests + 1  # an address's code request
+    assert throttle.current_count(limit_key("code-addr", CLIENT), sent) == requests + 1  # an address's code request
     with unit_of_work():
         newest = SmsOutbox.select().order_by(SmsOutbox.id.desc()).first()
         assert (newest.state, newest.lane) == ("queued", client_prefix(CLIENT))
@@ -64,7 +66,7 @@ def test_a_resend_the_modem_cannot_carry_in_time_is_refused_and_stays_offered(st
 def test_a_blocked_address_gets_no_resend(store):
     held = hold()
     send_one(NOW + dt.timedelta(seconds=5))
-    throttle.record_failure({visits._key("fail-addr", CLIENT): throttle.Policy(0, 3600, 3600)}, NOW)
+    throttle.record_failure({limit_key("fail-addr", CLIENT): throttle.Policy(0, 3600, 3600)}, NOW)
     with pytest.raises(portal.VisitThrottled):
         portal.resend_code(held.reference, CLIENT, now=NOW + 2 * MINUTE)
     with unit_of_work():

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from storage import clock, desk, portal, retention
+from storage import clock, desk, portal
+from storage.admin import retention
 from storage.db import unit_of_work
 from storage.models import AuditEvent, Visit
 from tests.helpers import CLERK, ok, refused, run_cli

@@ -13,10 +13,12 @@ import datetime as dt
 import pytest
 
 import storage
-from storage import outbox, portal, visits
+from storage import portal
 from storage.db import unit_of_work
+from storage.delivery import sms_outbox as outbox
+from storage.delivery.code_texts import DEFAULT_SEND_GAP_S, client_prefix, send_gap_s
 from storage.models import SmsOutbox, Visit
-from storage.visit_sms import DEFAULT_SEND_GAP_S, client_prefix, send_gap_s
+from storage.visits import limits as visits
 from tests.helpers import register
 from tests.storage.visit_helpers import NOW, TUESDAY, code_of, first_slot, hold
 

@@ -11,7 +11,7 @@ from counter_tui.app import OkienkoApp
 from counter_tui.screens.case_detail import CaseDetailScreen
 from counter_tui.screens.case_dialogs import CaseEditForm, ReasonDialog
 from counter_tui.screens.dialogs import CredentialsDialog, DeficiencyForm, StageConfirm, StagePicker
-from storage import outbox
+from storage.delivery import sms_outbox as outbox
 from tests.helpers import ADMIN, CLERK, register
 from tests.tui.conftest import SIZE, log_in, said, settle, type_text
 

@@ -13,7 +13,7 @@ from counter_tui.screens.case_detail import CaseDetailScreen
 from counter_tui.screens.case_dialogs import CaseEditForm
 from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.screens.register import RegisterScreen
-from storage import mail_outbox
+from storage.delivery import mail_outbox
 from tests.helpers import CLERK, register
 from tests.tui.conftest import SIZE, log_in, said, settle, type_text
 

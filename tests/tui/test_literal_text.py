@@ -41,7 +41,7 @@ from counter_tui.settings import CounterSettings
 from public_status.app import create_app
 from public_status.settings import PortalSettings
 from storage import db as storage_db
-from storage.cases import check_applicant_name, check_note
+from storage.cases.checks import check_applicant_name, check_note
 from storage.errors import DomainError
 from storage.text import clean_line
 from tests.helpers import CLERK_PASSWORD, prepare_store

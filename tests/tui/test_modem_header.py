@@ -7,8 +7,8 @@ from pathlib import Path
 
 from counter_tui.widgets.modem_status import ModemStatus
 from storage import db as storage_db
-from storage import heartbeat
 from storage.clock import utcnow
+from storage.delivery import heartbeat
 from tests.tui.conftest import log_in, settle
 
 SIZE = (130, 40)

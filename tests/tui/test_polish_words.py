@@ -10,8 +10,8 @@ import pytest
 
 import storage
 from counter_tui.app import OkienkoApp
+from storage.admin.demo import DEMO_CLERK, DEMO_PASSWORD
 from storage.audit import describe
-from storage.demo import DEMO_CLERK, DEMO_PASSWORD
 from tests.helpers import register
 from tests.tui.conftest import SIZE, log_in, settle
 

@@ -10,8 +10,9 @@ from textual.widgets import DataTable, Static
 import storage
 from counter_tui.app import OkienkoApp
 from counter_tui.screens.case_detail import CaseDetailScreen
-from storage import outbox, retention
+from storage.admin import retention
 from storage.clock import utcnow
+from storage.delivery import sms_outbox as outbox
 from tests.helpers import CLERK, register
 from tests.tui.conftest import SIZE, log_in, settle
 

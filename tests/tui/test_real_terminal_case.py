@@ -10,8 +10,8 @@ import datetime as dt
 import pytest
 
 import storage
-from storage import outbox
 from storage.clock import today_in_warsaw
+from storage.delivery import sms_outbox as outbox
 from tests.tui.terminal import Terminal, demo_desk, log_in
 
 

@@ -10,11 +10,11 @@ import pytest
 
 import storage
 from storage import desk
+from storage.catalog.visit_calendar import to_utc
+from storage.catalog.visit_groups import group_at_office
 from storage.clock import today_in_warsaw, utcnow
 from storage.db import write_transaction
-from storage.visit_calendar import to_utc
-from storage.visit_catalog import group_at_office
-from storage.visits import take_seat
+from storage.visits.seats import take_seat
 from tests.tui.terminal import demo_store, desk_in_tmux, log_in, need_tmux
 
 NAME = "Amara Okonkwo"

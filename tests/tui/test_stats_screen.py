@@ -62,8 +62,8 @@ async def test_statistics_from_the_worklist(store, settings):
 async def test_processing_times_tab_shows_the_portals_figures_per_office(store, settings):
     import random
 
-    from storage.demo_history import add_decided_history
-    from storage.processing_times import refresh_processing_times, stored_processing_times
+    from storage.admin.demo_history import add_decided_history
+    from storage.cases.processing_times import refresh_processing_times, stored_processing_times
 
     add_decided_history(random.Random(3))
     refresh_processing_times()

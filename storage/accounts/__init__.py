@@ -1,0 +1,1 @@
+"""Clerks and their logins, applicants' portal sessions, passwords and the database-kept throttle."""

@@ -1,0 +1,363 @@
+"""Backups that restore: taken while the desks work, checked before they count, private, rotated.
+
+SQLite is copied page by page through its online backup API, which reads one consistent
+snapshot while writers carry on (a file copy of a live WAL database can be torn).
+PostgreSQL goes through `pg_dump -Fc`. A file is written under a temporary name, opened with
+mode 0600 from its first byte, checked (`PRAGMA integrity_check` / `pg_restore --list`) and only
+then renamed to its final, time-stamped name, so a name in the backup folder always means a
+backup that passed its check.
+
+This module works from the database URL alone and never touches the process-wide peewee
+handle, so a backup of one store can run beside work on another.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import psycopg2
+from playhouse.db_url import parse as parse_url
+
+from storage.clock import utcnow
+from storage.config import pg_bin_dir
+from storage.errors import DomainError, StoreUnavailable, mask_secrets
+
+DEFAULT_KEEP = 14
+# Bounds that no rotation needs to pass; a number past them is a typing slip, not a policy.
+MAX_KEEP = 10_000
+MAX_KEEP_DAYS = 36_500
+STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
+SQLITE_SUFFIX = "sqlite3"
+PG_SUFFIX = "pgdump"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PG_MAGIC = b"PGDMP"
+# Every Okienko store has this table; a file without it is not an Okienko backup.
+MARKER_TABLE = "case_file"
+SQLITE_BUSY_TIMEOUT_S = 30
+# pg_dump waits this long for a table lock (a running migration) before giving up with a message.
+PG_LOCK_WAIT = "60s"
+FILE_FIELD = "plik kopii"
+
+
+@dataclasses.dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    size_bytes: int
+    seconds: float
+    removed: list[Path]
+
+
+@dataclasses.dataclass(frozen=True)
+class RestoreResult:
+    backend: str
+    seconds: float
+    replaced: bool
+
+
+# ------------------------------------------------------------------ the store named by a URL
+
+
+@dataclasses.dataclass(frozen=True)
+class _Target:
+    backend: str  # "sqlite" | "postgresql"
+    url: str
+    name: str  # file path (SQLite) or database name (PostgreSQL)
+
+    @property
+    def label(self) -> str:
+        stem = Path(self.name).stem if self.backend == "sqlite" else self.name
+        return re.sub(r"[^A-Za-z0-9_.-]", "_", stem) or "okienko"
+
+    @property
+    def suffix(self) -> str:
+        return SQLITE_SUFFIX if self.backend == "sqlite" else PG_SUFFIX
+
+
+def _target(url: str) -> _Target:
+    scheme = url.split(":", 1)[0]
+    try:
+        name = parse_url(url).get("database")
+    except (ValueError, RuntimeError):
+        name = None
+    if scheme == "sqlite" and name and name != ":memory:":
+        return _Target("sqlite", url, name)
+    if scheme in ("postgres", "postgresql") and name:
+        return _Target("postgresql", url, name)
+    raise DomainError("database", f"adres {mask_secrets(url)!r} to nie sqlite:///PLIK ani postgresql://…/BAZA")
+
+
+# ------------------------------------------------------------------ SQLite
+
+
+def _sqlite_connect(path: str | Path, *, must_exist: bool, read_only: bool = False) -> sqlite3.Connection:
+    mode = "ro" if read_only else ("rw" if must_exist else "rwc")
+    uri = f"file:{Path(path).resolve()}?mode={mode}"
+    try:
+        return sqlite3.connect(uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_S, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StoreUnavailable(f"{path}: {exc}") from exc
+
+
+def _sqlite_check(path: Path) -> None:
+    """The file is a sound SQLite database holding an Okienko store."""
+    conn = _sqlite_connect(path, must_exist=True, read_only=True)
+    try:
+        result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        if result != ["ok"]:
+            raise DomainError(FILE_FIELD, f"{path.name}: PRAGMA integrity_check: {'; '.join(result[:3])}")
+        if not _sqlite_tables(conn) & {MARKER_TABLE}:
+            raise DomainError(FILE_FIELD, f"{path.name}: to nie jest kopia bazy Okienka (brak tabeli {MARKER_TABLE})")
+    except sqlite3.DatabaseError as exc:
+        raise DomainError(FILE_FIELD, f"{path.name}: uszkodzony plik SQLite ({exc})") from exc
+    finally:
+        conn.close()
+
+
+def _sqlite_tables(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _sqlite_backup(target: _Target, partial: Path) -> None:
+    if not Path(target.name).is_file():
+        raise StoreUnavailable(f"nie ma pliku bazy {target.name}")
+    source = _sqlite_connect(target.name, must_exist=True)
+    # `partial` exists already (created 0600); SQLite writes into it and its journal inherits the mode.
+    copy = _sqlite_connect(partial, must_exist=True)
+    try:
+        source.backup(copy)  # all pages in one step: one consistent snapshot
+        # A self-contained file: no -wal beside it to lose when it is moved or copied.
+        copy.execute("PRAGMA journal_mode = DELETE")
+    except sqlite3.OperationalError as exc:
+        raise StoreUnavailable(f"{target.name}: {exc}") from exc
+    finally:
+        copy.close()
+        source.close()
+
+
+def _sqlite_restore(target: _Target, file: Path, force: bool) -> bool:
+    folder = Path(target.name).resolve().parent
+    if not folder.is_dir():
+        raise DomainError("database", f"nie ma katalogu {folder} na odtwarzaną bazę")
+    dest = _sqlite_connect(target.name, must_exist=False)
+    try:
+        replaced = bool(_sqlite_tables(dest))
+        if replaced and not force:
+            raise DomainError("database", f"baza {target.name} nie jest pusta – odtwarzam tylko do pustej (--force)")
+        source = _sqlite_connect(file, must_exist=True, read_only=True)
+        try:
+            source.backup(dest)
+        finally:
+            source.close()
+        dest.execute("PRAGMA journal_mode = WAL")  # as storage.db runs it
+    except sqlite3.OperationalError as exc:
+        raise StoreUnavailable(f"{target.name}: {exc}") from exc
+    finally:
+        dest.close()
+    return replaced
+
+
+# ------------------------------------------------------------------ PostgreSQL
+
+
+def _pg_program(name: str) -> str:
+    folder = pg_bin_dir()
+    found = shutil.which(name, path=folder) if folder else shutil.which(name)
+    if not found:
+        where = f"w OKIENKO_PG_BIN={folder}" if folder else "w PATH"
+        raise DomainError(name, f"nie znaleziono programu {name} {where} (apt-get install postgresql-client-15)")
+    return found
+
+
+def _pg_environment(url: str) -> tuple[str, dict[str, str]]:
+    """The URL without its password (program arguments are visible to every user in `ps`)
+    and an environment carrying the password instead."""
+    parts = urlsplit(url)
+    env = {**os.environ, "PGCONNECT_TIMEOUT": "10"}
+    if parts.password is not None:
+        env["PGPASSWORD"] = unquote(parts.password)
+        host = parts.netloc.rsplit("@", 1)[1]
+        user = parts.username or ""
+        parts = parts._replace(netloc=f"{user}@{host}" if user else host)
+    return urlunsplit(parts._replace(scheme="postgresql")), env
+
+
+def _pg_failure(program: str, stderr: str) -> str:
+    lines = [line for line in stderr.strip().splitlines() if line.strip()]
+    first = lines[0] if lines else "zakończył się błędem"
+    return mask_secrets(first if first.startswith(program) else f"{program}: {first}")
+
+
+def _pg_check(path: Path) -> None:
+    listed = subprocess.run(
+        [_pg_program("pg_restore"), "--list", str(path)], capture_output=True, text=True, check=False
+    )
+    if listed.returncode != 0:
+        raise DomainError(FILE_FIELD, f"{path.name}: {_pg_failure('pg_restore --list', listed.stderr)}")
+    if not re.search(rf"^\d+; \d+ \d+ TABLE DATA \S+ {MARKER_TABLE} ", listed.stdout, re.MULTILINE):
+        raise DomainError(FILE_FIELD, f"{path.name}: to nie jest kopia bazy Okienka (brak danych {MARKER_TABLE})")
+
+
+def _pg_backup(target: _Target, partial: Path) -> None:
+    dsn, env = _pg_environment(target.url)
+    with partial.open("wb") as out:
+        done = subprocess.run(
+            [_pg_program("pg_dump"), "-Fc", "--no-password", f"--lock-wait-timeout={PG_LOCK_WAIT}", f"--dbname={dsn}"],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            check=False,
+        )
+    if done.returncode != 0:
+        raise StoreUnavailable(_pg_failure("pg_dump", done.stderr))
+
+
+def _pg_table_count(url: str) -> int:
+    try:
+        conn = psycopg2.connect(url, connect_timeout=10)
+    except psycopg2.Error as exc:
+        raise StoreUnavailable(mask_secrets(str(exc).strip().splitlines()[0])) from exc
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()")
+            return cur.fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _pg_restore(target: _Target, file: Path, force: bool) -> bool:
+    replaced = _pg_table_count(target.url) > 0
+    if replaced and not force:
+        raise DomainError("database", f"baza {target.name} nie jest pusta – odtwarzam tylko do pustej (--force)")
+    dsn, env = _pg_environment(target.url)
+    # Owners and grants name roles that a fresh server may not have; the restoring role owns
+    # everything and the portal's role is granted again (docs/operations.md, backup and restore).
+    command = [_pg_program("pg_restore"), "--no-owner", "--no-acl", "--single-transaction", "--exit-on-error",
+               "--no-password", f"--dbname={dsn}"]  # fmt: skip
+    if replaced:
+        command += ["--clean", "--if-exists"]
+    done = subprocess.run([*command, str(file)], capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        raise DomainError("odtwarzanie", _pg_failure("pg_restore", done.stderr) + " (nic nie zmieniono)")
+    return replaced
+
+
+# ------------------------------------------------------------------ files
+
+
+def _stamp_of(name: str, target: _Target) -> tuple[dt.datetime, int] | None:
+    pattern = rf"{re.escape(target.label)}-(\d{{8}}T\d{{6}}Z)(?:-(\d+))?\.{target.suffix}"
+    match = re.fullmatch(pattern, name)
+    if not match:
+        return None
+    return dt.datetime.strptime(match[1], STAMP_FORMAT), int(match[2] or 0)
+
+
+def _new_name(folder: Path, target: _Target, now: dt.datetime) -> str:
+    stem = f"{target.label}-{now.strftime(STAMP_FORMAT)}"
+    name, n = f"{stem}.{target.suffix}", 1
+    while (folder / name).exists() or (folder / f".{name}.partial").exists():
+        name, n = f"{stem}-{n}.{target.suffix}", n + 1
+    return name
+
+
+@contextlib.contextmanager
+def _private_file(path: Path) -> Iterator[Path]:
+    """An empty file readable by its owner only from the moment it exists; removed on any failure."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    try:
+        yield path
+    except BaseException:
+        for leftover in (path, path.with_name(path.name + "-journal")):
+            leftover.unlink(missing_ok=True)
+        raise
+
+
+def _prepare_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DomainError("--to", f"nie można utworzyć katalogu {folder}: {exc.strerror}") from exc
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DomainError("--to", f"brak prawa zapisu w katalogu {folder}")
+
+
+def rotate(folder: Path, target: _Target, keep: int | None, keep_days: int | None, now: dt.datetime) -> list[Path]:
+    """Remove this store's backups beyond the newest `keep` or older than `keep_days`; the
+    newest one always stays."""
+    found = []
+    for path in folder.iterdir():
+        stamp = _stamp_of(path.name, target)
+        if stamp is not None and path.is_file():
+            found.append((stamp, path))
+    found.sort(reverse=True)
+    removed = []
+    for index, ((taken_at, _), path) in enumerate(found):
+        too_many = keep is not None and index >= keep
+        too_old = keep_days is not None and now - taken_at > dt.timedelta(days=keep_days)
+        if index > 0 and (too_many or too_old):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def backup(url: str, to_dir: Path, *, keep: int | None = DEFAULT_KEEP, keep_days: int | None = None) -> BackupResult:
+    """Back up the store at `url` into `to_dir`, check the copy, then rotate older copies."""
+    if keep is not None and not 1 <= keep <= MAX_KEEP:
+        raise DomainError("--keep", f"zostaw od 1 do {MAX_KEEP} kopii")
+    if keep_days is not None and not 1 <= keep_days <= MAX_KEEP_DAYS:
+        raise DomainError("--keep-days", f"od 1 do {MAX_KEEP_DAYS} dni")
+    target = _target(url)
+    folder = Path(to_dir).resolve()
+    _prepare_folder(folder)
+    started, now = time.perf_counter(), utcnow()
+    final = folder / _new_name(folder, target, now)
+    with _private_file(folder / f".{final.name}.partial") as partial:
+        if target.backend == "sqlite":
+            _sqlite_backup(target, partial)
+            _sqlite_check(partial)
+        else:
+            _pg_backup(target, partial)
+            _pg_check(partial)
+        os.replace(partial, final)
+    removed = rotate(folder, target, keep, keep_days, now)
+    return BackupResult(final, final.stat().st_size, time.perf_counter() - started, removed)
+
+
+def check_file(file: Path) -> str:
+    """Which backend `file` is a sound Okienko backup of ("sqlite" or "postgresql")."""
+    if not file.is_file():
+        raise DomainError(FILE_FIELD, f"nie ma pliku {file}")
+    with file.open("rb") as fh:
+        head = fh.read(len(SQLITE_MAGIC))
+    if head.startswith(SQLITE_MAGIC):
+        _sqlite_check(file)
+        return "sqlite"
+    if head.startswith(PG_MAGIC):
+        _pg_check(file)
+        return "postgresql"
+    raise DomainError(FILE_FIELD, f"{file.name} to nie kopia SQLite ani pg_dump -Fc")
+
+
+def restore(url: str, file: Path, *, force: bool = False) -> RestoreResult:
+    """Restore `file` into the store at `url`, which must be empty unless `force`."""
+    target = _target(url)
+    file = Path(file)
+    started = time.perf_counter()
+    kind = check_file(file)
+    if kind != target.backend:
+        raise DomainError(FILE_FIELD, f"{file.name} to kopia bazy {kind}, a baza docelowa to {target.backend}")
+    restore_into = _sqlite_restore if target.backend == "sqlite" else _pg_restore
+    replaced = restore_into(target, file, force)
+    return RestoreResult(target.backend, time.perf_counter() - started, replaced)

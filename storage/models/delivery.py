@@ -1,0 +1,107 @@
+"""The SMS and e-mail outboxes and the modem's heartbeat."""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from storage.clock import utcnow
+from storage.models.base import BaseModel
+from storage.models.cases import Case, OfficeMessage
+from storage.models.catalog import Stage
+from storage.models.visits import Visit
+
+OUTBOX_STATES = ("queued", "sending", "sent", "delivered", "failed", "cancelled", "unknown")
+
+
+class SmsOutbox(BaseModel):
+    """A text to send. The phone is read from the case (or the visit) at send time, never copied here."""
+
+    case = pw.ForeignKeyField(Case, backref="sms", null=True, on_delete="CASCADE")
+    # Set for a visit's code text ("visit_code"); `code` is the plain code, kept only until sent.
+    visit = pw.ForeignKeyField(Visit, backref="sms", null=True, on_delete="CASCADE")
+    code = pw.CharField(max_length=6, null=True)
+    # Higher goes first; code texts go ahead of stage texts and ignore quiet hours.
+    priority = pw.IntegerField(default=0)
+    stage = pw.ForeignKeyField(Stage, null=True, on_delete="RESTRICT")
+    # Set for "you have a message from the office"; unique: one notification per message, ever.
+    message = pw.ForeignKeyField(OfficeMessage, null=True, unique=True, on_delete="CASCADE")
+    state = pw.CharField(max_length=10, default="queued")
+    created_at = pw.DateTimeField(default=utcnow)
+    due_at = pw.DateTimeField(default=utcnow)
+    attempts = pw.IntegerField(default=0)
+    lease_owner = pw.CharField(max_length=80, null=True)
+    lease_until = pw.DateTimeField(null=True)
+    message_ref = pw.IntegerField(null=True)
+    # References are per modem: a delivery report matches only texts its own sender sent.
+    sender = pw.CharField(max_length=255, null=True)
+    error_code = pw.CharField(max_length=40, null=True)
+    last_error = pw.TextField(null=True)
+    sent_at = pw.DateTimeField(null=True)
+    delivered_at = pw.DateTimeField(null=True)
+    updated_at = pw.DateTimeField(default=utcnow)
+    # Fair sending (storage.delivery.code_texts): texts queue in lanes – a code text in its client's network's,
+    # every text of the office's own (stage, message) in one lane – and each gets a turn: one after
+    # its lane's last waiting text, never before the head of the queue. The loop takes the lowest turn.
+    lane = pw.CharField(max_length=50, null=True)
+    turn = pw.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = (
+            (("state", "due_at"), False),
+            (("case", "state"), False),
+            (("state", "turn"), False),
+            (("lane", "state"), False),
+            (("sent_at",), False),
+        )
+
+
+MAIL_STATES = ("queued", "sending", "sent", "failed", "cancelled", "unknown")
+
+
+class MailOutbox(BaseModel):
+    """An e-mail notification to send (storage.delivery.mail_outbox). As with texts, the address is read
+    from the case at send time, never copied here."""
+
+    case = pw.ForeignKeyField(Case, backref="mail", on_delete="CASCADE")
+    stage = pw.ForeignKeyField(Stage, null=True, on_delete="RESTRICT")
+    # Set for "you have a message from the office"; unique: one e-mail per message, ever.
+    message = pw.ForeignKeyField(OfficeMessage, null=True, unique=True, on_delete="CASCADE")
+    state = pw.CharField(max_length=10, default="queued")
+    created_at = pw.DateTimeField(default=utcnow)
+    due_at = pw.DateTimeField(default=utcnow)
+    attempts = pw.IntegerField(default=0)
+    lease_owner = pw.CharField(max_length=80, null=True)
+    lease_until = pw.DateTimeField(null=True)
+    # The Message-ID header it went out with (no personal data: outbox id and time).
+    message_id_header = pw.CharField(max_length=255, null=True)
+    error_code = pw.CharField(max_length=40, null=True)
+    last_error = pw.TextField(null=True)
+    sent_at = pw.DateTimeField(null=True)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = (
+            (("state", "due_at"), False),
+            (("case", "state"), False),
+        )
+
+
+class ModemHeartbeat(BaseModel):
+    """The SMS loop's latest sign of life, one row per modem (sender, as in the outbox); the desks'
+    header and `sms_modem status` read it. Never a phone number (errors are scrubbed)."""
+
+    sender = pw.CharField(max_length=255, primary_key=True)
+    owner = pw.CharField(max_length=80)
+    started_at = pw.DateTimeField()
+    seen_at = pw.DateTimeField()
+    running = pw.BooleanField(default=True)
+    connected = pw.BooleanField(default=False)
+    signal = pw.IntegerField(null=True)  # 0-31 as +CSQ reports it; None: unknown
+    network = pw.CharField(max_length=80, null=True)
+    registration = pw.CharField(max_length=40, null=True)
+    quiet_hours = pw.CharField(max_length=20, null=True)  # the loop's own setting; None: off
+    queue_depth = pw.IntegerField(default=0)
+    oldest_due_at = pw.DateTimeField(null=True)
+    last_sent_at = pw.DateTimeField(null=True)
+    last_error = pw.CharField(max_length=300, null=True)
+    last_error_at = pw.DateTimeField(null=True)
