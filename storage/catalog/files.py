@@ -83,67 +83,83 @@ def load_fixtures(directory: Path | None = None) -> dict[str, int]:
     data = {name: read_fixture(directory, name) for name in FIXTURE_FILES}
     changed = {"offices": 0, "deficiency_kinds": 0, "case_types": 0, "stages": 0, "message_templates": 0, "info": 0,
                "visit_groups": 0}  # fmt: skip
-    with write_transaction():
-        for pos, office in enumerate(data["offices.toml"].get("office", [])):
-            changed["offices"] += _upsert(Office, office["code"], _office_values(office, pos))
+    reading = "offices.toml"  # the file being loaded, named when one of its entries is broken
+    try:
+        with write_transaction():
+            for pos, office in enumerate(data["offices.toml"].get("office", [])):
+                changed["offices"] += _upsert(Office, office["code"], _office_values(office, pos))
 
-        kind_codes = []
-        for pos, kind in enumerate(data["deficiency_kinds.toml"].get("kind", [])):
-            kind_codes.append(kind["code"])
-            values = {**_labels(kind, f"deficiency kind {kind['code']}"), "position": pos}
-            changed["deficiency_kinds"] += _upsert(DeficiencyKind, kind["code"], values | {"active": True})
-        DeficiencyKind.update(active=False).where(DeficiencyKind.code.not_in(kind_codes)).execute()
+            reading = "deficiency_kinds.toml"
+            kind_codes = []
+            for pos, kind in enumerate(data["deficiency_kinds.toml"].get("kind", [])):
+                kind_codes.append(kind["code"])
+                values = {**_labels(kind, f"deficiency kind {kind['code']}"), "position": pos}
+                changed["deficiency_kinds"] += _upsert(DeficiencyKind, kind["code"], values | {"active": True})
+            DeficiencyKind.update(active=False).where(DeficiencyKind.code.not_in(kind_codes)).execute()
 
-        type_codes = []
-        for pos, ctype in enumerate(data["case_types.toml"].get("case_type", [])):
-            code = ctype["code"]
-            type_codes.append(code)
-            values = {
-                **_labels(ctype, f"case type {code}"),
-                **_short(ctype, f"case type {code}"),
-                "deadline_days": int(ctype["deadline_days"]),
-                "position": pos,
-                "active": True,
-            }
-            changed["case_types"] += _upsert(CaseType, code, values)
-            changed["case_types"] += _sync_required(code, ctype.get("required", []), kind_codes)
-            changed["case_types"] += _sync_fees(code, ctype.get("fees", []))
-        CaseType.update(active=False).where(CaseType.code.not_in(type_codes)).execute()
+            reading = "case_types.toml"
+            type_codes = []
+            for pos, ctype in enumerate(data["case_types.toml"].get("case_type", [])):
+                code = ctype["code"]
+                type_codes.append(code)
+                values = {
+                    **_labels(ctype, f"case type {code}"),
+                    **_short(ctype, f"case type {code}"),
+                    "deadline_days": int(ctype["deadline_days"]),
+                    "position": pos,
+                    "active": True,
+                }
+                changed["case_types"] += _upsert(CaseType, code, values)
+                changed["case_types"] += _sync_required(code, ctype.get("required", []), kind_codes)
+                changed["case_types"] += _sync_fees(code, ctype.get("fees", []))
+            CaseType.update(active=False).where(CaseType.code.not_in(type_codes)).execute()
 
-        stage_codes = []
-        stages = data["stages.toml"].get("stage", [])
-        if sum(1 for s in stages if s.get("initial")) != 1:
-            raise DomainError("fixtures", "dokładnie jeden etap musi mieć initial = true")
-        for pos, stage in enumerate(stages):
-            code = stage["code"]
-            stage_codes.append(code)
-            values = {
-                **_labels(stage, f"stage {code}"),
-                **_short(stage, f"stage {code}"),
-                **_labels(stage, f"stage {code}", key="explanation"),
-                "position": pos,
-                "closes_case": bool(stage.get("closes_case", False)),
-                "is_initial": bool(stage.get("initial", False)),
-                "is_decision": bool(stage.get("decision", False)),
-                "usual_path": not stage.get("detour", False),
-                "clock_runs": bool(stage.get("clock_runs", True)),
-                "active": True,
-            }
-            changed["stages"] += _upsert(Stage, code, values)
-        Stage.update(active=False).where(Stage.code.not_in(stage_codes)).execute()
+            reading = "stages.toml"
+            stage_codes = []
+            stages = data["stages.toml"].get("stage", [])
+            if sum(1 for s in stages if s.get("initial")) != 1:
+                raise DomainError("fixtures", "dokładnie jeden etap musi mieć initial = true")
+            for pos, stage in enumerate(stages):
+                code = stage["code"]
+                stage_codes.append(code)
+                values = {
+                    **_labels(stage, f"stage {code}"),
+                    **_short(stage, f"stage {code}"),
+                    **_labels(stage, f"stage {code}", key="explanation"),
+                    "position": pos,
+                    "closes_case": bool(stage.get("closes_case", False)),
+                    "is_initial": bool(stage.get("initial", False)),
+                    "is_decision": bool(stage.get("decision", False)),
+                    "usual_path": not stage.get("detour", False),
+                    "clock_runs": bool(stage.get("clock_runs", True)),
+                    "active": True,
+                }
+                changed["stages"] += _upsert(Stage, code, values)
+            Stage.update(active=False).where(Stage.code.not_in(stage_codes)).execute()
 
-        template_codes = []
-        for pos, template in enumerate(data["message_templates.toml"].get("template", [])):
-            code = template["code"]
-            template_codes.append(code)
-            changed["message_templates"] += _upsert(MessageTemplate, code, _template_values(template, pos))
-        MessageTemplate.update(active=False).where(MessageTemplate.code.not_in(template_codes)).execute()
-        changed["info"] = _load_info(data["info.toml"], type_codes)
-        office_codes = [o["code"] for o in data["offices.toml"].get("office", [])]
-        changed["visit_groups"] = load_visit_groups(data["visit_groups.toml"], office_codes, _labels, _upsert, _short)
-        # The statement is read from its file when shown (storage.catalog.info); loading checks it, so a
-        # broken statement is refused here with the rest rather than failing the portal's page.
-        parse_statement(data["accessibility.toml"], office_codes)
+            reading = "message_templates.toml"
+            template_codes = []
+            for pos, template in enumerate(data["message_templates.toml"].get("template", [])):
+                code = template["code"]
+                template_codes.append(code)
+                changed["message_templates"] += _upsert(MessageTemplate, code, _template_values(template, pos))
+            MessageTemplate.update(active=False).where(MessageTemplate.code.not_in(template_codes)).execute()
+            reading = "info.toml"
+            changed["info"] = _load_info(data["info.toml"], type_codes)
+            reading = "visit_groups.toml"
+            office_codes = [o["code"] for o in data["offices.toml"].get("office", [])]
+            changed["visit_groups"] = load_visit_groups(
+                data["visit_groups.toml"], office_codes, _labels, _upsert, _short
+            )
+            # The statement is read from its file when shown (storage.catalog.info); loading checks it, so a
+            # broken statement is refused here with the rest rather than failing the portal's page.
+            reading = "accessibility.toml"
+            parse_statement(data["accessibility.toml"], office_codes)
+    except (KeyError, ValueError, TypeError) as exc:
+        # A file a person edited: a missing key or a value of the wrong kind is one line naming the
+        # file (the transaction has rolled back: nothing of the load is kept).
+        what = f"brak wymaganego pola {exc.args[0]!r}" if isinstance(exc, KeyError) else f"zła wartość – {exc}"
+        raise DomainError("fixtures", f"{reading}: {what}") from None
     forget_cached_labels()
     return changed
 

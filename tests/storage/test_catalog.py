@@ -1,6 +1,8 @@
 """Catalogues from fixtures/: complete, idempotent, updated in place."""
 
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -129,3 +131,27 @@ def test_migration_0012_adds_the_fee_names_that_loading_the_fixtures_fills(store
     assert storage.load_fixtures()["case_types"] > 0
     permit = storage.case_types()[0].fees[0]
     assert permit.label("uk") == "Дозвіл на тимчасове проживання у зв’язку з роботою"
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (("deadline_days = 60", 'deadline_days = "sześćdziesiąt"'), "case_types.toml: zła wartość"),
+        (("deadline_days = 60", "termin = 60"), "case_types.toml: brak wymaganego pola 'deadline_days'"),
+    ],
+)
+def test_a_catalogue_entry_of_the_wrong_kind_is_one_line_naming_its_file(store, tmp_path, edit, said):
+    """Found from outside: a word where a number belongs ended `load-fixtures` in a traceback."""
+    copy = tmp_path / "fixtures"
+    shutil.copytree(fixtures_dir(), copy)
+    types_file = copy / "case_types.toml"
+    text = types_file.read_text(encoding="utf-8")
+    assert edit[0] in text
+    types_file.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    offices_file = copy / "offices.toml"
+    offices_file.write_text(offices_file.read_text(encoding="utf-8").replace("Okopowa", "Nowa"), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "storage", "load-fixtures", "--dir", str(copy), "--db", store.url],
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "Okopowa" in storage.offices()[0].address  # nothing of the load was kept
