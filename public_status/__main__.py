@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     with store.exit_codes("error", usage_errors=(SettingsError,)) as failed:
-        store.check_settings(db_url=args.db)
+        store.check_settings(["OKIENKO_CHECK_SLOTS_DIR"], db_url=args.db)
         settings = load_settings(demo=args.demo)
         store.open_current(args.db)
         postgres = store.is_postgres()

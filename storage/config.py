@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -44,6 +45,11 @@ def _directory(raw: str) -> Path:
     if not Path(raw).is_dir():
         raise ValueError
     return Path(raw)
+
+
+def check_slots_dir() -> Path:
+    """Where the portal processes of this machine share their password-check slots (lock files)."""
+    return setting("OKIENKO_CHECK_SLOTS_DIR") or Path(tempfile.gettempdir()) / f"okienko-check-slots-{os.getuid()}"  # type: ignore[return-value]
 
 
 def _web_url(raw: str) -> str:
@@ -89,6 +95,8 @@ SETTINGS = {
         Setting("OKIENKO_FIXTURES", "istniejący katalog z plikami katalogów (TOML)", _directory),
         Setting("OKIENKO_PORTAL_URL", "adres http:// albo https:// portalu (bez spacji)", _web_url),
         Setting("OKIENKO_MODEM_PIN", "PIN karty SIM: od 4 do 8 cyfr", _pin, secret=True),
+        Setting("OKIENKO_CHECK_SLOTS_DIR", "istniejący katalog na blokady sprawdzania haseł (wspólny dla procesów "
+                "portalu na tej maszynie)", _directory),
     )
 }  # fmt: skip
 

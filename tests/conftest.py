@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 # Cost 4 keeps hashing fast in tests; production default is 12.
 os.environ["OKIENKO_BCRYPT_COST"] = "4"
+# The password-check slots are shared by every portal process of a machine: each test process (and
+# the servers it starts) gets slots of its own, so parallel tests never answer each other "busy".
+os.environ["OKIENKO_CHECK_SLOTS_DIR"] = tempfile.mkdtemp(prefix="okienko-test-slots-")
 
 import pytest
 

@@ -7,13 +7,18 @@ clerk, so nothing personal can leak through it, whatever a template does with it
 from __future__ import annotations
 
 import collections
+import concurrent.futures
 import contextlib
+import fcntl
+import functools
 import os
+import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
-from storage import case_numbers
+from storage import case_numbers, config
 from storage.accounts import passwords, throttle
 from storage.cases.messages import public_messages
 from storage.cases.processing_times import cached_processing_time
@@ -181,42 +186,68 @@ class LoginBusy(DomainError):
 
 
 class CheckSlots:
-    """Password checks that may run at once in this process: `size` ordinary slots (about one
-    per core: bcrypt is a core's worth of work each) and `reserved` more that only clean
-    addresses – no recent failure, not answered "busy" lately – may take once the ordinary ones are
-    full. So the total is bounded by `size + reserved`: the reserved slot lets the applicant who
-    types once past a flood at the price of one more bcrypt sharing the cores (each check a
-    little slower), and waitress's other threads stay free for status pages."""
+    """Password checks that may run at once on this machine: `size` ordinary slots (about one per
+    core: bcrypt is a core's worth of work each) and `reserved` more that only clean addresses – no
+    recent failure, not answered "busy" lately – may take once the ordinary ones are full. So the
+    total is bounded by `size + reserved` however many portal processes run here: a slot is an
+    exclusive lock on a file in `directory`, which every process and thread of the machine tries in
+    turn (the kernel drops the lock of a process that dies, so a killed worker frees its slot).
+    `directory` may be a function giving it, asked at the first check (the setting is read once the
+    program has checked its settings). Without one the slots are private to this object (tests)."""
 
-    def __init__(self, size: int, reserved: int = 1) -> None:
+    def __init__(self, size: int, reserved: int = 1, directory: Path | Callable[[], Path] | None = None) -> None:
         self.size, self.reserved = size, reserved
-        self._ordinary = threading.BoundedSemaphore(size)
-        self._kept = threading.BoundedSemaphore(reserved) if reserved else None
+        self._directory = directory
         self._lock = threading.Lock()
-        self.in_use = 0
+        self.in_use = 0  # this process's share, for its own tests and figures
         self.reserved_in_use = 0
 
     @contextlib.contextmanager
     def slot(self, clean: bool) -> Iterator[bool]:
         """Take an ordinary slot, else (for a clean caller) a reserved one, else raise LoginBusy
         at once. Yields True when the slot taken is a reserved one."""
-        if self._ordinary.acquire(blocking=False):
-            semaphore, reserved = self._ordinary, False
-        elif clean and self._kept is not None and self._kept.acquire(blocking=False):
-            semaphore, reserved = self._kept, True
-        else:
+        held, reserved = self._take("check", self.size), False
+        if held is None and clean:
+            held, reserved = self._take("kept", self.reserved), True
+        if held is None:
             raise LoginBusy()
         self._count(+1, reserved)
         try:
             yield reserved
         finally:
             self._count(-1, reserved)
-            semaphore.release()
+            os.close(held)  # closing the descriptor releases its lock
+
+    @functools.cached_property
+    def directory(self) -> Path:
+        given = self._directory() if callable(self._directory) else self._directory
+        folder = Path(given) if given else Path(tempfile.mkdtemp(prefix="okienko-check-slots-"))
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return folder
+
+    def _take(self, kind: str, count: int) -> int | None:
+        for number in range(count):
+            held = os.open(self.directory / f"{kind}-{number}", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(held)
+                continue
+            return held
+        return None
 
     def _count(self, step: int, reserved: bool) -> None:
         with self._lock:
             self.in_use += step
             self.reserved_in_use += step if reserved else 0
+
+
+def _checking_thread_starts() -> None:
+    """A password check runs on a thread below the pages' priority: bcrypt takes a whole core
+    (outside the GIL), and when checks hold every core the operating system still serves the
+    threads answering pages first. Linux lets a thread lower its own priority (never raise it)."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), CHECK_NICENESS)
 
 
 class BusyMemory:
@@ -257,8 +288,14 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-CHECK_SLOTS = CheckSlots(max(1, _cores()))
+CHECK_NICENESS = 10
+CHECK_SLOTS = CheckSlots(max(1, _cores()), directory=config.check_slots_dir)
 BUSY = BusyMemory()
+# Threads that only check passwords, each at most one check at a time: as many as there are slots.
+_CHECKERS = concurrent.futures.ThreadPoolExecutor(
+    max_workers=CHECK_SLOTS.size + CHECK_SLOTS.reserved, thread_name_prefix="password-check",
+    initializer=_checking_thread_starts,
+)  # fmt: skip
 
 
 def applicant_login(number_text: str, password: str, client_address: str, lang: str = "pl") -> PublicCaseView:
@@ -287,7 +324,7 @@ def applicant_login(number_text: str, password: str, client_address: str, lang: 
                 raise LoginThrottled(reservation.wait)
             if reserved and not reservation.clean:
                 raise LoginBusy()  # it failed since the read: nothing was counted, no check made
-            view = check_applicant(canonical, password, lang)
+            view = _CHECKERS.submit(check_applicant, canonical, password, lang).result()
     except LoginBusy:
         BUSY.note(address_key)
         raise
