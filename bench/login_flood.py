@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import json
 import multiprocessing
 import os
@@ -295,8 +296,8 @@ def _share(run: dict) -> str:
     return f"{ok}/{attempts} ({100 * ok / max(1, attempts):.0f} %)"
 
 
-def report(quiet: dict, flood: dict, attackers: int) -> None:
-    table = Table("", "no attack", f"{attackers} attacking addresses", title="Login flood (waitress behind nginx)")
+def report(quiet: dict, flood: dict, attackers: int, shape: str) -> None:
+    table = Table("", "no attack", f"{attackers} attacking addresses", title=f"Login flood ({shape})")
 
     def row(label: str, key: str, fmt: str = "{:.1f}") -> None:
         table.add_row(label, fmt.format(quiet[key]), fmt.format(flood[key]))
@@ -324,6 +325,12 @@ def main() -> None:
     parser.add_argument("--attackers", type=int, default=200, help="attacking addresses (at most 1000)")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads")
     parser.add_argument("--pg", help="a PostgreSQL database URL to use instead of a new SQLite file (emptied first)")
+    parser.add_argument(
+        "--direct",
+        action="store_true",
+        help="no nginx: the attackers and applicants reach waitress itself (its own source addresses)",
+    )
+    parser.add_argument("--workers", type=int, default=1, help="portal worker processes (PostgreSQL only above 1)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--logs", type=Path, help="copy the portal's and nginx's logs here")
     args = parser.parse_args()
@@ -337,20 +344,27 @@ def main() -> None:
         print("preparing the store (cost-12 hashes take a few seconds)…", flush=True)
         store = prepare_store(url)
         waitress_port, nginx_port = free_port(), free_port()
-        with (
-            portal_server(url, waitress_port, tmp_path / "portal.log", threads=args.threads, OKIENKO_BCRYPT_COST="12"),
-            nginx_front(tmp_path / "nginx", nginx_port, waitress_port),
-        ):
-            readers = log_in_applicants(nginx_port, store["applicants"])
+        # Straight at waitress the client's own address is the one that counts: no proxy is trusted.
+        hops = "0" if args.direct else "1"
+        with contextlib.ExitStack() as running:
+            running.enter_context(portal_server(url, waitress_port, tmp_path / "portal.log", threads=args.threads,
+                                                workers=args.workers, OKIENKO_BCRYPT_COST="12",
+                                                OKIENKO_PROXY_HOPS=hops))  # fmt: skip
+            front = waitress_port
+            if not args.direct:
+                running.enter_context(nginx_front(tmp_path / "nginx", nginx_port, waitress_port))
+                front = nginx_port
+            readers = log_in_applicants(front, store["applicants"])
             print(f"run 1: {args.seconds:.0f} s without attack", flush=True)
-            quiet = one_run(nginx_port, store, readers, args.seconds, 0, genuine_first=0)
+            quiet = one_run(front, store, readers, args.seconds, 0, genuine_first=0)
             print(f"run 2: {args.seconds:.0f} s with {args.attackers} attacking addresses", flush=True)
-            flood = one_run(nginx_port, store, readers, args.seconds, args.attackers, genuine_first=100)
+            flood = one_run(front, store, readers, args.seconds, args.attackers, genuine_first=100)
         if args.logs:
             args.logs.mkdir(parents=True, exist_ok=True)
             for log in (tmp_path / "portal.log", *(tmp_path / "nginx").glob("*.log")):
                 shutil.copy(log, args.logs / f"{log.parent.name}-{log.name}")
-    report(quiet, flood, args.attackers)
+    shape = "waitress directly" if args.direct else "waitress behind nginx"
+    report(quiet, flood, args.attackers, f"{shape}, {args.workers} process(es) × {args.threads} threads")
     if args.json:
         args.json.write_text(json.dumps({"quiet": quiet, "flood": flood}, indent=2, default=str), encoding="utf-8")
 

@@ -77,15 +77,17 @@ def stopping(proc: subprocess.Popen) -> Iterator[subprocess.Popen]:
 
 
 @contextlib.contextmanager
-def portal_server(db_url: str, port: int, log_path: Path, threads: int = 8, **env: str) -> Iterator[subprocess.Popen]:
+def portal_server(
+    db_url: str, port: int, log_path: Path, threads: int = 8, workers: int = 1, **env: str
+) -> Iterator[subprocess.Popen]:
     """`python -m public_status serve` trusting one proxy hop from 127.0.0.1, plain http on loopback."""
     environment = {**os.environ, "OKIENKO_DB": db_url, "OKIENKO_PROXY_HOPS": "1", "OKIENKO_TRUSTED_PROXY": "127.0.0.1",
                    "OKIENKO_INSECURE_COOKIES": "1", **env}  # fmt: skip
     environment.setdefault("OKIENKO_SECRET_KEY", "nginx-front-" + "k" * 40)
     args = [sys.executable, "-m", "public_status", "serve", "--host", "127.0.0.1", "--port", str(port)]
     with log_path.open("w") as log:
-        proc = subprocess.Popen([*args, "--threads", str(threads)], env=environment, stdout=log,
-                                stderr=subprocess.STDOUT)  # fmt: skip
+        proc = subprocess.Popen([*args, "--threads", str(threads), "--workers", str(workers)], env=environment,
+                                stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
     with stopping(proc):
         wait_listening(port, proc, f"portal (log: {log_path})")
         yield proc

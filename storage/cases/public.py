@@ -243,9 +243,11 @@ class CheckSlots:
 
 
 def _checking_thread_starts() -> None:
-    """A password check runs on a thread below the pages' priority: bcrypt takes a whole core
-    (outside the GIL), and when checks hold every core the operating system still serves the
-    threads answering pages first. Linux lets a thread lower its own priority (never raise it)."""
+    """A check for an address that has been failing runs on a thread below the pages' priority:
+    bcrypt takes a whole core (outside the GIL), and when a flood's checks hold every core the
+    operating system still serves the threads answering pages first. A clean address's check (the
+    applicant who types once) keeps the pages' priority: niced, it would wait behind the very pages
+    the flood makes busy. Linux lets a thread lower its own priority (never raise it)."""
     with contextlib.suppress(OSError, AttributeError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), CHECK_NICENESS)
 
@@ -291,7 +293,8 @@ def _cores() -> int:
 CHECK_NICENESS = 10
 CHECK_SLOTS = CheckSlots(max(1, _cores()), directory=config.check_slots_dir)
 BUSY = BusyMemory()
-# Threads that only check passwords, each at most one check at a time: as many as there are slots.
+# Threads that only check the passwords of failing addresses, one check each at a time: as many as
+# there are slots. A clean address's check runs on the request's own thread.
 _CHECKERS = concurrent.futures.ThreadPoolExecutor(
     max_workers=CHECK_SLOTS.size + CHECK_SLOTS.reserved, thread_name_prefix="password-check",
     initializer=_checking_thread_starts,
@@ -324,7 +327,10 @@ def applicant_login(number_text: str, password: str, client_address: str, lang: 
                 raise LoginThrottled(reservation.wait)
             if reserved and not reservation.clean:
                 raise LoginBusy()  # it failed since the read: nothing was counted, no check made
-            view = _CHECKERS.submit(check_applicant, canonical, password, lang).result()
+            if verdict.clean:
+                view = check_applicant(canonical, password, lang)
+            else:
+                view = _CHECKERS.submit(check_applicant, canonical, password, lang).result()
     except LoginBusy:
         BUSY.note(address_key)
         raise
