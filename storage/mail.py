@@ -5,8 +5,7 @@ answered, plus the helpers every program shares (masking secrets, exit codes, op
 import-linter contract).
 """
 
-from storage.clock import utcnow
-from storage.config import SettingsError, check_settings
+from storage import program_basics
 from storage.delivery.mail_outbox import (
     ClaimedMail,
     claim_due,
@@ -17,26 +16,18 @@ from storage.delivery.mail_outbox import (
     record_unknown,
     release,
 )
-from storage.errors import DomainError, StoreUnavailable, exit_codes, mask_secrets
-from storage.languages import LANGUAGES
-from storage.schema import open_current
+from storage.errors import mask_secrets
+from storage.program_basics import *  # noqa: F403 – every program's basics, listed once there
 
 __all__ = [
-    "LANGUAGES",
+    *program_basics.__all__,
     "ClaimedMail",
-    "DomainError",
-    "SettingsError",
-    "StoreUnavailable",
-    "check_settings",
     "claim_due",
     "counts",
-    "exit_codes",
     "mask_secrets",
-    "open_current",
     "record_failed",
     "record_retry",
     "record_sent",
     "record_unknown",
     "release",
-    "utcnow",
 ]

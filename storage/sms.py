@@ -4,10 +4,10 @@ the heartbeat, quiet hours, and the phone rule for a test text.
 `sms_modem` may import this module and no other part of `storage` (an import-linter contract).
 """
 
+from storage import program_basics
 from storage.admin.plain_table import PlainTable, plain
 from storage.case_numbers import format_number
-from storage.clock import to_warsaw, utcnow
-from storage.config import SettingsError, check_settings
+from storage.clock import to_warsaw
 from storage.delivery.heartbeat import Beat, heartbeats, modem_state
 from storage.delivery.heartbeat import record as record_heartbeat
 from storage.delivery.quiet_hours import QuietHours
@@ -23,29 +23,21 @@ from storage.delivery.sms_outbox import (
     record_unknown,
     release,
 )
-from storage.errors import DomainError, StoreUnavailable, exit_codes
-from storage.languages import LANGUAGES
 from storage.phones import normalise_mobile
-from storage.schema import open_current
+from storage.program_basics import *  # noqa: F403 – every program's basics, listed once there
 
 __all__ = [
-    "LANGUAGES",
+    *program_basics.__all__,
     "Beat",
     "ClaimedSms",
-    "DomainError",
     "PlainTable",
     "QuietHours",
-    "SettingsError",
-    "StoreUnavailable",
-    "check_settings",
     "claim_due",
     "counts",
-    "exit_codes",
     "format_number",
     "heartbeats",
     "modem_state",
     "normalise_mobile",
-    "open_current",
     "plain",
     "problems",
     "record_delivery",
@@ -56,5 +48,4 @@ __all__ = [
     "record_unknown",
     "release",
     "to_warsaw",
-    "utcnow",
 ]

@@ -13,7 +13,27 @@ from storage.models.visits import Visit
 OUTBOX_STATES = ("queued", "sending", "sent", "delivered", "failed", "cancelled", "unknown")
 
 
-class SmsOutbox(BaseModel):
+class Outbox(BaseModel):
+    """What a notice waiting for a channel is, whichever the channel (no table of its own): its
+    state and due time, the lease of the loop sending it (storage.delivery.lease) and how its last
+    try ended. Each channel's table adds what it names and what the transport gave back."""
+
+    stage = pw.ForeignKeyField(Stage, null=True, on_delete="RESTRICT")
+    # Set for "you have a message from the office"; unique: one notice per message and channel, ever.
+    message = pw.ForeignKeyField(OfficeMessage, null=True, unique=True, on_delete="CASCADE")
+    state = pw.CharField(max_length=10, default="queued")
+    created_at = pw.DateTimeField(default=utcnow)
+    due_at = pw.DateTimeField(default=utcnow)
+    attempts = pw.IntegerField(default=0)
+    lease_owner = pw.CharField(max_length=80, null=True)
+    lease_until = pw.DateTimeField(null=True)
+    error_code = pw.CharField(max_length=40, null=True)
+    last_error = pw.TextField(null=True)
+    sent_at = pw.DateTimeField(null=True)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+
+class SmsOutbox(Outbox):
     """A text to send. The phone is read from the case (or the visit) at send time, never copied here."""
 
     case = pw.ForeignKeyField(Case, backref="sms", null=True, on_delete="CASCADE")
@@ -22,23 +42,10 @@ class SmsOutbox(BaseModel):
     code = pw.CharField(max_length=6, null=True)
     # Higher goes first; code texts go ahead of stage texts and ignore quiet hours.
     priority = pw.IntegerField(default=0)
-    stage = pw.ForeignKeyField(Stage, null=True, on_delete="RESTRICT")
-    # Set for "you have a message from the office"; unique: one notification per message, ever.
-    message = pw.ForeignKeyField(OfficeMessage, null=True, unique=True, on_delete="CASCADE")
-    state = pw.CharField(max_length=10, default="queued")
-    created_at = pw.DateTimeField(default=utcnow)
-    due_at = pw.DateTimeField(default=utcnow)
-    attempts = pw.IntegerField(default=0)
-    lease_owner = pw.CharField(max_length=80, null=True)
-    lease_until = pw.DateTimeField(null=True)
     message_ref = pw.IntegerField(null=True)
     # References are per modem: a delivery report matches only texts its own sender sent.
     sender = pw.CharField(max_length=255, null=True)
-    error_code = pw.CharField(max_length=40, null=True)
-    last_error = pw.TextField(null=True)
-    sent_at = pw.DateTimeField(null=True)
     delivered_at = pw.DateTimeField(null=True)
-    updated_at = pw.DateTimeField(default=utcnow)
     # Fair sending (storage.delivery.code_texts): texts queue in lanes – a code text in its client's network's,
     # every text of the office's own (stage, message) in one lane – and each gets a turn: one after
     # its lane's last waiting text, never before the head of the queue. The loop takes the lowest turn.
@@ -58,26 +65,13 @@ class SmsOutbox(BaseModel):
 MAIL_STATES = ("queued", "sending", "sent", "failed", "cancelled", "unknown")
 
 
-class MailOutbox(BaseModel):
+class MailOutbox(Outbox):
     """An e-mail notification to send (storage.delivery.mail_outbox). As with texts, the address is read
     from the case at send time, never copied here."""
 
     case = pw.ForeignKeyField(Case, backref="mail", on_delete="CASCADE")
-    stage = pw.ForeignKeyField(Stage, null=True, on_delete="RESTRICT")
-    # Set for "you have a message from the office"; unique: one e-mail per message, ever.
-    message = pw.ForeignKeyField(OfficeMessage, null=True, unique=True, on_delete="CASCADE")
-    state = pw.CharField(max_length=10, default="queued")
-    created_at = pw.DateTimeField(default=utcnow)
-    due_at = pw.DateTimeField(default=utcnow)
-    attempts = pw.IntegerField(default=0)
-    lease_owner = pw.CharField(max_length=80, null=True)
-    lease_until = pw.DateTimeField(null=True)
     # The Message-ID header it went out with (no personal data: outbox id and time).
     message_id_header = pw.CharField(max_length=255, null=True)
-    error_code = pw.CharField(max_length=40, null=True)
-    last_error = pw.TextField(null=True)
-    sent_at = pw.DateTimeField(null=True)
-    updated_at = pw.DateTimeField(default=utcnow)
 
     class Meta:
         indexes = (
