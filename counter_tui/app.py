@@ -14,7 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets._select import SelectOverlay
 from textual.widgets.option_list import Option
 
@@ -22,6 +22,7 @@ from counter_tui.catalog import Catalog
 from counter_tui.crash_log import record_crash
 from counter_tui.messages import PrintDone
 from counter_tui.printing import JobKind, PrintJob, PrintTarget, run_job, save_job
+from counter_tui.screens.base import TypeToSearch
 from counter_tui.screens.case_detail import CaseDetailScreen
 from counter_tui.screens.dialogs import ConfirmDialog, CredentialsDialog, PrintChoice, PrintFailedDialog
 from counter_tui.screens.help import HelpScreen
@@ -102,6 +103,9 @@ class OkienkoApp(TypeAheadApp, App):
         Binding("ctrl+p", "command_palette", "Polecenia", show=False, priority=True, tooltip="Lista poleceń"),
         # Shown in the worklist's footer (the other footers are full); in the palette everywhere.
         Binding("f1", "key_map", "Pomoc", id="key-map", show=False),
+        # A new filing from any screen that is not a form or a question: after a filing the clerk
+        # is on the new case, and the next applicant is already at the counter.
+        Binding("ctrl+n", "new_filing", "Nowy wniosek", id="new-filing", show=False),
     ]
 
     def __init__(self, settings: CounterSettings | None = None) -> None:
@@ -186,9 +190,29 @@ class OkienkoApp(TypeAheadApp, App):
     def open_register(self, prefill: Prefill | None = None) -> None:
         self.push_screen(RegisterScreen(prefill))
 
+    def action_new_filing(self) -> None:
+        if self.clerk is None or isinstance(self.screen, (ModalScreen, RegisterScreen, LoginScreen)):
+            return  # a form or a question is open: it takes its own keys first
+        self.open_register()
+
+    def search_in_list(self, char: str) -> None:
+        """A printable key typed on a screen that takes no text (a case): the clerk is typing the
+        next person's name or scanning a number. Back to the list below (the worklist or Wizyty),
+        whose search box takes this key; the keys after it follow there (type_ahead.py)."""
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, (TypeToSearch, ModalScreen)):
+            self.pop_screen()
+        if isinstance(self.screen, TypeToSearch):
+            self.screen.type_into_search(char)
+
     def filing_registered(self, filing: RegisteredFiling) -> None:
         self.pop_screen()
-        self.push_screen(CaseDetailScreen(filing.number))
+        new_case = CaseDetailScreen(filing.number)
+        if isinstance(self.screen, CaseDetailScreen):
+            # Filed with Ctrl+N from a case: the new case takes its place, so that a morning of
+            # filings leaves one case above the list, not a stack of them behind Esc.
+            self.switch_screen(new_case)
+        else:
+            self.push_screen(new_case)
         self.print_receipt(filing.number)
         self.show_credentials(filing.number, filing.password, reissued=False)
 
@@ -249,7 +273,7 @@ class OkienkoApp(TypeAheadApp, App):
                 self.exit()
 
         question = "W otwartym formularzu jest wpisany tekst. Zakończyć program i porzucić go?"
-        self.push_screen(ConfirmDialog(question, "Zakończ (T)", "Wróć (N)"), decided)
+        self.push_screen(ConfirmDialog(question, "Zakończ", "Wróć", safe_default=True), decided)
 
     def get_key_display(self, binding: Binding) -> str:
         return binding.key_display or key_name_pl(binding.key)

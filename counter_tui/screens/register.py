@@ -197,8 +197,9 @@ class RegisterScreen(StoreScreen):
         self.app.push_screen(
             ConfirmDialog(
                 "Porzucić wypełniony formularz? Wpisane dane nie zostaną zapisane.",
-                "Porzuć (T)",
-                "Wróć do formularza (N)",
+                "Porzuć",
+                "Wróć do formularza",
+                safe_default=True,
             ),
             decided,
         )
@@ -242,7 +243,7 @@ class RegisterScreen(StoreScreen):
             if confirmed:
                 self._register()
 
-        self.app.push_screen(ConfirmDialog(self._summary(), "Zapisz (T)", "Popraw (N)"), decided)
+        self.app.push_screen(ConfirmDialog(self._summary(), "Zapisz", "Popraw"), decided)
 
     def _summary(self) -> Content:
         """What will be recorded, read once more before saving; the missing documents above all."""

@@ -271,20 +271,31 @@ class VisitsScreen(TypeToSearch, StoreScreen):
         if visit.state == state:
             self.notify(f"Wizyta {visit.reference} jest już oznaczona: {STATE_NAMES[state]}.", title="Wizyta")
             return
-        if visit.state not in MARKED or (visit.state, state) == ("arrived", "served"):
+        question = self._doubtful_mark(visit, state)
+        if question is None:
             self._mark(visit.reference, state)  # the usual next step; F6 takes it back the same day
             return
 
-        # A mark already given is corrected only on purpose: one key must not undo "served".
         def decided(yes: bool | None) -> None:
             if yes:
                 self._mark(visit.reference, state)
 
-        text = (
-            f"Wizyta {visit.reference} ({visit.name or '–'}) jest oznaczona: {STATE_NAMES[visit.state]}.\n"
-            f"Zmienić na: {STATE_NAMES[state]}?"
-        )
-        self.app.push_screen(ConfirmDialog(text, "Zmień (T)", "Nie (N)"), decided)
+        # A slip is the likelier reading of a no-show before the visit's time: "no" has the focus.
+        self.app.push_screen(ConfirmDialog(question, "Oznacz", "Nie", safe_default=state == "no_show"), decided)
+
+    @staticmethod
+    def _doubtful_mark(visit: DeskVisit, state: str) -> str | None:
+        """The question to ask before this mark, or None for the usual next step (booked →
+        arrived, arrived → served, a no-show once the visit's time has passed)."""
+        who = f"Wizyta {visit.reference} ({visit.local_time}, {visit.name or '–'})"
+        if visit.state in MARKED and (visit.state, state) != ("arrived", "served"):
+            # A mark already given is corrected only on purpose: one key must not undo "served".
+            return f"{who} jest oznaczona: {STATE_NAMES[visit.state]}.\nZmienić na: {STATE_NAMES[state]}?"
+        if state == "no_show" and visit.starts_at > store.utcnow().replace(tzinfo=None):
+            return f"{who} jeszcze się nie zaczęła.\nOznaczyć już teraz, że osoba nie przyszła?"
+        if state == "served" and visit.state == "booked":
+            return f"{who} nie ma oznaczenia „przybył(a)”.\nOznaczyć od razu jako obsłużoną?"
+        return None
 
     def action_unmark(self) -> None:
         """F6: a mark given by mistake goes back to "umówiona" (the same day; audited)."""
@@ -342,7 +353,9 @@ class VisitsScreen(TypeToSearch, StoreScreen):
                 self.run_store(self.Cancelled, cancel, visit.reference, clerk=self.app.clerk.login)
 
         text = f"Odwołać wizytę {visit.reference} ({visit.local_time}, {visit.name or '–'})?"
-        self.app.push_screen(ConfirmDialog(text + "\nMiejsce wróci do puli.", "Odwołaj (T)", "Nie (N)"), decided)
+        self.app.push_screen(
+            ConfirmDialog(text + "\nMiejsce wróci do puli.", "Odwołaj", "Nie", safe_default=True), decided
+        )
 
     @on(Cancelled)
     def _cancelled(self, message: Cancelled) -> None:

@@ -1,7 +1,8 @@
 """A drop-down list searched by typing, as a clerk expects: the typed text is shown above the
 list, every typed word must begin a word of the label (case and Polish letters ignored: "rodz",
 "polacz" and "łącz" all find "Pobyt czasowy – połączenie z rodziną"), labels that do not match
-are greyed out and skipped, the text stays until the list closes (Textual's own search forgot it
+are greyed out and skipped, the best match is highlighted (whole words and words near the
+start of the label first: `match_rank`), the text stays until the list closes (Textual's own search forgot it
 after 0.7 s), and the "wybierz…" line itself never matches."""
 
 from __future__ import annotations
@@ -26,9 +27,25 @@ def folded(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+def match_rank(label: str, typed: str) -> tuple[int, int, int] | None:
+    """None when some typed word begins no word of the label; otherwise a rank, lowest best:
+    fewer typed words that are only the beginning of a word (a whole word is surer), then the
+    matched words nearer the start of the label ("pob st": "Pobyt stały" before "Pobyt
+    czasowy – studia"), then the shorter label."""
+    words = folded(label).replace("–", " ").replace("(", " ").replace(")", " ").split()
+    partial = position = 0
+    for part in folded(typed).split():
+        exact = [i for i, w in enumerate(words) if w == part]
+        prefix = [i for i, w in enumerate(words) if w.startswith(part)]
+        if not prefix:
+            return None
+        partial += 0 if exact else 1
+        position += (exact or prefix)[0]
+    return partial, position, len(words)
+
+
 def label_matches(label: str, typed: str) -> bool:
-    words = folded(label).replace("–", " ").replace("(", " ").split()
-    return all(any(w.startswith(part) for w in words) for part in folded(typed).split())
+    return match_rank(label, typed) is not None
 
 
 class WordSearchOverlay(SelectOverlay):
@@ -64,20 +81,20 @@ class WordSearchOverlay(SelectOverlay):
     def _apply_search(self) -> None:
         select = self.parent
         typed = self._search_query.strip()
-        first: int | None = None
+        best: tuple[tuple[int, int, int], int] | None = None
         for index in range(self.option_count):
             prompt = self.get_option_at_index(index).prompt
             label = prompt.plain if isinstance(prompt, Text) else str(prompt)
             blank = isinstance(select, Select) and select._options[index][1] is Select.NULL
-            usable = not typed or (not blank and label_matches(label, typed))
-            if usable:
+            rank = None if blank or not typed else match_rank(label, typed)
+            if not typed or rank is not None:
                 self.enable_option_at_index(index)
             else:
                 self.disable_option_at_index(index)
-            if typed and usable and first is None:
-                first = index
-        if first is not None:
-            self.select(first)
+            if rank is not None and (best is None or rank < best[0]):
+                best = (rank, index)  # the list keeps its order; the best match is highlighted
+        if best is not None:
+            self.select(best[1])
         elif typed:
             self.highlighted = None  # nothing matches: Enter picks nothing
         self._show_search()

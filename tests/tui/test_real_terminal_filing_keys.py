@@ -71,7 +71,7 @@ def test_a_standard_filing_takes_at_most_20_keys(desk):
     clerk.press("C-s")  # saves from anywhere: the summary asks once
     screen = clerk.sees("Zostaną zapisane jako BRAKI (2)")
     assert "Język listów i SMS: ukraiński" in screen
-    clerk.press("t")
+    clerk.press("Enter")
     clerk.sees("Wniosek zarejestrowany")  # the credentials to read out while both papers print
     screen = clerk.sees("Wydrukowano: list z danymi logowania")
     screen = clerk.sees("Wydrukowano: potwierdzenie złożenia wniosku")

@@ -132,3 +132,37 @@ async def test_the_placeholder_never_matches(app: OkienkoApp):
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.query_one("#case-type", Select).value is Select.NULL
+
+
+@pytest.mark.parametrize(("typed", "language"), [("ukr", "uk"), ("uk", "uk"), ("ros", "ru"), ("ang", "en")])
+async def test_the_language_list_is_searched_by_typing(app: OkienkoApp, typed: str, language: str):
+    async with app.run_test(size=SMALL) as pilot:
+        await log_in(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        app.screen.query_one("#language", Select).focus()
+        await settle(pilot)
+        for key in typed:
+            await pilot.press(key)
+        await settle(pilot)
+        overlay = app.screen.query_one("#language").query_one(SelectOverlay)
+        assert f"Szukaj: {typed}" in str(overlay.border_title)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one("#language", Select).value == language
+
+
+@pytest.mark.parametrize(
+    ("typed", "label"),
+    [
+        ("pob st", "Pobyt stały"),
+        ("pobyt stały", "Pobyt stały"),
+        ("czas stud", "Pobyt czasowy – studia"),
+    ],
+)
+async def test_the_case_type_search_ranks_the_closest_label_first(app: OkienkoApp, typed: str, label: str):
+    async with app.run_test(size=SMALL) as pilot:
+        overlay = await open_case_type_list(pilot)
+        for key in typed:
+            await pilot.press({" ": "space"}.get(key, key))
+        assert highlighted_label(overlay) == label
