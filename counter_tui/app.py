@@ -13,6 +13,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
+from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.widgets._select import SelectOverlay
@@ -31,7 +32,7 @@ from counter_tui.screens.register import Prefill, RegisterScreen
 from counter_tui.screens.worklist import WorklistScreen
 from counter_tui.settings import CounterSettings, load_settings
 from counter_tui.type_ahead import TypeAheadApp
-from counter_tui.widgets.literal import literal, visible
+from counter_tui.widgets.literal import Displayable, literal, plain, visible
 from storage import desk as store
 from storage.desk import ClerkInfo, RegisteredFiling
 
@@ -119,7 +120,7 @@ class OkienkoApp(TypeAheadApp, App):
 
     def notify(
         self,
-        message: str,
+        message: Displayable,
         *,
         title: str = "",
         severity: SeverityLevel = "information",
@@ -128,6 +129,8 @@ class OkienkoApp(TypeAheadApp, App):
     ) -> None:
         """Every notification of this app is plain text, whoever asks (`Widget.notify` passes
         markup=True): they carry names, references and the store's or printer's error texts."""
+        if isinstance(message, Text | Content):
+            message = message.plain
         super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False)
 
     def _handle_exception(self, error: Exception) -> None:
@@ -242,7 +245,7 @@ class OkienkoApp(TypeAheadApp, App):
             if isinstance(screen, CredentialsDialog):
                 screen.print_finished(result)
         if result.ok:
-            self.notify(f"Wydrukowano: {job.label}", timeout=4)
+            self.notify(plain("Wydrukowano: $label", label=job.label), timeout=4)
             return
 
         def decided(choice: PrintChoice | None) -> None:
@@ -252,11 +255,11 @@ class OkienkoApp(TypeAheadApp, App):
                 try:
                     path = save_job(job, self.settings.save_dir)
                 except OSError as exc:
-                    self.notify(f"Nie zapisano PDF: {exc}", severity="error")
+                    self.notify(plain("Nie zapisano PDF: $error", error=exc), severity="error")
                 else:
-                    self.notify(f"Zapisano {path}", timeout=8)
+                    self.notify(plain("Zapisano $path", path=path), timeout=8)
             else:
-                self.notify(f"Nie wydrukowano: {job.label}", severity="warning")
+                self.notify(plain("Nie wydrukowano: $label", label=job.label), severity="warning")
 
         self.push_screen(PrintFailedDialog(result), decided)
 
@@ -300,11 +303,12 @@ class OkienkoApp(TypeAheadApp, App):
                 not binding.description
                 or active.node not in (self, screen)
                 or binding.action in seen
+                or binding.description in seen  # Ctrl+N: the app's and the worklist's own
                 or binding.action in _TEXTUAL_SCREEN_ACTIONS
                 or binding.action.endswith("command_palette")
             ):
                 continue
-            seen.add(binding.action)
+            seen.update((binding.action, binding.description))
             key = binding.key_display or key_name_pl(binding.key)
             yield SystemCommand(
                 binding.description, f"skrót: {key}", functools.partial(self.run_action, binding.action, active.node)

@@ -14,7 +14,7 @@ from counter_tui.screens.base import StoreScreen
 from counter_tui.screens.case_dialogs import CaseEditForm, ReasonDialog
 from counter_tui.screens.dialogs import ConfirmDialog, DeficiencyForm, NoteForm, StagePicker
 from counter_tui.screens.message_form import MessageForm
-from counter_tui.widgets.literal import literal, markup, visible
+from counter_tui.widgets.literal import literal, markup, plain, visible
 from storage import desk as store
 from storage.desk import CaseDetail, MessageInfo, MessageWritten, StageInfo
 
@@ -61,7 +61,7 @@ class CaseDetailScreen(StoreScreen):
         Binding("ctrl+l", "app.logout", "Wyloguj", id="logout", show=False),
         Binding("f2", "set_stage", "Etap", id="set-stage"),
         Binding("f6", "withdraw_stage", "Wycofaj etap", id="withdraw-stage", show=False),
-        Binding("ctrl+z", "reopen_case", "Wznów sprawę", id="reopen-case", show=False),
+        Binding("ctrl+z", "reopen_case", "Wznów sprawę", id="reopen-case"),
         Binding("f3", "add_deficiency", "Nowy brak", id="add-deficiency"),
         Binding("f4", "resolve", "Uzupełniony", id="resolve"),
         Binding("ctrl+e", "edit_note", "Uwaga do braku", id="edit-note", show=False),
@@ -399,7 +399,7 @@ class CaseDetailScreen(StoreScreen):
         def done(result) -> None:
             if result is not None:
                 cancelled = f", anulowano SMS: {result.sms_cancelled}" if result.sms_cancelled else ""
-                self.app.notify(f"Etap wycofany{cancelled}", timeout=4)
+                self.app.notify(plain("Etap wycofany$cancelled", cancelled=cancelled), timeout=4)
                 self.action_reload()
 
         hint = "wymagany dla administratora" if self.app.clerk.role == "admin" else "nieobowiązkowy"
@@ -425,7 +425,7 @@ class CaseDetailScreen(StoreScreen):
 
         def done(stage: str | None) -> None:
             if stage is not None:
-                self.app.notify(f"Sprawa wznowiona: {self.app.catalog.stage_label(stage)}", timeout=4)
+                self.app.notify(plain("Sprawa wznowiona: $stage", stage=self.app.catalog.stage_label(stage)), timeout=4)
                 self.action_reload()
 
         self.app.push_screen(
@@ -453,7 +453,7 @@ class CaseDetailScreen(StoreScreen):
         def saved(written: MessageWritten | None) -> None:
             if written is not None:
                 sms = "SMS w kolejce" if written.notice == "queued" else NO_SMS.get(written.notice, written.notice)
-                self.app.notify(f"Wiadomość zapisana ({_with_mail(sms, written.mail)})", timeout=4)
+                self.app.notify(plain("Wiadomość zapisana ($sent)", sent=_with_mail(sms, written.mail)), timeout=4)
                 self.query_one(TabbedContent).active = "tab-messages"
                 self.action_reload()
 

@@ -24,7 +24,7 @@ from counter_tui.screens.base import StoreScreen, TypeToSearch
 from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.screens.register import Prefill
 from counter_tui.screens.visit_form import VisitBooked, VisitBookingForm
-from counter_tui.widgets.literal import literal, markup
+from counter_tui.widgets.literal import literal, markup, plain
 from storage import desk as store
 from storage.desk import DeskVisit
 
@@ -269,7 +269,10 @@ class VisitsScreen(TypeToSearch, StoreScreen):
             self.app.bell()
             return
         if visit.state == state:
-            self.notify(f"Wizyta {visit.reference} jest już oznaczona: {STATE_NAMES[state]}.", title="Wizyta")
+            self.notify(
+                plain("Wizyta $ref jest już oznaczona: $state.", ref=visit.reference, state=STATE_NAMES[state]),
+                title="Wizyta",
+            )
             return
         question = self._doubtful_mark(visit, state)
         if question is None:
@@ -304,7 +307,7 @@ class VisitsScreen(TypeToSearch, StoreScreen):
             self.app.bell()
             return
         if visit.state not in MARKED:
-            self.notify(f"Wizyta {visit.reference} nie ma oznaczenia do cofnięcia.", title="Wizyta")
+            self.notify(plain("Wizyta $ref nie ma oznaczenia do cofnięcia.", ref=visit.reference), title="Wizyta")
             return
         self._store_mark(store.unmark_visit, visit.reference)
 
@@ -334,7 +337,9 @@ class VisitsScreen(TypeToSearch, StoreScreen):
             return
         changed = message.value
         if changed.state == "booked":
-            self.notify(f"Wizyta {changed.reference}: oznaczenie cofnięte, znów umówiona.", title="Wizyta")
+            self.notify(
+                plain("Wizyta $ref: oznaczenie cofnięte, znów umówiona.", ref=changed.reference), title="Wizyta"
+            )
         self.visits = [changed if v.reference == changed.reference else v for v in self.visits]
         self._show(keep=changed.reference)
 
@@ -344,8 +349,9 @@ class VisitsScreen(TypeToSearch, StoreScreen):
             self.app.bell()
             return
         if visit.state != "booked":
-            self.notify(f"Tej wizyty nie można już odwołać ({STATE_NAMES.get(visit.state, visit.state)}).",
-                        title="Wizyta", severity="warning")  # fmt: skip
+            state = STATE_NAMES.get(visit.state, visit.state)
+            self.notify(plain("Tej wizyty nie można już odwołać ($state).", state=state), title="Wizyta",
+                        severity="warning")  # fmt: skip
             return
 
         def decided(yes: bool | None) -> None:
@@ -362,7 +368,7 @@ class VisitsScreen(TypeToSearch, StoreScreen):
         if not message.ok:
             self.notify(message.error or "", title="Wizyta", severity="error")
             return
-        self.notify(f"Wizyta {message.value} odwołana; miejsce wróciło do puli.", title="Wizyta")
+        self.notify(plain("Wizyta $ref odwołana; miejsce wróciło do puli.", ref=message.value), title="Wizyta")
         self.load()
 
     def action_book(self) -> None:
@@ -371,7 +377,12 @@ class VisitsScreen(TypeToSearch, StoreScreen):
                 return
             visit = result.visit
             self.notify(
-                f"Wizyta {visit.reference}: {visit.visit_day:%d.%m.%Y} {visit.local_time}. Podaj numer osobie.",
+                plain(
+                    "Wizyta $ref: $day $time. Podaj numer osobie.",
+                    ref=visit.reference,
+                    day=f"{visit.visit_day:%d.%m.%Y}",
+                    time=visit.local_time,
+                ),
                 title="Umówiono",
                 timeout=15,
             )
@@ -387,6 +398,10 @@ class VisitsScreen(TypeToSearch, StoreScreen):
             return
         if visit.state != "booked" and visit.state != "arrived":
             why = "z tej wizyty zarejestrowano już wniosek" if visit.state == "served" else STATE_NAMES[visit.state]
-            self.notify(f"Wizyta {visit.reference}: {why}.", title="Nowy wniosek z wizyty", severity="warning")
+            self.notify(
+                plain("Wizyta $ref: $why.", ref=visit.reference, why=why),
+                title="Nowy wniosek z wizyty",
+                severity="warning",
+            )
             return
         self.app.open_register(Prefill(visit.name, visit.phone, visit.language, visit.reference))

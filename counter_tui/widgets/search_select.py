@@ -1,9 +1,9 @@
 """A drop-down list searched by typing, as a clerk expects: the typed text is shown above the
 list, every typed word must begin a word of the label (case and Polish letters ignored: "rodz",
 "polacz" and "łącz" all find "Pobyt czasowy – połączenie z rodziną"), labels that do not match
-are greyed out and skipped, the best match is highlighted (whole words and words near the
-start of the label first: `match_rank`), the text stays until the list closes (Textual's own search forgot it
-after 0.7 s), and the "wybierz…" line itself never matches."""
+are greyed out and skipped, the best match is highlighted (whole words, and typed words
+following each other in the label, first: `match_rank`), the text stays until the list closes
+(Textual's own search forgot it after 0.7 s), and the "wybierz…" line itself never matches."""
 
 from __future__ import annotations
 
@@ -27,21 +27,26 @@ def folded(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-def match_rank(label: str, typed: str) -> tuple[int, int, int] | None:
+def match_rank(label: str, typed: str) -> tuple[int, int] | None:
     """None when some typed word begins no word of the label; otherwise a rank, lowest best:
     fewer typed words that are only the beginning of a word (a whole word is surer), then the
-    matched words nearer the start of the label ("pob st": "Pobyt stały" before "Pobyt
-    czasowy – studia"), then the shorter label."""
+    typed words found one after another in the label ("pob st": "Pobyt stały" before "Pobyt
+    czasowy – studia"). Labels of equal rank keep the catalogue's order ("pra": the first)."""
     words = folded(label).replace("–", " ").replace("(", " ").replace(")", " ").split()
-    partial = position = 0
+    partial = gaps = 0
+    previous: int | None = None
     for part in folded(typed).split():
         exact = [i for i, w in enumerate(words) if w == part]
         prefix = [i for i, w in enumerate(words) if w.startswith(part)]
         if not prefix:
             return None
         partial += 0 if exact else 1
-        position += (exact or prefix)[0]
-    return partial, position, len(words)
+        later = [i for i in (exact or prefix) if previous is None or i > previous]
+        index = later[0] if later else (exact or prefix)[0]
+        if previous is not None:
+            gaps += index - previous - 1 if index > previous else len(words)
+        previous = index
+    return partial, gaps
 
 
 def label_matches(label: str, typed: str) -> bool:
@@ -81,7 +86,7 @@ class WordSearchOverlay(SelectOverlay):
     def _apply_search(self) -> None:
         select = self.parent
         typed = self._search_query.strip()
-        best: tuple[tuple[int, int, int], int] | None = None
+        best: tuple[tuple[int, int], int] | None = None
         for index in range(self.option_count):
             prompt = self.get_option_at_index(index).prompt
             label = prompt.plain if isinstance(prompt, Text) else str(prompt)

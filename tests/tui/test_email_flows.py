@@ -127,7 +127,7 @@ async def test_the_stage_change_says_the_email_is_queued_beside_the_sms(app: Oki
         for filing in (with_address, without):
             app.open_case(filing.number)
             await settle(pilot)
-            for key in ("s", "enter", "enter"):  # the usual next stage, confirmed
+            for key in ("f2", "enter", "enter"):  # the usual next stage, confirmed
                 await pilot.press(key)
                 await settle(pilot)
             assert isinstance(app.screen, CaseDetailScreen)

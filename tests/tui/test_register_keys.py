@@ -166,3 +166,27 @@ async def test_the_case_type_search_ranks_the_closest_label_first(app: OkienkoAp
         for key in typed:
             await pilot.press({" ": "space"}.get(key, key))
         assert highlighted_label(overlay) == label
+
+
+def in_form_view(app: OkienkoApp, text: str) -> bool:
+    """A label saying `text` lies wholly inside the form's visible area (not scrolled under the header)."""
+    form = app.screen.query_one("#register-form")
+    return any(form.region.contains_region(label.region) and text in str(label.render()) for label in form.query(Label))
+
+
+async def test_the_name_and_email_labels_are_whole_on_screen_at_120x35(app: OkienkoApp):
+    async with app.run_test(size=SMALL) as pilot:
+        await log_in(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert app.focused is app.screen.query_one("#applicant-name")
+        assert in_form_view(app, "Imię i nazwisko wnioskodawcy"), "the name field has no label in view"
+        [email] = [label for label in app.screen.query(Label) if str(label.render()).startswith("E-mail")]
+        assert email.region.right <= email.parent.region.right and email.region.width >= len(str(email.render()))
+        for _ in range(6):  # down the form and back: each field's label comes into view with it
+            await pilot.press("tab")
+        for _ in range(6):
+            await pilot.press("shift+tab")
+        await settle(pilot)
+        assert app.focused is app.screen.query_one("#applicant-name")
+        assert in_form_view(app, "Imię i nazwisko wnioskodawcy")
