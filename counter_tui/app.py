@@ -308,7 +308,8 @@ class OkienkoApp(TypeAheadApp, App):
                 or binding.action.endswith("command_palette")
             ):
                 continue
-            seen.update((binding.action, binding.description))
+            seen.add(binding.action)
+            seen.add(binding.description)
             key = binding.key_display or key_name_pl(binding.key)
             yield SystemCommand(
                 binding.description, f"skrót: {key}", functools.partial(self.run_action, binding.action, active.node)

@@ -4,7 +4,6 @@ highlighted line), and each unticked document becomes a deficiency."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import SelectionList
 
@@ -24,23 +23,28 @@ class DocumentChecklist(SelectionList[str]):
         self.labels = [label for _, label in documents]
         self.clear_options()
         self.add_options(
-            [(self._prompt(n, label, code not in missing), code, code not in missing)
-             for n, (code, label) in enumerate(documents, 1)]
+            [(literal(self._line(n, label, code not in missing), style=self._style(code not in missing)), code,
+              code not in missing) for n, (code, label) in enumerate(documents, 1)]
         )  # fmt: skip
         self.highlighted = 0 if documents else None
 
+    # Said in words as well as by the box's colour: read on a monochrome screen, by a
+    # colour-blind clerk, or over the applicant's shoulder.
     @staticmethod
-    def _prompt(number: int, label: str, brought: bool) -> Text:
-        # Said in words as well as by the box's colour: read on a monochrome screen, by a
-        # colour-blind clerk, or over the applicant's shoulder.
-        return literal(f"{number}. {'✓ jest ' if brought else '✗ BRAK '} {label}", style="" if brought else "bold")
+    def _line(number: int, label: str, brought: bool) -> str:
+        return f"{number}. {'✓ jest ' if brought else '✗ BRAK '} {label}"
+
+    @staticmethod
+    def _style(brought: bool) -> str:
+        return "" if brought else "bold"
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
         ticked = set(self.selected)
         for index, label in enumerate(getattr(self, "labels", [])):
             if index < self.option_count:
                 brought = self.get_option_at_index(index).value in ticked
-                self.replace_option_prompt_at_index(index, self._prompt(index + 1, label, brought))
+                line = literal(self._line(index + 1, label, brought), style=self._style(brought))
+                self.replace_option_prompt_at_index(index, line)
 
     def action_toggle_number(self, number: int) -> None:
         if number <= self.option_count:
