@@ -119,3 +119,23 @@ async def test_ctrl_n_on_a_case_starts_the_next_filing_and_filings_do_not_pile_u
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, WorklistScreen)
+
+
+async def test_f7_and_f8_move_between_the_case_tabs_round_the_end(app: OkienkoApp):
+    from textual.widgets import TabbedContent
+
+    filing = register()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await open_case(pilot, filing.number)
+        tabs = app.screen.query_one(TabbedContent)
+        assert tabs.active == "tab-deficiencies"
+        await pilot.press("f8")
+        await settle(pilot)
+        assert tabs.active == "tab-messages"
+        await pilot.press("f7", "f7")  # back past the first: the last tab, the audit
+        await settle(pilot)
+        assert tabs.active == "tab-audit"
+        from counter_tui.screens.help import KEY_MAP
+
+        assert "F7/F8 poprzednia/następna karta" in KEY_MAP
