@@ -13,8 +13,9 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
+from textual.content import Content
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets._select import SelectOverlay
 from textual.widgets.option_list import Option
 
@@ -22,6 +23,7 @@ from counter_tui.catalog import Catalog
 from counter_tui.crash_log import record_crash
 from counter_tui.messages import PrintDone
 from counter_tui.printing import JobKind, PrintJob, PrintTarget, run_job, save_job
+from counter_tui.screens.base import TypeToSearch
 from counter_tui.screens.case_detail import CaseDetailScreen
 from counter_tui.screens.dialogs import ConfirmDialog, CredentialsDialog, PrintChoice, PrintFailedDialog
 from counter_tui.screens.help import HelpScreen
@@ -30,7 +32,7 @@ from counter_tui.screens.register import Prefill, RegisterScreen
 from counter_tui.screens.worklist import WorklistScreen
 from counter_tui.settings import CounterSettings, load_settings
 from counter_tui.type_ahead import TypeAheadApp
-from counter_tui.widgets.literal import literal, visible
+from counter_tui.widgets.literal import Displayable, literal, plain, visible
 from storage import desk as store
 from storage.desk import ClerkInfo, RegisteredFiling
 
@@ -102,6 +104,9 @@ class OkienkoApp(TypeAheadApp, App):
         Binding("ctrl+p", "command_palette", "Polecenia", show=False, priority=True, tooltip="Lista poleceń"),
         # Shown in the worklist's footer (the other footers are full); in the palette everywhere.
         Binding("f1", "key_map", "Pomoc", id="key-map", show=False),
+        # A new filing from any screen that is not a form or a question: after a filing the clerk
+        # is on the new case, and the next applicant is already at the counter.
+        Binding("ctrl+n", "new_filing", "Nowy wniosek", id="new-filing", show=False),
     ]
 
     def __init__(self, settings: CounterSettings | None = None) -> None:
@@ -115,7 +120,7 @@ class OkienkoApp(TypeAheadApp, App):
 
     def notify(
         self,
-        message: str,
+        message: Displayable,
         *,
         title: str = "",
         severity: SeverityLevel = "information",
@@ -124,6 +129,8 @@ class OkienkoApp(TypeAheadApp, App):
     ) -> None:
         """Every notification of this app is plain text, whoever asks (`Widget.notify` passes
         markup=True): they carry names, references and the store's or printer's error texts."""
+        if isinstance(message, Text | Content):
+            message = message.plain
         super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False)
 
     def _handle_exception(self, error: Exception) -> None:
@@ -186,9 +193,29 @@ class OkienkoApp(TypeAheadApp, App):
     def open_register(self, prefill: Prefill | None = None) -> None:
         self.push_screen(RegisterScreen(prefill))
 
+    def action_new_filing(self) -> None:
+        if self.clerk is None or isinstance(self.screen, (ModalScreen, RegisterScreen, LoginScreen)):
+            return  # a form or a question is open: it takes its own keys first
+        self.open_register()
+
+    def search_in_list(self, char: str) -> None:
+        """A printable key typed on a screen that takes no text (a case): the clerk is typing the
+        next person's name or scanning a number. Back to the list below (the worklist or Wizyty),
+        whose search box takes this key; the keys after it follow there (type_ahead.py)."""
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, (TypeToSearch, ModalScreen)):
+            self.pop_screen()
+        if isinstance(self.screen, TypeToSearch):
+            self.screen.type_into_search(char)
+
     def filing_registered(self, filing: RegisteredFiling) -> None:
         self.pop_screen()
-        self.push_screen(CaseDetailScreen(filing.number))
+        new_case = CaseDetailScreen(filing.number)
+        if isinstance(self.screen, CaseDetailScreen):
+            # Filed with Ctrl+N from a case: the new case takes its place, so that a morning of
+            # filings leaves one case above the list, not a stack of them behind Esc.
+            self.switch_screen(new_case)
+        else:
+            self.push_screen(new_case)
         self.print_receipt(filing.number)
         self.show_credentials(filing.number, filing.password, reissued=False)
 
@@ -218,7 +245,7 @@ class OkienkoApp(TypeAheadApp, App):
             if isinstance(screen, CredentialsDialog):
                 screen.print_finished(result)
         if result.ok:
-            self.notify(f"Wydrukowano: {job.label}", timeout=4)
+            self.notify(plain("Wydrukowano: $label", label=job.label), timeout=4)
             return
 
         def decided(choice: PrintChoice | None) -> None:
@@ -228,11 +255,11 @@ class OkienkoApp(TypeAheadApp, App):
                 try:
                     path = save_job(job, self.settings.save_dir)
                 except OSError as exc:
-                    self.notify(f"Nie zapisano PDF: {exc}", severity="error")
+                    self.notify(plain("Nie zapisano PDF: $error", error=exc), severity="error")
                 else:
-                    self.notify(f"Zapisano {path}", timeout=8)
+                    self.notify(plain("Zapisano $path", path=path), timeout=8)
             else:
-                self.notify(f"Nie wydrukowano: {job.label}", severity="warning")
+                self.notify(plain("Nie wydrukowano: $label", label=job.label), severity="warning")
 
         self.push_screen(PrintFailedDialog(result), decided)
 
@@ -249,7 +276,7 @@ class OkienkoApp(TypeAheadApp, App):
                 self.exit()
 
         question = "W otwartym formularzu jest wpisany tekst. Zakończyć program i porzucić go?"
-        self.push_screen(ConfirmDialog(question, "Zakończ (T)", "Wróć (N)"), decided)
+        self.push_screen(ConfirmDialog(question, "Zakończ", "Wróć", safe_default=True), decided)
 
     def get_key_display(self, binding: Binding) -> str:
         return binding.key_display or key_name_pl(binding.key)
@@ -276,11 +303,13 @@ class OkienkoApp(TypeAheadApp, App):
                 not binding.description
                 or active.node not in (self, screen)
                 or binding.action in seen
+                or binding.description in seen  # Ctrl+N: the app's and the worklist's own
                 or binding.action in _TEXTUAL_SCREEN_ACTIONS
                 or binding.action.endswith("command_palette")
             ):
                 continue
             seen.add(binding.action)
+            seen.add(binding.description)
             key = binding.key_display or key_name_pl(binding.key)
             yield SystemCommand(
                 binding.description, f"skrót: {key}", functools.partial(self.run_action, binding.action, active.node)

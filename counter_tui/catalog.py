@@ -46,6 +46,10 @@ class Catalog:
     def visit_group_short(self, code: str, label: str) -> str:
         return next((g.short_pl for g in self.visit_groups if g.code == code), label)
 
+    def office_short(self, code: str) -> str:
+        """The office's city ("Gdańsk"): its code ("GDA") means nothing to a clerk reading the list."""
+        return next((o.city for o in self.offices if o.code == code), code)
+
     def case_type(self, code: str) -> CaseTypeInfo | None:
         return next((t for t in self.case_types if t.code == code), None)
 

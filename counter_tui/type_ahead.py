@@ -15,7 +15,7 @@ So the app keeps typed keys in order and hands on the next one only when
 - no screen is holding keys while it waits for a result that decides where they go (a search
   whose single hit opens a case, a login): `run_store(..., holds_keys=True)` in screens/base.py.
 
-A fast Esc followed by a letter or `/` reaches the app as one escape sequence, which Textual reads
+A fast Esc followed by a letter, `/` or a Ctrl key reaches the app as one escape sequence, which Textual reads
 as Alt+key or drops the Esc from ("\x1b/" → "/"). The desk binds no Alt key, so `EscapeFirstParser`
 reads such a pair as the two keys the clerk pressed.
 
@@ -45,10 +45,11 @@ ESC = "\x1b"
 
 
 class EscapeFirstParser(XTermParser):
-    """Esc then a printable key, typed quickly: two keys, not Alt+key (the desk has no Alt keys)."""
+    """Esc then a key, typed quickly: two keys, not Alt+key (the desk has no Alt keys). A control
+    key after Esc too: Textual read "Esc Ctrl+N" in one write as Ctrl+N alone, the Esc lost."""
 
     def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
-        if alt and len(sequence) == 1 and sequence.isprintable():
+        if alt and len(sequence) == 1 and sequence != ESC:
             yield events.Key("escape", ESC)
             yield from super()._sequence_to_key_events(sequence)
         elif len(sequence) == 2 and sequence[0] == ESC and sequence[1].isprintable() and sequence[1] not in "[O":

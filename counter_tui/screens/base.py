@@ -155,13 +155,18 @@ class TypeToSearch:
             return
         if not self.collecting_keys and char == "/":
             return  # the search key itself
+        self.type_into_search(char)
+        self._stop_key(event)
+
+    def type_into_search(self, char: str) -> None:
+        """One typed character into the search box; the first of a burst starts a fresh search
+        (also called by the case screen, which hands the next person's name down to its list)."""
         box = self.search_box
         if not self.collecting_keys:
             box.value = ""
             self.collecting_keys = True
         box.value += char
         box.cursor_position = len(box.value)
-        self._stop_key(event)
 
     @staticmethod
     def _stop_key(event: events.Key) -> None:
@@ -203,7 +208,7 @@ class AsksBeforeDiscarding:
             if discard:
                 self.dismiss(None)  # type: ignore[attr-defined]
 
-        self.app.push_screen(ConfirmDialog(self.DISCARD_QUESTION, "Porzuć (T)", "Wróć (N)"), decided)  # type: ignore[attr-defined]
+        self.app.push_screen(ConfirmDialog(self.DISCARD_QUESTION, "Porzuć", "Wróć", safe_default=True), decided)  # type: ignore[attr-defined]
 
 
 class StoreForm(AsksBeforeDiscarding, StoreWorkMixin, ModalScreen[T]):

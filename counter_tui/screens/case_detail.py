@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedContent, TabPane
@@ -14,7 +14,7 @@ from counter_tui.screens.base import StoreScreen
 from counter_tui.screens.case_dialogs import CaseEditForm, ReasonDialog
 from counter_tui.screens.dialogs import ConfirmDialog, DeficiencyForm, NoteForm, StagePicker
 from counter_tui.screens.message_form import MessageForm
-from counter_tui.widgets.literal import literal, markup, visible
+from counter_tui.widgets.literal import literal, markup, plain, visible
 from storage import desk as store
 from storage.desk import CaseDetail, MessageInfo, MessageWritten, StageInfo
 
@@ -50,25 +50,32 @@ def _when(value) -> str:
 
 class CaseDetailScreen(StoreScreen):
     CSS_PATH = "../styles/case.tcss"
-    # Back and log-out first: the footer shows bindings in this order, and at 120 columns these
-    # two must never be the ones pushed off its end. Reprint, reload and reopening a deficiency
-    # resolved by mistake (rare) are in the palette only.
+    # No letter alone acts here (issue 19): a clerk typing the next applicant's name on this screen
+    # once issued a new password ("Chatterjee": h opened the question, t said yes). Every action is
+    # an F key or Ctrl+letter (none of Ctrl+M/I/H/J, which terminals send as Enter, Tab,
+    # Backspace); a printable key goes to the search of the list below (`on_key`).
+    # The footer holds what a clerk does on most cases, with Esc first and F1 last so that they
+    # are never pushed off its end at 120 columns; the rest is in the F1 help and the palette.
     BINDINGS = [
         Binding("escape", "back", "Wróć", id="back"),
-        Binding("ctrl+l", "app.logout", "Wyloguj", id="logout"),
-        Binding("s", "set_stage", "Etap", id="set-stage"),
-        Binding("w", "withdraw_stage", "Wycofaj", id="withdraw-stage"),
-        Binding("z", "reopen_case", "Wznów", id="reopen-case"),
-        Binding("a", "add_deficiency", "Nowy brak", id="add-deficiency"),
-        Binding("e", "edit_note", "Uwaga", id="edit-note"),
-        Binding("u", "resolve", "Uzupełniony", id="resolve"),
-        Binding("p", "reopen_deficiency", "Przywróć", id="reopen-deficiency", show=False),
-        Binding("m", "write_message", "Wiadomość", id="write-message"),
-        Binding("k", "edit_case", "Dane", id="edit-case"),
-        Binding("o", "toggle_sms", "SMS", id="toggle-sms"),
-        Binding("h", "reissue_password", "Hasło", id="reissue-password"),
-        Binding("r", "reprint_receipt", "Drukuj potwierdzenie", id="reprint-receipt", show=False),
+        Binding("ctrl+l", "app.logout", "Wyloguj", id="logout", show=False),
+        Binding("f2", "set_stage", "Etap", id="set-stage"),
+        Binding("f6", "withdraw_stage", "Wycofaj etap", id="withdraw-stage", show=False),
+        Binding("ctrl+z", "reopen_case", "Wznów sprawę", id="reopen-case"),
+        Binding("f3", "add_deficiency", "Nowy brak", id="add-deficiency"),
+        Binding("f4", "resolve", "Uzupełniony", id="resolve"),
+        Binding("ctrl+e", "edit_note", "Uwaga do braku", id="edit-note", show=False),
+        Binding("ctrl+u", "reopen_deficiency", "Przywróć brak", id="reopen-deficiency", show=False),
+        Binding("ctrl+w", "write_message", "Wiadomość", id="write-message"),
+        Binding("ctrl+n", "app.new_filing", "Nowy wniosek", id="new-filing"),
+        Binding("ctrl+d", "edit_case", "Popraw dane", id="edit-case", show=False),
+        Binding("ctrl+t", "toggle_sms", "SMS tak/nie", id="toggle-sms", show=False),
+        Binding("f9", "reissue_password", "Nowe hasło", id="reissue-password", show=False),
+        Binding("ctrl+r", "reprint_receipt", "Drukuj potwierdzenie", id="reprint-receipt", show=False),
+        Binding("f7", "tab(-1)", "‹ Karta", id="previous-tab", show=False),
+        Binding("f8", "tab(1)", "Karta ›", id="next-tab", show=False),
         Binding("f5", "reload", "Odśwież", id="reload", show=False),
+        Binding("f1", "app.key_map", "Pomoc", id="key-map"),
     ]
 
     # What each storage request of this screen answers with (see StoreScreen.run_store).
@@ -305,19 +312,44 @@ class CaseDetailScreen(StoreScreen):
             return not (d and d.closed)
         return True
 
-    def _confirm_then(self, question: str, kind: type[StoreResult], rule: Callable[..., object], *args: object) -> None:
-        """Ask first; on "yes" run the storage rule as this clerk (its answer: a `kind` message)."""
+    def _confirm_then(
+        self,
+        question: str,
+        kind: type[StoreResult],
+        rule: Callable[..., object],
+        *args: object,
+        safe_default: bool = False,
+    ) -> None:
+        """Ask first; on "yes" run the storage rule as this clerk (its answer: a `kind` message).
+        `safe_default`: "no" has the focus, for what cannot be taken back."""
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.run_store(kind, rule, *args, clerk=self.app.clerk.login)
 
-        self.app.push_screen(ConfirmDialog(question), answered)
+        self.app.push_screen(ConfirmDialog(question, safe_default=safe_default), answered)
 
     # ------------------------------------------------------------ actions
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_tab(self, step: int) -> None:
+        """F7/F8: the previous or next tab, round the end (the last tab is one F7 from the first)."""
+        tabs = self.query_one(TabbedContent)
+        panes = [pane.id for pane in tabs.query(TabPane)]
+        tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)]
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key here is the clerk typing the next person's name (or scanning a number):
+        it goes to the search of the list this case was opened from, and the rest of the name
+        follows it there (type-ahead holds the keys until that list is shown)."""
+        char = event.character
+        if char is None or not char.isprintable() or char.isspace():
+            return
+        event.stop()
+        event.prevent_default()
+        self.app.search_in_list(char)
 
     def action_set_stage(self) -> None:
         if self.detail is None:
@@ -367,7 +399,7 @@ class CaseDetailScreen(StoreScreen):
         def done(result) -> None:
             if result is not None:
                 cancelled = f", anulowano SMS: {result.sms_cancelled}" if result.sms_cancelled else ""
-                self.app.notify(f"Etap wycofany{cancelled}", timeout=4)
+                self.app.notify(plain("Etap wycofany$cancelled", cancelled=cancelled), timeout=4)
                 self.action_reload()
 
         hint = "wymagany dla administratora" if self.app.clerk.role == "admin" else "nieobowiązkowy"
@@ -393,7 +425,7 @@ class CaseDetailScreen(StoreScreen):
 
         def done(stage: str | None) -> None:
             if stage is not None:
-                self.app.notify(f"Sprawa wznowiona: {self.app.catalog.stage_label(stage)}", timeout=4)
+                self.app.notify(plain("Sprawa wznowiona: $stage", stage=self.app.catalog.stage_label(stage)), timeout=4)
                 self.action_reload()
 
         self.app.push_screen(
@@ -421,7 +453,7 @@ class CaseDetailScreen(StoreScreen):
         def saved(written: MessageWritten | None) -> None:
             if written is not None:
                 sms = "SMS w kolejce" if written.notice == "queued" else NO_SMS.get(written.notice, written.notice)
-                self.app.notify(f"Wiadomość zapisana ({_with_mail(sms, written.mail)})", timeout=4)
+                self.app.notify(plain("Wiadomość zapisana ($sent)", sent=_with_mail(sms, written.mail)), timeout=4)
                 self.query_one(TabbedContent).active = "tab-messages"
                 self.action_reload()
 
@@ -493,7 +525,8 @@ class CaseDetailScreen(StoreScreen):
             else "Wnioskodawca znów chce dostawać SMS?"
         )
 
-        self._confirm_then(question, self.SmsChanged, store.set_sms_opt_out, self.number, opt_out)
+        # Opting out cancels the waiting texts, which no later opt-in sends again.
+        self._confirm_then(question, self.SmsChanged, store.set_sms_opt_out, self.number, opt_out, safe_default=opt_out)
 
     @on(SmsChanged)
     def _sms_changed(self, message: SmsChanged) -> None:
@@ -509,7 +542,7 @@ class CaseDetailScreen(StoreScreen):
         question = (
             "Wydać nowe hasło? Dotychczasowe przestanie działać od razu, a otwarte sesje w portalu zostaną zakończone."
         )
-        self._confirm_then(question, self.PasswordReissued, store.reissue_password, self.number)
+        self._confirm_then(question, self.PasswordReissued, store.reissue_password, self.number, safe_default=True)
 
     @on(PasswordReissued)
     def _password_reissued(self, message: PasswordReissued) -> None:

@@ -298,12 +298,15 @@ class PrintChoice(enum.StrEnum):
 
 
 class PrintFailedDialog(ModalScreen[PrintChoice]):
-    """The print command failed: retry, save the PDF (receipts only) or give up."""
+    """The print command failed: retry, save the PDF (receipts only) or give up.
+
+    It opens by itself when a print fails, maybe while the clerk is typing: Enter on a button
+    chooses (retry has the focus), no letter does."""
 
     BINDINGS = [
-        Binding("r", "choose('retry')", "Ponów", id="retry"),
-        Binding("s", "choose('save')", "Zapisz PDF", id="save-pdf"),
         Binding("escape", "choose('cancel')", "Anuluj", id="cancel"),
+        Binding("left,shift+tab", "app.focus_previous", show=False),
+        Binding("right,tab", "app.focus_next", show=False),
     ]
 
     def __init__(self, result: PrintResult) -> None:
@@ -318,10 +321,14 @@ class PrintFailedDialog(ModalScreen[PrintChoice]):
             yield Static(literal(f"Nie udało się wydrukować: {self.label}"), classes="dialog-title")
             yield Static(literal(f"{self.error}{why}"), classes="dialog-text error")
             with Horizontal(classes="buttons"):
-                yield Button("Ponów (R)", variant="primary", id="retry")
+                yield Button("Ponów", variant="primary", id="retry")
                 if self.can_save:
-                    yield Button("Zapisz PDF (S)", id="save")
+                    yield Button("Zapisz PDF", id="save")
                 yield Button("Anuluj (Esc)", id="cancel")
+            yield Static("Enter: wybrany przycisk · Tab lub ← →: następny", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#retry", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(PrintChoice(event.button.id or "cancel"))

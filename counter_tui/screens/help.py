@@ -12,15 +12,22 @@ from counter_tui.widgets.literal import literal
 
 KEY_MAP = """\
 Zasada: na listach (sprawy, wyniki wyszukiwania, Wizyty) litery i cyfry wpisują się do wyszukiwania.
-Sama litera nigdy nie zmienia danych: zmiany robią klawisze F i Ctrl albo okno otwartej sprawy.
+Sama litera nigdy nie zmienia danych ani nie otwiera okna zmiany: zmiany robią klawisze F i Ctrl.
 
-Wszędzie        F1 pomoc · Ctrl+P polecenia · Ctrl+S zapisz formularz · Esc wróć/zamknij · Ctrl+Q zakończ
-Lista spraw     / nowe wyszukiwanie · Enter otwórz · Ctrl+N nowy wniosek · F2 Wizyty · F3 statystyki
-                F4 wg terminu · F5 odśwież · F7/F8 strona · Esc cała lista · Ctrl+L wyloguj
+Wszędzie        F1 pomoc · Ctrl+P polecenia · Ctrl+N nowy wniosek · Esc wróć/zamknij · Ctrl+Q zakończ
+Lista spraw     / nowe wyszukiwanie · Enter otwórz · F2 Wizyty · F3 statystyki · F4 wg terminu
+                F5 odśwież · F7/F8 strona · Esc cała lista · Ctrl+L wyloguj
 Wizyty          / szukaj · F2 przybył · F3 obsłużony · F4 nieobecny · F6 cofnij oznaczenie (tego dnia)
                 Ctrl+N wniosek z wizyty · Ctrl+B umów · Ctrl+O odwołaj · F7/F8 dzień
-Sprawa          litery otwierają okno czynności (etap, brak, wiadomość…), które pyta o potwierdzenie
-Formularze      Tab/Shift+Tab pola · Ctrl+S zapisz · Esc pyta, zanim porzuci wpisany tekst"""
+Sprawa          F2 etap · F6 wycofaj etap · F3 nowy brak · F4 brak uzupełniony · Ctrl+U przywróć brak
+                Ctrl+E uwaga do braku · Ctrl+W wiadomość · Ctrl+D popraw dane · Ctrl+T SMS tak/nie
+                F9 nowe hasło · Ctrl+R drukuj potwierdzenie · Ctrl+Z wznów sprawę (administrator)
+                F7/F8 poprzednia/następna karta (Braki … Dziennik zmian) · F5 odśwież
+                Litery i cyfry wpisane na sprawie szukają następnej osoby: wracają do listy, do wyszukiwania.
+Pytania         Enter wybiera podświetlony przycisk · Tab lub ← → drugi przycisk · Esc to zawsze „nie”.
+                Żadna litera nie odpowiada. Nowe hasło, odwołanie wizyty, porzucenie tekstu: domyślnie „nie”.
+Formularze      Tab/Shift+Tab pola · Ctrl+S zapisz · Esc pyta, zanim porzuci wpisany tekst
+Listy wyboru    pisz, aby szukać (rodzaj sprawy, język, brak): „ukr”, „pob st”; Enter wybiera"""
 
 
 class HelpScreen(ModalScreen[None]):

@@ -239,7 +239,10 @@ class MessageForm(StoreForm[MessageWritten]):
 
         self.app.push_screen(
             ConfirmDialog(
-                "Porzucić wiadomość? Wpisany tekst nie zostanie zapisany.", "Porzuć (T)", "Wróć do wiadomości (N)"
+                "Porzucić wiadomość? Wpisany tekst nie zostanie zapisany.",
+                "Porzuć",
+                "Wróć do wiadomości",
+                safe_default=True,
             ),
             decided,
         )

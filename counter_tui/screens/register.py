@@ -6,11 +6,12 @@ import dataclasses
 import datetime as dt
 from functools import partial
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select
 
 from counter_tui.messages import StoreResult
@@ -40,10 +41,26 @@ CHANNELS = [("osobiście w okienku", "in_person"), ("pocztą", "post"), ("elektr
 
 
 class FormScroll(VerticalScroll, can_focus=False):
-    """The form scrolls to the focused field; a Tab stop of its own would be an invisible one."""
+    """The form scrolls to the focused field; a Tab stop of its own would be an invisible one.
+
+    Scrolling to a field alone left its label above the top edge (at 120×35 the name field
+    opened with no name on it): the label written before the field comes into view with it."""
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.call_after_refresh(self._show_label_of, event.widget)
+
+    def _show_label_of(self, field: Widget) -> None:
+        siblings = list(field.parent.children) if field.parent is not None else []
+        before = siblings[: siblings.index(field)] if field in siblings else []
+        label = next((w for w in reversed(before) if w.has_class("field-label")), None)
+        if label is not None and field.has_focus:
+            self.scroll_to_widget(label, animate=False)
 
 
 class RegisterScreen(StoreScreen):
+    # Textual's own first focus came before the first layout, when no field "fits the view", and
+    # scrolled the name field to the top edge with its label above it: on_mount focuses instead.
+    AUTO_FOCUS = ""  # (None would mean "the app's choice")
     BINDINGS = [
         Binding("ctrl+s", "save", "Zapisz wniosek", id="save", priority=True),
         Binding("escape", "cancel", "Anuluj", id="cancel"),
@@ -81,7 +98,7 @@ class RegisterScreen(StoreScreen):
                     yield Label("Język listów i SMS", classes="field-label")
                     yield LanguageSelect("pl", id="language")
                 with Vertical():
-                    yield Label("E-mail (nieobowiązkowy; powiadomienia jak SMS, bez treści)", classes="field-label")
+                    yield Label("E-mail (nieobowiązkowy; powiadomienia bez treści)", classes="field-label")
                     yield Input(placeholder="np. olena.kovalenko@gmail.com", id="email", validators=[EmailAddress()])
             yield Label("", id="email-error", classes="error")
             yield Checkbox("Zgoda na powiadomienia (SMS i e-mail)", value=True, id="sms-consent")
@@ -119,9 +136,10 @@ class RegisterScreen(StoreScreen):
             self.shown_language = self.prefill.language
             self.language_chosen = True  # the applicant chose it when booking
             self.query_one("#language", Select).value = self.prefill.language
-            self.query_one("#case-type", Select).focus()  # the visit brought the name and phone
+            # The visit brought the name and phone.
+            self.query_one("#case-type", Select).focus(scroll_visible=False)
             return
-        self.query_one("#applicant-name", Input).focus()
+        self.query_one("#applicant-name", Input).focus(scroll_visible=False)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "language":
@@ -197,8 +215,9 @@ class RegisterScreen(StoreScreen):
         self.app.push_screen(
             ConfirmDialog(
                 "Porzucić wypełniony formularz? Wpisane dane nie zostaną zapisane.",
-                "Porzuć (T)",
-                "Wróć do formularza (N)",
+                "Porzuć",
+                "Wróć do formularza",
+                safe_default=True,
             ),
             decided,
         )
@@ -242,7 +261,7 @@ class RegisterScreen(StoreScreen):
             if confirmed:
                 self._register()
 
-        self.app.push_screen(ConfirmDialog(self._summary(), "Zapisz (T)", "Popraw (N)"), decided)
+        self.app.push_screen(ConfirmDialog(self._summary(), "Zapisz", "Popraw"), decided)
 
     def _summary(self) -> Content:
         """What will be recorded, read once more before saving; the missing documents above all."""

@@ -200,7 +200,9 @@ class VisitBookingForm(StoreForm[VisitBooked]):
                 self.dismiss(None)
 
         self.app.push_screen(
-            ConfirmDialog("Porzucić wypełniony formularz wizyty? Nic nie zostanie zapisane.", "Porzuć (T)", "Wróć (N)"),
+            ConfirmDialog(
+                "Porzucić wypełniony formularz wizyty? Nic nie zostanie zapisane.", "Porzuć", "Wróć", safe_default=True
+            ),
             decided,
         )
 

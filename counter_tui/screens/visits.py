@@ -24,7 +24,7 @@ from counter_tui.screens.base import StoreScreen, TypeToSearch
 from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.screens.register import Prefill
 from counter_tui.screens.visit_form import VisitBooked, VisitBookingForm
-from counter_tui.widgets.literal import literal, markup
+from counter_tui.widgets.literal import literal, markup, plain
 from storage import desk as store
 from storage.desk import DeskVisit
 
@@ -269,22 +269,36 @@ class VisitsScreen(TypeToSearch, StoreScreen):
             self.app.bell()
             return
         if visit.state == state:
-            self.notify(f"Wizyta {visit.reference} jest już oznaczona: {STATE_NAMES[state]}.", title="Wizyta")
+            self.notify(
+                plain("Wizyta $ref jest już oznaczona: $state.", ref=visit.reference, state=STATE_NAMES[state]),
+                title="Wizyta",
+            )
             return
-        if visit.state not in MARKED or (visit.state, state) == ("arrived", "served"):
+        question = self._doubtful_mark(visit, state)
+        if question is None:
             self._mark(visit.reference, state)  # the usual next step; F6 takes it back the same day
             return
 
-        # A mark already given is corrected only on purpose: one key must not undo "served".
         def decided(yes: bool | None) -> None:
             if yes:
                 self._mark(visit.reference, state)
 
-        text = (
-            f"Wizyta {visit.reference} ({visit.name or '–'}) jest oznaczona: {STATE_NAMES[visit.state]}.\n"
-            f"Zmienić na: {STATE_NAMES[state]}?"
-        )
-        self.app.push_screen(ConfirmDialog(text, "Zmień (T)", "Nie (N)"), decided)
+        # A slip is the likelier reading of a no-show before the visit's time: "no" has the focus.
+        self.app.push_screen(ConfirmDialog(question, "Oznacz", "Nie", safe_default=state == "no_show"), decided)
+
+    @staticmethod
+    def _doubtful_mark(visit: DeskVisit, state: str) -> str | None:
+        """The question to ask before this mark, or None for the usual next step (booked →
+        arrived, arrived → served, a no-show once the visit's time has passed)."""
+        who = f"Wizyta {visit.reference} ({visit.local_time}, {visit.name or '–'})"
+        if visit.state in MARKED and (visit.state, state) != ("arrived", "served"):
+            # A mark already given is corrected only on purpose: one key must not undo "served".
+            return f"{who} jest oznaczona: {STATE_NAMES[visit.state]}.\nZmienić na: {STATE_NAMES[state]}?"
+        if state == "no_show" and visit.starts_at > store.utcnow().replace(tzinfo=None):
+            return f"{who} jeszcze się nie zaczęła.\nOznaczyć już teraz, że osoba nie przyszła?"
+        if state == "served" and visit.state == "booked":
+            return f"{who} nie ma oznaczenia „przybył(a)”.\nOznaczyć od razu jako obsłużoną?"
+        return None
 
     def action_unmark(self) -> None:
         """F6: a mark given by mistake goes back to "umówiona" (the same day; audited)."""
@@ -293,7 +307,7 @@ class VisitsScreen(TypeToSearch, StoreScreen):
             self.app.bell()
             return
         if visit.state not in MARKED:
-            self.notify(f"Wizyta {visit.reference} nie ma oznaczenia do cofnięcia.", title="Wizyta")
+            self.notify(plain("Wizyta $ref nie ma oznaczenia do cofnięcia.", ref=visit.reference), title="Wizyta")
             return
         self._store_mark(store.unmark_visit, visit.reference)
 
@@ -323,7 +337,9 @@ class VisitsScreen(TypeToSearch, StoreScreen):
             return
         changed = message.value
         if changed.state == "booked":
-            self.notify(f"Wizyta {changed.reference}: oznaczenie cofnięte, znów umówiona.", title="Wizyta")
+            self.notify(
+                plain("Wizyta $ref: oznaczenie cofnięte, znów umówiona.", ref=changed.reference), title="Wizyta"
+            )
         self.visits = [changed if v.reference == changed.reference else v for v in self.visits]
         self._show(keep=changed.reference)
 
@@ -333,8 +349,9 @@ class VisitsScreen(TypeToSearch, StoreScreen):
             self.app.bell()
             return
         if visit.state != "booked":
-            self.notify(f"Tej wizyty nie można już odwołać ({STATE_NAMES.get(visit.state, visit.state)}).",
-                        title="Wizyta", severity="warning")  # fmt: skip
+            state = STATE_NAMES.get(visit.state, visit.state)
+            self.notify(plain("Tej wizyty nie można już odwołać ($state).", state=state), title="Wizyta",
+                        severity="warning")  # fmt: skip
             return
 
         def decided(yes: bool | None) -> None:
@@ -342,14 +359,16 @@ class VisitsScreen(TypeToSearch, StoreScreen):
                 self.run_store(self.Cancelled, cancel, visit.reference, clerk=self.app.clerk.login)
 
         text = f"Odwołać wizytę {visit.reference} ({visit.local_time}, {visit.name or '–'})?"
-        self.app.push_screen(ConfirmDialog(text + "\nMiejsce wróci do puli.", "Odwołaj (T)", "Nie (N)"), decided)
+        self.app.push_screen(
+            ConfirmDialog(text + "\nMiejsce wróci do puli.", "Odwołaj", "Nie", safe_default=True), decided
+        )
 
     @on(Cancelled)
     def _cancelled(self, message: Cancelled) -> None:
         if not message.ok:
             self.notify(message.error or "", title="Wizyta", severity="error")
             return
-        self.notify(f"Wizyta {message.value} odwołana; miejsce wróciło do puli.", title="Wizyta")
+        self.notify(plain("Wizyta $ref odwołana; miejsce wróciło do puli.", ref=message.value), title="Wizyta")
         self.load()
 
     def action_book(self) -> None:
@@ -358,7 +377,12 @@ class VisitsScreen(TypeToSearch, StoreScreen):
                 return
             visit = result.visit
             self.notify(
-                f"Wizyta {visit.reference}: {visit.visit_day:%d.%m.%Y} {visit.local_time}. Podaj numer osobie.",
+                plain(
+                    "Wizyta $ref: $day $time. Podaj numer osobie.",
+                    ref=visit.reference,
+                    day=f"{visit.visit_day:%d.%m.%Y}",
+                    time=visit.local_time,
+                ),
                 title="Umówiono",
                 timeout=15,
             )
@@ -374,6 +398,10 @@ class VisitsScreen(TypeToSearch, StoreScreen):
             return
         if visit.state != "booked" and visit.state != "arrived":
             why = "z tej wizyty zarejestrowano już wniosek" if visit.state == "served" else STATE_NAMES[visit.state]
-            self.notify(f"Wizyta {visit.reference}: {why}.", title="Nowy wniosek z wizyty", severity="warning")
+            self.notify(
+                plain("Wizyta $ref: $why.", ref=visit.reference, why=why),
+                title="Nowy wniosek z wizyty",
+                severity="warning",
+            )
             return
         self.app.open_register(Prefill(visit.name, visit.phone, visit.language, visit.reference))

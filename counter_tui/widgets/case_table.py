@@ -39,7 +39,7 @@ class CaseTable(DataTable):
                 literal(_fit(catalog.stage_short(row.stage, row.stage_label), 19)),
                 literal(row.filed_on.isoformat()),
                 literal(row.deadline_on.isoformat(), style="bold red" if row.overdue else ""),
-                literal(row.office),
+                literal(_fit(catalog.office_short(row.office), 7)),
                 key=row.number,
             )
         if rows:

@@ -11,7 +11,8 @@ and `[link=…]` or `[@click=…]` would have become a live link or action. The 
   constant, each value a `$name` template variable, which Textual substitutes as plain text;
 * a widget of our own that takes "some text" takes `Displayable` and shows it with `shown()`:
   a `str` there is literal, a `Content`/`Text` is already made;
-* notifications are never markup (`OkienkoApp.notify`).
+* notifications are never markup (`OkienkoApp.notify`), and a notification that carries a value
+  is written `plain(template, name=value, …)`, so that the value's way in can be seen.
 
 `tests/tui/test_markup_guard.py` reads the app's source and fails on anything else reaching a
 place where markup is parsed; `tests/tui/test_literal_text.py` sends arbitrary texts through.
@@ -26,6 +27,7 @@ brackets, `$`, backslashes, right-to-left marks and joiners, letters of every sc
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterable
 from typing import Any
 
@@ -56,6 +58,12 @@ def markup(template: str, **values: object) -> Content:
     """The programmer's markup `template` with `$name` variables filled from `values` as plain
     text: `markup("Wnioskodawca: [b]$name[/b]", name=detail.applicant_name)`."""
     return Content.from_markup(template, **{key: visible(value) for key, value in values.items()})
+
+
+def plain(template: str, **values: object) -> Text:
+    """Plain text with values: the programmer's `template` (no markup) with each `$name` filled
+    from `values` as written: `plain("Wydrukowano: $label", label=job.label)`."""
+    return Text(string.Template(template).substitute({key: visible(value) for key, value in values.items()}))
 
 
 def shown(text: Displayable) -> Text | Content:

@@ -1,8 +1,9 @@
 """A drop-down list searched by typing, as a clerk expects: the typed text is shown above the
 list, every typed word must begin a word of the label (case and Polish letters ignored: "rodz",
 "polacz" and "łącz" all find "Pobyt czasowy – połączenie z rodziną"), labels that do not match
-are greyed out and skipped, the text stays until the list closes (Textual's own search forgot it
-after 0.7 s), and the "wybierz…" line itself never matches."""
+are greyed out and skipped, the best match is highlighted (whole words, and typed words
+following each other in the label, first: `match_rank`), the text stays until the list closes
+(Textual's own search forgot it after 0.7 s), and the "wybierz…" line itself never matches."""
 
 from __future__ import annotations
 
@@ -26,9 +27,30 @@ def folded(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+def match_rank(label: str, typed: str) -> tuple[int, int] | None:
+    """None when some typed word begins no word of the label; otherwise a rank, lowest best:
+    fewer typed words that are only the beginning of a word (a whole word is surer), then the
+    typed words found one after another in the label ("pob st": "Pobyt stały" before "Pobyt
+    czasowy – studia"). Labels of equal rank keep the catalogue's order ("pra": the first)."""
+    words = folded(label).replace("–", " ").replace("(", " ").replace(")", " ").split()
+    partial = gaps = 0
+    previous: int | None = None
+    for part in folded(typed).split():
+        exact = [i for i, w in enumerate(words) if w == part]
+        prefix = [i for i, w in enumerate(words) if w.startswith(part)]
+        if not prefix:
+            return None
+        partial += 0 if exact else 1
+        later = [i for i in (exact or prefix) if previous is None or i > previous]
+        index = later[0] if later else (exact or prefix)[0]
+        if previous is not None:
+            gaps += index - previous - 1 if index > previous else len(words)
+        previous = index
+    return partial, gaps
+
+
 def label_matches(label: str, typed: str) -> bool:
-    words = folded(label).replace("–", " ").replace("(", " ").split()
-    return all(any(w.startswith(part) for w in words) for part in folded(typed).split())
+    return match_rank(label, typed) is not None
 
 
 class WordSearchOverlay(SelectOverlay):
@@ -64,20 +86,20 @@ class WordSearchOverlay(SelectOverlay):
     def _apply_search(self) -> None:
         select = self.parent
         typed = self._search_query.strip()
-        first: int | None = None
+        best: tuple[tuple[int, int], int] | None = None
         for index in range(self.option_count):
             prompt = self.get_option_at_index(index).prompt
             label = prompt.plain if isinstance(prompt, Text) else str(prompt)
             blank = isinstance(select, Select) and select._options[index][1] is Select.NULL
-            usable = not typed or (not blank and label_matches(label, typed))
-            if usable:
+            rank = None if blank or not typed else match_rank(label, typed)
+            if not typed or rank is not None:
                 self.enable_option_at_index(index)
             else:
                 self.disable_option_at_index(index)
-            if typed and usable and first is None:
-                first = index
-        if first is not None:
-            self.select(first)
+            if rank is not None and (best is None or rank < best[0]):
+                best = (rank, index)  # the list keeps its order; the best match is highlighted
+        if best is not None:
+            self.select(best[1])
         elif typed:
             self.highlighted = None  # nothing matches: Enter picks nothing
         self._show_search()

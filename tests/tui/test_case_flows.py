@@ -38,7 +38,7 @@ async def test_stage_dialog_proposes_the_usual_next_stage_and_asks_once_more(app
     async with app.run_test(size=SIZE) as pilot:
         await open_case(pilot, filing.number)
         for current in ("filed", "formal_check"):
-            await pilot.press("s")
+            await pilot.press("f2")
             await settle(pilot)
             assert isinstance(app.screen, StagePicker)
             options = app.screen.query_one(OptionList)
@@ -58,7 +58,7 @@ async def test_stage_dialog_proposes_the_usual_next_stage_and_asks_once_more(app
             assert isinstance(app.screen, CaseDetailScreen)
             assert storage.case_detail(filing.number).stage == expected
         # Esc in the confirmation goes back to the list, and nothing changes.
-        await pilot.press("s")
+        await pilot.press("f2")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -78,7 +78,7 @@ async def test_closing_needs_the_last_digits_of_the_case_number(app: OkienkoApp)
     async with app.run_test(size=SIZE) as pilot:
         await open_case(pilot, filing.number)
         # The old accident: s, End, Enter (and Enter again) must not close the case.
-        await pilot.press("s", "end", "enter")
+        await pilot.press("f2", "end", "enter")
         await settle(pilot)
         assert isinstance(app.screen, StageConfirm) and app.screen.target.closes_case
         await pilot.press("enter")
@@ -107,7 +107,7 @@ async def test_clerk_withdraws_own_stage(app: OkienkoApp):
     storage.set_stage(filing.number, "formal_check", clerk=CLERK)
     async with app.run_test(size=SIZE) as pilot:
         await open_case(pilot, filing.number)
-        await pilot.press("w")
+        await pilot.press("f6")
         await settle(pilot)
         assert isinstance(app.screen, ReasonDialog)
         await pilot.press("enter")
@@ -125,7 +125,7 @@ async def test_another_clerk_is_refused_and_the_dialog_keeps_the_reason(app: Oki
     storage.set_stage(filing.number, "formal_check", clerk="piotr")
     async with app.run_test(size=SIZE) as pilot:
         await open_case(pilot, filing.number)
-        await pilot.press("w")
+        await pilot.press("f6")
         await settle(pilot)
         await type_text(pilot, "pomylka")
         await pilot.press("enter")
@@ -144,7 +144,7 @@ async def test_admin_reopens_a_closed_case_with_a_reason(app: OkienkoApp):
     async with app.run_test(size=SIZE) as pilot:
         await open_case(pilot, filing.number, login=ADMIN)
         assert app.screen.check_action("reopen_case", ()) is True
-        await pilot.press("z")
+        await pilot.press("ctrl+z")
         await settle(pilot)
         await pilot.press("enter")  # no reason: refused, the dialog stays
         await settle(pilot)
@@ -168,7 +168,7 @@ async def test_correct_phone_and_language_then_the_queued_text_goes_to_the_new_n
     storage.set_stage(filing.number, "formal_check", clerk=CLERK)
     async with app.run_test(size=SIZE) as pilot:
         await open_case(pilot, filing.number)
-        await pilot.press("k")
+        await pilot.press("ctrl+d")
         await settle(pilot)
         assert isinstance(app.screen, CaseEditForm)
         await pilot.press("tab")
@@ -200,7 +200,7 @@ async def test_refused_deficiency_keeps_what_was_typed_and_a_resolved_one_is_reo
     filing = register(missing=["photos"])
     async with app.run_test(size=SIZE) as pilot:
         await open_case(pilot, filing.number)
-        await pilot.press("a")
+        await pilot.press("f3")
         await settle(pilot)
         app.screen.query_one("#kind", Select).value = "photos"  # already recorded and open: refused
         app.screen.query_one("#note").focus()
@@ -217,10 +217,10 @@ async def test_refused_deficiency_keeps_what_was_typed_and_a_resolved_one_is_reo
         table = app.screen.query_one("#deficiencies", DataTable)
         table.focus()
         table.move_cursor(row=0)
-        await pilot.press("u", "t")
+        await pilot.press("f4", "enter")
         await settle(pilot)
         assert storage.case_detail(filing.number).deficiencies[0].resolved_at is not None
-        await pilot.press("p", "t")
+        await pilot.press("ctrl+u", "enter")
         await settle(pilot)
     detail = storage.case_detail(filing.number)
     assert [d.resolved_at for d in detail.deficiencies] == [None, None]
@@ -233,7 +233,7 @@ async def test_audit_tab_and_opt_out_read_as_polish(app: OkienkoApp):
     storage.set_stage(filing.number, "fingerprints", clerk=CLERK)
     async with app.run_test(size=SIZE) as pilot:
         await open_case(pilot, filing.number)
-        await pilot.press("o", "t")
+        await pilot.press("ctrl+t", "tab", "enter")
         await settle(pilot)
         assert any("SMS wyłączone" in text for text in said(app))
         app.screen.query_one("#case-tabs").active = "tab-audit"
@@ -245,7 +245,7 @@ async def test_audit_tab_and_opt_out_read_as_polish(app: OkienkoApp):
             "Anna Nowak zmieniła etap: Wniosek złożony → Odciski palców do pobrania (SMS w kolejce)",
             "Anna Nowak zapisała: SMS wyłączone (anulowano w kolejce: 1)",
         ]
-        await pilot.press("o", "t")
+        await pilot.press("ctrl+t", "enter")
         await settle(pilot)
         assert any("SMS włączone" in text for text in said(app))
 
@@ -254,7 +254,7 @@ async def test_credential_window_stops_saying_printing_once_printing_ended(app: 
     filing = register()
     async with app.run_test(size=SIZE) as pilot:
         await open_case(pilot, filing.number)
-        await pilot.press("h", "t")
+        await pilot.press("f9", "tab", "enter")
         await settle(pilot)
         assert isinstance(app.screen, CredentialsDialog)
         status = str(app.screen.query_one("#print-status", Static).render())
@@ -282,7 +282,7 @@ async def test_a_failed_letter_print_is_reported_in_the_credential_window(store,
     filing = register()
     async with app.run_test(size=SIZE) as pilot:
         await open_case(pilot, filing.number)
-        await pilot.press("h", "t")
+        await pilot.press("f9", "tab", "enter")
         await settle(pilot)
         await pilot.press("escape")  # give up on the failed print
         await settle(pilot)

@@ -78,7 +78,7 @@ def test_case_screen_at_120x35(snap_compare, case_number, settings):
 def test_stage_confirmation_at_120x35(snap_compare, case_number, settings):
     async def run_before(pilot):
         await _open(case_number)(pilot)
-        await pilot.press("s")
+        await pilot.press("f2")
         await settle(pilot)
         await pilot.press("up", "up", "up")  # from the proposed "closed" back to "decision issued"
         await pilot.press("enter")
@@ -91,7 +91,7 @@ def test_stage_confirmation_at_120x35(snap_compare, case_number, settings):
 def test_closing_confirmation_at_120x35(snap_compare, case_number, settings):
     async def run_before(pilot):
         await _open(case_number)(pilot)
-        await pilot.press("s")
+        await pilot.press("f2")
         await settle(pilot)
         await pilot.press("enter")  # the proposed stage after "card ready" closes the case
         await settle(pilot)

@@ -97,7 +97,7 @@ def credentials(reissued: bool):
 
 
 def test_stage_picker_at_120x35(snap_compare, case_number, settings):
-    run_before = on_case(case_number, keys("s"), showing(StagePicker))
+    run_before = on_case(case_number, keys("f2"), showing(StagePicker))
     with frozen(FROZEN_AT):
         assert snap_compare(still_app(settings), terminal_size=MINIMUM, run_before=run_before)
 
@@ -108,7 +108,7 @@ def test_deficiency_form_keeping_a_refused_save_at_120x35(snap_compare, case_num
         pilot.app.screen.query_one("#kind", Select).value = "photos"
         pilot.app.screen.query_one("#note", TextArea).focus()
 
-    run_before = on_case(case_number, keys("a"), photos_again, keys(*"Jasne tlo."), keys("ctrl+s"),
+    run_before = on_case(case_number, keys("f3"), photos_again, keys(*"Jasne tlo."), keys("ctrl+s"),
                          showing(DeficiencyForm))  # fmt: skip
     with frozen(FROZEN_AT):
         assert snap_compare(still_app(settings), terminal_size=MINIMUM, run_before=run_before)
@@ -128,7 +128,7 @@ def test_message_form_with_preview_at_120x35(snap_compare, case_number, settings
         date.cursor_blink = False  # a steady cursor: a blink caught on or off would change the picture
         date.focus()
 
-    run_before = on_case(case_number, keys("m"), bring_document, keys(*"umowa najmu"), the_date,
+    run_before = on_case(case_number, keys("ctrl+w"), bring_document, keys(*"umowa najmu"), the_date,
                          keys(*"2026-12-04"), showing(MessageForm))  # fmt: skip
     with frozen(FROZEN_AT):
         assert snap_compare(still_app(settings), terminal_size=MINIMUM, run_before=run_before)
@@ -142,7 +142,7 @@ def test_credentials_window_after_printing_at_120x35(snap_compare, case_number, 
 
 
 def test_receipt_print_failure_at_120x35(snap_compare, case_number, broken_printer):
-    run_before = on_case(case_number, keys("r"), showing(PrintFailedDialog))
+    run_before = on_case(case_number, keys("ctrl+r"), showing(PrintFailedDialog))
     with frozen(FROZEN_AT):
         assert snap_compare(still_app(broken_printer), terminal_size=MINIMUM, run_before=run_before)
 

@@ -31,12 +31,12 @@ async def escape_asks_then_keeps(pilot, form, read) -> None:
     await pilot.press("escape")
     await settle(pilot)
     assert isinstance(pilot.app.screen, ConfirmDialog), "the typed text went without a question"
-    await pilot.press("n")
+    await pilot.press("escape")
     await settle(pilot)
     assert pilot.app.screen is form and read(form) == typed
     await pilot.press("escape")
     await settle(pilot)
-    await pilot.press("t")
+    await pilot.press("tab", "enter")
     await settle(pilot)
     assert isinstance(pilot.app.screen, CaseDetailScreen)
 
@@ -45,14 +45,14 @@ async def test_the_deficiency_form_asks_before_dropping_a_typed_note(app: Okienk
     filing = register()
     async with app.run_test(size=SIZE) as pilot:
         await open_case(pilot, filing.number)
-        await pilot.press("a")
+        await pilot.press("f3")
         await settle(pilot)
         form = app.screen
         assert isinstance(form, DeficiencyForm)
         form.query_one("#note", TextArea).focus()
         await type_text(pilot, "Jasne tlo")
         await escape_asks_then_keeps(pilot, form, lambda f: f.query_one("#note", TextArea).text)
-        await pilot.press("a")  # untouched: Esc closes at once
+        await pilot.press("f3")  # untouched: Esc closes at once
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
@@ -63,7 +63,7 @@ async def test_the_correction_form_asks_only_after_a_change(app: OkienkoApp):
     filing = register()
     async with app.run_test(size=SIZE) as pilot:
         await open_case(pilot, filing.number)
-        await pilot.press("k")
+        await pilot.press("ctrl+d")
         await settle(pilot)
         form = app.screen
         assert isinstance(form, CaseEditForm)
@@ -77,7 +77,7 @@ async def test_the_withdraw_reason_dialog_asks_before_dropping_the_reason(app: O
     storage.set_stage(filing.number, "formal_check", clerk=CLERK)
     async with app.run_test(size=SIZE) as pilot:
         await open_case(pilot, filing.number)
-        await pilot.press("w")
+        await pilot.press("f6")
         await settle(pilot)
         form = app.screen
         assert isinstance(form, ReasonDialog)
@@ -97,11 +97,11 @@ async def test_ctrl_q_from_a_filled_registration_form_asks_first(app: OkienkoApp
         await pilot.press("ctrl+q")
         await settle(pilot)
         assert app.is_running and isinstance(app.screen, ConfirmDialog)
-        await pilot.press("n")
+        await pilot.press("escape")
         await settle(pilot)
         assert app.screen is form and form.query_one("#applicant-name", Input).value == "Ivan Petrenko"
         await pilot.press("ctrl+q")
         await settle(pilot)
-        await pilot.press("t")
+        await pilot.press("tab", "enter")
         await settle(pilot)
         assert not app.is_running

@@ -51,7 +51,7 @@ async def test_registration_checks_the_address_as_typed_and_saves_it(app: Okienk
         assert isinstance(app.screen, ConfirmDialog)
         summary = str(app.screen.query_one(Static).render())
         assert "e-mail: zhang.wei@gmail.com" in summary and "powiadomienia: tak" in summary
-        await pilot.press("t")
+        await pilot.press("enter")
         await settle(pilot)
     (row,) = storage.worklist(None).rows
     assert storage.case_detail(row.number).email == "zhang.wei@gmail.com"
@@ -65,7 +65,7 @@ async def test_the_correction_dialog_corrects_and_removes_the_address(app: Okien
         app.open_case(filing.number)
         await settle(pilot)
         assert "e-mail: olena@example.com" in text_of(app, "#case-summary")
-        await pilot.press("k")
+        await pilot.press("ctrl+d")
         await settle(pilot)
         assert isinstance(app.screen, CaseEditForm)
         email = app.screen.query_one("#edit-email", Input)
@@ -82,7 +82,7 @@ async def test_the_correction_dialog_corrects_and_removes_the_address(app: Okien
         await settle(pilot)
         assert isinstance(app.screen, CaseDetailScreen)
         assert "e-mail: olena.kovalenko@gmail.com" in text_of(app, "#case-summary")
-        await pilot.press("k")
+        await pilot.press("ctrl+d")
         await settle(pilot)
         app.screen.query_one("#edit-email", Input).value = ""
         await pilot.press("ctrl+s")
@@ -127,7 +127,7 @@ async def test_the_stage_change_says_the_email_is_queued_beside_the_sms(app: Oki
         for filing in (with_address, without):
             app.open_case(filing.number)
             await settle(pilot)
-            for key in ("s", "enter", "enter"):  # the usual next stage, confirmed
+            for key in ("f2", "enter", "enter"):  # the usual next stage, confirmed
                 await pilot.press(key)
                 await settle(pilot)
             assert isinstance(app.screen, CaseDetailScreen)

@@ -89,7 +89,7 @@ async def test_register_a_filing_from_the_keyboard(app: OkienkoApp, printer):
         summary = str(app.screen.query_one(Static).render())
         assert "Łukasz Żółć" in summary and "ukraiński" in summary and "BRAKI (5)" in summary
         assert "Dowód wniesienia opłaty skarbowej" in summary and "Zdjęcia" not in summary
-        await pilot.press("t")
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CredentialsDialog)
         number = app.screen.query_one("#card-number", Static).render().plain.strip()
@@ -182,7 +182,7 @@ async def test_case_detail_actions(app: OkienkoApp, printer):
         app.open_case(filing.number)
         await settle(pilot)
         # stage picker
-        await pilot.press("s")
+        await pilot.press("f2")
         await settle(pilot)
         options = app.screen.query_one(OptionList)
         options.highlighted = next(i for i, o in enumerate(options._options) if o.id == "formal_check")
@@ -191,7 +191,7 @@ async def test_case_detail_actions(app: OkienkoApp, printer):
         await pilot.press("enter")
         await settle(pilot)
         # deficiency in own words, with a note
-        await pilot.press("a")
+        await pilot.press("f3")
         await settle(pilot)
         app.screen.query_one("#kind", Select).value = "__free_text__"
         await pilot.pause()
@@ -204,29 +204,29 @@ async def test_case_detail_actions(app: OkienkoApp, printer):
         deficiencies = app.screen.query_one("#deficiencies", DataTable)
         deficiencies.focus()
         deficiencies.move_cursor(row=0)
-        await pilot.press("e")
+        await pilot.press("ctrl+e")
         await settle(pilot)
         await type_text(pilot, "Jasne tło.")
         await pilot.press("ctrl+s")
         await settle(pilot)
         deficiencies.move_cursor(row=1)
-        await pilot.press("u")
+        await pilot.press("f4")
         await settle(pilot)
-        await pilot.press("t")
+        await pilot.press("enter")
         await settle(pilot)
         # SMS opt-out, then a new password (confirmations by keyboard)
-        await pilot.press("o")
+        await pilot.press("ctrl+t")
         await settle(pilot)
-        await pilot.press("t")
+        await pilot.press("tab", "enter")
         await settle(pilot)
-        await pilot.press("h")
+        await pilot.press("f9")
         await settle(pilot)
-        await pilot.press("t")
+        await pilot.press("tab", "enter")
         await settle(pilot)
         assert isinstance(app.screen, CredentialsDialog)
         new_password = app.screen.query_one("#card-password", Static).render().plain.strip()
         await pilot.press("enter")
-        await pilot.press("r")  # reprint the receipt
+        await pilot.press("ctrl+r")  # reprint the receipt
         await settle(pilot)
         summary = str(app.screen.query_one("#case-summary", Static).render())
         assert "Sprawdzanie kompletności" in summary and "NIE (rezygnacja)" in summary
@@ -256,13 +256,13 @@ async def test_failed_print_offers_retry_and_save(store, settings, tmp_path):
         await log_in(pilot)
         app.open_case(filing.number)
         await settle(pilot)
-        await pilot.press("r")
+        await pilot.press("ctrl+r")
         await settle(pilot)
         assert isinstance(app.screen, PrintFailedDialog)
-        await pilot.press("r")  # retry fails again
+        await pilot.press("enter")  # retry (it has the focus) fails again
         await settle(pilot)
         assert isinstance(app.screen, PrintFailedDialog)
-        await pilot.press("s")
+        await pilot.press("right", "enter")
         await settle(pilot)
     saved = list((tmp_path / "saved").glob("receipt-*.pdf"))
     assert len(saved) == 1
@@ -277,7 +277,7 @@ async def test_failed_letter_print_cannot_be_saved(store, settings, tmp_path):
         await log_in(pilot)
         app.open_case(filing.number)
         await settle(pilot)
-        await pilot.press("h", "t")
+        await pilot.press("f9", "tab", "enter")
         await settle(pilot)
         # the letter's print failure sits on top of the credentials dialog
         assert isinstance(app.screen, PrintFailedDialog)

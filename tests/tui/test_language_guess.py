@@ -37,7 +37,7 @@ async def test_a_language_guessed_from_the_phone_is_marked_for_a_look_before_sav
         assert isinstance(app.screen, ConfirmDialog)
         summary = str(app.screen.query_one(Static).render())
         assert "angielski – PRZYPUSZCZENIE z numeru +84, zapytaj wnioskodawcę" in summary
-        await pilot.press("n")
+        await pilot.press("escape")
         await settle(pilot)
         # Chosen by the clerk: no longer a guess.
         form = app.screen
@@ -55,7 +55,7 @@ async def test_the_message_preview_shows_the_polish_text_beside_the_applicants(a
         await log_in(pilot)
         app.open_case(filing.number)
         await settle(pilot)
-        await pilot.press("m")
+        await pilot.press("ctrl+w")
         await settle(pilot)
         form = app.screen
         assert isinstance(form, MessageForm)

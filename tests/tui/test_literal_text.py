@@ -271,7 +271,7 @@ async def walk_the_app(world: World, login: str, clerk: str, people: list[Person
             assert isinstance(app.screen, CaseDetailScreen)
             texts = (person.name, person.deficiency, person.note, person.message)
             check_drawn(app.screen, CASE_TYPE_LABEL, KIND_LABEL, *(t for t in texts if t is not None))
-            await pilot.press("r")  # reprint the receipt
+            await pilot.press("ctrl+r")  # reprint the receipt
             await settle(pilot)
             await pilot.press("escape")
             await settle(pilot)

@@ -41,7 +41,7 @@ def form_error(app: OkienkoApp) -> str:
 
 
 async def open_form(pilot) -> MessageForm:
-    await pilot.press("m")
+    await pilot.press("ctrl+w")
     await settle(pilot)
     assert isinstance(pilot.app.screen, MessageForm)
     return pilot.app.screen
@@ -127,12 +127,12 @@ async def test_refused_save_keeps_the_input_and_names_the_field(app: OkienkoApp)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("n")
+        await pilot.press("escape")
         await settle(pilot)
         assert app.screen is form and form.query_one("#msg-date", Input).value == past
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("t")
+        await pilot.press("tab", "enter")
         await settle(pilot)
         assert isinstance(app.screen, CaseDetailScreen)
         assert messages_tab(app) == []
@@ -146,7 +146,7 @@ async def test_closed_case_says_why_it_takes_no_message(app: OkienkoApp):
     storage.set_stage(filing.number, "closed", clerk=CLERK)
     async with app.run_test(size=SIZE) as pilot:
         await open_case(pilot, filing.number)
-        await pilot.press("m")
+        await pilot.press("ctrl+w")
         await settle(pilot)
         assert isinstance(app.screen, CaseDetailScreen)
         assert any("Sprawa jest zakończona" in text for text in said(app))

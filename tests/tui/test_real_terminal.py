@@ -35,7 +35,7 @@ def test_log_in_and_register_a_filing_in_tmux(terminal):
     term.wait_for("Formularz wniosku")
     term.keys("C-s")
     term.wait_for("Zapisać wniosek?")
-    term.keys("t")
+    term.keys("Enter")
     screen = term.wait_for("Wniosek zarejestrowany")
     number = NUMBER.search(screen.split("Numer sprawy", 1)[1]).group(1)
     term.keys("Enter")

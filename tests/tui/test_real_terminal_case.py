@@ -46,14 +46,14 @@ def test_withdraw_correct_phone_and_reopen_in_tmux(desk):
 
     # A stage set through the dialog (proposed next stage, asked once more), then withdrawn.
     open_case(term, "Petrenko", withdrawn.display_number)
-    term.keys("s")
+    term.keys("F2")
     term.wait_for("Sprawdzanie kompletności – zwykle następny")
     term.keys("Enter")  # the highlight starts on the proposed stage
     screen = term.wait_for("Zmienić etap?")
     assert "Wniosek złożony  →  Sprawdzanie kompletności" in screen
     term.keys("Enter")
     term.wait_for("Etap: Sprawdzanie kompletności")
-    term.keys("w")
+    term.keys("F6")
     term.wait_for("Wycofanie etapu")
     term.keys("Enter")
     screen = term.wait_for("Etap: Wniosek złożony")
@@ -64,7 +64,7 @@ def test_withdraw_correct_phone_and_reopen_in_tmux(desk):
         ("formal_check", True),
     ]
     assert [h.stage for h in storage.check_applicant(withdrawn.number, withdrawn.password).history] == ["filed"]
-    assert "Esc Wróć" in screen and "Ctrl+L Wyloguj" in screen  # both keys in the footer at 120 columns
+    assert "Esc Wróć" in screen and "F1 Pomoc" in screen  # the footer's first and last key at 120 columns
     term.keys("Escape")  # back to the search result
     term.wait_for("Znaleziono 1")
     term.keys("Escape")  # and the search cleared
@@ -72,7 +72,7 @@ def test_withdraw_correct_phone_and_reopen_in_tmux(desk):
 
     # The phone corrected on the case screen; the text already queued goes to the new number.
     open_case(term, "Hanna Koval", corrected.display_number)
-    term.keys("k")
+    term.keys("C-d")
     term.wait_for("Popraw dane sprawy")
     term.keys("Tab")
     term.keys("C-u")
@@ -90,9 +90,9 @@ def test_withdraw_correct_phone_and_reopen_in_tmux(desk):
     log_in(term, "demo.admin")
     open_case(term, "Tran", closed.display_number)
     # The footer follows the loaded case a frame after the header: wait for it, not for the header only.
-    screen = term.wait_for("z Wznów")
-    assert "ZAKOŃCZONA" in screen and "h Hasło" in screen  # the whole footer fits at 120 columns
-    term.keys("z")
+    screen = term.wait_for("Ctrl+Z Wznów sprawę")
+    assert "ZAKOŃCZONA" in screen and "F1 Pomoc" in screen  # the whole footer fits at 120 columns
+    term.keys("C-z")
     term.wait_for("Wznowienie sprawy")
     term.type("zamknieta przez pomylke")
     term.keys("Enter")
@@ -111,9 +111,9 @@ def test_template_message_in_tmux(desk):
     log_in(term, "demo")
     open_case(term, "Melnyk", filing.display_number)
     # The footer follows a frame after the header; the new key fits it at 120 columns, up to the last.
-    screen = term.wait_for("m Wiadomość")
-    assert "h Hasło" in screen
-    term.keys("m")
+    screen = term.wait_for("Ctrl+W Wiadomość")
+    assert "F1 Pomoc" in screen
+    term.keys("C-w")
     term.wait_for("Wiadomość do wnioskodawcy")
     term.keys("Enter")  # the template list opens; typing finds a template
     term.wait_for("Brak potwierdzenia opłaty skarbowej")

@@ -63,7 +63,7 @@ def test_a_visitor_arrives_and_is_registered_and_another_visit_is_cancelled_in_t
     term.keys("Enter")
     term.keys("C-s")
     term.wait_for("Zapisać wniosek?")
-    term.keys("t")
+    term.keys("Enter")
     term.wait_for("Wniosek zarejestrowany")
     assert desk.visit_by_reference(first).state == "served"
     [found] = storage.search_cases("Okonkwo")
@@ -75,6 +75,6 @@ def test_a_visitor_arrives_and_is_registered_and_another_visit_is_cancelled_in_t
     term.wait_for("obsłużona")
     term.keys("Down", "C-o")
     term.wait_for(f"Odwołać wizytę {second}")
-    term.keys("t")
+    term.keys("Tab", "Enter")
     term.wait_for("odwołana; miejsce wróciło do puli")
     assert desk.visit_by_reference(second).state == "cancelled"

@@ -42,11 +42,11 @@ async def test_esc_on_a_filled_form_asks_and_esc_on_an_open_list_only_closes_it(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog) and "Porzucić" in str(app.screen.query_one(Static).render())
-        await pilot.press("n")  # back to the form, everything kept
+        await pilot.press("escape")  # back to the form, everything kept
         await pilot.pause()
         assert isinstance(app.screen, RegisterScreen)
         assert app.screen.query_one("#applicant-name", Input).value == "Hanna Koval"
-        await pilot.press("escape", "t")
+        await pilot.press("escape", "tab", "enter")
         await settle(pilot)
         assert isinstance(app.screen, WorklistScreen)
     assert storage.store_stats()["cases"] == 0
@@ -62,7 +62,7 @@ async def test_summary_can_send_the_clerk_back_to_the_form(app: OkienkoApp):
         await settle(pilot)
         summary = str(app.screen.query_one(Static).render())
         assert "Pobyt stały" in summary and "Telefon: brak" in summary and "Braki: żadne" in summary  # all ticked
-        await pilot.press("n")
+        await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, RegisterScreen)
     assert storage.store_stats()["cases"] == 0

@@ -132,3 +132,61 @@ async def test_the_placeholder_never_matches(app: OkienkoApp):
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.query_one("#case-type", Select).value is Select.NULL
+
+
+@pytest.mark.parametrize(("typed", "language"), [("ukr", "uk"), ("uk", "uk"), ("ros", "ru"), ("ang", "en")])
+async def test_the_language_list_is_searched_by_typing(app: OkienkoApp, typed: str, language: str):
+    async with app.run_test(size=SMALL) as pilot:
+        await log_in(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        app.screen.query_one("#language", Select).focus()
+        await settle(pilot)
+        for key in typed:
+            await pilot.press(key)
+        await settle(pilot)
+        overlay = app.screen.query_one("#language").query_one(SelectOverlay)
+        assert f"Szukaj: {typed}" in str(overlay.border_title)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one("#language", Select).value == language
+
+
+@pytest.mark.parametrize(
+    ("typed", "label"),
+    [
+        ("pob st", "Pobyt stały"),
+        ("pobyt stały", "Pobyt stały"),
+        ("czas stud", "Pobyt czasowy – studia"),
+    ],
+)
+async def test_the_case_type_search_ranks_the_closest_label_first(app: OkienkoApp, typed: str, label: str):
+    async with app.run_test(size=SMALL) as pilot:
+        overlay = await open_case_type_list(pilot)
+        for key in typed:
+            await pilot.press({" ": "space"}.get(key, key))
+        assert highlighted_label(overlay) == label
+
+
+def in_form_view(app: OkienkoApp, text: str) -> bool:
+    """A label saying `text` lies wholly inside the form's visible area (not scrolled under the header)."""
+    form = app.screen.query_one("#register-form")
+    return any(form.region.contains_region(label.region) and text in str(label.render()) for label in form.query(Label))
+
+
+async def test_the_name_and_email_labels_are_whole_on_screen_at_120x35(app: OkienkoApp):
+    async with app.run_test(size=SMALL) as pilot:
+        await log_in(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert app.focused is app.screen.query_one("#applicant-name")
+        assert in_form_view(app, "Imię i nazwisko wnioskodawcy"), "the name field has no label in view"
+        [email] = [label for label in app.screen.query(Label) if str(label.render()).startswith("E-mail")]
+        assert email.region.right <= email.parent.region.right and email.region.width >= len(str(email.render()))
+        for _ in range(6):  # down the form and back: each field's label comes into view with it
+            await pilot.press("tab")
+        for _ in range(6):
+            await pilot.press("shift+tab")
+        await settle(pilot)
+        assert app.focused is app.screen.query_one("#applicant-name")
+        assert in_form_view(app, "Imię i nazwisko wnioskodawcy")

@@ -65,7 +65,7 @@ async def test_arrived_then_a_filing_registered_from_the_visit_marks_it_served(a
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert isinstance(app.screen, ConfirmDialog)
-            await pilot.press("t")
+            await pilot.press("enter")
             await settle(pilot)
             assert isinstance(app.screen_stack[-2], CaseDetailScreen)  # under the credentials dialog
             [listed] = desk.visits_on("GDA")
@@ -137,12 +137,12 @@ async def test_cancel_asks_first_and_frees_the_seat(app: OkienkoApp):
             await pilot.press("ctrl+o")
             await settle(pilot)
             assert isinstance(app.screen, ConfirmDialog)
-            await pilot.press("n")  # changed her mind: nothing happens
+            await pilot.press("escape")  # changed her mind: nothing happens
             await settle(pilot)
             assert len(rows(app)) == 1
             await pilot.press("ctrl+o")
             await settle(pilot)
-            await pilot.press("t")
+            await pilot.press("tab", "enter")
             await settle(pilot)
             assert rows(app) == []
         free_after = next(t.free for t in desk.visit_times("GDA", "filing", TUESDAY) if t.starts_at == slot)
@@ -179,7 +179,7 @@ async def test_a_served_visit_is_not_registered_twice_and_its_mark_changes_only_
             await pilot.press("f4")  # a wrong key on a served visit asks first
             await settle(pilot)
             assert isinstance(app.screen, ConfirmDialog)
-            await pilot.press("n")
+            await pilot.press("escape")
             await settle(pilot)
             assert desk.visit_by_reference(visit.reference).state == "served"
             await pilot.press("f3")  # the same mark again changes nothing
@@ -203,6 +203,45 @@ async def test_escape_on_a_filled_booking_form_asks_before_discarding(app: Okien
             await pilot.press("escape")
             await settle(pilot)
             assert isinstance(app.screen, ConfirmDialog)
-            await pilot.press("n")
+            await pilot.press("escape")
             await settle(pilot)
             assert app.screen is form and form.query_one("#visit-name", Input).value == "Ivan Petrenko"
+
+
+async def test_a_no_show_before_the_visit_time_and_served_without_arrival_ask_first(app: OkienkoApp):
+    visit = book()  # Tuesday 11:00; the desk is open at 10:30
+    with clock.frozen(VISIT_DAY_MORNING):
+        async with app.run_test(size=SIZE) as pilot:
+            await open_visits(pilot)
+            await pilot.press("f4")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog), "a no-show half an hour early went without a question"
+            assert "jeszcze się nie zaczęła" in str(app.screen.query_one(".dialog-text").render())
+            await pilot.press("enter")  # "no" has the focus: an Enter typed ahead marks nothing
+            await settle(pilot)
+            assert desk.visit_by_reference(visit.reference).state == "booked"
+            await pilot.press("f3")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog), "served without arrival went without a question"
+            assert "przybył(a)" in str(app.screen.query_one(".dialog-text").render())
+            await pilot.press("escape")
+            await settle(pilot)
+            assert desk.visit_by_reference(visit.reference).state == "booked"
+            await pilot.press("f3", "enter")  # on purpose: served at once
+            await settle(pilot)
+            for _ in range(200):  # saved by a worker the dialog's answer starts
+                if desk.visit_by_reference(visit.reference).state == "served":
+                    break
+                await pilot.pause(0.05)
+            assert desk.visit_by_reference(visit.reference).state == "served"
+
+
+async def test_a_no_show_after_the_visit_time_is_one_key(app: OkienkoApp):
+    visit = book()  # Tuesday 11:00
+    with clock.frozen(VISIT_DAY_MORNING + dt.timedelta(hours=2)):  # 12:30: the time has passed
+        async with app.run_test(size=SIZE) as pilot:
+            await open_visits(pilot)
+            await pilot.press("f4")
+            await settle(pilot)
+            assert isinstance(app.screen, VisitsScreen)
+            assert desk.visit_by_reference(visit.reference).state == "no_show"

@@ -105,7 +105,7 @@ async def test_booked_online_confirmed_by_sms_then_served_at_the_counter(store, 
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert isinstance(app.screen, ConfirmDialog)
-            await pilot.press("t")
+            await pilot.press("enter")
             await settle(pilot)
     assert desk.visit_by_reference(reference).state == "served"
     [found] = storage.search_cases("Hoa")
