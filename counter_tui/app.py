@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from rich.align import Align
 from rich.text import Text
-from textual import work
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
@@ -21,9 +21,10 @@ from textual.widgets.option_list import Option
 
 from counter_tui.catalog import Catalog
 from counter_tui.crash_log import record_crash
-from counter_tui.messages import PrintDone
+from counter_tui.messages import StoreResult
 from counter_tui.printing import JobKind, PrintJob, PrintTarget, run_job, save_job
-from counter_tui.screens.base import TypeToSearch
+from counter_tui.printing.jobs import PrintResult
+from counter_tui.screens.base import StoreWorkMixin, TypeToSearch
 from counter_tui.screens.case_detail import CaseDetailScreen
 from counter_tui.screens.dialogs import ConfirmDialog, CredentialsDialog, PrintChoice, PrintFailedDialog
 from counter_tui.screens.help import HelpScreen
@@ -95,7 +96,7 @@ class PolishCommandPalette(CommandPalette):
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
 
-class OkienkoApp(TypeAheadApp, App):
+class OkienkoApp(StoreWorkMixin, TypeAheadApp, App):
     CSS_PATH = "styles/app.tcss"
     TITLE = "Okienko"
     SUB_TITLE = "Oddział ds. Cudzoziemców"
@@ -114,6 +115,8 @@ class OkienkoApp(TypeAheadApp, App):
         self.settings = settings or load_settings()
         self.clerk: ClerkInfo | None = None
         self.catalog: Catalog | None = None
+        # The credentials window the app opened last: it announces the print jobs started with it.
+        self._credentials: CredentialsDialog | None = None
         self.crash_lines: list[str] = []
 
     # ------------------------------------------------------------ what is said, and how it ends
@@ -216,6 +219,7 @@ class OkienkoApp(TypeAheadApp, App):
             self.switch_screen(new_case)
         else:
             self.push_screen(new_case)
+        # The receipt's result arrives on the event loop after this method: the window below is open by then.
         self.print_receipt(filing.number)
         self.show_credentials(filing.number, filing.password, reissued=False)
 
@@ -223,7 +227,8 @@ class OkienkoApp(TypeAheadApp, App):
         title = "Nowe hasło do sprawy" if reissued else "Wniosek zarejestrowany"
         note = "Drukuję list z danymi logowania" + ("" if reissued else " i potwierdzenie złożenia wniosku") + "…"
         printing = (JobKind.LETTER,) if reissued else (JobKind.LETTER, JobKind.RECEIPT)
-        self.push_screen(CredentialsDialog(title, store.format_number(number), password, note, printing))
+        self._credentials = CredentialsDialog(title, store.format_number(number), password, note, printing)
+        self.push_screen(self._credentials)
         self.print_job(PrintJob.letter(number), password=password)
 
     # ------------------------------------------------------------ printing
@@ -235,15 +240,21 @@ class OkienkoApp(TypeAheadApp, App):
     def print_receipt(self, number: str) -> None:
         self.print_job(PrintJob.receipt(number))
 
-    @work(thread=True, group="print")
-    def print_job(self, job: PrintJob, password: str | None = None) -> None:
-        self.post_message(PrintDone(run_job(job, self.print_target, password=password)))
+    class Printed(StoreResult[PrintResult]):
+        """A print job ended (run like every other piece of background work: StoreWorkMixin)."""
 
-    def on_print_done(self, message: PrintDone) -> None:
-        result, job = message.result, message.result.job
-        for screen in self.screen_stack:
-            if isinstance(screen, CredentialsDialog):
-                screen.print_finished(result)
+    def print_job(self, job: PrintJob, password: str | None = None) -> None:
+        # Printing belongs to the app, not to a screen: a job outlives the window that announced it.
+        self.run_store(self.Printed, run_job, job, self.print_target, password=password, replaces_older=False)
+
+    @on(Printed)
+    def _printed(self, message: Printed) -> None:
+        if message.value is None:  # run_job reports every failure in its result; this is a bug
+            self.notify(plain("Drukowanie przerwane: $error", error=message.error or ""), severity="error")
+            return
+        result, job = message.value, message.value.job
+        if self._credentials is not None and self._credentials.is_attached:
+            self._credentials.print_finished(result)  # the window that announced this job
         if result.ok:
             self.notify(plain("Wydrukowano: $label", label=job.label), timeout=4)
             return

@@ -10,8 +10,6 @@ from typing import Any, Generic, TypeVar
 
 from textual.message import Message
 
-from counter_tui.printing.jobs import PrintResult
-
 T = TypeVar("T")
 
 
@@ -41,11 +39,3 @@ class StoreResult(Message, Generic[T]):
     @property
     def ok(self) -> bool:
         return self.error is None
-
-
-class PrintDone(Message):
-    """A print job finished; what happened (and the PDF kept for a retry) is in `result`."""
-
-    def __init__(self, result: PrintResult) -> None:
-        super().__init__()
-        self.result = result

@@ -59,17 +59,19 @@ class StoreWorkMixin:
         /,
         *args: Any,
         holds_keys: bool = False,
+        replaces_older: bool = True,
         **kwargs: Any,
     ) -> Worker:
         """`holds_keys`: the answer decides where the next keys go (a search whose one hit opens
-        a case, a login), so keys typed meanwhile wait for it (counter_tui/type_ahead.py)."""
+        a case, a login), so keys typed meanwhile wait for it (counter_tui/type_ahead.py).
+        `replaces_older=False`: every request of this kind runs to its own answer (print jobs)."""
         if not handles(type(self), kind):
             raise UnhandledStoreResult(f"{type(self).__qualname__} has no @on handler for {kind.__qualname__}")
         group = f"store:{kind.__module__}.{kind.__qualname__}"
         if holds_keys:
             self.app.hold_keys(self)
         call = partial(self._call_store, self.app, kind, fn, args, kwargs, holds_keys)
-        return self.run_worker(call, name=group, group=group, exclusive=True, thread=True)
+        return self.run_worker(call, name=group, group=group, exclusive=replaces_older, thread=True)
 
     def _call_store(
         self, app: App, kind: type[StoreResult[T]], fn: Callable[..., T], args: tuple, kwargs: dict, holds_keys: bool
@@ -181,6 +183,7 @@ class AsksBeforeDiscarding:
     filled; only a change counts)."""
 
     DISCARD_QUESTION = "Porzucić wpisany tekst? Nie zostanie zapisany."
+    KEEP_ANSWER = "Wróć"  # the highlighted answer: keep what was typed
 
     def on_mount(self) -> None:
         self._as_opened = self._field_values()
@@ -199,16 +202,22 @@ class AsksBeforeDiscarding:
     def has_typed_input(self) -> bool:
         return self._field_values() != getattr(self, "_as_opened", {})
 
+    def close_form(self) -> None:
+        """What dropping the form does (a modal form is dismissed with nothing)."""
+        self.dismiss(None)  # type: ignore[attr-defined]
+
     def action_cancel(self) -> None:
+        # An open list takes its own Esc (it only closes); this is Esc on the form itself.
         if not self.has_typed_input():
-            self.dismiss(None)  # type: ignore[attr-defined]
+            self.close_form()
             return
 
         def decided(discard: bool | None) -> None:
             if discard:
-                self.dismiss(None)  # type: ignore[attr-defined]
+                self.close_form()
 
-        self.app.push_screen(ConfirmDialog(self.DISCARD_QUESTION, "Porzuć", "Wróć", safe_default=True), decided)  # type: ignore[attr-defined]
+        question = ConfirmDialog(self.DISCARD_QUESTION, "Porzuć", self.KEEP_ANSWER, safe_default=True)
+        self.app.push_screen(question, decided)  # type: ignore[attr-defined]
 
 
 class StoreForm(AsksBeforeDiscarding, StoreWorkMixin, ModalScreen[T]):

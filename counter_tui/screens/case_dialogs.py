@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from counter_tui.screens.base import StoreForm
 from counter_tui.validators import ApplicantName, EmailAddress, ExternalRef, MobilePhone
+from counter_tui.widgets.form_tail import form_tail
 from counter_tui.widgets.language_select import LanguageSelect
 from counter_tui.widgets.literal import Displayable, literal, shown
 from storage import desk as store
@@ -59,10 +60,7 @@ class ReasonDialog(StoreForm[Any]):
             yield Static(shown(self.text), classes="dialog-text")
             yield Label(literal(f"Powód ({self.reason_hint})"), classes="field-label")
             yield Input(id="reason", max_length=300)
-            yield Label("", id="form-error", classes="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Zatwierdź (Enter)", variant="warning", id="yes")
-                yield Button("Anuluj (Esc)", id="no")
+            yield from form_tail("Zatwierdź (Enter)", variant="warning", ids=("yes", "no"))
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()
@@ -122,10 +120,7 @@ class CaseEditForm(StoreForm[list[str]]):
                 with Vertical():
                     yield Label("Numer zewnętrzny (np. MOS)", classes="field-label")
                     yield Input(d.external_ref or "", id="edit-external-ref", validators=[ExternalRef()], max_length=64)
-            yield Label("", id="form-error", classes="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Zapisz (Ctrl+S)", variant="primary", id="save")
-                yield Button("Anuluj (Esc)", id="cancel")
+            yield from form_tail()
 
     def on_mount(self) -> None:
         self.query_one("#edit-name", Input).focus()

@@ -17,6 +17,7 @@ from counter_tui.screens.base import AsksBeforeDiscarding, StoreForm
 from counter_tui.screens.confirm import ConfirmDialog as ConfirmDialog  # where the other screens import it from
 from counter_tui.validators import NoteText
 from counter_tui.widgets.credential_card import CredentialCard
+from counter_tui.widgets.form_tail import form_tail
 from counter_tui.widgets.literal import literal, markup, stacked
 from counter_tui.widgets.search_select import SearchSelect
 from storage import desk as store
@@ -212,10 +213,7 @@ class DeficiencyForm(StoreForm[int]):
             yield Input(id="free-text", disabled=True, max_length=300)
             yield Label("Uwaga dla wnioskodawcy – widoczna w portalu pod (!)", classes="field-label")
             yield TextArea(id="note")
-            yield Label("", id="form-error", classes="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Zapisz (Ctrl+S)", variant="primary", id="save")
-                yield Button("Anuluj (Esc)", id="cancel")
+            yield from form_tail()
 
     def on_mount(self) -> None:
         self.query_one("#kind", Select).focus()
@@ -271,10 +269,7 @@ class NoteForm(AsksBeforeDiscarding, ModalScreen[str | None]):
         with Vertical(classes="dialog wide"):
             yield Static(literal(f"Uwaga do braku: {self.label}"), classes="dialog-title")
             yield TextArea(self.note, id="note")
-            yield Label("", id="form-error", classes="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Zapisz (Ctrl+S)", variant="primary", id="save")
-                yield Button("Anuluj (Esc)", id="cancel")
+            yield from form_tail()
 
     def on_mount(self) -> None:
         self.query_one("#note", TextArea).focus()

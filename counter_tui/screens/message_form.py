@@ -10,7 +10,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from counter_tui.catalog import Catalog
 from counter_tui.screens.base import StoreForm
-from counter_tui.screens.dialogs import ConfirmDialog
+from counter_tui.widgets.form_tail import form_tail
 from counter_tui.widgets.language_select import LanguageSelect
 from counter_tui.widgets.literal import literal
 from storage import desk as store
@@ -47,6 +47,9 @@ class _Blank(dict):
 
 class MessageForm(StoreForm[MessageWritten]):
     """Saves through `store.write_message`; a refused save keeps what was typed, naming the field."""
+
+    DISCARD_QUESTION = "Porzucić wiadomość? Wpisany tekst nie zostanie zapisany."
+    KEEP_ANSWER = "Wróć do wiadomości"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Zapisz", id="save", priority=True),
@@ -94,10 +97,7 @@ class MessageForm(StoreForm[MessageWritten]):
                 yield TextArea(id="msg-text")
                 yield Label("Język, w którym napisano", classes="field-label")
                 yield LanguageSelect("pl", id="msg-language")
-            yield Label("", id="form-error", classes="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Zapisz (Ctrl+S)", variant="primary", id="save")
-                yield Button("Anuluj (Esc)", id="cancel")
+            yield from form_tail()
 
     def on_mount(self) -> None:
         self._show_fields()
@@ -226,23 +226,3 @@ class MessageForm(StoreForm[MessageWritten]):
     def _is_filled(self) -> bool:
         # As in the registration form: a choice made counts as input, like a typed word.
         return self._template_code() is not None
-
-    def action_cancel(self) -> None:
-        # An open list takes its own Esc (it only closes); this is Esc on the form itself.
-        if not self._is_filled():
-            self.dismiss(None)
-            return
-
-        def decided(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Porzucić wiadomość? Wpisany tekst nie zostanie zapisany.",
-                "Porzuć",
-                "Wróć do wiadomości",
-                safe_default=True,
-            ),
-            decided,
-        )

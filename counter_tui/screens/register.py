@@ -15,10 +15,11 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select
 
 from counter_tui.messages import StoreResult
-from counter_tui.screens.base import StoreScreen
+from counter_tui.screens.base import AsksBeforeDiscarding, StoreScreen
 from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.validators import ApplicantName, EmailAddress, ExternalRef, FilingDate, MobilePhone
 from counter_tui.widgets.document_checklist import DocumentChecklist
+from counter_tui.widgets.form_tail import form_tail
 from counter_tui.widgets.language_select import LanguageSelect
 from counter_tui.widgets.literal import literal, markup, stacked, visible
 from counter_tui.widgets.search_select import SearchSelect
@@ -57,7 +58,9 @@ class FormScroll(VerticalScroll, can_focus=False):
             self.scroll_to_widget(label, animate=False)
 
 
-class RegisterScreen(StoreScreen):
+class RegisterScreen(AsksBeforeDiscarding, StoreScreen):
+    DISCARD_QUESTION = "Porzucić wypełniony formularz? Wpisane dane nie zostaną zapisane."
+    KEEP_ANSWER = "Wróć do formularza"
     # Textual's own first focus came before the first layout, when no field "fits the view", and
     # scrolled the name field to the top edge with its label above it: on_mount focuses instead.
     AUTO_FOCUS = ""  # (None would mean "the app's choice")
@@ -113,10 +116,7 @@ class RegisterScreen(StoreScreen):
                     yield Label("Data złożenia", classes="field-label")
                     yield Input(store.today_in_warsaw().isoformat(), id="filed-on", validators=[FilingDate()])
             yield Label("", id="filing-row-error", classes="error")
-            yield Label("", id="form-error", classes="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Zapisz (Ctrl+S)", variant="primary", id="save")
-                yield Button("Anuluj (Esc)", id="cancel")
+            yield from form_tail()
         yield Footer()
 
     def __init__(self, prefill: Prefill | None = None) -> None:
@@ -202,25 +202,8 @@ class RegisterScreen(StoreScreen):
         )
         return typed or self.query_one("#case-type", Select).value is not Select.NULL
 
-    def action_cancel(self) -> None:
-        # An open list takes its own Esc (it only closes); this is Esc on the form itself.
-        if not self._is_filled():
-            self.app.pop_screen()
-            return
-
-        def decided(discard: bool | None) -> None:
-            if discard:
-                self.app.pop_screen()
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Porzucić wypełniony formularz? Wpisane dane nie zostaną zapisane.",
-                "Porzuć",
-                "Wróć do formularza",
-                safe_default=True,
-            ),
-            decided,
-        )
+    def close_form(self) -> None:
+        self.app.pop_screen()
 
     def _first_invalid(self) -> tuple[str, str] | None:
         case_type = self.query_one("#case-type", Select).value

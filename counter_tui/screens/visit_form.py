@@ -15,8 +15,8 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from counter_tui.messages import StoreResult
 from counter_tui.screens.base import StoreForm
-from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.validators import ApplicantName, MobilePhone, StorageRule
+from counter_tui.widgets.form_tail import form_tail
 from counter_tui.widgets.language_select import LanguageSelect
 from counter_tui.widgets.literal import literal
 from storage import desk as store
@@ -49,6 +49,8 @@ def book(
 
 
 class VisitBookingForm(StoreForm[VisitBooked]):
+    DISCARD_QUESTION = "Porzucić wypełniony formularz wizyty? Nic nie zostanie zapisane."
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Umów", id="save", priority=True),
         Binding("escape", "cancel", "Anuluj", id="cancel"),
@@ -90,10 +92,7 @@ class VisitBookingForm(StoreForm[VisitBooked]):
                 with Vertical():
                     yield Label("Język", classes="field-label")
                     yield LanguageSelect("pl", id="visit-language")
-            yield Label("", id="form-error", classes="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Umów (Ctrl+S)", variant="primary", id="save")
-                yield Button("Anuluj (Esc)", id="cancel")
+            yield from form_tail("Umów (Ctrl+S)")
 
     def on_mount(self) -> None:
         self.query_one("#visit-group", Select).focus()
@@ -189,22 +188,6 @@ class VisitBookingForm(StoreForm[VisitBooked]):
     def has_typed_input(self) -> bool:
         typed = any(self.query_one(i, Input).value.strip() for i in ("#visit-name", "#visit-phone"))
         return typed or self.query_one("#visit-group", Select).value is not Select.NULL
-
-    def action_cancel(self) -> None:
-        if not self.has_typed_input():
-            self.dismiss(None)
-            return
-
-        def decided(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Porzucić wypełniony formularz wizyty? Nic nie zostanie zapisane.", "Porzuć", "Wróć", safe_default=True
-            ),
-            decided,
-        )
 
     def refusal(self, message: StoreForm.Saved) -> str:
         if message.field in (None, "starts_at"):
