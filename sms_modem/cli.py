@@ -162,7 +162,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(json.dumps({"modem": {"state": state.code, "reason": state.reason, "minutes": state.minutes},
                           "heartbeats": [b.as_dict() for b in beats], "counts": counts, "mail_counts": mail_counts,
                           "needs_attention": [
-            {"id": p.id, "case_number": store.format_number(p.number), "state": p.state, "attempts": p.attempts,
+            {"channel": p.channel, "id": p.id, "case_number": store.format_number(p.number), "state": p.state,
+             "attempts": p.attempts,
              "error_code": p.error_code, "error": p.last_error, "updated_at": p.updated_at.isoformat()}
             for p in problems]}, ensure_ascii=False, indent=2))  # fmt: skip
         return 0
@@ -195,10 +196,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     console.print(mail_table)
     if problems:
         attention = store.PlainTable(
-            "id", "case", "state", "attempts", "error", title="Needs a person (maybe sent / failed)"
+            "channel", "id", "case", "state", "attempts", "error", title="Needs a person (maybe sent / failed)"
         )
         for p in problems:
-            attention.add_row(str(p.id), store.format_number(p.number), p.state, str(p.attempts),
+            attention.add_row(p.channel, str(p.id), store.format_number(p.number), p.state, str(p.attempts),
                               f"{p.error_code or ''} {p.last_error or ''}".strip())  # fmt: skip
         console.print(attention)
     return 0
@@ -259,7 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--wait-report", type=float, default=0, help="seconds to wait for the delivery report")
     test.set_defaults(handler=cmd_send_test, needs_db=False)
 
-    status = sub.add_parser("status", help="the modem's heartbeat, outbox counts, and texts that need a person")
+    status = sub.add_parser(
+        "status", help="the modem's heartbeat, outbox counts, and texts and e-mails that need a person"
+    )
     status.add_argument("--json", action="store_true")
     status.set_defaults(handler=cmd_status, needs_db=True)
 

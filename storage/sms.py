@@ -8,6 +8,7 @@ from storage import program_basics
 from storage.admin.plain_table import PlainTable, plain
 from storage.case_numbers import format_number
 from storage.clock import to_warsaw
+from storage.delivery.attention import problems
 from storage.delivery.heartbeat import Beat, heartbeats, modem_state
 from storage.delivery.heartbeat import record as record_heartbeat
 from storage.delivery.quiet_hours import QuietHours
@@ -15,7 +16,6 @@ from storage.delivery.sms_outbox import (
     ClaimedSms,
     claim_due,
     counts,
-    problems,
     record_delivery,
     record_failed,
     record_retry,

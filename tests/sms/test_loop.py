@@ -12,6 +12,7 @@ import pytest
 import storage
 from sms_modem.loop import QuietHours, SendLoop
 from sms_modem.modem import LinkDown, MaybeSent, ModemLink
+from storage.delivery import attention
 from storage.delivery import sms_outbox as outbox
 from tests.helpers import CLERK, register
 from tests.sms.conftest import fast_settings, run_once
@@ -115,7 +116,7 @@ def test_silence_after_the_text_is_maybe_sent_and_never_resent(store, modem):
     run_once(modem.path)  # a second run must not resend it
     assert states() == {"unknown": 1, "delivered": 1}
     assert len(modem.received) == 2  # the maybe-sent one really went out once, the next one after reconnecting
-    (problem,) = outbox.problems()
+    (problem,) = attention.problems()
     assert problem.state == "unknown" and problem.error_code == "timeout_after_body"
 
 

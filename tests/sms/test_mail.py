@@ -210,6 +210,16 @@ def test_a_relay_that_goes_silent_after_the_message_is_not_sent_twice(store, rel
     assert (row.state, row.error_code) == ("unknown", "maybe_sent")
     relay.recorder.drop_after_data = False
     assert run_once(relay.url) == 0 and len(relay.received) == 1  # a person decides, not the loop
+    # ...and the person finds it where the texts that need one are listed, with its case number.
+    status = subprocess.run([sys.executable, "-m", "sms_modem", "status", "--json"], capture_output=True, text=True,
+                            env={**os.environ, "OKIENKO_DB": store.url}, check=True)  # fmt: skip
+    (listed,) = json.loads(status.stdout)["needs_attention"]
+    assert (listed["channel"], listed["id"], listed["state"]) == ("e-mail", row.id, "unknown")
+    assert listed["case_number"] == storage.format_number(filing.number)
+    wide = {**os.environ, "OKIENKO_DB": store.url, "COLUMNS": "160"}
+    shown = subprocess.run([sys.executable, "-m", "sms_modem", "status"], capture_output=True, text=True, env=wide,
+                           check=True).stdout  # fmt: skip
+    assert "Needs a person" in shown and "e-mail" in shown and storage.format_number(filing.number) in shown
 
 
 def test_a_restarted_loop_sends_one_mail_per_message(store, relay):
