@@ -91,6 +91,7 @@ FIELD_LABELS_PL: dict[str, str] = {
     "code": "kod z SMS",
     "reference": "numer rezerwacji",
     "visit": "wizyta",
+    "search": "szukanie",
     "state": "stan wizyty",
     "client": "adres klienta",
     "fixtures": "katalogi",

@@ -127,12 +127,16 @@ class TypeToSearch:
     def search_typed(self, value: str) -> None:
         """Enter at the end of a burst typed outside the search box."""
 
+    def search_started(self) -> None:
+        """A new search is being typed: what the list shows must not pass for its result."""
+
     def start_fresh_search(self) -> None:
         """`/`: the search box, emptied (appending to the last search found nobody)."""
         self.collecting_keys = False
         box = self.search_box
         box.value = ""
         box.focus()
+        self.search_started()
 
     def on_key(self, event: events.Key) -> None:
         char = event.character
@@ -155,8 +159,12 @@ class TypeToSearch:
             return
         if not self.collecting_keys and char == " " and isinstance(focused, (Checkbox, Select)):
             return
-        if not self.collecting_keys and char == "/":
-            return  # the search key itself
+        if char == "/":
+            # The search key, also in the middle of a burst: a fresh search, never a "/" appended
+            # to the last name (the box itself, when it has the focus, takes "/" as text: MOS/2026/…).
+            self._stop_key(event)
+            self.start_fresh_search()
+            return
         self.type_into_search(char)
         self._stop_key(event)
 
@@ -167,6 +175,7 @@ class TypeToSearch:
         if not self.collecting_keys:
             box.value = ""
             self.collecting_keys = True
+            self.search_started()
         box.value += char
         box.cursor_position = len(box.value)
 

@@ -19,6 +19,7 @@ from counter_tui.validators import ApplicantName, MobilePhone, StorageRule
 from counter_tui.widgets.form_tail import form_tail
 from counter_tui.widgets.language_select import LanguageSelect
 from counter_tui.widgets.literal import literal
+from counter_tui.widgets.search_select import SearchSelect
 from storage import desk as store
 from storage.desk import DeskVisit, DomainError, VisitTime
 
@@ -74,15 +75,17 @@ class VisitBookingForm(StoreForm[VisitBooked]):
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Sprawa (grupa)", classes="field-label")
-                    yield Select(
-                        [(literal(g.label("pl")), g.code) for g in groups], prompt="wybierz…", id="visit-group"
+                    yield SearchSelect(
+                        [(literal(g.short_pl or g.label("pl")), g.code) for g in groups],
+                        prompt="wybierz…",
+                        id="visit-group",
                     )
                 with Vertical():
                     yield Label("Dzień (RRRR-MM-DD)", classes="field-label")
                     yield Input(self.first_day.isoformat(), id="visit-day", validators=[VisitDay()])
                 with Vertical():
                     yield Label("Godzina (wolne miejsca)", classes="field-label")
-                    yield Select([], prompt="najpierw grupa i dzień", id="visit-time")
+                    yield Select([], prompt="po grupie i dniu", id="visit-time")
             yield Label("Imię i nazwisko osoby, której sprawa dotyczy", classes="field-label")
             yield Input(id="visit-name", validators=[ApplicantName()], max_length=200)
             with Horizontal(classes="row"):

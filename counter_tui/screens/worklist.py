@@ -40,6 +40,14 @@ class ListQuery:
     mine: str | None = None
 
 
+def cases_pl(count: int) -> str:
+    """ "1 sprawa", "3 sprawy", "12 spraw", "22 sprawy": the Polish plural of a count."""
+    if count == 1:
+        return "1 sprawa"
+    few = count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14)
+    return f"{count} {'sprawy' if few else 'spraw'}"
+
+
 class WorklistScreen(TypeToSearch, StoreScreen):
     BINDINGS = [
         Binding("ctrl+l", "app.logout", "Wyloguj", id="logout"),
@@ -154,7 +162,7 @@ class WorklistScreen(TypeToSearch, StoreScreen):
         more = "F8: następna" if page.next_cursor else "ostatnia strona"
         back = ", F7: poprzednia" if len(self.cursors) > 1 else ""
         self.query_one("#status-line", Label).update(
-            literal(f"Strona {len(self.cursors)} · {len(page.rows)} spraw · {order} · {more}{back}")
+            literal(f"Strona {len(self.cursors)} · {cases_pl(len(page.rows))} · {order} · {more}{back}")
         )
 
     def _requery(self, **changes: object) -> None:
@@ -240,9 +248,19 @@ class WorklistScreen(TypeToSearch, StoreScreen):
         self._submit_search(value, search.validate(value))
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "search" and event.validation_result is not None:
+        if event.input.id != "search":
+            return
+        if event.validation_result is not None:
             errors = event.validation_result.failure_descriptions
             self.query_one("#search-error", Label).update(literal(errors[0] if errors else ""))
+        if self.searching and event.value != self.last_search:
+            self.search_started()  # the rows found for the last search are not this one's
+
+    def search_started(self) -> None:
+        if not self.searching:
+            return  # the plain list stays: it is no search result
+        self.query_one(CaseTable).show_rows([])
+        self.query_one("#status-line", Label).update("Enter: szukaj · Esc: wróć do listy")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "search":
