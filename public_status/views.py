@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 from public_status.forms import LoginForm, LogoutForm
 from public_status.i18n import COOKIE, LANGUAGES, own_path, select_locale
 from public_status.security import current_case, end_session, start_session
-from public_status.visits import show_again_after_language_switch
+from public_status.visit_pages import show_again_after_language_switch
 from storage import portal as store
 
 portal = Blueprint("portal", __name__)
