@@ -14,27 +14,11 @@ from counter_tui.screens.base import StoreScreen
 from counter_tui.screens.case_dialogs import CaseEditForm, ReasonDialog
 from counter_tui.screens.dialogs import ConfirmDialog, DeficiencyForm, NoteForm, StagePicker
 from counter_tui.screens.message_form import MessageForm
-from counter_tui.widgets.literal import literal, markup, plain, visible
+from counter_tui.widgets import case_tabs
+from counter_tui.widgets.literal import markup, plain, visible
 from storage import desk as store
-from storage.desk import CaseDetail, MessageInfo, MessageWritten, StageInfo
+from storage.desk import CaseDetail, MessageWritten, StageInfo
 
-CHANNELS = {"in_person": "osobiście", "post": "pocztą", "electronic": "elektronicznie"}
-SMS_STATES = {
-    "queued": "w kolejce",
-    "sending": "wysyłany",
-    "sent": "wysłany",
-    "delivered": "doręczony",
-    "failed": "nieudany",
-    "cancelled": "anulowany",
-    "unknown": "niepewny (może wysłany)",
-}
-MAIL_STATES = {**SMS_STATES, "sent": "wysłany"}
-# Why a message went without its own SMS (the audit of its writing keeps the outcome).
-NO_SMS = {
-    "no_phone": "bez SMS: brak telefonu",
-    "opted_out": "bez SMS: rezygnacja",
-    "already_queued": "SMS już w kolejce",
-}
 # The e-mail beside the SMS, said only for a case with an address (most have none; an opt-out is
 # already said by the SMS part).
 MAIL_NOTE = {"queued": "e-mail w kolejce", "already_queued": "e-mail już w kolejce"}
@@ -42,10 +26,6 @@ MAIL_NOTE = {"queued": "e-mail w kolejce", "already_queued": "e-mail już w kole
 
 def _with_mail(sms_note: str, mail: str) -> str:
     return f"{sms_note}, {MAIL_NOTE[mail]}" if mail in MAIL_NOTE else sms_note
-
-
-def _when(value) -> str:
-    return store.to_warsaw(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 class CaseDetailScreen(StoreScreen):
@@ -162,126 +142,15 @@ class CaseDetailScreen(StoreScreen):
             return
         self.detail = d = message.value
         self.sub_title = visible(f"Sprawa {d.display_number}")
-        overdue = "  [b red]PO TERMINIE[/]" if d.overdue else ""
-        closed = "  [b]ZAKOŃCZONA[/]" if d.closed else ""
-        sms = "[b red]NIE (rezygnacja)[/]" if d.sms_opt_out else ("tak" if d.phone else "brak telefonu")
-        phone = store.display_phone(d.phone) or ("usunięty (retencja)" if d.personal_data_purged_at else "–")
-        # Shown only when there is one: most applicants give no address (and retention's erasure
-        # is already said beside the phone).
-        email = " · e-mail: $email" if d.email else ""
-        ref = ", nr $ref" if d.external_ref else ""
-        # The template is ours; every value is a $variable, substituted as plain text.
-        template = (
-            "[b]$number[/b] · $case_type · oddział: $office" + closed + "\n"
-            "Złożono $filed_on ($channel" + ref + ") · termin $deadline" + overdue + "\n"
-            "Wnioskodawca: [b]$name[/b] · tel. $phone" + email + " · język: $language · SMS: " + sms + "\n"
-            "Etap: [b]$stage[/b] · przyjął(-ęła): $clerk · wersja hasła: $version"
-        )
-        self.query_one("#case-summary", Static).update(
-            markup(
-                template,
-                number=d.display_number,
-                case_type=d.case_type_label,
-                office=next((o.city for o in self.app.catalog.offices if o.code == d.office), d.office),
-                filed_on=d.filed_on,
-                channel=CHANNELS.get(d.channel, d.channel),
-                ref=d.external_ref,
-                deadline=d.deadline_on,
-                name=d.applicant_name,
-                phone=phone,
-                email=d.email,
-                language=store.NAMES_PL.get(d.language, d.language),
-                stage=d.stage_label,
-                clerk=d.created_by,
-                version=d.credential_version,
-            )
-        )
-        table = self.query_one("#deficiencies", DataTable)
-        table.clear()
-        for item in d.deficiencies:
-            state = literal("uzupełniony", style="green") if item.resolved_at else literal("BRAK", style="bold red")
-            table.add_row(
-                literal(item.id),
-                state,
-                literal(item.label),
-                literal(item.note),
-                literal(_when(item.created_at)),
-                key=str(item.id),
-                height=None,
-            )
-        self._show_messages(d)
-        history = self.query_one("#history", DataTable)
-        history.clear()
-        for h in d.history:
-            if h.withdrawn_at:
-                label = literal(h.stage_label, style="strike dim")
-                state = literal(f"wycofany {store.to_warsaw(h.withdrawn_at):%H:%M}", style="dim")
-            else:
-                label, state = literal(h.stage_label), literal("")
-            history.add_row(literal(_when(h.changed_at)), label, literal(h.clerk_login), state, height=None)
-        sms_table = self.query_one("#sms", DataTable)
-        sms_table.clear()
-        for s in d.sms:
-            sms_table.add_row(
-                literal(s.id),
-                literal(SMS_STATES.get(s.state, s.state)),
-                literal(self.app.catalog.stage_label(s.stage or "")),
-                literal(_when(s.created_at)),
-                literal(s.attempts),
-                literal("\n".join(filter(None, (_when(s.sent_at), _when(s.delivered_at))))),
-                literal(s.error_code or s.last_error or ""),
-                height=None,
-            )
-        self._show_mail(d)
-        audit = self.query_one("#audit", DataTable)
-        audit.clear()
-        for a in d.audit:
-            audit.add_row(literal(_when(a.at)), literal(a.text or a.action), height=None)
+        catalog = self.app.catalog
+        case_tabs.show_summary(self.query_one("#case-summary", Static), d, catalog)
+        case_tabs.show_deficiencies(self.query_one("#deficiencies", DataTable), d)
+        case_tabs.show_messages(self.query_one("#messages", DataTable), d, catalog)
+        case_tabs.show_history(self.query_one("#history", DataTable), d)
+        case_tabs.show_sms(self.query_one("#sms", DataTable), d, catalog)
+        case_tabs.show_mail(self.query_one("#mail", DataTable), d, catalog)
+        case_tabs.show_audit(self.query_one("#audit", DataTable), d)
         self.refresh_bindings()
-
-    def _show_messages(self, d: CaseDetail) -> None:
-        notices = {a.detail.get("message"): a.detail.get("sms") for a in d.audit if a.action == "message_written"}
-        table = self.query_one("#messages", DataTable)
-        table.clear()
-        for m in d.messages:
-            read = f"przeczytana\n{_when(m.read_at)}" if m.read_at else "nieprzeczytana"
-            table.add_row(
-                literal(f"{_when(m.created_at)}\n{m.clerk_login}"),
-                literal(f"{self.app.catalog.template_label(m.template)}\n{store.NAMES_PL.get(m.language, m.language)}"),
-                literal(m.body),
-                literal(self._message_sms(m, notices.get(m.id))),
-                literal(read, style="" if m.read_at else "bold"),
-                key=str(m.id),
-                height=None,
-            )
-
-    def _show_mail(self, d: CaseDetail) -> None:
-        table = self.query_one("#mail", DataTable)
-        table.clear()
-        for m in d.mail:
-            about = self.app.catalog.stage_label(m.stage) if m.stage else f"wiadomość nr {m.message}"
-            table.add_row(
-                literal(m.id),
-                literal(
-                    MAIL_STATES.get(m.state, m.state), style="bold red" if m.state in ("failed", "unknown") else ""
-                ),
-                literal(about),
-                literal(_when(m.created_at)),
-                literal(m.attempts),
-                literal(_when(m.sent_at)),
-                literal(" ".join(filter(None, (m.error_code, m.last_error)))),
-                height=None,
-            )
-
-    @staticmethod
-    def _message_sms(message: MessageInfo, outcome: str | None) -> str:
-        if message.sms_state is not None:
-            sms = f"SMS {SMS_STATES.get(message.sms_state, message.sms_state)}"
-        else:
-            sms = NO_SMS.get(outcome or "", "bez SMS")
-        if message.mail_state is not None:  # a second line only for applicants who gave an address
-            sms += f"\ne-mail {MAIL_STATES.get(message.mail_state, message.mail_state)}"
-        return sms
 
     def _after_change(self, message: StoreResult, done: str) -> None:
         if message.ok:
@@ -452,7 +321,11 @@ class CaseDetailScreen(StoreScreen):
 
         def saved(written: MessageWritten | None) -> None:
             if written is not None:
-                sms = "SMS w kolejce" if written.notice == "queued" else NO_SMS.get(written.notice, written.notice)
+                sms = (
+                    "SMS w kolejce"
+                    if written.notice == "queued"
+                    else case_tabs.NO_SMS.get(written.notice, written.notice)
+                )
                 self.app.notify(plain("Wiadomość zapisana ($sent)", sent=_with_mail(sms, written.mail)), timeout=4)
                 self.query_one(TabbedContent).active = "tab-messages"
                 self.action_reload()

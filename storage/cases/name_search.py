@@ -83,6 +83,8 @@ def _has_word(word: str) -> pw.Expression:
 def matching_case_ids(words: list[str], office: str | None, limit: int, before_id: int | None = None) -> list[int]:
     """Ids of the newest cases (below `before_id`) whose name has a word starting with each of
     `words` (already folded), at most `limit`."""
+    # A word typed longer than a stored token (names keep TOKEN_MAX letters a word) still finds it.
+    words = [w[:TOKEN_MAX] for w in words]
     counts = sorted((_count_capped(w), w) for w in words)
     if counts[0][0] == 0:
         return []

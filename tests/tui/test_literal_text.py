@@ -41,6 +41,7 @@ from counter_tui.settings import CounterSettings
 from public_status.app import create_app
 from public_status.settings import PortalSettings
 from storage import db as storage_db
+from storage.cases import name_search
 from storage.cases.checks import check_applicant_name, check_note
 from storage.errors import DomainError
 from storage.text import clean_line
@@ -253,8 +254,9 @@ async def walk_the_app(world: World, login: str, clerk: str, people: list[Person
             if name is None:
                 continue
             assert as_shown(name)[:20] in shown, "the worklist row shows the name (cut to its column)"
-            # A clerk searches by the letters of the name (the search takes nothing else).
-            query = " ".join(re.findall(r"[^\W\d_]{2,}", name))
+            # A clerk searches by the words of the name made of letters only (the search takes
+            # nothing else), as the store splits the name into words.
+            query = " ".join(w for w in name_search.tokens(name) if w.isalpha() and len(w) >= 2)
             if accepted(storage.search_cases, query):
                 await pilot.press("slash")
                 app.screen.query_one("#search", Input).value = query
