@@ -87,6 +87,10 @@ def matches(visit: DeskVisit, typed: str) -> bool:
     return True
 
 
+def _numbered_day(asked: int, office: str, day: dt.date, group: str | None) -> tuple[int, list[DeskVisit]]:
+    return asked, store.visits_on(office, day=day, group=group)
+
+
 class VisitsScreen(TypeToSearch, StoreScreen):
     CSS_PATH = "../styles/visits.tcss"
     BINDINGS = [
@@ -107,7 +111,7 @@ class VisitsScreen(TypeToSearch, StoreScreen):
         Binding("f5", "refresh", "Odśwież", id="refresh", show=False),
     ]
 
-    class Loaded(StoreResult[list[DeskVisit]]):
+    class Loaded(StoreResult[tuple[int, list[DeskVisit]]]):
         pass
 
     class Marked(StoreResult[DeskVisit]):
@@ -121,6 +125,8 @@ class VisitsScreen(TypeToSearch, StoreScreen):
         self.day = day or store.today_in_warsaw()
         self.group: str | None = None
         self.visits: list[DeskVisit] = []  # the day's visits, as loaded
+        self.loads_asked = 0  # how many times the day's list was asked for (each answer says which)
+        self.saved_marks: dict[str, tuple[int, DeskVisit]] = {}  # reference → (loads asked then, the visit)
         self.shown: list[DeskVisit] = []  # those the search box lets through, in the table's order
         self.resumed_before = False
         self.marking: Timer | None = None  # a mark being saved
@@ -167,14 +173,20 @@ class VisitsScreen(TypeToSearch, StoreScreen):
         template = "[b]$day[/b] $when" if when else "[b]$day[/b]"
         self.query_one("#visit-day", Label).update(markup(template, day=f"{self.day:%d.%m.%Y}", when=when))
         self.query_one("#visit-status", Label).update("Wczytuję…")
-        self.run_store(self.Loaded, store.visits_on, self.app.desk_office, day=self.day, group=self.group)
+        self.loads_asked += 1
+        self.run_store(self.Loaded, _numbered_day, self.loads_asked, self.app.desk_office, self.day, self.group)
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         if not message.ok:
             self.query_one("#visit-status", Label).update(markup("[b red]$error[/]", error=message.error))
             return
-        self.visits = message.value
+        asked, visits = message.value
+        # A list asked before a mark was saved (the screen resumed as the question closed) may come
+        # back after it: the mark stays shown, and F6 finds it, until a list asked later arrives.
+        self.saved_marks = {ref: (at, v) for ref, (at, v) in self.saved_marks.items() if at >= asked}
+        newer = {ref: v for ref, (_, v) in self.saved_marks.items()}
+        self.visits = [newer.get(v.reference, v) for v in visits]
         self._show()
 
     def _show(self, keep: str | None = None) -> None:
@@ -340,6 +352,7 @@ class VisitsScreen(TypeToSearch, StoreScreen):
             self.notify(
                 plain("Wizyta $ref: oznaczenie cofnięte, znów umówiona.", ref=changed.reference), title="Wizyta"
             )
+        self.saved_marks[changed.reference] = (self.loads_asked, changed)
         self.visits = [changed if v.reference == changed.reference else v for v in self.visits]
         self._show(keep=changed.reference)
 
