@@ -9,6 +9,7 @@ never imports the models, which keep moving.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import peewee
@@ -16,17 +17,28 @@ from playhouse.migrations import Runner
 from playhouse.schema_diff import diff_models
 
 from storage.db import database, is_postgres, open_database, unit_of_work
-from storage.delivery.code_texts import PG_FUNCTIONS
 from storage.errors import DomainError
 from storage.models import ALL_MODELS, AuditEvent
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # Indexes made by hand in _backend_specific_sql(); the models cannot declare them.
 BACKEND_EXTRA_INDEXES = {"case_file_surname_key_c", "case_name_token_c"}
+# The PostgreSQL functions of storage.delivery.code_texts are written once, in these migrations; a fresh
+# store runs the same statements. A migration that redefines one of them joins this list after them.
+PG_FUNCTION_MIGRATIONS = ("0018_fair_code_texts", "0021_visit_booked_text")
 
 
 def _runner(migrations_dir: Path | None) -> Runner:
     return Runner(database.obj, directory=str(migrations_dir or MIGRATIONS_DIR))
+
+
+def _migrations_pg_functions() -> list[str]:
+    """The statements that create the portal's SECURITY DEFINER functions, as their migrations wrote them."""
+    return [
+        statement
+        for name in PG_FUNCTION_MIGRATIONS
+        for statement in importlib.import_module(f"storage.migrations.{name}").PG_FUNCTIONS
+    ]
 
 
 def _backend_specific_sql() -> list[str]:
@@ -44,8 +56,8 @@ def _backend_specific_sql() -> list[str]:
             f"DROP TRIGGER IF EXISTS audit_append_only ON {table}",
             f"""CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON {table}
                 FOR EACH ROW EXECUTE FUNCTION okienko_audit_is_append_only()""",
-            # The portal's only way to queue a visit's code text (storage.delivery.code_texts, migration 0018).
-            *PG_FUNCTIONS,
+            # The portal's only way to queue a visit's texts (storage.delivery.code_texts, migrations 0018, 0021).
+            *_migrations_pg_functions(),
         ]
     return [
         f"""CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON {table}

@@ -141,119 +141,12 @@ def texts_ahead(row_id: int, turn: int) -> int:
 
 # ---------------------------------------------------------------- PostgreSQL: what the portal's role may call
 
-# The booking's confirmation text (issue 20): a visit's text of priority BOOKED_PRIORITY, without a
-# code. Only the transaction that has just booked the visit may queue it (booked_at is its moment),
-# and only once. The recipient is the visit's phone; the loop writes the text from the visit.
-# And when a visit's first text went to the modem: the code page offers a resend a minute after.
-BOOKED_TEXT_FUNCTIONS = (
-    """CREATE OR REPLACE FUNCTION okienko_queue_visit_booked(p_visit bigint, p_lane text, p_now timestamp)
-    RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
-    DECLARE
-      v record;
-      head bigint;
-      last_in_lane bigint;
-      my_turn bigint;
-      new_id bigint;
-    BEGIN
-      SELECT * INTO v FROM visit WHERE id = p_visit FOR UPDATE;
-      IF NOT FOUND OR v.phone IS NULL OR v.state <> 'booked' OR v.booked_at IS DISTINCT FROM p_now
-         OR EXISTS (SELECT 1 FROM sms_outbox WHERE visit_id = p_visit AND priority = 9)
-      THEN
-        RAISE EXCEPTION 'this visit was not booked just now' USING ERRCODE = '42501';
-      END IF;
-      SELECT min(turn) INTO head FROM sms_outbox WHERE state = 'sending' OR (state = 'queued' AND due_at <= p_now);
-      IF head IS NULL THEN
-        SELECT coalesce(max(turn), 0) INTO head FROM sms_outbox;
-      END IF;
-      SELECT max(turn) INTO last_in_lane FROM sms_outbox
-       WHERE lane = left(p_lane, 50) AND state IN ('queued', 'sending');
-      my_turn := greatest(head, coalesce(last_in_lane + 1, head));
-      INSERT INTO sms_outbox (visit_id, code, priority, state, created_at, due_at, updated_at, attempts, lane, turn)
-      VALUES (p_visit, NULL, 9, 'queued', p_now, p_now, p_now, 0, left(p_lane, 50), my_turn)
-      RETURNING id INTO new_id;
-      RETURN new_id;
-    END $$""",
-    """CREATE OR REPLACE FUNCTION okienko_visit_code_sent_at(p_visit bigint) RETURNS timestamp
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
-      SELECT min(sent_at) FROM sms_outbox WHERE visit_id = p_visit
-    $$""",
-    "REVOKE ALL ON FUNCTION okienko_queue_visit_booked(bigint, text, timestamp) FROM PUBLIC",
-    "REVOKE ALL ON FUNCTION okienko_visit_code_sent_at(bigint) FROM PUBLIC",
-)
-# Created with the schema (storage.schema) and by migrations 0018 and 0021, owned by the store's owner; the
-# portal's role gets EXECUTE (storage.admin.roles) and no right on sms_outbox itself. Each pins its
-# search_path, so a caller's own objects cannot stand in for the tables.
-PG_FUNCTIONS = (
-    """CREATE OR REPLACE FUNCTION okienko_queue_visit_code(p_visit bigint, p_code text, p_lane text, p_now timestamp)
-    RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
-    DECLARE
-      v record;
-      head bigint;
-      last_in_lane bigint;
-      my_turn bigint;
-      new_id bigint;
-      ahead integer;
-    BEGIN
-      IF p_code IS NULL OR p_code !~ '^[0-9]{6}$' THEN
-        RAISE EXCEPTION 'a visit code has 6 digits' USING ERRCODE = '42501';
-      END IF;
-      SELECT * INTO v FROM visit WHERE id = p_visit FOR UPDATE;
-      IF NOT FOUND OR v.phone IS NULL OR v.code_hash IS NULL OR v.code_expires_at IS NULL
-         OR v.code_expires_at <= p_now
-         OR NOT ((v.code_purpose = 'confirm' AND v.state = 'held')
-                 OR (v.code_purpose = 'cancel' AND v.state = 'booked'))
-         OR v.code_hash <> encode(sha256(convert_to(
-              v.reference || ':' || v.code_purpose || ':' || p_code, 'UTF8')), 'hex')
-      THEN
-        RAISE EXCEPTION 'this is not a live code of the visit' USING ERRCODE = '42501';
-      END IF;
-      UPDATE sms_outbox SET state = 'cancelled', code = NULL, updated_at = p_now,
-             last_error = 'replaced by a newer code'
-       WHERE visit_id = p_visit AND state = 'queued';
-      SELECT min(turn) INTO head FROM sms_outbox WHERE state = 'sending' OR (state = 'queued' AND due_at <= p_now);
-      IF head IS NULL THEN
-        SELECT coalesce(max(turn), 0) INTO head FROM sms_outbox;
-      END IF;
-      SELECT max(turn) INTO last_in_lane FROM sms_outbox
-       WHERE lane = left(p_lane, 50) AND state IN ('queued', 'sending');
-      my_turn := greatest(head, coalesce(last_in_lane + 1, head));
-      INSERT INTO sms_outbox (visit_id, code, priority, state, created_at, due_at, updated_at, attempts, lane, turn)
-      VALUES (p_visit, p_code, 10, 'queued', p_now, p_now, p_now, 0, left(p_lane, 50), my_turn)
-      RETURNING id INTO new_id;
-      SELECT count(*) INTO ahead FROM sms_outbox
-       WHERE state IN ('queued', 'sending')
-         AND (turn < my_turn OR (turn = my_turn AND priority >= 10 AND id < new_id));
-      RETURN ahead;
-    END $$""",
-    """CREATE OR REPLACE FUNCTION okienko_drop_visit_codes(p_visit bigint, p_reason text, p_now timestamp)
-    RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
-    DECLARE
-      dropped integer;
-    BEGIN
-      -- Only texts whose code the visit no longer has: a live code text cannot be stopped this way.
-      UPDATE sms_outbox o SET state = 'cancelled', code = NULL, updated_at = p_now, last_error = left(p_reason, 200)
-        FROM visit v
-       WHERE o.visit_id = v.id AND v.id = p_visit AND o.state = 'queued'
-         AND (v.code_hash IS NULL OR o.code IS NULL OR v.code_hash <> encode(sha256(convert_to(
-              v.reference || ':' || coalesce(v.code_purpose, '') || ':' || o.code, 'UTF8')), 'hex'));
-      GET DIAGNOSTICS dropped = ROW_COUNT;
-      RETURN dropped;
-    END $$""",
-    """CREATE OR REPLACE FUNCTION okienko_sms_send_gap() RETURNS double precision
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
-      SELECT percentile_cont(0.2) WITHIN GROUP (ORDER BY gap) FROM (
-        SELECT extract(epoch FROM sent_at - lag(sent_at) OVER (ORDER BY sent_at))::float8 AS gap
-          FROM (SELECT sent_at FROM sms_outbox WHERE sent_at IS NOT NULL ORDER BY sent_at DESC LIMIT 21) AS recent
-      ) AS gaps WHERE gap > 0 AND gap <= 60 HAVING count(*) >= 3
-    $$""",
-    *(
-        # Issue 20: the booking's confirmation text and the code text's hand-off (migration 0021).
-        BOOKED_TEXT_FUNCTIONS
-    ),
-    "REVOKE ALL ON FUNCTION okienko_queue_visit_code(bigint, text, text, timestamp) FROM PUBLIC",
-    "REVOKE ALL ON FUNCTION okienko_drop_visit_codes(bigint, text, timestamp) FROM PUBLIC",
-    "REVOKE ALL ON FUNCTION okienko_sms_send_gap() FROM PUBLIC",
-)
+# The SECURITY DEFINER functions themselves are written once, in the migrations that made them (0018: a
+# code text, dropping dead ones, the modem's pace; 0021: the booking's confirmation text and when a visit's
+# first text went to the modem – the code page offers a resend a minute after); a fresh store gets the same
+# statements (storage.schema). They are owned by the store's owner; the portal's role gets EXECUTE
+# (storage.admin.roles) and no right on sms_outbox itself. Each pins its search_path, so a caller's own
+# objects cannot stand in for the tables.
 # What storage.admin.roles grants the portal's role.
 PG_FUNCTION_SIGNATURES = (
     "okienko_queue_visit_code(bigint, text, text, timestamp)",

@@ -7,17 +7,16 @@ Existing texts keep turn 0 and no lane: they go first, in their old order."""
 
 from peewee import BigIntegerField, CharField, PostgresqlDatabase
 
-# Written out as they are at this migration: later changes to storage.visit_sms must not alter history.
+from storage.migrations.frozen_sql import TAKE_TURN_AND_INSERT, TURN_VARIABLES
+
+# Written out as they are at this migration (the turn from the frozen storage.migrations.frozen_sql): later
+# changes must not alter history. A fresh store gets these very statements (storage.schema).
 PG_FUNCTIONS = (
     """CREATE OR REPLACE FUNCTION okienko_queue_visit_code(p_visit bigint, p_code text, p_lane text, p_now timestamp)
     RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
-    DECLARE
-      v record;
-      head bigint;
-      last_in_lane bigint;
-      my_turn bigint;
-      new_id bigint;
-      ahead integer;
+"""
+    + TURN_VARIABLES
+    + """      ahead integer;
     BEGIN
       IF p_code IS NULL OR p_code !~ '^[0-9]{6}$' THEN
         RAISE EXCEPTION 'a visit code has 6 digits' USING ERRCODE = '42501';
@@ -35,15 +34,9 @@ PG_FUNCTIONS = (
       UPDATE sms_outbox SET state = 'cancelled', code = NULL, updated_at = p_now,
              last_error = 'replaced by a newer code'
        WHERE visit_id = p_visit AND state = 'queued';
-      SELECT min(turn) INTO head FROM sms_outbox WHERE state = 'sending' OR (state = 'queued' AND due_at <= p_now);
-      IF head IS NULL THEN
-        SELECT coalesce(max(turn), 0) INTO head FROM sms_outbox;
-      END IF;
-      SELECT max(turn) INTO last_in_lane FROM sms_outbox
-       WHERE lane = left(p_lane, 50) AND state IN ('queued', 'sending');
-      my_turn := greatest(head, coalesce(last_in_lane + 1, head));
-      INSERT INTO sms_outbox (visit_id, code, priority, state, created_at, due_at, updated_at, attempts, lane, turn)
-      VALUES (p_visit, p_code, 10, 'queued', p_now, p_now, p_now, 0, left(p_lane, 50), my_turn)
+"""
+    + TAKE_TURN_AND_INSERT
+    + """      VALUES (p_visit, p_code, 10, 'queued', p_now, p_now, p_now, 0, left(p_lane, 50), my_turn)
       RETURNING id INTO new_id;
       SELECT count(*) INTO ahead FROM sms_outbox
        WHERE state IN ('queued', 'sending')

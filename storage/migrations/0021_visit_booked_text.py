@@ -6,32 +6,25 @@ of priority 9 (just below a code text's) is its confirmation."""
 
 from peewee import PostgresqlDatabase
 
-# Written out as they are at this migration: later changes to storage.visit_sms must not alter history.
+from storage.migrations.frozen_sql import TAKE_TURN_AND_INSERT, TURN_VARIABLES
+
+# Written out as they are at this migration (the turn from the frozen storage.migrations.frozen_sql): later
+# changes must not alter history. A fresh store gets these very statements (storage.schema).
 PG_FUNCTIONS = (
     """CREATE OR REPLACE FUNCTION okienko_queue_visit_booked(p_visit bigint, p_lane text, p_now timestamp)
     RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
-    DECLARE
-      v record;
-      head bigint;
-      last_in_lane bigint;
-      my_turn bigint;
-      new_id bigint;
-    BEGIN
+"""
+    + TURN_VARIABLES
+    + """    BEGIN
       SELECT * INTO v FROM visit WHERE id = p_visit FOR UPDATE;
       IF NOT FOUND OR v.phone IS NULL OR v.state <> 'booked' OR v.booked_at IS DISTINCT FROM p_now
          OR EXISTS (SELECT 1 FROM sms_outbox WHERE visit_id = p_visit AND priority = 9)
       THEN
         RAISE EXCEPTION 'this visit was not booked just now' USING ERRCODE = '42501';
       END IF;
-      SELECT min(turn) INTO head FROM sms_outbox WHERE state = 'sending' OR (state = 'queued' AND due_at <= p_now);
-      IF head IS NULL THEN
-        SELECT coalesce(max(turn), 0) INTO head FROM sms_outbox;
-      END IF;
-      SELECT max(turn) INTO last_in_lane FROM sms_outbox
-       WHERE lane = left(p_lane, 50) AND state IN ('queued', 'sending');
-      my_turn := greatest(head, coalesce(last_in_lane + 1, head));
-      INSERT INTO sms_outbox (visit_id, code, priority, state, created_at, due_at, updated_at, attempts, lane, turn)
-      VALUES (p_visit, NULL, 9, 'queued', p_now, p_now, p_now, 0, left(p_lane, 50), my_turn)
+"""
+    + TAKE_TURN_AND_INSERT
+    + """      VALUES (p_visit, NULL, 9, 'queued', p_now, p_now, p_now, 0, left(p_lane, 50), my_turn)
       RETURNING id INTO new_id;
       RETURN new_id;
     END $$""",
