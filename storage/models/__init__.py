@@ -31,8 +31,39 @@ from storage.models.catalog import (
     VisitRules,
 )
 from storage.models.delivery import MAIL_STATES, OUTBOX_STATES, MailOutbox, ModemHeartbeat, SmsOutbox
-from storage.models.tables import ALL_MODELS
 from storage.models.visits import SEAT_STATES, VISIT_STATES, Visit
+
+# Every table, in the order the schema creates them (a referenced table first).
+ALL_MODELS: list[type[BaseModel]] = [
+    Office,
+    Clerk,
+    CaseType,
+    Fee,
+    DeficiencyKind,
+    RequiredDocument,
+    Stage,
+    LegalAct,
+    CaseTypeGuide,
+    InfoText,
+    CaseNumberCounter,
+    Case,
+    CaseNameToken,
+    StageHistory,
+    Deficiency,
+    MessageTemplate,
+    OfficeMessage,
+    SmsOutbox,
+    MailOutbox,
+    AuditEvent,
+    LoginThrottle,
+    ModemHeartbeat,
+    PortalSession,
+    VisitGroup,
+    VisitGroupOffice,
+    VisitRules,
+    Visit,
+    ProcessingTime,
+]
 
 __all__ = [
     "ALL_MODELS",
