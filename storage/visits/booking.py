@@ -43,7 +43,7 @@ from storage.models import (
     RequiredDocument,
     Visit,
 )
-from storage.visits.code_checks import check_code, end_code
+from storage.visits.code_checks import end_code, use_code
 from storage.visits.fields import (
     PORTAL_READABLE,
     as_datetime,
@@ -60,10 +60,8 @@ from storage.visits.limits import (
     address_is_clean,
     admit,
     count_code_request,
-    count_failure,
     give_code_request_back,
     limit_key,
-    raise_if_blocked,
     refuse_busy_network,
     refuse_if_limited,
     refuse_second_pending_hold,
@@ -241,37 +239,25 @@ def confirm_visit(reference: str, code: str, client: str, *, now: dt.datetime | 
     released; CodeExpired (seat released); VisitThrottled for an address that keeps failing;
     PhoneHasVisit when the number already has a visit that day (the seat is released): only the
     owner, who has just typed the code, learns that."""
-    ref = normalise_reference(reference)
-    client = check_client(client)
-    now = as_utc(now) if now else utcnow()
-    raise_if_blocked([limit_key("fail-addr", client)], now)
-    with write_transaction():
-        checked = check_code(ref, code, "confirm", now)
-        if checked.failed:
-            count_failure(client, now)
-        error = checked.error
-        if error is None:
-            visit = checked.visit
-            try:
-                claim_phone_day(visit, now)
-            except PhoneHasVisit as exc:
-                error = exc
-                end_code(visit, "confirm", now)
-            else:
-                Visit.update(
-                    state="booked", booked_at=now, code_hash=None, code_purpose=None, code_expires_at=None,
-                    hold_expires_at=None, client_key=None, updated_at=now,
-                ).where(Visit.id == visit.id).execute()  # fmt: skip
-                outbox.cancel_visit_codes(visit, "code used", now)
-                # The day, time, office and reference on the phone too: the reference is what
-                # cancelling online asks for, and a page is easily closed.
-                outbox.queue_visit_booked(visit, visit.client_prefix or client_prefix(client), now)
-                throttle.record_failure({limit_key("book-addr", client): ADDRESS_BOOKINGS}, now)
-                result = _confirmation(visit)
-    if error is not None:
-        raise error
-    give_code_request_back(client, now)
-    return result
+    return use_code(reference, code, "confirm", client, now, _book_held_seat)
+
+
+def _book_held_seat(visit: Visit, client: str, now: dt.datetime) -> VisitConfirmation | DomainError:
+    try:
+        claim_phone_day(visit, now)
+    except PhoneHasVisit as exc:
+        end_code(visit, "confirm", now)
+        return exc
+    Visit.update(
+        state="booked", booked_at=now, code_hash=None, code_purpose=None, code_expires_at=None,
+        hold_expires_at=None, client_key=None, updated_at=now,
+    ).where(Visit.id == visit.id).execute()  # fmt: skip
+    outbox.cancel_visit_codes(visit, "code used", now)
+    # The day, time, office and reference on the phone too: the reference is what
+    # cancelling online asks for, and a page is easily closed.
+    outbox.queue_visit_booked(visit, visit.client_prefix or client_prefix(client), now)
+    throttle.record_failure({limit_key("book-addr", client): ADDRESS_BOOKINGS}, now)
+    return _confirmation(visit)
 
 
 def _confirmation(visit: Visit) -> VisitConfirmation:

@@ -21,14 +21,13 @@ from storage.models import (
     Case,
     Visit,
 )
-from storage.visits.code_checks import check_code
+from storage.visits.code_checks import use_code
 from storage.visits.fields import PORTAL_READABLE, check_client, new_code, normalise_reference
 from storage.visits.limits import (
     CANCEL_TEXT_SPACING,
     admit,
     count_code_request,
     count_failure,
-    give_code_request_back,
     limit_key,
     raise_if_blocked,
     refuse_if_limited,
@@ -86,25 +85,16 @@ def request_cancellation(reference: str, client: str, *, now: dt.datetime | None
 
 def confirm_cancellation(reference: str, code: str, client: str, *, now: dt.datetime | None = None) -> None:
     """Cancel a booking with its cancellation code; the seat goes back to the pool."""
-    ref = normalise_reference(reference)
-    client = check_client(client)
-    now = as_utc(now) if now else utcnow()
-    raise_if_blocked([limit_key("fail-addr", client)], now)
-    with write_transaction():
-        checked = check_code(ref, code, "cancel", now)
-        if checked.failed:
-            count_failure(client, now)
-        error = checked.error
-        if error is None:
-            try:
-                _cancellable(checked.visit, local(now).date())
-            except DomainError as exc:
-                error = exc
-            else:
-                cancel(checked.visit, now)
-    if error is not None:
-        raise error
-    give_code_request_back(client, now)
+    use_code(reference, code, "cancel", client, now, _cancel_with_code)
+
+
+def _cancel_with_code(visit: Visit, client: str, now: dt.datetime) -> DomainError | None:
+    try:
+        _cancellable(visit, local(now).date())
+    except DomainError as exc:
+        return exc
+    cancel(visit, now)
+    return None
 
 
 def cancel(visit: Visit, now: dt.datetime, **values) -> None:

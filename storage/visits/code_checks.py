@@ -5,16 +5,23 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hmac
+from collections.abc import Callable
+from typing import TypeVar
 
-from storage.db import locked
+from storage.catalog.visit_calendar import as_utc
+from storage.clock import utcnow
+from storage.db import locked, write_transaction
 from storage.delivery import sms_outbox as outbox
 from storage.delivery.code_texts import code_hash
 from storage.errors import DomainError
 from storage.models import (
     Visit,
 )
-from storage.visits.fields import PORTAL_READABLE
+from storage.visits.fields import PORTAL_READABLE, check_client, normalise_reference
+from storage.visits.limits import count_failure, give_code_request_back, limit_key, raise_if_blocked
 from storage.visits.results import CodeExpired, WrongCode
+
+Result = TypeVar("Result")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,6 +53,38 @@ def check_code(ref: str, code: str, purpose: str, now: dt.datetime) -> CheckedCo
             end_code(visit, purpose, now)
         return CheckedCode(visit, WrongCode(tries_left), failed=True)
     return CheckedCode(visit)
+
+
+def use_code(
+    reference: str,
+    code: str,
+    purpose: str,
+    client: str,
+    now: dt.datetime | None,
+    act: Callable[[Visit, str, dt.datetime], Result | DomainError],
+) -> Result:
+    """What confirming a booking and confirming a cancellation share: an address that keeps failing is
+    refused first; one write transaction checks the code, counts a failure against the address and, for
+    a right code, runs `act(visit, client, now)`. A refusal – the check's, or a DomainError that `act`
+    returns (what it has written so far stays) – is raised only after that transaction has committed;
+    success gives the address's code request back. An exception `act` raises rolls everything back."""
+    ref = normalise_reference(reference)
+    client = check_client(client)
+    now = as_utc(now) if now else utcnow()
+    raise_if_blocked([limit_key("fail-addr", client)], now)
+    with write_transaction():
+        checked = check_code(ref, code, purpose, now)
+        if checked.failed:
+            count_failure(client, now)
+        error = checked.error
+        if error is None:
+            result = act(checked.visit, client, now)
+            if isinstance(result, DomainError):
+                error = result
+    if error is not None:
+        raise error
+    give_code_request_back(client, now)
+    return result
 
 
 def cancel_code_expired() -> DomainError:
