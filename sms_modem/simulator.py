@@ -35,6 +35,19 @@ CLAC = (
     "+CMGL,+CSCS,+CLIP,+CRC,+CVHU,+CFUN,+CMEE,+CPIN"
 )
 CTRL_Z, ESC = 0x1A, 0x1B
+# Questions with one answer line that never changes (once the SIM is unlocked: the network ones need it).
+FIXED_ANSWERS = {
+    "AT+CLAC": CLAC,
+    "AT+CGMI": "Okienko",
+    "AT+CGMM": "Simulated GSM modem",
+    "AT+CGMR": "1.0",
+    "AT+CGSN": "356938035643809",
+    "AT+CIMI": "260030000000001",
+    "AT+CSQ": "+CSQ: 21,99",
+    "AT+CREG?": "+CREG: 0,1",
+    "AT+COPS?": '+COPS: 0,0,"Orange PL",7',
+    "AT+CPMS=?": '+CPMS: ("ME","SM","SR"),("ME","SM"),("ME","SM")',
+}
 SETTINGS_ACCEPTED = ("AT+CMEE", "AT+CFUN=", "AT+COPS=", "AT+CMGF", "AT+CSMP", "AT+CNMI", "AT+CLIP", "AT+CRC",
                      "AT+CVHU", "AT+CSCS=")  # fmt: skip
 
@@ -210,30 +223,12 @@ class SimulatedModem:
         if not self._sim_unlocked and upper.startswith(("AT+CMGS", "AT+CREG", "AT+COPS?")):
             self._line("+CME ERROR: 11")
             return None
-        if upper == "AT+CLAC":
-            return ok(CLAC)
-        if upper == "AT+CGMI":
-            return ok("Okienko")
-        if upper == "AT+CGMM":
-            return ok("Simulated GSM modem")
-        if upper == "AT+CGMR":
-            return ok("1.0")
-        if upper == "AT+CGSN":
-            return ok("356938035643809")
-        if upper == "AT+CIMI":
-            return ok("260030000000001")
-        if upper == "AT+CSQ":
-            return ok("+CSQ: 21,99")
-        if upper == "AT+CREG?":
-            return ok("+CREG: 0,1")
-        if upper == "AT+COPS?":
-            return ok('+COPS: 0,0,"Orange PL",7')
+        if upper in FIXED_ANSWERS:
+            return ok(FIXED_ANSWERS[upper])
         if upper == "AT+CSCA?":
             return ok(f'+CSCA: "{self.smsc}",145')
         if upper.startswith("AT+CSCA="):
             return ok()
-        if upper == "AT+CPMS=?":
-            return ok('+CPMS: ("ME","SM","SR"),("ME","SM"),("ME","SM")')
         if upper.startswith("AT+CPMS="):
             return ok("+CPMS: 0,50,0,50,0,50")
         if upper.startswith("AT+CMGS="):
