@@ -6,25 +6,17 @@ import argparse
 import contextlib
 import logging
 import sys
+from collections.abc import Callable
 
 from public_status.settings import SettingsError, load_settings, server_options
 from public_status.workers import default_workers, listening_socket, serve_forked
 from storage import portal as store
 
 
-def _whole_number(low: int, high: int):
-    """An argparse type: waitress took port 99999 as 99999 % 65536 and served zero threads without a word."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"a whole number from {low} to {high}, not {text!r}") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"a whole number from {low} to {high}, not {value}")
-        return value
-
-    return parse
+def _whole_number(low: int, high: int) -> Callable[[str], int]:
+    """Waitress took port 99999 as 99999 % 65536 and served zero threads without a word."""
+    message = "a whole number from {low} to {high}, not {given!r}"
+    return store.whole_number(low, high, not_a_number=message, out_of_range=message)
 
 
 def main(argv: list[str] | None = None) -> int:

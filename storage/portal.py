@@ -8,6 +8,7 @@ name or phone or a clerk (tests/test_facades.py checks the return types).
 """
 
 from storage.accounts.sessions import ENDED_REPLACED, SessionCheck, check_session, end_session, start_session
+from storage.arguments import whole_number
 from storage.case_numbers import format_number
 from storage.cases.checks import check_applicant_name
 from storage.cases.messages import mark_read
@@ -109,4 +110,5 @@ __all__ = [
     "visit_of_case",
     "visit_times",
     "visit_window",
+    "whole_number",
 ]

@@ -18,6 +18,7 @@ from typing import NoReturn
 import storage
 from storage import config, schema
 from storage.admin import backup, report_output
+from storage.arguments import whole_number
 from storage.errors import exit_codes, mask_secrets
 from storage.languages import LANGUAGES
 from storage.models import CHANNELS, ROLES
@@ -31,19 +32,11 @@ def _date(text: str) -> dt.date:
 
 
 def _whole_number(low: int, high: int) -> Callable[[str], int]:
-    """An argparse type: a whole number in [low, high]. A row id past the database's integer
-    (`99999999999999999999`) ended in a driver traceback; a negative demo size in another."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"liczba całkowita, nie {text!r}") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"liczba od {low} do {high}, nie {value}")
-        return value
-
-    return parse
+    """A row id past the database's integer (`99999999999999999999`) ended in a driver traceback; a
+    negative demo size in another."""
+    return whole_number(
+        low, high, not_a_number="liczba całkowita, nie {given!r}", out_of_range="liczba od {low} do {high}, nie {given}"
+    )
 
 
 ROW_ID = _whole_number(1, 2**63 - 1)  # PostgreSQL's bigint and SQLite's INTEGER
