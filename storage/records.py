@@ -19,6 +19,18 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+class ShortPolishName:
+    """A catalogue value named in narrow list columns: its short Polish name, or its Polish label
+    where the catalogue gives none (the label fits)."""
+
+    short: str
+    label: dict[str, str]
+
+    @property
+    def short_pl(self) -> str:
+        return self.short or self.label["pl"]
+
+
 @dataclasses.dataclass(frozen=True)
 class OfficeInfo:
     code: str
@@ -60,17 +72,13 @@ def _zl(grosze: int) -> str:
 
 
 @dataclasses.dataclass(frozen=True)
-class CaseTypeInfo:
+class CaseTypeInfo(ShortPolishName):
     code: str
     label: dict[str, str]
     deadline_days: int
     fees: list[FeeInfo]
     required_documents: list[str]
     short: str = ""  # the Polish name for narrow list columns; "" where the label fits
-
-    @property
-    def short_pl(self) -> str:
-        return self.short or self.label["pl"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,7 +107,7 @@ class CaseTypeGuideInfo:
 
 
 @dataclasses.dataclass(frozen=True)
-class StageInfo:
+class StageInfo(ShortPolishName):
     code: str
     position: int
     label: dict[str, str]
@@ -110,10 +118,6 @@ class StageInfo:
     # False where the statutory deadline does not run (no case at such a stage is overdue).
     clock_runs: bool = True
     short: str = ""  # the Polish name for narrow list columns; "" where the label fits
-
-    @property
-    def short_pl(self) -> str:
-        return self.short or self.label["pl"]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -25,6 +25,12 @@ def _labels_of(row, prefix: str = "label") -> dict[str, str]:
     return {lang: getattr(row, f"{prefix}_{lang}") for lang in LANGUAGES}
 
 
+def _in_catalogue_order(model, include_inactive: bool):
+    """A catalogue's rows in the order the fixtures give them; the ones a load made inactive only on request."""
+    query = model.select().order_by(model.position)
+    return query if include_inactive else query.where(model.active)
+
+
 def office_info(o: Office) -> OfficeInfo:
     room = {lang: getattr(o, f"room_{lang}") for lang in LANGUAGES} if o.room_pl else {}
     return OfficeInfo(o.code, o.name, o.city, o.address, o.phone or None, o.hours, o.is_main, o.email or None, room)
@@ -48,9 +54,7 @@ def offices() -> list[OfficeInfo]:
 
 def case_types(include_inactive: bool = False) -> list[CaseTypeInfo]:
     with unit_of_work():
-        query = CaseType.select().order_by(CaseType.position)
-        if not include_inactive:
-            query = query.where(CaseType.active)
+        query = _in_catalogue_order(CaseType, include_inactive)
         fees: dict[str, list[FeeInfo]] = {}
         for fee in Fee.select().order_by(Fee.position):
             fees.setdefault(fee.case_type_id, []).append(_fee_info(fee))
@@ -67,9 +71,7 @@ def case_types(include_inactive: bool = False) -> list[CaseTypeInfo]:
 
 def stages(include_inactive: bool = False) -> list[StageInfo]:
     with unit_of_work():
-        query = Stage.select().order_by(Stage.position)
-        if not include_inactive:
-            query = query.where(Stage.active)
+        query = _in_catalogue_order(Stage, include_inactive)
         return [
             StageInfo(
                 s.code,
@@ -88,17 +90,13 @@ def stages(include_inactive: bool = False) -> list[StageInfo]:
 
 def deficiency_kinds(include_inactive: bool = False) -> list[DeficiencyKindInfo]:
     with unit_of_work():
-        query = DeficiencyKind.select().order_by(DeficiencyKind.position)
-        if not include_inactive:
-            query = query.where(DeficiencyKind.active)
+        query = _in_catalogue_order(DeficiencyKind, include_inactive)
         return [DeficiencyKindInfo(k.code, _labels_of(k)) for k in query]
 
 
 def message_templates(include_inactive: bool = False) -> list[MessageTemplateInfo]:
     with unit_of_work():
-        query = MessageTemplate.select().order_by(MessageTemplate.position)
-        if not include_inactive:
-            query = query.where(MessageTemplate.active)
+        query = _in_catalogue_order(MessageTemplate, include_inactive)
         return [
             MessageTemplateInfo(t.code, t.label_pl, {lang: t.text(lang) for lang in LANGUAGES}, t.placeholder_codes)
             for t in query
