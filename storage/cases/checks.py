@@ -81,6 +81,14 @@ def case_for_update(number_text: str) -> Case:
     return case
 
 
+def open_case_for_update(number_text: str, field: str, refusal: str) -> Case:
+    """The case, locked, for a change that a closed case refuses (DomainError(field, refusal))."""
+    case = case_for_update(number_text)
+    if case.closed:
+        raise DomainError(field, refusal)
+    return case
+
+
 def deficiency_for_update(deficiency_id: int) -> tuple[Deficiency, Case]:
     row = locked(Deficiency.select().where(Deficiency.id == deficiency_id)).first()
     if row is None:

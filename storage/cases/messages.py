@@ -12,7 +12,7 @@ import datetime as dt
 
 from storage import audit, case_numbers
 from storage.accounts.clerks import acting_clerk
-from storage.cases.checks import case_for_update
+from storage.cases.checks import open_case_for_update
 from storage.clock import today_in_warsaw, utcnow
 from storage.db import write_transaction
 from storage.delivery import mail_outbox
@@ -45,9 +45,7 @@ def write_message(
         raise DomainError("value", "własny tekst nie ma pól do wypełnienia (są tylko we wzorach)")
     with write_transaction():
         actor = acting_clerk(clerk)
-        case = case_for_update(number)
-        if case.closed:
-            raise DomainError("case", "sprawa jest zakończona – nie wysyła się do niej wiadomości")
+        case = open_case_for_update(number, "case", "sprawa jest zakończona – nie wysyła się do niej wiadomości")
         if template is not None:
             row = MessageTemplate.get_or_none((MessageTemplate.code == template) & MessageTemplate.active)
             if row is None:

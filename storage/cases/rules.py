@@ -18,6 +18,7 @@ from storage.cases.checks import (
     check_language,
     check_note,
     deficiency_for_update,
+    open_case_for_update,
 )
 from storage.clock import today_in_warsaw, utcnow
 from storage.db import unit_of_work, write_transaction
@@ -202,9 +203,7 @@ def add_deficiency(
         raise DomainError("deficiency", "podaj rodzaj braku z katalogu albo własny opis – dokładnie jedno z nich")
     with write_transaction():
         actor = acting_clerk(clerk)
-        case = case_for_update(number)
-        if case.closed:
-            raise DomainError("deficiency", "sprawa jest zakończona – nie można dopisać braku")
+        case = open_case_for_update(number, "deficiency", "sprawa jest zakończona – nie można dopisać braku")
         if kind:
             kind_row = DeficiencyKind.get_or_none(DeficiencyKind.code == kind.strip())
             if kind_row is None or not kind_row.active:
