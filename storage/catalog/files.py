@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,25 @@ def _upsert(model, key: str, values: dict[str, Any]) -> bool:
     return bool(changed)
 
 
+def _deactivate_others(model, codes: list[str]) -> None:
+    """A row that disappeared from its file is marked inactive, never deleted: cases refer to it."""
+    model.update(active=False).where(model.code.not_in(codes)).execute()
+
+
+def _load_rows(
+    model, entries: list[dict[str, Any]], values_of: Callable[[dict[str, Any], int], dict[str, Any]]
+) -> tuple[int, list[str]]:
+    """One catalogue's entries written in file order (`values_of(entry, position)` is the row but its code,
+    active), the rows no longer in the file made inactive. Returns how many rows changed, and the codes."""
+    codes = []
+    changed = 0
+    for position, entry in enumerate(entries):
+        codes.append(entry["code"])
+        changed += _upsert(model, entry["code"], values_of(entry, position))
+    _deactivate_others(model, codes)
+    return changed, codes
+
+
 def load_fixtures(directory: Path | None = None) -> dict[str, int]:
     """Load every catalogue; loading twice equals loading once, a changed label updates in place.
 
@@ -90,12 +110,9 @@ def load_fixtures(directory: Path | None = None) -> dict[str, int]:
                 changed["offices"] += _upsert(Office, office["code"], _office_values(office, pos))
 
             reading = "deficiency_kinds.toml"
-            kind_codes = []
-            for pos, kind in enumerate(data["deficiency_kinds.toml"].get("kind", [])):
-                kind_codes.append(kind["code"])
-                values = {**_labels(kind, f"deficiency kind {kind['code']}"), "position": pos}
-                changed["deficiency_kinds"] += _upsert(DeficiencyKind, kind["code"], values | {"active": True})
-            DeficiencyKind.update(active=False).where(DeficiencyKind.code.not_in(kind_codes)).execute()
+            changed["deficiency_kinds"], kind_codes = _load_rows(
+                DeficiencyKind, data["deficiency_kinds.toml"].get("kind", []), _kind_values
+            )
 
             reading = "case_types.toml"
             type_codes = []
@@ -112,38 +129,18 @@ def load_fixtures(directory: Path | None = None) -> dict[str, int]:
                 changed["case_types"] += _upsert(CaseType, code, values)
                 changed["case_types"] += _sync_required(code, ctype.get("required", []), kind_codes)
                 changed["case_types"] += _sync_fees(code, ctype.get("fees", []))
-            CaseType.update(active=False).where(CaseType.code.not_in(type_codes)).execute()
+            _deactivate_others(CaseType, type_codes)
 
             reading = "stages.toml"
-            stage_codes = []
             stages = data["stages.toml"].get("stage", [])
             if sum(1 for s in stages if s.get("initial")) != 1:
                 raise DomainError("fixtures", "dokładnie jeden etap musi mieć initial = true")
-            for pos, stage in enumerate(stages):
-                code = stage["code"]
-                stage_codes.append(code)
-                values = {
-                    **_labels(stage, f"stage {code}"),
-                    **_short(stage, f"stage {code}"),
-                    **_labels(stage, f"stage {code}", key="explanation"),
-                    "position": pos,
-                    "closes_case": bool(stage.get("closes_case", False)),
-                    "is_initial": bool(stage.get("initial", False)),
-                    "is_decision": bool(stage.get("decision", False)),
-                    "usual_path": not stage.get("detour", False),
-                    "clock_runs": bool(stage.get("clock_runs", True)),
-                    "active": True,
-                }
-                changed["stages"] += _upsert(Stage, code, values)
-            Stage.update(active=False).where(Stage.code.not_in(stage_codes)).execute()
+            changed["stages"], _ = _load_rows(Stage, stages, _stage_values)
 
             reading = "message_templates.toml"
-            template_codes = []
-            for pos, template in enumerate(data["message_templates.toml"].get("template", [])):
-                code = template["code"]
-                template_codes.append(code)
-                changed["message_templates"] += _upsert(MessageTemplate, code, _template_values(template, pos))
-            MessageTemplate.update(active=False).where(MessageTemplate.code.not_in(template_codes)).execute()
+            changed["message_templates"], _ = _load_rows(
+                MessageTemplate, data["message_templates.toml"].get("template", []), _template_values
+            )
             reading = "info.toml"
             changed["info"] = _load_info(data["info.toml"], type_codes)
             reading = "visit_groups.toml"
@@ -236,6 +233,33 @@ def _sync_fees(case_type: str, fees: list[dict[str, Any]]) -> int:
 PLACEHOLDERS = ("document", "date", "office")
 
 
+def _kind_values(kind: dict[str, Any], position: int) -> dict[str, Any]:
+    return {**_labels(kind, f"deficiency kind {kind['code']}"), "position": position, "active": True}
+
+
+def _stage_values(stage: dict[str, Any], position: int) -> dict[str, Any]:
+    where = f"stage {stage['code']}"
+    return {
+        **_labels(stage, where),
+        **_short(stage, where),
+        **_labels(stage, where, key="explanation"),
+        "position": position,
+        "closes_case": bool(stage.get("closes_case", False)),
+        "is_initial": bool(stage.get("initial", False)),
+        "is_decision": bool(stage.get("decision", False)),
+        "usual_path": not stage.get("detour", False),
+        "clock_runs": bool(stage.get("clock_runs", True)),
+        "active": True,
+    }
+
+
+def _legal_act_values(act: dict[str, Any], position: int) -> dict[str, Any]:
+    code = act["code"]
+    if not str(act.get("url", "")).startswith("https://"):
+        raise DomainError("fixtures", f"legal act {code}: url musi zaczynać się od https://")
+    return {**_labels(act, f"legal act {code}"), "url": act["url"], "position": position, "active": True}
+
+
 def _template_values(template: dict[str, Any], position: int) -> dict[str, Any]:
     """A message template's row; every language must use exactly the placeholders it declares."""
     code = template["code"]
@@ -269,15 +293,8 @@ def _load_info(data: dict[str, Any], type_codes: list[str]) -> int:
         changes += _upsert(InfoText, text["code"], _labels(text, f"info text {text['code']}", key="text"))
     changes += InfoText.delete().where(InfoText.code.not_in(text_codes)).execute()
 
-    act_codes = []
-    for pos, act in enumerate(data.get("legal_act", [])):
-        code = act["code"]
-        if not str(act.get("url", "")).startswith("https://"):
-            raise DomainError("fixtures", f"legal act {code}: url musi zaczynać się od https://")
-        act_codes.append(code)
-        values = {**_labels(act, f"legal act {code}"), "url": act["url"], "position": pos, "active": True}
-        changes += _upsert(LegalAct, code, values)
-    LegalAct.update(active=False).where(LegalAct.code.not_in(act_codes)).execute()
+    acts_changed, act_codes = _load_rows(LegalAct, data.get("legal_act", []), _legal_act_values)
+    changes += acts_changed
 
     guided = []
     for guide in data.get("guide", []):
