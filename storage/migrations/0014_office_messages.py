@@ -5,6 +5,8 @@ import datetime as dt
 
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, Model, TextField
 
+from storage.migrations.existing_tables import existing_table
+
 
 def up(migrator, db):
     class MessageTemplate(Model):
@@ -22,15 +24,8 @@ def up(migrator, db):
             database = db
             table_name = "message_template"
 
-    class Case(Model):
-        class Meta:
-            database = db
-            table_name = "case_file"
-
-    class Clerk(Model):
-        class Meta:
-            database = db
-            table_name = "clerk"
+    Case = existing_table(db, "case_file")
+    Clerk = existing_table(db, "clerk")
 
     class OfficeMessage(Model):
         case = ForeignKeyField(Case, on_delete="CASCADE", column_name="case_id")

@@ -5,25 +5,14 @@ import datetime as dt
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, Model, TextField
 
+from storage.migrations.existing_tables import existing_table
+
 
 def up(migrator, db):
     # The tables as they were at this migration, written out here: later model changes must not alter history.
-    class Case(Model):
-        class Meta:
-            database = db
-            table_name = "case_file"
-
-    class Stage(Model):
-        code = CharField(primary_key=True, max_length=40)
-
-        class Meta:
-            database = db
-            table_name = "stage"
-
-    class OfficeMessage(Model):
-        class Meta:
-            database = db
-            table_name = "office_message"
+    Case = existing_table(db, "case_file")
+    Stage = existing_table(db, "stage", code=CharField(primary_key=True, max_length=40))
+    OfficeMessage = existing_table(db, "office_message")
 
     class MailOutbox(Model):
         case = ForeignKeyField(Case, on_delete="CASCADE", column_name="case_id")

@@ -7,27 +7,16 @@ import datetime as dt
 
 from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, Model, TextField
 
+from storage.migrations.existing_tables import existing_table
+
 SEAT_STATES = ("held", "booked", "arrived", "no_show", "served")
 
 
 def up(migrator, db):
     # The tables as they were at this migration, written out here: later model changes must not alter history.
-    class Office(Model):
-        code = CharField(primary_key=True, max_length=8)
-
-        class Meta:
-            database = db
-            table_name = "office"
-
-    class Clerk(Model):
-        class Meta:
-            database = db
-            table_name = "clerk"
-
-    class Case(Model):
-        class Meta:
-            database = db
-            table_name = "case_file"
+    Office = existing_table(db, "office", code=CharField(primary_key=True, max_length=8))
+    Clerk = existing_table(db, "clerk")
+    Case = existing_table(db, "case_file")
 
     class VisitGroup(Model):
         code = CharField(primary_key=True, max_length=40)
