@@ -66,13 +66,13 @@ class CaseDetailScreen(StoreScreen):
         pass
 
     class NoteSaved(StoreResult[None]):
-        pass
+        done = "Uwaga zapisana"
 
     class Resolved(StoreResult[None]):
-        pass
+        done = "Brak oznaczony jako uzupełniony"
 
     class DeficiencyReopened(StoreResult[None]):
-        pass
+        done = "Brak przywrócony"
 
     class SmsChanged(StoreResult[int]):
         pass
@@ -220,11 +220,17 @@ class CaseDetailScreen(StoreScreen):
         event.prevent_default()
         self.app.search_in_list(char)
 
-    def action_set_stage(self) -> None:
+    def _open_for_change(self, refusal: str) -> bool:
+        """Whether the shown case takes this change; a closed case says why not (`refusal`)."""
         if self.detail is None:
-            return
+            return False
         if self.detail.closed:
-            self.app.notify("Sprawa jest zakończona – etapu nie można zmienić", severity="warning")
+            self.app.notify(refusal, severity="warning")
+            return False
+        return True
+
+    def action_set_stage(self) -> None:
+        if not self._open_for_change("Sprawa jest zakończona – etapu nie można zmienić"):
             return
 
         def chosen(stage: StageInfo | None) -> None:
@@ -313,10 +319,7 @@ class CaseDetailScreen(StoreScreen):
         self.app.push_screen(CaseEditForm(self.detail), done)
 
     def action_write_message(self) -> None:
-        if self.detail is None:
-            return
-        if self.detail.closed:
-            self.app.notify("Sprawa jest zakończona – nie pisze się do niej wiadomości", severity="warning")
+        if not self._open_for_change("Sprawa jest zakończona – nie pisze się do niej wiadomości"):
             return
 
         def saved(written: MessageWritten | None) -> None:
@@ -357,10 +360,6 @@ class CaseDetailScreen(StoreScreen):
 
         self.app.push_screen(NoteForm(item.label, item.note), saved)
 
-    @on(NoteSaved)
-    def _note_saved(self, message: NoteSaved) -> None:
-        self._after_change(message, "Uwaga zapisana")
-
     def action_resolve(self) -> None:
         item = self._selected_deficiency()
         if item is None:
@@ -369,10 +368,6 @@ class CaseDetailScreen(StoreScreen):
         self._confirm_then(
             f"Oznaczyć jako uzupełniony: {item.label}?", self.Resolved, store.resolve_deficiency, item.id
         )
-
-    @on(Resolved)
-    def _resolved(self, message: Resolved) -> None:
-        self._after_change(message, "Brak oznaczony jako uzupełniony")
 
     def action_reopen_deficiency(self) -> None:
         item = self._selected_deficiency()
@@ -384,9 +379,12 @@ class CaseDetailScreen(StoreScreen):
         question = f"Przywrócić brak oznaczony omyłkowo jako uzupełniony: {item.label}?"
         self._confirm_then(question, self.DeficiencyReopened, store.reopen_deficiency, item.id)
 
+    @on(NoteSaved)
+    @on(Resolved)
     @on(DeficiencyReopened)
-    def _deficiency_reopened(self, message: DeficiencyReopened) -> None:
-        self._after_change(message, "Brak przywrócony")
+    def _deficiency_changed(self, message: NoteSaved | Resolved | DeficiencyReopened) -> None:
+        """A deficiency's note, resolution or reopening saved: each message says what to tell the clerk."""
+        self._after_change(message, message.done)
 
     def action_toggle_sms(self) -> None:
         if self.detail is None:
