@@ -24,11 +24,11 @@ class ShortPolishName:
     where the catalogue gives none (the label fits)."""
 
     short: str
-    label: dict[str, str]
+    LABELS = "label"  # the field that holds the value's labels by language
 
     @property
     def short_pl(self) -> str:
-        return self.short or self.label["pl"]
+        return self.short or getattr(self, self.LABELS)["pl"]
 
 
 @dataclasses.dataclass(frozen=True)

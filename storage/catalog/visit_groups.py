@@ -16,10 +16,13 @@ from storage.db import unit_of_work
 from storage.errors import DomainError
 from storage.languages import LANGUAGES
 from storage.models import VisitGroup, VisitGroupOffice, VisitRules
+from storage.records import ShortPolishName
 
 
 @dataclasses.dataclass(frozen=True)
-class VisitGroupInfo:
+class VisitGroupInfo(ShortPolishName):
+    LABELS = "labels"
+
     code: str
     labels: dict[str, str]
     slot_minutes: int
@@ -29,10 +32,6 @@ class VisitGroupInfo:
 
     def label(self, lang: str) -> str:
         return self.labels.get(lang) or self.labels["pl"]
-
-    @property
-    def short_pl(self) -> str:
-        return self.short or self.labels["pl"]
 
 
 @dataclasses.dataclass(frozen=True)
