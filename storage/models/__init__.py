@@ -30,13 +30,21 @@ from storage.models.catalog import (
     VisitGroupOffice,
     VisitRules,
 )
-from storage.models.delivery import MAIL_STATES, OUTBOX_STATES, MailOutbox, ModemHeartbeat, SmsOutbox
+from storage.models.delivery import (
+    HEARTBEAT_CHANNELS,
+    MAIL_STATES,
+    OUTBOX_STATES,
+    DeliveryHeartbeat,
+    MailOutbox,
+    SmsOutbox,
+)
 from storage.models.tables import ALL_MODELS
 from storage.models.visits import SEAT_STATES, VISIT_STATES, Visit
 
 __all__ = [
     "ALL_MODELS",
     "CHANNELS",
+    "HEARTBEAT_CHANNELS",
     "MAIL_STATES",
     "OUTBOX_STATES",
     "ROLES",
@@ -52,13 +60,13 @@ __all__ = [
     "Clerk",
     "Deficiency",
     "DeficiencyKind",
+    "DeliveryHeartbeat",
     "Fee",
     "InfoText",
     "LegalAct",
     "LoginThrottle",
     "MailOutbox",
     "MessageTemplate",
-    "ModemHeartbeat",
     "MultilingualLabel",
     "Office",
     "OfficeMessage",

@@ -30,7 +30,7 @@ from storage.models.catalog import (
     VisitGroupOffice,
     VisitRules,
 )
-from storage.models.delivery import MailOutbox, ModemHeartbeat, SmsOutbox
+from storage.models.delivery import DeliveryHeartbeat, MailOutbox, SmsOutbox
 from storage.models.visits import Visit
 
 ALL_MODELS: list[type[BaseModel]] = [
@@ -55,7 +55,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     MailOutbox,
     AuditEvent,
     LoginThrottle,
-    ModemHeartbeat,
+    DeliveryHeartbeat,
     PortalSession,
     VisitGroup,
     VisitGroupOffice,
