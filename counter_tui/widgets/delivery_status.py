@@ -48,8 +48,8 @@ MODEM_REASONS = {
 MAIL_LABELS = {
     "ok": ("e-mail: działa", "-ok"),
     "no_heartbeat": ("e-mail: nie działa", "-error"),
-    "stopped": ("e-mail: nie działa od {minutes} min", "-error"),
-    "stale": ("e-mail: nie działa od {minutes} min", "-error"),
+    "stopped": ("e-mail: nie działa{since}", "-error"),
+    "stale": ("e-mail: nie działa{since}", "-error"),
     "unreachable": ("e-mail: serwer nieosiągalny", "-error"),
     "refused": ("e-mail: serwer odmawia ({code})", "-error"),
     "waiting": ("e-mail: opóźnione {minutes} min", "-warning"),
@@ -57,7 +57,7 @@ MAIL_LABELS = {
 MAIL_REASONS = {
     "ok": "pętla e-mail działa, serwer poczty przyjmuje wiadomości",
     "no_heartbeat": "e-maile czekają, a pętla e-mail nie zgłosiła się ani razu",
-    "stopped": "pętla e-mail została zatrzymana {minutes} min temu",
+    "stopped": "pętla e-mail została zatrzymana{since}",
     "stale": "pętla e-mail nie odzywa się od {minutes} min",
     "unreachable": "serwer poczty nie odpowiada albo odrzuca połączenie; e-maile czekają",
     "refused": "serwer poczty odmawia przyjęcia e-maili (kod {code}); e-maile czekają",
@@ -75,7 +75,9 @@ def refresh_interval() -> float:
 
 def _words(template: str, state: store.ChannelState) -> str:
     code = (state.detail or "?").removeprefix("smtp:")
-    return template.format(minutes=state.minutes, code=code)
+    # "od 0 min" reads like a fault of the header; under a minute the state alone says it.
+    since = f" od {state.minutes} min" if state.minutes else ""
+    return template.format(minutes=state.minutes, code=code, since=since)
 
 
 def describe(modem: store.ChannelState, mail: store.ChannelState) -> tuple[str, str, str]:

@@ -108,12 +108,18 @@ def scrub(error: str | None) -> str | None:
     return " ".join(text.split())[:300]
 
 
-def _due_rows(channel: str, now: dt.datetime) -> tuple[int, dt.datetime | None]:
-    # The same "due" as claim_due uses, so the figure is what the loop would take next.
+def _waiting_rows(channel: str, now: dt.datetime) -> tuple[int, dt.datetime | None]:
+    """How many rows wait and since when. Texts: those due now, by their due time, the same "due"
+    as claim_due uses, so the figure is what the loop would take next (a text held for quiet hours
+    is not late). E-mails: every one not yet sent, by the time it was queued: a relay that answers
+    every try "later" (4xx) moves each e-mail's due time on, and only the queueing time still
+    shows how long the applicants have been waiting."""
     table = OUTBOXES[channel]
-    depth, oldest = (
-        table.select(pw.fn.COUNT(table.id), pw.fn.MIN(table.due_at)).where(due(table, now)).scalar(as_tuple=True)
-    )
+    if channel == SMS:
+        which, since = due(table, now), table.due_at
+    else:
+        which, since = table.state.in_(("queued", "sending")), table.created_at
+    depth, oldest = table.select(pw.fn.COUNT(table.id), pw.fn.MIN(since)).where(which).scalar(as_tuple=True)
     if isinstance(oldest, str):  # SQLite hands back MIN() of a datetime column as text
         oldest = dt.datetime.fromisoformat(oldest)
     return int(depth or 0), oldest
@@ -132,7 +138,7 @@ def record(beat: Beat, now: dt.datetime | None = None) -> None:
     values["registration"] = beat.registration[:40] if beat.registration else None
     values["last_try_code"] = beat.last_try_code[:40] if beat.last_try_code else None
     with write_transaction():
-        depth, oldest = _due_rows(beat.channel, now)
+        depth, oldest = _waiting_rows(beat.channel, now)
         values.update(seen_at=now, queue_depth=depth, oldest_due_at=oldest)
         kept = {"last_sent_at", "last_error", "last_error_at", "last_try", "last_try_code", "last_try_at"}
         update = {
@@ -208,11 +214,12 @@ def current_state(now: dt.datetime | None = None) -> ModemState:
 
 
 def mail_state(beat: Heartbeat | None, now: dt.datetime, waiting: int = 0) -> ChannelState:
-    """The header's rule for e-mail. `waiting` (e-mails due now) matters only without a heartbeat:
-    an office that never ran a mail loop and has nothing to send does not use e-mail, but one
-    whose e-mails wait for a loop that never came must hear of it. A refusal marks the relay as
-    failing only while e-mails wait: one address refused for good is that e-mail's problem (its
-    case shows it), not the channel's."""
+    """The header's rule for e-mail. `waiting` (e-mails not yet sent) matters only without a
+    heartbeat: an office that never ran a mail loop and has nothing to send does not use e-mail,
+    but one whose e-mails wait for a loop that never came must hear of it. A relay that cannot
+    be reached fails the channel at once (no e-mail can go); a refusal only once e-mails have
+    waited too long: greylisting (451, then accepted a minute later) is the relay's normal way,
+    and one address refused for good is that e-mail's problem (its case shows it)."""
     if beat is None:
         return ChannelState(NOT_RUNNING, "no_heartbeat") if waiting else ChannelState(NOT_CONFIGURED, "not_configured")
     age = now - beat.seen_at
@@ -220,14 +227,14 @@ def mail_state(beat: Heartbeat | None, now: dt.datetime, waiting: int = 0) -> Ch
         return ChannelState(NOT_RUNNING, "stopped", _minutes(age), beat)
     if age > STALE_AFTER:
         return ChannelState(NOT_RUNNING, "stale", _minutes(age), beat)
-    # Up to the beat, as for texts (e-mail has no quiet hours): how long the oldest due e-mail waited.
+    # Up to the beat, as for texts (e-mail has no quiet hours): how long the oldest e-mail waited.
     waited = beat.seen_at - beat.oldest_due_at if beat.oldest_due_at is not None else None
     minutes = _minutes(waited) if waited is not None else None
     if beat.last_try == TRY_UNREACHABLE:
         return ChannelState(RELAY_FAILING, "unreachable", minutes, beat)
-    if beat.last_try == TRY_REFUSED and beat.queue_depth:
-        return ChannelState(RELAY_FAILING, "refused", minutes, beat, beat.last_try_code)
     if waited is not None and waited > WAITED_TOO_LONG:
+        if beat.last_try == TRY_REFUSED:
+            return ChannelState(RELAY_FAILING, "refused", minutes, beat, beat.last_try_code)
         return ChannelState(DELAYED, "waiting", minutes, beat)
     return ChannelState(OK, "ok", None, beat)
 
@@ -238,5 +245,5 @@ def current_mail_state(now: dt.datetime | None = None) -> ChannelState:
     if beat is not None:
         return mail_state(beat, now)
     with unit_of_work():
-        waiting, _ = _due_rows(MAIL, now)
+        waiting, _ = _waiting_rows(MAIL, now)
     return mail_state(None, now, waiting)

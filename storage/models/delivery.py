@@ -100,6 +100,8 @@ class DeliveryHeartbeat(BaseModel):
     network = pw.CharField(max_length=80, null=True)
     registration = pw.CharField(max_length=40, null=True)
     quiet_hours = pw.CharField(max_length=20, null=True)  # the loop's own setting; None: off
+    # Rows waiting (texts: due now; e-mails: not yet sent) and the oldest one's due (e-mails:
+    # queueing) time: storage.delivery.heartbeat._waiting_rows says why they differ.
     queue_depth = pw.IntegerField(default=0)
     oldest_due_at = pw.DateTimeField(null=True)
     looked_at = pw.DateTimeField(null=True)  # when the loop last asked its outbox for work
