@@ -205,7 +205,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not beats:
         console.print("no SMS heartbeat yet: the SMS loop has never run on this store")
     for b in mail_beats:
-        console.print(_beat_table(b, [("due e-mails", str(b.queue_depth)), ("oldest due", _when(b.oldest_due_at))]))
+        console.print(
+            _beat_table(b, [("waiting e-mails", str(b.queue_depth)), ("waiting since", _when(b.oldest_due_at))])
+        )
     if not mail_beats:
         console.print("no e-mail heartbeat yet: the mail loop has never run on this store")
     table = store.PlainTable("state", "texts", title="SMS outbox")

@@ -125,6 +125,8 @@ class MailLoop:
             while not self.stop.is_set():
                 try:
                     claimed = store.claim_due(self.settings.owner, self.settings.lease_s, limit=1)
+                    if self._looked_at is None:
+                        self._pulse.soon()  # the first look: the desks learn the loop works without waiting a beat
                     self._looked_at = utcnow()
                 except StoreUnavailable as exc:
                     log.error("database unavailable, waiting: %s", exc.detail)
