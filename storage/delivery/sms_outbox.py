@@ -43,6 +43,9 @@ CODE_PRIORITY = 10
 
 @dataclasses.dataclass(frozen=True)
 class ClaimedSms:
+    """What the SMS loop needs to write one text: the phone as the case has it at claim time,
+    never the name or the case number (the e-mail side's twin is ClaimedMail)."""
+
     id: int
     phone: str
     language: str

@@ -16,18 +16,9 @@ import storage
 from tests.sms.smtp_server import Relay
 from tests.sms.test_mail import SENDER
 from tests.tui.terminal import demo_store, desk_in_tmux, log_in, need_tmux
+from tests.tui.test_real_terminal_modem import _stop
 
 SIZE = (80, 30)
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture
