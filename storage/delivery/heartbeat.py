@@ -41,7 +41,8 @@ TRY_OK, TRY_UNREACHABLE, TRY_REFUSED, TRY_MAYBE_SENT = "ok", "unreachable", "ref
 
 _PHONE_LIKE = re.compile(r"\+?\d[\d ()-]{5,}\d")
 _HEX_RUN = re.compile(r"\b[0-9A-Fa-f]{16,}\b")
-_ADDRESS = re.compile(r"<?[^\s<>\"'@,;:()\[\]]+@[\w.-]+>?")
+# An address in a relay's answer ("550 <olena@…>"); not the "user:***@host" of a masked relay URL.
+_ADDRESS = re.compile(r"<?[^\s<>\"'@,;:()\[\]*]+@[\w.-]+>?")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -140,7 +141,7 @@ def record(beat: Beat, now: dt.datetime | None = None) -> None:
     with write_transaction():
         depth, oldest = _waiting_rows(beat.channel, now)
         values.update(seen_at=now, queue_depth=depth, oldest_due_at=oldest)
-        kept = {"last_sent_at", "last_error", "last_error_at", "last_try", "last_try_code", "last_try_at"}
+        kept = {"last_sent_at", "last_error", "last_error_at", "last_try", "last_try_at"}
         update = {
             getattr(DeliveryHeartbeat, name): (
                 pw.fn.COALESCE(getattr(pw.EXCLUDED, name), getattr(DeliveryHeartbeat, name))
@@ -150,6 +151,10 @@ def record(beat: Beat, now: dt.datetime | None = None) -> None:
             for name in values
             if name != "sender"
         }
+        # A try's code goes with its try: an "ok" after a refusal has none, a beat with no try keeps the last.
+        update[DeliveryHeartbeat.last_try_code] = pw.Case(
+            None, [(pw.EXCLUDED.last_try.is_null(), DeliveryHeartbeat.last_try_code)], pw.EXCLUDED.last_try_code
+        )
         row = DeliveryHeartbeat.insert(**values)
         row.on_conflict(conflict_target=[DeliveryHeartbeat.sender], update=update).execute()
 

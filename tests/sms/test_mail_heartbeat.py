@@ -15,6 +15,7 @@ import threading
 import time
 
 import storage
+from sms_modem.delivery import ANSWERS
 from sms_modem.mail_loop import MailLoop
 from storage import desk
 from storage.clock import frozen, utcnow
@@ -44,6 +45,11 @@ def queue_mail() -> None:
 def no_address_in(beat: heartbeat.Heartbeat) -> None:
     kept = json.dumps(beat.as_dict(), ensure_ascii=False)
     assert "olena" not in kept and "example.com" not in kept and "@" not in kept, kept
+
+
+def test_the_loops_answers_are_the_heartbeats_words():
+    assert set(ANSWERS.values()) == {heartbeat.TRY_OK, heartbeat.TRY_UNREACHABLE, heartbeat.TRY_REFUSED,
+                                     heartbeat.TRY_MAYBE_SENT}  # fmt: skip
 
 
 def test_the_header_state_follows_the_relay_and_the_loop(store, tmp_path):

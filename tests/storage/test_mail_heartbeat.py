@@ -92,6 +92,13 @@ def test_each_channel_reads_only_its_own_rows_and_counts_its_own_outbox(store):
     assert len(mail.last_try_code) == 40 and "applicant" not in mail.last_error
     assert heartbeat.current_mail_state(at).reason == "ok"  # refused a moment ago: maybe greylisting
     assert heartbeat.current_mail_state(at + dt.timedelta(minutes=1)).reason == "ok"
+    restarted = Beat(sender="smtp://127.0.0.1:2525", owner="desk:mail:3", started_at=at, channel=MAIL)
+    heartbeat.record(restarted, now=at)  # no try yet: the last one's answer and code stay
+    kept = heartbeat.latest(MAIL)
+    assert (kept.last_try, kept.last_try_code) == ("refused", "smtp:451 " + "x" * 31)
+    heartbeat.record(dataclasses.replace(restarted, last_try="ok", last_try_at=at), now=at)
+    answered = heartbeat.latest(MAIL)
+    assert (answered.last_try, answered.last_try_code) == ("ok", None)
     with pytest.raises(ValueError, match="channel 'fax'"):
         heartbeat.record(dataclasses.replace(FRESH, channel="fax"))
 
