@@ -163,9 +163,9 @@ class OkienkoApp(StoreWorkMixin, TypeAheadApp, App):
             self.exit(return_code=TERMINAL_CLOSED_EXIT)
 
     def _screen_changed(self, screen: Screen) -> None:
-        # The modem's state in every header once a clerk is signed in (the login screen shows none).
+        # Both delivery channels in every header once a clerk is signed in (the login screen shows none).
         if self.clerk is not None:
-            from counter_tui.widgets.modem_status import show_in_header
+            from counter_tui.widgets.delivery_status import show_in_header
 
             show_in_header(screen)
 

@@ -152,15 +152,39 @@ def _when(moment: dt.datetime | None) -> str:
     return f"{store.to_warsaw(moment):%Y-%m-%d %H:%M:%S}" if moment else "–"
 
 
+def _state_words(state) -> str:
+    detail = ", ".join(str(part) for part in (state.reason, state.detail) if part)
+    return f" ({detail}{f', {state.minutes} min' if state.minutes is not None else ''})"
+
+
+def _beat_table(b, rows: list[tuple[str, str]]) -> store.PlainTable:
+    """One heartbeat row as a table; the rows the two channels share come after the channel's own."""
+    table = store.PlainTable(show_header=False, title=f"heartbeat of {b.sender}", title_justify="left")
+    shared = [("seen", _when(b.seen_at)), ("loop", f"{b.owner}, started {_when(b.started_at)}"
+              + ("" if b.running else ", stopped")), ("looked at outbox", _when(b.looked_at))]  # fmt: skip
+    last_try = f"{b.last_try}{f' {b.last_try_code}' if b.last_try_code else ''} at {_when(b.last_try_at)}"
+    tail = [("last try", last_try if b.last_try else "–"), ("last send", _when(b.last_sent_at)),
+            ("last error", f"{_when(b.last_error_at)} {b.last_error}" if b.last_error else "–")]  # fmt: skip
+    for label, value in shared + rows + tail:
+        table.add_row(label, value)
+    return table
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     counts = store.counts()
     mail_counts = mail_store.counts()
     problems = store.problems()
-    beats = store.heartbeats()
+    beats = store.heartbeats(store.SMS)
+    mail_beats = store.heartbeats(store.MAIL)
     state = store.modem_state(beats[0] if beats else None, store.utcnow())
+    mail_state = store.mail_state()
     if args.json:
         print(json.dumps({"modem": {"state": state.code, "reason": state.reason, "minutes": state.minutes},
-                          "heartbeats": [b.as_dict() for b in beats], "counts": counts, "mail_counts": mail_counts,
+                          "mail": {"state": mail_state.code, "reason": mail_state.reason,
+                                   "minutes": mail_state.minutes, "detail": mail_state.detail},
+                          "heartbeats": [b.as_dict() for b in beats],
+                          "mail_heartbeats": [b.as_dict() for b in mail_beats],
+                          "counts": counts, "mail_counts": mail_counts,
                           "needs_attention": [
             {"channel": p.channel, "id": p.id, "case_number": store.format_number(p.number), "state": p.state,
              "attempts": p.attempts,
@@ -168,23 +192,24 @@ def cmd_status(args: argparse.Namespace) -> int:
             for p in problems]}, ensure_ascii=False, indent=2))  # fmt: skip
         return 0
     console = Console()
-    detail = f" ({state.reason}{f', {state.minutes} min' if state.minutes is not None else ''})"
-    # The reason and the network name come from the modem and the operator: text, never markup.
-    console.print(Text.assemble("modem: ", (state.code, "bold"), store.plain(detail)))
+    # The reasons, the network name and the relay's answers come from outside: text, never markup.
+    console.print(Text.assemble("modem: ", (state.code, "bold"), store.plain(_state_words(state))))
+    console.print(Text.assemble("e-mail: ", (mail_state.code, "bold"), store.plain(_state_words(mail_state))))
     for b in beats:
-        beat = store.PlainTable(show_header=False, title=f"heartbeat of {b.sender}", title_justify="left")
-        rows = [("seen", _when(b.seen_at)), ("loop", f"{b.owner}, started {_when(b.started_at)}"
-                 + ("" if b.running else ", stopped")), ("connected", "yes" if b.connected else "no"),
-                ("signal (0-31)", "–" if b.signal is None else str(b.signal)), ("network", b.network or "–"),
-                ("registration", b.registration or "–"), ("quiet hours", b.quiet_hours or "off"),
-                ("due texts", str(b.queue_depth)), ("oldest due", _when(b.oldest_due_at)),
-                ("last send", _when(b.last_sent_at)),
-                ("last error", f"{_when(b.last_error_at)} {b.last_error}" if b.last_error else "–")]  # fmt: skip
-        for label, value in rows:
-            beat.add_row(label, value)
-        console.print(beat)
+        console.print(_beat_table(b, [
+            ("connected", "yes" if b.connected else "no"),
+            ("signal (0-31)", "–" if b.signal is None else str(b.signal)),
+            ("network", b.network or "–"), ("registration", b.registration or "–"),
+            ("quiet hours", b.quiet_hours or "off"), ("due texts", str(b.queue_depth)),
+            ("oldest due", _when(b.oldest_due_at))]))  # fmt: skip
     if not beats:
-        console.print("no heartbeat yet: the loop has never run on this store")
+        console.print("no SMS heartbeat yet: the SMS loop has never run on this store")
+    for b in mail_beats:
+        console.print(
+            _beat_table(b, [("waiting e-mails", str(b.queue_depth)), ("waiting since", _when(b.oldest_due_at))])
+        )
+    if not mail_beats:
+        console.print("no e-mail heartbeat yet: the mail loop has never run on this store")
     table = store.PlainTable("state", "texts", title="SMS outbox")
     for state, count in counts.items():
         style = "bold red" if state in ("unknown", "failed") and count else ""
@@ -261,7 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     test.set_defaults(handler=cmd_send_test, needs_db=False)
 
     status = sub.add_parser(
-        "status", help="the modem's heartbeat, outbox counts, and texts and e-mails that need a person"
+        "status", help="the SMS and mail loops' heartbeats, outbox counts, and texts and e-mails that need a person"
     )
     status.add_argument("--json", action="store_true")
     status.set_defaults(handler=cmd_status, needs_db=True)

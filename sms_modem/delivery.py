@@ -13,6 +13,10 @@ is recorded the same on both channels:
 
 A success is recorded through `persist` (riding out a short database outage); a loop killed
 between the transport's "yes" and that commit is the one window for a duplicate (docs/delivery.md).
+
+Both loops beat the same way too (`Pulse`): a thread of their own writes the heartbeat every
+`heartbeat_s` seconds and at once when something the desks must hear of changed, so a loop
+waiting out a backoff or a slow transport still says it is alive.
 """
 
 from __future__ import annotations
@@ -21,9 +25,14 @@ import dataclasses
 import datetime as dt
 import logging
 import math
+import threading
 from collections.abc import Callable
 
-__all__ = ["Attempt", "ChannelDown", "MaybeSent", "Records", "Refused", "RetryPolicy", "attempt", "backoff"]
+__all__ = ["Attempt", "ChannelDown", "MaybeSent", "Pulse", "Records", "Refused", "RetryPolicy", "attempt", "backoff",
+           "last_try_fields"]  # fmt: skip
+
+# How the transport answered a try, in the heartbeat's words (storage.delivery.heartbeat.TRY_*).
+ANSWERS = {"sent": "ok", "down": "unreachable", "retry": "refused", "failed": "refused", "unknown": "maybe_sent"}
 
 
 def backoff(attempt: int, base_s: float, cap_s: float) -> float:
@@ -76,6 +85,11 @@ class Attempt:
     error: str | None = None
     retry_in_s: int | None = None
 
+    @property
+    def answer(self) -> str:
+        """The transport's answer as the heartbeat keeps it: ok, unreachable, refused or maybe_sent."""
+        return ANSWERS[self.result]
+
 
 def attempt(
     row_id: int,
@@ -121,3 +135,47 @@ def attempt(
         return Attempt("unknown", error=error)
     persist(records.sent, row_id, owner, reference)
     return Attempt("sent", reference=reference)
+
+
+def last_try_fields(last_try: tuple[Attempt, dt.datetime] | None) -> dict:
+    """A heartbeat's last_try, last_try_code and last_try_at: how the transport answered the loop's
+    last try and when (nothing before its first, so the row keeps what an earlier run knew)."""
+    if last_try is None:
+        return {}
+    done, at = last_try
+    return {"last_try": done.answer, "last_try_code": done.code, "last_try_at": at}
+
+
+class Pulse:
+    """A loop's heartbeat thread: calls `beat(running)` every `every_s` seconds and at once after
+    `soon()`; `stop()` ends it with a last beat that says the loop stopped. A beat that fails is
+    logged and the next one tried: a heartbeat that stops quietly is worse than a logged one."""
+
+    def __init__(self, beat: Callable[[bool], None], every_s: float, *, name: str, log: logging.Logger) -> None:
+        self._beat, self._every_s, self._log = beat, every_s, log
+        self._soon, self._done = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._forever, name=name, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def soon(self) -> None:
+        self._soon.set()
+
+    def stop(self) -> None:
+        self._done.set()
+        self._soon.set()
+        self._thread.join(timeout=30)
+        self._safely(running=False)
+
+    def _forever(self) -> None:
+        while not self._done.is_set():
+            self._soon.clear()
+            self._safely(running=True)
+            self._soon.wait(self._every_s)
+
+    def _safely(self, running: bool) -> None:
+        try:
+            self._beat(running)
+        except Exception:
+            self._log.exception("heartbeat not written")

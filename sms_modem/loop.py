@@ -19,7 +19,7 @@ import socket
 import threading
 import time
 
-from sms_modem.delivery import Records, RetryPolicy, attempt, backoff
+from sms_modem.delivery import Attempt, Pulse, Records, RetryPolicy, attempt, backoff, last_try_fields
 from sms_modem.modem import LinkDown, ModemLink, ModemStatus
 from sms_modem.persist import persist
 from sms_modem.texts import check_all, text_for
@@ -94,16 +94,16 @@ class SendLoop:
         self._last_sent_at: dt.datetime | None = None
         self._last_error: str | None = None
         self._last_error_at: dt.datetime | None = None
-        self._beat_now = threading.Event()
-        self._beats_done = threading.Event()
+        self._looked_at: dt.datetime | None = None
+        self._last_try: tuple[Attempt, dt.datetime] | None = None  # the last try and when
+        self._pulse = Pulse(self._beat, settings.heartbeat_s, name="sms-heartbeat", log=log)
 
     # ------------------------------------------------------------------ running
 
     def run(self, once: bool = False) -> int:
         """Loop until stopped (or, with once=True, until nothing is due). Returns texts sent."""
         sent = 0
-        beating = threading.Thread(target=self._beat_forever, name="sms-heartbeat", daemon=True)
-        beating.start()
+        self._pulse.start()
         try:
             while not self.stop.is_set():
                 quiet = bool(self.settings.quiet and self.settings.quiet.contains(dt.datetime.now(dt.UTC)))
@@ -115,6 +115,7 @@ class SendLoop:
                 try:
                     # In quiet hours only code texts go out: someone is waiting for them at the screen.
                     claimed = store.claim_due(self.settings.owner, self.settings.lease_s, limit=1, urgent_only=quiet)
+                    self._looked_at = utcnow()
                 except StoreUnavailable as exc:
                     log.error("database unavailable, waiting: %s", exc.detail)
                     self._note_error(f"database unavailable: {exc.detail}")
@@ -135,10 +136,7 @@ class SendLoop:
         finally:
             self.link.close()
             self._reading = None
-            self._beats_done.set()
-            self._beat_now.set()
-            beating.join(timeout=30)
-            self._beat(running=False)
+            self._pulse.stop()
         return sent
 
     def _ensure_link(self) -> bool:
@@ -146,7 +144,7 @@ class SendLoop:
             return True
         if self._reading is not None:
             self._reading = None
-            self._beat_now.set()  # the desks hear of a lost modem at once, not at the next beat
+            self._pulse.soon()  # the desks hear of a lost modem at once, not at the next beat
         delay = backoff(self._reconnects, 1.0, self.settings.reconnect_cap_s) if self._reconnects else 0
         if delay and self.stop.wait(delay):
             return False
@@ -177,20 +175,14 @@ class SendLoop:
             self._note_error(str(exc))
             self._reading = None
             self.link.close()
-            self._beat_now.set()
+            self._pulse.soon()
             return False
         if first:
-            self._beat_now.set()
+            self._pulse.soon()
         return True
 
     def _note_error(self, error: str) -> None:
         self._last_error, self._last_error_at = error, utcnow()
-
-    def _beat_forever(self) -> None:
-        while not self._beats_done.is_set():
-            self._beat_now.clear()
-            self._beat()
-            self._beat_now.wait(self.settings.heartbeat_s)
 
     def _beat(self, running: bool = True) -> None:
         reading = self._reading
@@ -201,14 +193,13 @@ class SendLoop:
             connected=connected, signal=reading.signal if connected else None,
             network=reading.network if connected else None, registration=reading.registration if connected else None,
             quiet_hours=str(quiet) if quiet else None, last_sent_at=self._last_sent_at, last_error=self._last_error,
-            last_error_at=self._last_error_at,
+            last_error_at=self._last_error_at, channel=store.SMS, looked_at=self._looked_at,
+            **last_try_fields(self._last_try),
         )  # fmt: skip
         try:
             store.record_heartbeat(beat)
         except StoreUnavailable as exc:
             log.error("database unavailable, heartbeat not written: %s", exc.detail)
-        except Exception:  # a heartbeat that stops quietly is worse than a logged one
-            log.exception("heartbeat not written")
 
     def _pace(self) -> None:
         if self.settings.per_minute > 0:
@@ -228,6 +219,7 @@ class SendLoop:
             records=self._records, policy=self._policy, now=utcnow, persist=self._persist, log=log,
         )  # fmt: skip
         base = {"outbox": item.id, "attempt": item.attempts}
+        self._last_try = (done, utcnow())
         if done.result == "sent":
             self._last_sent_at = utcnow()
             self._reports_owed += 1

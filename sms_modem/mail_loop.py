@@ -5,6 +5,10 @@ nothing: a claimed row carries a lease and is due again when the lease runs out.
 down gets the row back untouched (the attempt does not count) and the loop waits, longer each
 time, before it tries again. A 4xx answer is retried later, with backoff, up to `max_attempts`; a
 5xx answer fails the e-mail for good. The outcome is on the row, where the clerk's case screen shows it.
+
+It beats like the SMS loop (`sms_modem.delivery.Pulse`, one heartbeat row per relay): when it last
+looked at the outbox, how the relay answered the last try, the last send and error (addresses
+scrubbed), so the desks' header can say that e-mails are not going out before an applicant does.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, getaddresses
 
-from sms_modem.delivery import Records, RetryPolicy, attempt, backoff
+from sms_modem.delivery import Attempt, Pulse, Records, RetryPolicy, attempt, backoff, last_try_fields
 from sms_modem.mail_texts import mail_text
 from sms_modem.persist import persist
 from sms_modem.smtp_relay import Relay, RelayConfig, SettingsError, scrub
@@ -57,7 +61,13 @@ class MailSettings:
     retry_cap_s: float = 3600.0
     relay_down_cap_s: float = 300.0
     idle_poll_s: float = 5.0
+    heartbeat_s: float = 30.0  # the desks call a loop silent for 3 minutes "not running"
     owner: str = dataclasses.field(default_factory=lambda: f"{socket.gethostname()[:60]}:mail:{os.getpid()}"[:80])
+
+    @property
+    def heartbeat_sender(self) -> str:
+        """The relay, as the heartbeat names it: no user name (it may be an address), no password."""
+        return f"{'smtps' if self.relay.implicit_tls else 'smtp'}://{self.relay.host}:{self.relay.port}"[:255]
 
     @property
     def lease_s(self) -> int:
@@ -96,33 +106,63 @@ class MailLoop:
             unknown=store.record_unknown, release=store.release,
         )  # fmt: skip
         self._relay_down = 0  # tries in a row that found the relay down
+        # What the heartbeat reports. Written by the loop's thread, read by the heartbeat's.
+        self._started_at = utcnow()
+        self._looked_at: dt.datetime | None = None
+        self._last_try: tuple[Attempt, dt.datetime] | None = None
+        self._last_sent_at: dt.datetime | None = None
+        self._last_error: str | None = None
+        self._last_error_at: dt.datetime | None = None
+        self._pulse = Pulse(self._beat, settings.heartbeat_s, name="mail-heartbeat", log=log)
 
     def run(self, once: bool = False) -> int:
         """Loop until stopped (or, with once=True, until nothing is due or the relay is down).
         Returns the number of e-mails sent."""
         sent = 0
         log.info("mail loop started: relay %s, from %s", self.settings.relay.shown, self.settings.sender.addr_spec)
-        while not self.stop.is_set():
-            try:
-                claimed = store.claim_due(self.settings.owner, self.settings.lease_s, limit=1)
-            except StoreUnavailable as exc:
-                log.error("database unavailable, waiting: %s", exc.detail)
-                if once:
-                    break
-                self.stop.wait(5)
-                continue
-            if not claimed:
-                if once:
-                    break
-                self.stop.wait(self.settings.idle_poll_s)
-                continue
-            result = self._send(claimed[0])
-            sent += result == "sent"
-            if result == "relay_down":
-                if once:
-                    break
-                self.stop.wait(backoff(self._relay_down, 1.0, self.settings.relay_down_cap_s))
+        self._pulse.start()
+        try:
+            while not self.stop.is_set():
+                try:
+                    claimed = store.claim_due(self.settings.owner, self.settings.lease_s, limit=1)
+                    if self._looked_at is None:
+                        self._pulse.soon()  # the first look: the desks learn the loop works without waiting a beat
+                    self._looked_at = utcnow()
+                except StoreUnavailable as exc:
+                    log.error("database unavailable, waiting: %s", exc.detail)
+                    self._note_error(f"database unavailable: {exc.detail}")
+                    if once:
+                        break
+                    self.stop.wait(5)
+                    continue
+                if not claimed:
+                    if once:
+                        break
+                    self.stop.wait(self.settings.idle_poll_s)
+                    continue
+                result = self._send(claimed[0])
+                sent += result == "sent"
+                if result == "relay_down":
+                    if once:
+                        break
+                    self.stop.wait(backoff(self._relay_down, 1.0, self.settings.relay_down_cap_s))
+        finally:
+            self._pulse.stop()
         return sent
+
+    def _note_error(self, error: str) -> None:
+        self._last_error, self._last_error_at = error, utcnow()
+
+    def _beat(self, running: bool = True) -> None:
+        beat = store.Beat(
+            sender=self.settings.heartbeat_sender, owner=self.settings.owner, started_at=self._started_at,
+            running=running, channel=store.MAIL, looked_at=self._looked_at, last_sent_at=self._last_sent_at,
+            last_error=self._last_error, last_error_at=self._last_error_at, **last_try_fields(self._last_try),
+        )  # fmt: skip
+        try:
+            store.record_heartbeat(beat)
+        except StoreUnavailable as exc:
+            log.error("database unavailable, heartbeat not written: %s", exc.detail)
 
     def _send(self, item: store.ClaimedMail) -> str:
         message = build_message(item, self.settings)
@@ -136,6 +176,14 @@ class MailLoop:
             policy=self._policy, now=utcnow, persist=self._persist, log=log, clean=scrub,
         )  # fmt: skip
         self._relay_down = self._relay_down + 1 if done.result == "down" else 0
+        changed = self._last_try is None or self._last_try[0].answer != done.answer
+        self._last_try = (done, utcnow())
+        if done.result == "sent":
+            self._last_sent_at = self._last_try[1]
+        else:
+            self._note_error(f"{done.result}: {done.code or done.error} (outbox {item.id})")
+        if changed:
+            self._pulse.soon()  # the desks hear at once that the relay stopped (or started) answering
         told = {"code": done.code, "error": done.error, "retry_in_s": done.retry_in_s}
         _event(outbox=item.id, attempt=item.attempts, kind=item.kind,
                result="relay_down" if done.result == "down" else done.result,

@@ -1,5 +1,6 @@
 """The clerk app's whole view of the store: clerks, filings, the worklist and search, a case
-with its corrections, the printed papers' data, the head of unit's figures and the modem's state.
+with its corrections, the printed papers' data, the head of unit's figures and
+the delivery channels' states (SMS and e-mail).
 
 `counter_tui` may import this module and no other part of `storage` (an import-linter contract).
 The admin CLI lives inside `storage` and needs no facade.
@@ -32,7 +33,17 @@ from storage.catalog.visit_groups import VisitGroupInfo, visit_groups
 from storage.clock import to_warsaw, today_in_warsaw, utcnow
 from storage.config import SettingsError, check_settings
 from storage.db import unit_of_work
-from storage.delivery.heartbeat import DELAYED, NO_SIGNAL, NOT_RUNNING, OK, ModemState
+from storage.delivery.heartbeat import (
+    DELAYED,
+    NO_SIGNAL,
+    NOT_CONFIGURED,
+    NOT_RUNNING,
+    OK,
+    RELAY_FAILING,
+    ChannelState,
+    ModemState,
+)
+from storage.delivery.heartbeat import current_mail_state as mail_state
 from storage.delivery.heartbeat import current_state as modem_state
 from storage.emails import normalise_email
 from storage.errors import DomainError, StoreUnavailable, exit_codes
@@ -86,12 +97,15 @@ __all__ = [
     "DELAYED",
     "LANGUAGES",
     "NAMES_PL",
+    "NOT_CONFIGURED",
     "NOT_RUNNING",
     "NO_SIGNAL",
     "OK",
     "PROCESSING_MIN_CASES",
+    "RELAY_FAILING",
     "CaseDetail",
     "CaseTypeInfo",
+    "ChannelState",
     "ClerkInfo",
     "CredentialLetterData",
     "DeficiencyKindInfo",
@@ -139,6 +153,7 @@ __all__ = [
     "format_number",
     "head_of_unit_report",
     "looks_like_case_number",
+    "mail_state",
     "mark_visit",
     "message_templates",
     "modem_state",

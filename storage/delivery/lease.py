@@ -6,11 +6,24 @@ from __future__ import annotations
 
 import datetime as dt
 
+import peewee as pw
+
 from storage.clock import utcnow
 from storage.db import write_transaction
 from storage.models import MailOutbox, SmsOutbox
 
 Outbox = type[SmsOutbox | MailOutbox]
+
+# What a delivery loop calls on its outbox, the same names on both channels: each outbox module
+# lists them in its __all__, and the loop's facade (storage.sms, storage.mail) re-exports that.
+LOOP_CALLS = ("claim_due", "counts", "record_failed", "record_retry", "record_sent", "record_unknown", "release")
+
+
+def due(table: Outbox, now: dt.datetime) -> pw.Expression:
+    """Rows a loop may take now: queued and due, or claimed by a loop whose lease ran out."""
+    queued = (table.state == "queued") & (table.due_at <= now)
+    abandoned = (table.state == "sending") & (table.lease_until < now)
+    return queued | abandoned
 
 
 def lease(table: Outbox, outbox_id: int, owner: str, lease_seconds: int, now: dt.datetime) -> None:

@@ -20,11 +20,13 @@ import peewee as pw
 from storage import audit
 from storage.clock import utcnow
 from storage.db import is_postgres, unit_of_work, write_transaction
-from storage.delivery.lease import finish_leased, lease
+from storage.delivery.lease import LOOP_CALLS, due, finish_leased, lease
 from storage.emails import ascii_address
 from storage.errors import DomainError
 from storage.models import MAIL_STATES, Case, MailOutbox, Office, OfficeMessage, Stage
 from storage.records import MailInfo
+
+__all__ = ["ClaimedMail", *LOOP_CALLS]  # what the mail loop may call, through storage.mail
 
 UNSENT_STATES = ("queued", "sending")
 FINAL_STATES = ("sent", "failed", "cancelled")
@@ -101,18 +103,12 @@ def delete_finished(now: dt.datetime, keep: dt.timedelta) -> int:
     return MailOutbox.delete().where(finished).execute()
 
 
-def _due(now: dt.datetime) -> pw.Expression:
-    queued = (MailOutbox.state == "queued") & (MailOutbox.due_at <= now)
-    abandoned = (MailOutbox.state == "sending") & (MailOutbox.lease_until < now)
-    return queued | abandoned
-
-
 def claim_due(owner: str, lease_seconds: int, limit: int = 1, now: dt.datetime | None = None) -> list[ClaimedMail]:
     """Take up to `limit` due e-mails for `owner`. Rows whose applicant opted out or whose address
     was removed (or erased by retention) since queueing are cancelled here and never returned."""
     now = now or utcnow()
     with write_transaction():
-        query = MailOutbox.select(MailOutbox.id).where(_due(now)).order_by(MailOutbox.due_at, MailOutbox.id)
+        query = MailOutbox.select(MailOutbox.id).where(due(MailOutbox, now)).order_by(MailOutbox.due_at, MailOutbox.id)
         if is_postgres():
             query = query.for_update(skip_locked=True)  # two loops never take one row
         ids = [row.id for row in query.limit(limit * 4)]

@@ -19,9 +19,12 @@ from storage.catalog.visit_calendar import as_utc, local
 from storage.clock import utcnow
 from storage.db import database, is_postgres, unit_of_work, write_transaction
 from storage.delivery.code_texts import BOOKED_PRIORITY, OFFICE_LANE, code_hash, next_turn, texts_ahead
-from storage.delivery.lease import finish_leased, lease
+from storage.delivery.lease import LOOP_CALLS, finish_leased, lease
+from storage.delivery.lease import due as lease_due
 from storage.models import OUTBOX_STATES, Case, Office, OfficeMessage, SmsOutbox, Stage, Visit, VisitRules
 from storage.text import ascii_letters
+
+__all__ = ["ClaimedSms", "record_delivery", *LOOP_CALLS]  # what the SMS loop may call, through storage.sms
 
 DELIVERY_MATCH_WINDOW = dt.timedelta(days=7)
 UNSENT_STATES = ("queued", "sending")
@@ -40,6 +43,9 @@ CODE_PRIORITY = 10
 
 @dataclasses.dataclass(frozen=True)
 class ClaimedSms:
+    """What the SMS loop needs to write one text: the phone as the case has it at claim time,
+    never the name or the case number (the e-mail side's twin is ClaimedMail)."""
+
     id: int
     phone: str
     language: str
@@ -180,12 +186,6 @@ def delete_finished(now: dt.datetime, keep: dt.timedelta) -> int:
     return SmsOutbox.delete().where(finished | unreported).execute()
 
 
-def due_condition(now: dt.datetime) -> pw.Expression:
-    queued = (SmsOutbox.state == "queued") & (SmsOutbox.due_at <= now)
-    abandoned = (SmsOutbox.state == "sending") & (SmsOutbox.lease_until < now)
-    return queued | abandoned
-
-
 def claim_due(
     owner: str, lease_seconds: int, limit: int = 1, now: dt.datetime | None = None, *, urgent_only: bool = False
 ) -> list[ClaimedSms]:
@@ -196,7 +196,7 @@ def claim_due(
     texts whose code can no longer be used, are cancelled here and never returned."""
     now = now or utcnow()
     with write_transaction():
-        due = due_condition(now)
+        due = lease_due(SmsOutbox, now)
         if urgent_only:
             due &= SmsOutbox.priority > 0
         mine, older = Visit.alias("mine"), Visit.alias("older")

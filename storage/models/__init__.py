@@ -30,7 +30,14 @@ from storage.models.catalog import (
     VisitGroupOffice,
     VisitRules,
 )
-from storage.models.delivery import MAIL_STATES, OUTBOX_STATES, MailOutbox, ModemHeartbeat, SmsOutbox
+from storage.models.delivery import (
+    HEARTBEAT_CHANNELS,
+    MAIL_STATES,
+    OUTBOX_STATES,
+    DeliveryHeartbeat,
+    MailOutbox,
+    SmsOutbox,
+)
 from storage.models.visits import SEAT_STATES, VISIT_STATES, Visit
 
 # Every table, in the order the schema creates them (a referenced table first).
@@ -56,7 +63,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     MailOutbox,
     AuditEvent,
     LoginThrottle,
-    ModemHeartbeat,
+    DeliveryHeartbeat,
     PortalSession,
     VisitGroup,
     VisitGroupOffice,
@@ -68,6 +75,7 @@ ALL_MODELS: list[type[BaseModel]] = [
 __all__ = [
     "ALL_MODELS",
     "CHANNELS",
+    "HEARTBEAT_CHANNELS",
     "MAIL_STATES",
     "OUTBOX_STATES",
     "ROLES",
@@ -83,13 +91,13 @@ __all__ = [
     "Clerk",
     "Deficiency",
     "DeficiencyKind",
+    "DeliveryHeartbeat",
     "Fee",
     "InfoText",
     "LegalAct",
     "LoginThrottle",
     "MailOutbox",
     "MessageTemplate",
-    "ModemHeartbeat",
     "MultilingualLabel",
     "Office",
     "OfficeMessage",

@@ -80,22 +80,39 @@ class MailOutbox(Outbox):
         )
 
 
-class ModemHeartbeat(BaseModel):
-    """The SMS loop's latest sign of life, one row per modem (sender, as in the outbox); the desks'
-    header and `sms_modem status` read it. Never a phone number (errors are scrubbed)."""
+HEARTBEAT_CHANNELS = ("sms", "mail")
+
+
+class DeliveryHeartbeat(BaseModel):
+    """A delivery loop's latest sign of life, one row per sender: a modem (as the SMS outbox names
+    it) or an SMTP relay (`smtp://host:port`). The desks' header and `sms_modem status` read it.
+    Never a phone number or an e-mail address (errors are scrubbed). The table keeps the name it
+    had when only the SMS loop beat (migration 0010): renaming it buys nothing on kept stores."""
 
     sender = pw.CharField(max_length=255, primary_key=True)
+    channel = pw.CharField(max_length=10, default="sms")  # HEARTBEAT_CHANNELS
     owner = pw.CharField(max_length=80)
     started_at = pw.DateTimeField()
     seen_at = pw.DateTimeField()
     running = pw.BooleanField(default=True)
-    connected = pw.BooleanField(default=False)
+    connected = pw.BooleanField(default=False)  # SMS: a modem answers; e-mail: unused (see last_try)
     signal = pw.IntegerField(null=True)  # 0-31 as +CSQ reports it; None: unknown
     network = pw.CharField(max_length=80, null=True)
     registration = pw.CharField(max_length=40, null=True)
     quiet_hours = pw.CharField(max_length=20, null=True)  # the loop's own setting; None: off
+    # Rows waiting (texts: due now; e-mails: not yet sent) and the oldest one's due (e-mails:
+    # queueing) time: storage.delivery.heartbeat._waiting_rows says why they differ.
     queue_depth = pw.IntegerField(default=0)
     oldest_due_at = pw.DateTimeField(null=True)
+    looked_at = pw.DateTimeField(null=True)  # when the loop last asked its outbox for work
+    # How the transport answered the last try: ok | unreachable | refused | maybe_sent, with the
+    # refusal's code (smtp:451, CMS 38): the failure kinds of sms_modem.delivery.
+    last_try = pw.CharField(max_length=20, null=True)
+    last_try_code = pw.CharField(max_length=40, null=True)
+    last_try_at = pw.DateTimeField(null=True)
     last_sent_at = pw.DateTimeField(null=True)
     last_error = pw.CharField(max_length=300, null=True)
     last_error_at = pw.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "modem_heartbeat"

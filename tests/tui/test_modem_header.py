@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from counter_tui.widgets.modem_status import ModemStatus
+from counter_tui.widgets.delivery_status import DeliveryStatus
 from storage import db as storage_db
 from storage.clock import utcnow
 from storage.delivery import heartbeat
@@ -15,7 +15,7 @@ SIZE = (130, 40)
 
 
 def header_text(pilot) -> str:
-    return str(pilot.app.screen.query_one(ModemStatus).render())
+    return str(pilot.app.screen.query_one(DeliveryStatus).render())
 
 
 def _beat(**kw) -> heartbeat.Beat:
@@ -29,7 +29,7 @@ async def test_header_shows_the_state_and_follows_the_heartbeat(app, monkeypatch
     monkeypatch.setenv("OKIENKO_MODEM_REFRESH_S", "0.2")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert not pilot.app.screen.query(ModemStatus)  # nothing before login
+        assert not pilot.app.screen.query(DeliveryStatus)  # nothing before login
         await log_in(pilot)
         assert header_text(pilot) == "Modem: nie działa"  # no heartbeat yet
         heartbeat.record(_beat())
@@ -49,7 +49,7 @@ async def test_header_shows_the_state_and_follows_the_heartbeat(app, monkeypatch
         await pilot.pause(0.6)
         await settle(pilot)
         assert header_text(pilot) == "Modem: nie działa"
-        assert pilot.app.screen.query_one(ModemStatus).has_class("-error")
+        assert pilot.app.screen.query_one(DeliveryStatus).has_class("-error")
 
 
 async def test_header_says_unknown_when_the_store_cannot_be_read(app, store, monkeypatch):
@@ -65,6 +65,6 @@ async def test_header_says_unknown_when_the_store_cannot_be_read(app, store, mon
         await pilot.pause(0.6)
         await settle(pilot)
         assert header_text(pilot) == "Modem: ?"
-        assert pilot.app.screen.query_one(ModemStatus).has_class("-warning")
+        assert pilot.app.screen.query_one(DeliveryStatus).has_class("-warning")
         await pilot.press("f5")  # the screen still answers keys
         await settle(pilot)
