@@ -5,6 +5,7 @@ by a letter; Ctrl+N starts the next filing from the case the last one left the c
 from __future__ import annotations
 
 import pytest
+from textual.keys import _character_to_key
 from textual.screen import ModalScreen
 
 import storage
@@ -19,8 +20,26 @@ from tests.tui.conftest import SIZE, log_in, settle
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
-# Every letter a Polish or foreign name can hold, and the digits of a scanned case number.
-PRINTABLE = "abcdefghijklmnopqrstuvwxyząćęłńóśźż" + "CHSWZAEUPMKORĄŁŻ" + "07-'."
+# Every letter a Polish or foreign name can hold, and the digits and marks of a name or a scanned case number.
+LOWER = "abcdefghijklmnopqrstuvwxyząćęłńóśźż"
+PRINTABLE = LOWER + LOWER.upper() + "0123456789-'."
+# Pressed one by one (each press leaves the case, so each costs a case screen): some of every kind the
+# case screen could treat apart — ASCII and Polish, lower and upper case, digit, mark.
+PRESSED = "aeknrsyząłżCHSZĄŁŻ07-'."
+
+
+def key_names(char: str) -> set[str]:
+    """The names a binding may give the key that types `char` (Textual's, and shift+letter)."""
+    names = {_character_to_key(char), char}
+    if char.isupper():
+        names.add(f"shift+{char.lower()}")
+    return names
+
+
+def printable_bindings(screen) -> dict[str, str]:
+    """Every key of `screen`'s active bindings (app, screen, focused widget) that a typed character is."""
+    typed = set().union(*(key_names(char) for char in PRINTABLE))
+    return {key: active.binding.action for key, active in screen.active_bindings.items() if key in typed}
 
 
 def what_the_store_holds(number: str) -> tuple:
@@ -67,7 +86,17 @@ async def test_no_printable_key_on_a_case_opens_anything_or_changes_the_case(app
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)  # (a sign-in is audited: the store is read after it)
         before = what_the_store_holds(filing.number)
-        for char in PRINTABLE:
+        await open_case(pilot, filing.number)
+        # No binding of the case screen, wherever the focus stands, is a key a name is typed with.
+        seen = set()
+        while app.focused not in seen:
+            seen.add(app.focused)
+            assert printable_bindings(app.screen) == {}, f"focus on {app.focused!r}"
+            await pilot.press("tab")
+            await settle(pilot)
+            assert isinstance(app.screen, CaseDetailScreen)
+        assert len(seen) >= 2, "the case screen has more than one place to stand"
+        for char in PRESSED:
             await open_case(pilot, filing.number)
             await pilot.press(char)
             await settle(pilot)
