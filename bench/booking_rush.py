@@ -41,7 +41,6 @@ import multiprocessing
 import os
 import random
 import re
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -50,7 +49,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.nginx_front import CSRF, Client, free_port, nginx_front, portal_server
-from bench.postgres import empty_postgres
+from bench.runs import Tally, add_store_argument, percentile, queued_code, scratch_store, start_threads
 
 OFFICE, GROUP = "GDA", "filing"
 READERS = 16  # logged-in applicants reading /status during the rush
@@ -62,13 +61,6 @@ CODE_WAIT_S = 10  # how long a client looks for its SMS in the outbox
 # after the times, typing name and mobile, waiting for the SMS and typing its code, and reading
 # "this time is no longer free" before looking at the times again.
 HUMAN_THINK_S = {"day": (1, 4), "time": (1, 3), "typing": (10, 25), "code": (8, 20), "taken": (1, 3)}
-
-
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def client_address(i: int, front: str = "direct") -> str:
@@ -117,22 +109,6 @@ def _months(today: dt.date) -> list[dt.date]:
     first = today.replace(day=1)
     second = (first + dt.timedelta(days=32)).replace(day=1)
     return [first, second]
-
-
-def read_code(reference: str) -> str | None:
-    """The code of a booking as the phone would get it: from the text queued in the SMS outbox."""
-    from storage.db import unit_of_work
-    from storage.models import SmsOutbox, Visit
-
-    with unit_of_work():
-        row = (
-            SmsOutbox.select(SmsOutbox.code)
-            .join(Visit)
-            .where(Visit.reference == reference, SmsOutbox.code.is_null(False))
-            .order_by(SmsOutbox.id.desc())
-            .first()
-        )
-    return row.code if row else None
 
 
 def count_in_store(url: str, day: str) -> dict:
@@ -294,7 +270,7 @@ def rush(port: int, url: str, indexes: list[int], day: str, start_at: float, res
 def _wait_for_code(reference: str) -> str | None:
     deadline = time.monotonic() + CODE_WAIT_S
     while time.monotonic() < deadline:
-        code = read_code(reference)
+        code = queued_code(reference)
         if code:
             return code
         time.sleep(0.05)
@@ -305,9 +281,7 @@ def _wait_for_code(reference: str) -> str | None:
 
 
 def read_status(port: int, readers: list[tuple[str, str]], stop: threading.Event, out: dict, front: str) -> None:
-    latencies: list[float] = []
-    codes: collections.Counter = collections.Counter()
-    lock = threading.Lock()
+    tally = Tally()
     clients = []
     for i, (number, password) in enumerate(readers):
         client = ForwardedClient(port, f"127.0.4.{i + 1}" if front == "nginx" else f"10.200.0.{i + 1}")
@@ -322,18 +296,14 @@ def read_status(port: int, readers: list[tuple[str, str]], stop: threading.Event
                 status = response.status
             except OSError as exc:
                 status, took = f"error {type(exc).__name__}", float("nan")
-            with lock:
-                latencies.append(took)
-                codes[status] += 1
+            tally.add(took, status)
             stop.wait(READER_THINK_S)
 
-    threads = [threading.Thread(target=loop, args=(c,), daemon=True) for c in clients]
-    for thread in threads:
-        thread.start()
+    threads = start_threads(loop, clients)
     out["ready"].set()
     for thread in threads:
         thread.join()
-    out.update(latencies=latencies, codes=dict(codes))
+    out.update(latencies=tally.latencies, codes=dict(tally.codes))
 
 
 # ---------------------------------------------------------------------- main
@@ -348,23 +318,20 @@ def main() -> None:
                         help="human: a person's pauses between pages (default); none: a script's")  # fmt: skip
     parser.add_argument("--front", choices=("nginx", "direct"), default="nginx",
                         help="nginx: via nginx with the repository config (default); direct: no nginx")  # fmt: skip
-    parser.add_argument("--pg", help="a PostgreSQL database URL to use instead of a new SQLite file (emptied first)")
+    add_store_argument(parser)
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     os.environ.setdefault("OKIENKO_BCRYPT_COST", "4")
-    with tempfile.TemporaryDirectory(prefix="okienko-rush-") as tmp:
-        url = args.pg or f"sqlite:///{Path(tmp) / 'rush.sqlite3'}"
-        if args.pg:
-            empty_postgres(url)
+    with scratch_store(args.pg, "rush") as (tmp, url):
         print("preparing the store…", flush=True)
         prepared = prepare_store(url)
         port, upstream = free_port(), free_port()
         with contextlib.ExitStack() as servers:
             if args.front == "nginx":
-                servers.enter_context(portal_server(url, upstream, Path(tmp) / "portal.log", threads=args.threads))
-                servers.enter_context(nginx_front(Path(tmp) / "nginx", port, upstream))
+                servers.enter_context(portal_server(url, upstream, tmp / "portal.log", threads=args.threads))
+                servers.enter_context(nginx_front(tmp / "nginx", port, upstream))
             else:
-                servers.enter_context(portal_server(url, port, Path(tmp) / "portal.log", threads=args.threads))
+                servers.enter_context(portal_server(url, port, tmp / "portal.log", threads=args.threads))
             figures = run(port, url, prepared, args)
         figures.update(count_in_store(url, prepared["day"]))
     figures["backend"] = "PostgreSQL" if args.pg else "SQLite"

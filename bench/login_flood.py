@@ -30,7 +30,6 @@ import os
 import random
 import shutil
 import statistics
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -39,7 +38,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.nginx_front import Client, free_port, nginx_front, portal_server
-from bench.postgres import empty_postgres
+from bench.runs import Tally, add_store_argument, percentile, scratch_store, start_threads
 
 APPLICANTS = 16
 STATUS_THINK_S = 0.25
@@ -55,13 +54,6 @@ REFUSED_PAUSE_S = 0.2
 def answer(response) -> int | str:
     """The status code, marked when nginx answered itself rather than passing the portal's answer."""
     return f"{response.status} nginx" if "<center>nginx</center>" in response.text else response.status
-
-
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def attacker_address(i: int) -> str:
@@ -167,9 +159,7 @@ def log_in_applicants(port: int, applicants: list[tuple[str, str]]) -> list[Clie
 
 
 def read_status(clients: list[Client], seconds: float) -> tuple[list[float], collections.Counter]:
-    latencies: list[float] = []
-    codes: collections.Counter = collections.Counter()
-    lock = threading.Lock()
+    tally = Tally()
     start = threading.Event()
     deadline = [0.0]
 
@@ -182,19 +172,15 @@ def read_status(clients: list[Client], seconds: float) -> tuple[list[float], col
             except OSError as exc:
                 status = f"error {type(exc).__name__}"
             took = time.perf_counter() - began
-            with lock:
-                latencies.append(took)
-                codes[status] += 1
+            tally.add(took, status)
             time.sleep(STATUS_THINK_S)
 
-    threads = [threading.Thread(target=loop, args=(c,), daemon=True) for c in clients]
-    for thread in threads:
-        thread.start()
+    threads = start_threads(loop, clients)
     deadline[0] = time.monotonic() + seconds
     start.set()
     for thread in threads:
         thread.join()
-    return latencies, codes
+    return tally.latencies, tally.codes
 
 
 def genuine_logins(
@@ -324,7 +310,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="length of each run (default 30)")
     parser.add_argument("--attackers", type=int, default=200, help="attacking addresses (at most 1000)")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads")
-    parser.add_argument("--pg", help="a PostgreSQL database URL to use instead of a new SQLite file (emptied first)")
+    add_store_argument(parser)
     parser.add_argument(
         "--direct",
         action="store_true",
@@ -336,11 +322,7 @@ def main() -> None:
     args = parser.parse_args()
     if not 0 < args.attackers <= 1000 or not 5 <= args.seconds <= 300:
         raise SystemExit("--attackers 1..1000, --seconds 5..300")
-    with tempfile.TemporaryDirectory(prefix="okienko-flood-") as tmp:
-        tmp_path = Path(tmp)
-        url = args.pg or f"sqlite:///{tmp_path / 'flood.sqlite3'}"
-        if args.pg:
-            empty_postgres(url)
+    with scratch_store(args.pg, "flood") as (tmp_path, url):
         print("preparing the store (cost-12 hashes take a few seconds)…", flush=True)
         store = prepare_store(url)
         waitress_port, nginx_port = free_port(), free_port()

@@ -33,7 +33,6 @@ import random
 import re
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -43,7 +42,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.nginx_front import CSRF, Client, free_port, nginx_front, portal_server, stopping
-from bench.postgres import empty_postgres
+from bench.runs import add_store_argument, scratch_store
 
 OFFICE = "GDA"
 # Attackers book anything: groups an employer or an inviting person books for many (no one-a-day rule).
@@ -259,13 +258,9 @@ def main() -> None:
         "--head-start", type=float, default=30.0, help="seconds the attack runs before the first person"
     )
     parser.add_argument("--per-minute", type=float, default=8.0, help="the send loop's pace (a real modem: 6-10)")
-    parser.add_argument("--pg", help="a PostgreSQL database URL to use instead of a new SQLite file (emptied first)")
+    add_store_argument(parser)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="okienko-pumping-") as tmp_name:
-        tmp = Path(tmp_name)
-        url = args.pg or f"sqlite:///{tmp / 'pumping.sqlite3'}"
-        if args.pg:
-            empty_postgres(url)
+    with scratch_store(args.pg, "pumping") as (tmp, url):
         print("preparing the store…", flush=True)
         links = prepare_store(url)
         port, upstream = free_port(), free_port()

@@ -20,7 +20,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,28 +31,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from bench.nginx_front import free_port, wait_listening
+
 CLIENTS = 32
 THREADS = int(os.environ.get("OKIENKO_BENCH_THREADS", "8"))
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_listening(port: int, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited: {proc.stdout.read() if proc.stdout else ''}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("server did not start")
 
 
 def prepare_store(url: str, cases: int) -> list[tuple[str, str]]:
@@ -224,8 +206,8 @@ def main() -> None:
         text=True,
     )
     try:
-        wait_listening(port, portal)
-        wait_listening(hello_port, hello)
+        wait_listening(port, portal, f"portal (log: {logs / 'portal-server.log'})", limit_s=30)
+        wait_listening(hello_port, hello, f"bare app (log: {logs / 'hello-server.log'})", limit_s=30)
         cookies = []
         for number, password in logins[:CLIENTS]:
             client = Client(port)

@@ -103,32 +103,38 @@ def _lint_copy(
     return subprocess.run([str(LINT_IMPORTS)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
 
 
+def assert_broken(result: subprocess.CompletedProcess, contract: str, import_line: str) -> None:
+    """lint-imports failed, naming the contract broken and the import that broke it."""
+    assert result.returncode == 1, result.stdout
+    assert f"{contract} BROKEN" in result.stdout
+    assert import_line in result.stdout
+
+
 def test_the_portal_contract_fails_on_a_view_that_reaches_a_personal_data_function(tmp_path):
     leak = "import storage\n\n\ndef name_of(number):\n    return storage.case_detail(number).applicant_name\n"
     result = _lint_copy(tmp_path, "public_status", leak)
-    assert result.returncode == 1, result.stdout
-    assert "the portal reaches the store only through storage.portal BROKEN" in result.stdout
-    assert "public_status.leak -> storage (l.1)" in result.stdout
+    assert_broken(
+        result, "the portal reaches the store only through storage.portal", "public_status.leak -> storage (l.1)"
+    )
 
 
 def test_the_sms_contract_fails_on_a_module_that_skips_its_facade(tmp_path):
     result = _lint_copy(tmp_path, "sms_modem", "from storage.cases.rules import set_stage\n")
-    assert result.returncode == 1, result.stdout
-    assert "the worker loops reach the store only through storage.sms and storage.mail BROKEN" in result.stdout
-    assert "sms_modem.leak -> storage.cases.rules" in result.stdout
+    contract = "the worker loops reach the store only through storage.sms and storage.mail"
+    assert_broken(result, contract, "sms_modem.leak -> storage.cases.rules")
 
 
 def test_the_mail_contract_fails_on_a_mail_module_that_takes_the_sms_facade(tmp_path):
     # The mail loop's modules may use storage.mail only, not even the SMS loop's facade.
     original = (ROOT / "sms_modem" / "mail_texts.py").read_text()
     result = _lint_copy(tmp_path, "sms_modem", "", edit=("mail_texts.py", original + "\nfrom storage import sms\n"))
-    assert result.returncode == 1, result.stdout
-    assert "the mail loop reaches the store only through storage.mail BROKEN" in result.stdout
-    assert "sms_modem.mail_texts -> storage.sms" in result.stdout
+    assert_broken(
+        result, "the mail loop reaches the store only through storage.mail", "sms_modem.mail_texts -> storage.sms"
+    )
 
 
 def test_the_desk_contract_fails_on_a_screen_that_skips_its_facade(tmp_path):
     result = _lint_copy(tmp_path, "counter_tui", "from storage.models import Case\n")
-    assert result.returncode == 1, result.stdout
-    assert "the clerk app reaches the store only through storage.desk BROKEN" in result.stdout
-    assert "counter_tui.leak -> storage.models" in result.stdout
+    assert_broken(
+        result, "the clerk app reaches the store only through storage.desk", "counter_tui.leak -> storage.models"
+    )

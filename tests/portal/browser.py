@@ -21,6 +21,27 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-component-update", "--disable-sync"]  # fmt: skip
 
 
+# Per language: what a person reads on the portal's pages to move on (booking, cancelling, logging in).
+PAGE_TEXTS = {
+    "pl": {"group": "Złożenie wniosku", "show": "Pokaż wolne dni", "name": "Imię i nazwisko",
+           "phone": "Numer telefonu komórkowego", "send": "Wyślij mi kod", "code": "Kod z SMS-a",
+           "confirm": "Potwierdź wizytę", "booked": "Wizyta zarezerwowana", "reference": "Numer rezerwacji",
+           "cancel": "Odwołaj wizytę", "number": "Numer sprawy", "password": "Hasło", "login": "Zaloguj"},
+    "en": {"group": "Filing an application", "show": "Show free days", "name": "First name and surname",
+           "phone": "Mobile phone number", "send": "Send me the code", "code": "Code from the SMS",
+           "confirm": "Confirm the visit", "booked": "Visit booked", "reference": "Booking reference",
+           "cancel": "Cancel the visit", "number": "Case number", "password": "Password", "login": "Log in"},
+    "ru": {"group": "Подача заявления", "show": "Показать свободные дни", "name": "Имя и фамилия",
+           "phone": "Номер мобильного телефона", "send": "Отправить мне код", "code": "Код из SMS",
+           "confirm": "Подтвердить визит", "booked": "Визит забронирован", "reference": "Номер бронирования",
+           "cancel": "Отменить визит", "number": "Номер дела", "password": "Пароль", "login": "Войти"},
+    "uk": {"group": "Подання заяви", "show": "Показати вільні дні", "name": "Ім'я та прізвище",
+           "phone": "Номер мобільного телефону", "send": "Надіслати мені код", "code": "Код із SMS",
+           "confirm": "Підтвердити візит", "booked": "Візит заброньовано", "reference": "Номер бронювання",
+           "cancel": "Скасувати візит", "number": "Номер справи", "password": "Пароль", "login": "Увійти"},
+}  # fmt: skip
+
+
 def need_chromium() -> None:
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         if os.environ.get("CI", "").lower() == "true":
@@ -72,6 +93,17 @@ def phone_browser(**page_options: object) -> Iterator[object]:
             yield browser.new_page(viewport={"width": 360, "height": 780}, java_script_enabled=False, **page_options)
         finally:
             browser.close()
+
+
+def log_in_as_applicant(page, server: str, number: str, password: str, lang: str) -> None:
+    """Log in on the start page, its fields and button found by their labels in `lang` (the
+    page's language), and wait for the status page."""
+    text = PAGE_TEXTS[lang]
+    page.goto(server + "/")
+    page.get_by_label(text["number"]).fill(number)
+    page.get_by_label(text["password"]).fill(password)
+    page.get_by_role("button", name=text["login"]).click()
+    page.wait_for_url("**/status")
 
 
 def fits_the_phone(page) -> None:

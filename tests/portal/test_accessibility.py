@@ -33,7 +33,7 @@ from storage.cases.processing_times import refresh_processing_times
 from storage.db import unit_of_work
 from storage.models import LoginThrottle
 from tests.helpers import CLERK, prepare_store, register
-from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, need_chromium, serve_portal
+from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PAGE_TEXTS, need_chromium, serve_portal
 from tests.portal.visit_helpers import sms_code
 
 RECORD = tomllib.loads((Path(__file__).resolve().parents[2] / "fixtures" / "accessibility.toml").read_text("utf-8"))
@@ -44,25 +44,6 @@ FREE_TEXT = "Zaświadczenie o zatrudnieniu od pracodawcy"
 NOTE = "Umowa najmu musi obejmować cały okres pobytu."
 MESSAGE = "Prosimy o dostarczenie oryginału paszportu."
 WRONG_PASSWORD = "NIE-TO-HASLO"
-# Per language: what a person reads on the booking pages to move on.
-TEXTS = {
-    "pl": {"show": "Pokaż wolne dni", "name": "Imię i nazwisko", "phone": "Numer telefonu komórkowego",
-           "send": "Wyślij mi kod", "code": "Kod z SMS-a", "confirm": "Potwierdź wizytę",
-           "reference": "Numer rezerwacji", "cancel": "Odwołaj wizytę", "number": "Numer sprawy", "password": "Hasło",
-           "login": "Zaloguj"},
-    "en": {"show": "Show free days", "name": "First name and surname", "phone": "Mobile phone number",
-           "send": "Send me the code", "code": "Code from the SMS", "confirm": "Confirm the visit",
-           "reference": "Booking reference", "cancel": "Cancel the visit", "number": "Case number",
-           "password": "Password", "login": "Log in"},
-    "ru": {"show": "Показать свободные дни", "name": "Имя и фамилия", "phone": "Номер мобильного телефона",
-           "send": "Отправить мне код", "code": "Код из SMS", "confirm": "Подтвердить визит",
-           "reference": "Номер бронирования", "cancel": "Отменить визит", "number": "Номер дела", "password": "Пароль",
-           "login": "Войти"},
-    "uk": {"show": "Показати вільні дні", "name": "Ім'я та прізвище", "phone": "Номер мобільного телефону",
-           "send": "Надіслати мені код", "code": "Код із SMS", "confirm": "Підтвердити візит",
-           "reference": "Номер бронювання", "cancel": "Скасувати візит", "number": "Номер справи",
-           "password": "Пароль", "login": "Увійти"},
-}  # fmt: skip
 
 # Each element a keyboard reaches, focused in turn as the keyboard would (focus-visible), with its outline
 # and the colours it is seen against, as the browser computes them.
@@ -241,7 +222,7 @@ def _open(context, base: str, path: str, lang: str):
 
 def walk(site: Site, lang: str, width: int, audit: Audit, shots: bool) -> None:
     """Every page state an applicant meets, each checked in turn."""
-    text = TEXTS[lang]
+    text = PAGE_TEXTS[lang]
     context = site.browser.new_context(viewport={"width": width, "height": 800})
     page = _open(context, site.base, "/", lang)
 

@@ -4,26 +4,16 @@ from __future__ import annotations
 
 import storage
 from storage.admin import demo
-from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, need_chromium
+from tests.portal.browser import ARTIFACTS, log_in_as_applicant, phone_browser
 
 
 def test_applicant_flow_in_chromium_on_the_demo_store(server, store):
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
     summary = demo.build_demo(case_count=16)  # the store `make demo` builds, smaller
     expected_pl = storage.check_applicant(summary.sample_number, summary.sample_password, "pl")
     expected_uk = storage.public_view(expected_pl.number, expected_pl.credential_version, "uk")
     note = next(d.note for d in expected_pl.deficiencies if d.note)
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 360, "height": 780}, locale="pl-PL", java_script_enabled=False)
-        page.goto(server + "/")
-        page.get_by_label("Numer sprawy").fill(summary.sample_number)
-        page.get_by_label("Hasło").fill(summary.sample_password.lower())
-        page.get_by_role("button", name="Zaloguj").click()
-        page.wait_for_url("**/status")
+    with phone_browser(locale="pl-PL") as page:
+        log_in_as_applicant(page, server, summary.sample_number, summary.sample_password.lower(), "pl")
         assert page.locator("#stage-label").inner_text() == expected_pl.stage_label
         note_text = page.get_by_text(note).first
         assert not note_text.is_visible()
@@ -42,4 +32,3 @@ def test_applicant_flow_in_chromium_on_the_demo_store(server, store):
         assert "Ви вийшли з системи." in page.content()
         page.goto(server + "/status")
         assert page.url == server + "/"
-        browser.close()

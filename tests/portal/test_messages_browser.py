@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import storage
 from tests.helpers import CLERK, register
-from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, need_chromium
+from tests.portal.browser import ARTIFACTS, log_in_as_applicant, phone_browser
 from tests.portal.test_messages import _read_times
 
 # No hyphen, no space: only overflow-wrap can break it at 360 px.
@@ -12,23 +12,13 @@ LONG_WORD = "Konstantynopolitańczykowianeczka" * 3
 
 
 def test_applicant_reads_a_message_on_a_phone(server, store):
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
     filing = register(language="uk")
     storage.write_message(filing.number, clerk=CLERK, text=f"Prosimy o kontakt.\nAdres: {LONG_WORD}", language="pl")
     storage.write_message(filing.number, clerk=CLERK, template="fingerprints", values={"date": "2099-01-15",
                                                                                        "office": "GDA"})  # fmt: skip
     assert _read_times(filing.number) == [None, None]
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 360, "height": 780}, locale="uk-UA", java_script_enabled=False)
-        page.goto(server + "/")
-        page.get_by_label("Номер справи").fill(filing.display_number)
-        page.get_by_label("Пароль").fill(filing.password)
-        page.get_by_role("button", name="Увійти").click()
-        page.wait_for_url("**/status")
+    with phone_browser(locale="uk-UA") as page:
+        log_in_as_applicant(page, server, filing.display_number, filing.password, "uk")
 
         assert page.get_by_role("heading", name="Повідомлення від установи").is_visible()
         messages = page.locator("li.message")
@@ -47,5 +37,4 @@ def test_applicant_reads_a_message_on_a_phone(server, store):
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         page.locator("section.office-messages").scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "portal-messages-uk.png"), full_page=True)
-        browser.close()
     assert None not in _read_times(filing.number)

@@ -23,6 +23,17 @@ def _decided(filed_on: dt.date, days: int, clerk: str = CLERK) -> None:
         storage.set_stage(number, "decision_issued", clerk=clerk)
 
 
+def status_page(portal, filing, lang: str) -> str:
+    """The status page the applicant reads after logging in with the filing's card."""
+    portal.login(filing.number, filing.password, lang=lang)
+    return portal.get("/status").get_data(as_text=True)
+
+
+def between(page: str, start: str, end: str) -> str:
+    """The part of the page after `start` up to the first `end`."""
+    return page.split(start)[1].split(end)[0]
+
+
 @pytest.fixture
 def history(store):
     for i in range(20):
@@ -52,15 +63,14 @@ def test_the_status_page_sets_the_case_beside_its_group(portal, history, lang, f
         page = portal.get("/status").get_data(as_text=True) if figure not in page else page
     assert figure in page
     assert yours in page
-    assert "60" in page.split('id="processing-heading"')[1].split("</section>")[0]  # the statutory days
+    assert "60" in between(page, 'id="processing-heading"', "</section>")  # the statutory days
 
 
 def test_a_group_under_twenty_shows_no_figure(portal, history):
     with frozen(NOW):
         filing = register(filed_on=dt.date(2026, 11, 1), clerk=CLERK_SLU, language="en")
-        portal.login(filing.number, filing.password, lang="en")
-        page = portal.get("/status").get_data(as_text=True)
-    section = page.split('id="processing-heading"')[1].split("</section>")[0]
+        page = status_page(portal, filing, "en")
+    section = between(page, 'id="processing-heading"', "</section>")
     assert "too few for a reliable figure" in section
     assert "8 in 10" not in section
 
@@ -69,17 +79,16 @@ def test_a_decided_case_is_not_told_how_long_it_may_take(portal, history):
     with frozen(NOW):
         filing = register(filed_on=dt.date(2026, 11, 1))
         storage.set_stage(filing.number, "decision_issued", clerk=CLERK)
-        portal.login(filing.number, filing.password, lang="en")
-        page = portal.get("/status").get_data(as_text=True)
+        page = status_page(portal, filing, "en")
     assert "processing-heading" not in page
 
 
 def test_the_information_panel_lists_the_figures_per_office(portal, history):
     page = portal.get("/info/processing-times", headers={"Accept-Language": "uk"}).get_data(as_text=True)
     assert "<h1>Терміни розгляду</h1>" in page
-    gdansk = page.split('lang="pl">Gdańsk</th>')[1].split("</tr>")[0]
+    gdansk = between(page, 'lang="pl">Gdańsk</th>', "</tr>")
     assert "40 днів" in gdansk and "46 днів" in gdansk and "<td>20</td>" in gdansk
-    slupsk = page.split('lang="pl">Słupsk</th>')[1].split("</tr>")[0]
+    slupsk = between(page, 'lang="pl">Słupsk</th>', "</tr>")
     assert "замало справ для цифри" in slupsk and "<td>5</td>" in slupsk
     assert 'href="/info/processing-times"' in portal.get("/info").get_data(as_text=True)
 
@@ -88,9 +97,8 @@ def test_a_case_filed_today_is_told_today_not_zero_days_ago(portal, history):
     """The outside tester's finding 9: on the filing day the status page said "filed 0 days ago"."""
     with frozen(NOW):
         filing = register(filed_on=NOW.date(), language="uk")
-        portal.login(filing.number, filing.password, lang="uk")
-        page = portal.get("/status").get_data(as_text=True)
-    yours = page.split('id="processing-yours"')[1].split("</p>")[0]
+        page = status_page(portal, filing, "uk")
+    yours = between(page, 'id="processing-yours"', "</p>")
     assert "Заяву подано сьогодні." in yours
     assert "0 днів" not in yours
 

@@ -10,15 +10,14 @@ import datetime as dt
 
 from storage.visits import cancelling, limits
 from tests.portal.conftest import Portal
-from tests.portal.visit_helpers import CSRF, code_path, confirm, first_time_link, request_code, sms_code, visit_state
+from tests.portal.visit_helpers import CSRF, ask_for_code, confirm, sms_code, visit_state
 from tests.storage.visit_helpers import NOW, book
 
 STRANGERS = [f"198.51.{n}.{n + 10}" for n in range(1, 9)]  # eight networks, as a patient stranger would use
 
 
 def booked_reference(portal: Portal) -> str:
-    path = code_path(request_code(portal, first_time_link(portal)))
-    reference = path.rsplit("/", 1)[1]
+    path, reference = ask_for_code(portal)
     assert confirm(portal, path, sms_code(reference)).status_code == 200
     return reference
 

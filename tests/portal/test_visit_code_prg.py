@@ -5,7 +5,16 @@ its error shown once, and no hint asks for a reload."""
 
 from __future__ import annotations
 
-from tests.portal.visit_helpers import CSRF, code_path, confirm, first_time_link, request_code, sms_code, visit_state
+from tests.portal.visit_helpers import (
+    CSRF,
+    ask_for_code,
+    code_path,
+    confirm,
+    first_time_link,
+    request_code,
+    sms_code,
+    visit_state,
+)
 
 
 def wrong_code_for(reference: str) -> str:
@@ -14,8 +23,7 @@ def wrong_code_for(reference: str) -> str:
 
 def test_a_wrong_booking_code_redirects_and_reloading_spends_no_try(portal):
     portal.get("/lang/en")
-    path = code_path(request_code(portal, first_time_link(portal)))
-    reference = path.rsplit("/", 1)[1]
+    path, reference = ask_for_code(portal)
     answer = confirm(portal, path, wrong_code_for(reference))
     assert answer.status_code == 303 and code_path(answer) == path
     shown = portal.get(path)
@@ -44,8 +52,7 @@ def test_a_code_that_is_no_code_is_shown_once_after_a_redirect(portal):
 
 def test_a_wrong_cancellation_code_redirects_too(portal):
     portal.get("/lang/en")
-    path = code_path(request_code(portal, first_time_link(portal)))
-    reference = path.rsplit("/", 1)[1]
+    path, reference = ask_for_code(portal)
     assert confirm(portal, path, sms_code(reference)).status_code == 200
     token = CSRF.search(portal.get("/visit/cancel").get_data(as_text=True))[1]
     assert portal.post("/visit/cancel", data={"csrf_token": token, "reference": reference}).status_code == 303
@@ -72,8 +79,7 @@ def test_no_hint_on_the_code_page_asks_for_a_reload(portal):
 def test_the_reference_as_the_sms_writes_it_is_accepted_and_shown_with_its_dash(portal):
     """Finding 5: "№GDA-WXKYNR" (as the SMS writes it), "nr GDA-WXKYNR" or "gda.wxkynr" was refused."""
     portal.get("/lang/uk")
-    path = code_path(request_code(portal, first_time_link(portal)))
-    reference = path.rsplit("/", 1)[1]
+    path, reference = ask_for_code(portal)
     assert confirm(portal, path, sms_code(reference)).status_code == 200
     office, rest = reference.split("-")
     for typed in (f"№{reference}", f"nr {office} {rest}", f"{office.lower()}.{rest.lower()}."):
@@ -88,8 +94,7 @@ def test_a_mistyped_reference_is_told_to_check_it_and_answered_as_one_that_canno
     the end of the day before" – misleading. Now the words ask to check the reference first, and the
     answer is still one and the same for an unknown and an uncancellable reference (privacy)."""
     portal.get("/lang/uk")
-    path = code_path(request_code(portal, first_time_link(portal)))
-    reference = path.rsplit("/", 1)[1]
+    path, reference = ask_for_code(portal)
     assert confirm(portal, path, sms_code(reference)).status_code == 200
     token = CSRF.search(portal.get("/visit/cancel").get_data(as_text=True))[1]
     portal.post("/visit/cancel", data={"csrf_token": token, "reference": reference})
@@ -114,8 +119,7 @@ def test_after_a_resend_the_code_field_says_only_the_latest_code_works(portal):
     from storage.models import SmsOutbox, Visit
 
     portal.get("/lang/uk")
-    path = code_path(request_code(portal, first_time_link(portal)))
-    reference = path.rsplit("/", 1)[1]
+    path, reference = ask_for_code(portal)
     assert 'id="code-hint"' not in portal.get(path).get_data(as_text=True)
     with write_transaction():  # the first text went out a minute ago (a state, not a wait)
         visit = Visit.get(Visit.reference == reference)

@@ -16,6 +16,7 @@ from tests.portal.visit_helpers import (
     CSRF,
     DAY_LINK,
     TIME_LINK,
+    ask_for_code,
     code_path,
     confirm,
     first_time_link,
@@ -44,8 +45,8 @@ def test_a_stranger_learns_nothing_of_a_number_and_cannot_lock_its_owner_out(por
     owner = Portal(portal_app, "198.51.100.10")
     owner.get("/lang/en")
     link = first_time_link(owner)
-    booked = code_path(request_code(owner, link, phone=OWNER_PHONE))
-    assert confirm(owner, booked, sms_code(reference_of(booked))).status_code == 200
+    booked, owner_ref = ask_for_code(owner, link, phone=OWNER_PHONE)
+    assert confirm(owner, booked, sms_code(owner_ref)).status_code == 200
     others = same_day_links(owner, link)
 
     # A number nobody has booked with, asked the same way: what every stranger's answer must look like.
@@ -61,7 +62,6 @@ def test_a_stranger_learns_nothing_of_a_number_and_cannot_lock_its_owner_out(por
         assert answer_shape(answer) == expected, (i, answer.status_code, answer.get_data(as_text=True)[:300])
 
     # The owner cancels the visit: a new code to the phone, typed in – no 429.
-    owner_ref = reference_of(booked)
     token = CSRF.search(owner.get("/visit/cancel").get_data(as_text=True))[1]
     asked = owner.post("/visit/cancel", data={"csrf_token": token, "reference": owner_ref})
     assert asked.status_code == 303, asked.get_data(as_text=True)

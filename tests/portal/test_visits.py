@@ -23,6 +23,7 @@ from tests.portal.visit_helpers import (
     NAME,
     OFFICE,
     PHONE,
+    ask_for_code,
     code_path,
     confirm,
     expire_code,
@@ -139,8 +140,7 @@ def test_the_form_names_the_field_and_the_rule(portal):
 def test_a_wrong_code_says_how_many_tries_are_left_and_the_last_one_releases_the_seat(portal):
     portal.get("/lang/en")
     link = first_time_link(portal)
-    path = code_path(request_code(portal, link))
-    reference = path.rsplit("/", 1)[1]
+    path, reference = ask_for_code(portal, link)
     right = sms_code(reference)
     wrong = "000000" if right != "000000" else "111111"
     answer = confirm(portal, path, wrong)
@@ -161,8 +161,7 @@ def test_a_wrong_code_says_how_many_tries_are_left_and_the_last_one_releases_the
 def test_an_expired_code_releases_the_seat_and_says_so(portal):
     portal.get("/lang/pl")
     link = first_time_link(portal)
-    path = code_path(request_code(portal, link))
-    reference = path.rsplit("/", 1)[1]
+    path, reference = ask_for_code(portal, link)
     code = sms_code(reference)
     expire_code(reference)
     answer = confirm(portal, path, code)
@@ -220,8 +219,7 @@ def test_the_details_form_needs_its_csrf_token(portal):
 
 def test_a_visit_is_cancelled_with_its_reference_and_a_new_code(portal):
     portal.get("/lang/uk")
-    path = code_path(request_code(portal, first_time_link(portal)))
-    reference = path.rsplit("/", 1)[1]
+    path, reference = ask_for_code(portal)
     first_code = sms_code(reference)
     assert confirm(portal, path, first_code).status_code == 200
     token = CSRF.search(portal.get("/visit/cancel").get_data(as_text=True))[1]
@@ -276,8 +274,7 @@ def test_status_page_offers_the_card_collection_and_then_shows_the_visit(portal)
     assert "group=card_collection" in link
     office = re.search(r"office=([A-Z]+)", link)[1]
     details = first_time_link(portal, office=office, group="card_collection")
-    path = code_path(request_code(portal, details))
-    reference = path.rsplit("/", 1)[1]
+    path, reference = ask_for_code(portal, details)
     assert confirm(portal, path, sms_code(reference)).status_code == 200
     visit = store.visit_of_case(filing.number)
     assert visit is not None and visit.reference == reference
@@ -370,8 +367,7 @@ def same_day_links(portal, link: str) -> list[str]:
 
 def test_the_confirmation_shows_again_after_a_reload_or_a_language_change(portal):
     portal.get("/lang/en")
-    path = code_path(request_code(portal, first_time_link(portal)))
-    reference = path.rsplit("/", 1)[1]
+    path, reference = ask_for_code(portal)
     assert confirm(portal, path, sms_code(reference)).status_code == 200
     portal.get("/lang/pl")
     again = portal.get(path)

@@ -3,29 +3,15 @@ Playwright against the production server, in each language, and cancelling one."
 
 from __future__ import annotations
 
-from tests.portal.browser import fits_the_phone, shot
+from tests.portal.browser import PAGE_TEXTS, fits_the_phone, shot
 from tests.portal.visit_helpers import sms_code, visit_state
 
 NAMES = {"pl": "Polski", "en": "English", "ru": "Русский", "uk": "Українська"}
-TEXTS = {
-    "pl": {"group": "Złożenie wniosku", "show": "Pokaż wolne dni", "name": "Imię i nazwisko",
-           "phone": "Numer telefonu komórkowego", "send": "Wyślij mi kod", "code": "Kod z SMS-a",
-           "confirm": "Potwierdź wizytę", "booked": "Wizyta zarezerwowana"},
-    "en": {"group": "Filing an application", "show": "Show free days", "name": "First name and surname",
-           "phone": "Mobile phone number", "send": "Send me the code", "code": "Code from the SMS",
-           "confirm": "Confirm the visit", "booked": "Visit booked"},
-    "ru": {"group": "Подача заявления", "show": "Показать свободные дни", "name": "Имя и фамилия",
-           "phone": "Номер мобильного телефона", "send": "Отправить мне код", "code": "Код из SMS",
-           "confirm": "Подтвердить визит", "booked": "Визит забронирован"},
-    "uk": {"group": "Подання заяви", "show": "Показати вільні дні", "name": "Ім'я та прізвище",
-           "phone": "Номер мобільного телефону", "send": "Надіслати мені код", "code": "Код із SMS",
-           "confirm": "Підтвердити візит", "booked": "Візит заброньовано"},
-}  # fmt: skip
 PHONES = {"pl": "501 234 567", "en": "+48 502 345 678", "ru": "+48 503 456 789", "uk": "+380 67 123 4567"}
 
 
 def book(page, server: str, lang: str, shots: bool) -> str:
-    text = TEXTS[lang]
+    text = PAGE_TEXTS[lang]
     page.goto(server + "/visit")
     if page.locator("html").get_attribute("lang") != lang:
         page.get_by_role("link", name=NAMES[lang]).click()

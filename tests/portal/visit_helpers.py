@@ -84,3 +84,10 @@ def confirm(portal, code_path: str, code: str):
 def code_path(response) -> str:
     location = response.headers["Location"]
     return location[location.index("/visit/") :]
+
+
+def ask_for_code(portal, link: str | None = None, name: str = NAME, phone: str = PHONE) -> tuple[str, str]:
+    """Ask for a code for a time (the first free one unless `link` names another), as the details
+    form does: the code page's path and the booking's reference."""
+    path = code_path(request_code(portal, link or first_time_link(portal), name=name, phone=phone))
+    return path, path.rsplit("/", 1)[1]

@@ -14,9 +14,9 @@ import pytest
 import storage
 from storage.admin import backup
 from storage.db import close_database, unit_of_work
-from storage.models import ALL_MODELS, AuditEvent, Case, CaseNumberCounter, StageHistory
+from storage.models import AuditEvent, Case, CaseNumberCounter, StageHistory
 from tests import pg
-from tests.helpers import ok, refused, register, run_cli
+from tests.helpers import every_row, ok, refused, register, run_cli
 
 
 def refused_with(code: int, result: subprocess.CompletedProcess, *words: str) -> str:
@@ -30,15 +30,6 @@ def cli_with(env: dict[str, str], url: str, *args: str) -> subprocess.CompletedP
 
 
 NAME = re.compile(r"^(okienko|okienko_t_[0-9a-f]{12})-\d{8}T\d{6}Z\.(sqlite3|pgdump)$")
-
-
-def all_rows() -> dict[str, dict[object, dict]]:
-    with unit_of_work():
-        result = {}
-        for model in ALL_MODELS:
-            pk = model._meta.primary_key.name
-            result[model.__name__] = {getattr(r, pk): r.__data__.copy() for r in model.select()}
-        return result
 
 
 class Registrations(threading.Thread):
@@ -93,7 +84,7 @@ def test_backup_during_registrations_restores_to_an_equal_snapshot(store, fresh_
         desk.stop.set()
         desk.join(timeout=60)
     assert not desk.errors
-    source = all_rows()
+    source = every_row()
 
     assert NAME.match(made.path.name), made.path.name
     assert stat.S_IMODE(made.path.stat().st_mode) == 0o600
@@ -102,7 +93,7 @@ def test_backup_during_registrations_restores_to_an_equal_snapshot(store, fresh_
     ok(run_cli(fresh_url, "restore", str(made.path)))
     storage.open_database(fresh_url)
     try:
-        restored = all_rows()
+        restored = every_row()
         # Rows of the snapshot are the source's rows, unchanged (the counter row moves on after it).
         for table, rows in restored.items():
             assert set(rows) <= set(source[table]), table

@@ -6,12 +6,12 @@ import shutil
 import pytest
 
 import storage
-from storage import schema
 from storage.catalog.fixture_files import fixtures_dir
 from storage.catalog.info import case_type_guide, case_type_guides, info_texts
 from storage.db import database, unit_of_work
 from storage.languages import LANGUAGES
 from storage.models import CHANNELS
+from tests.helpers import assert_migrates_again
 
 
 def test_every_kind_of_case_has_a_complete_guide(store):
@@ -97,9 +97,7 @@ def test_migration_0013_adds_the_panel_tables_that_loading_the_fixtures_fills(st
             database.execute_sql(f"DROP TABLE {table}")
         database.execute_sql("ALTER TABLE fee DROP COLUMN reduced_grosze")
         database.execute_sql("DELETE FROM schema_migration WHERE name = '0013_info_panel'")
-    assert schema.pending_migrations() == ["0013_info_panel"]
-    assert schema.migrate() == ["0013_info_panel"]
-    assert schema.schema_drift() == "" and schema.migrate() == []
+    assert_migrates_again("0013_info_panel")
     assert case_type_guides() == [] and info_texts() == {}
     assert storage.case_types()[0].fees[1].reduced_grosze is None
     assert storage.load_fixtures()["info"] > 0

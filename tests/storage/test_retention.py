@@ -9,24 +9,13 @@ import storage
 from storage.accounts import throttle
 from storage.admin import retention
 from storage.clock import utcnow
-from storage.db import unit_of_work
 from storage.delivery import sms_outbox as outbox
-from storage.models import ALL_MODELS, AuditEvent, Case, LoginThrottle, SmsOutbox
-from tests.helpers import CLERK, register
+from storage.models import AuditEvent, Case, LoginThrottle, SmsOutbox
+from tests.helpers import CLERK, every_row, register
 
 POLICY = retention.RetentionPolicy(closed_case_days=30, sms_days=3)
 OWNER = "test-loop"
 SENDER = "test-host:/dev/ttyGSM0"
-
-
-def snapshot() -> dict[str, dict[object, tuple]]:
-    """Every row of every table, keyed by primary key."""
-    with unit_of_work():
-        result = {}
-        for model in ALL_MODELS:
-            pk = model._meta.primary_key.name
-            result[model.__name__] = {getattr(row, pk): row.__data__.copy() for row in model.select()}
-        return result
 
 
 def changed_tables(before: dict, after: dict) -> set[str]:
@@ -47,15 +36,15 @@ def test_phone_of_a_case_closed_long_enough_ago_is_erased_and_nothing_else(store
     closed_at = Case.get(Case.number == expired.number).stage_changed_at
 
     # One day short of the period: nothing is due yet.
-    before = snapshot()
+    before = every_row()
     too_early = retention.purge(POLICY, now=closed_at + dt.timedelta(days=29))
     assert too_early == retention.PurgeCounts(0, 0, 0)
-    assert changed_tables(before, snapshot()) == {"AuditEvent"}
+    assert changed_tables(before, every_row()) == {"AuditEvent"}
 
-    before = snapshot()
+    before = every_row()
     now = closed_at + dt.timedelta(days=31)
     counts = retention.purge(POLICY, now=now)
-    after = snapshot()
+    after = every_row()
     assert counts.case_contacts == 2  # the closed one with a phone, and the closed one without (marked)
     assert changed_tables(before, after) == {"Case", "AuditEvent"}
     purged = Case.get(Case.number == expired.number).id
@@ -79,9 +68,9 @@ def test_phone_of_a_case_closed_long_enough_ago_is_erased_and_nothing_else(store
     view = storage.check_applicant(expired.number, expired.password, "uk")
     assert view.stage == "closed"
 
-    again_before = snapshot()
+    again_before = every_row()
     assert retention.purge(POLICY, now=now + dt.timedelta(hours=1)) == retention.PurgeCounts(0, 0, 0)
-    assert changed_tables(again_before, snapshot()) == {"AuditEvent"}
+    assert changed_tables(again_before, every_row()) == {"AuditEvent"}
 
 
 def _send(number: str, stage: str) -> int:
@@ -112,12 +101,12 @@ def test_finished_texts_go_after_the_period_and_waiting_ones_stay(store):
     assert sorted(states.values()) == ["cancelled", "delivered", "failed", "queued", "sent", "unknown"]
     start = utcnow()
 
-    before = snapshot()
+    before = every_row()
     assert retention.purge(POLICY, now=start + dt.timedelta(days=2)).sms_rows == 0
-    assert before["SmsOutbox"] == snapshot()["SmsOutbox"]
+    assert before["SmsOutbox"] == every_row()["SmsOutbox"]
 
     counts = retention.purge(POLICY, now=start + dt.timedelta(days=4))
-    after = snapshot()
+    after = every_row()
     gone = set(before["SmsOutbox"]) - set(after["SmsOutbox"])
     cancelled = next(i for i, s in states.items() if s == "cancelled")
     assert counts.sms_rows == 3 and gone == {delivered, failed, cancelled}
@@ -138,11 +127,11 @@ def test_stale_throttle_rows_are_forgotten(store):
     old, fresh = throttle.address_key("203.0.113.7"), throttle.address_key("198.51.100.4")
     throttle.record_failure({old: throttle.ADDRESS_POLICY}, now=now - dt.timedelta(hours=25))
     throttle.record_failure({fresh: throttle.ADDRESS_POLICY}, now=now - dt.timedelta(hours=23))
-    before = snapshot()
+    before = every_row()
     counts = retention.purge(POLICY, now=now)
     assert counts == retention.PurgeCounts(0, 0, 1)
     assert {row.key for row in LoginThrottle.select()} == {fresh}
-    assert changed_tables(before, snapshot()) == {"LoginThrottle", "AuditEvent"}
+    assert changed_tables(before, every_row()) == {"LoginThrottle", "AuditEvent"}
     audit_detail = AuditEvent.select().order_by(AuditEvent.id.desc()).first().detail
     assert audit_detail["throttle_rows"] == 1 and "203.0.113.7" not in json.dumps(audit_detail)
 

@@ -10,7 +10,7 @@ from storage import clock
 from storage.db import unit_of_work
 from storage.errors import DomainError
 from storage.models import SmsOutbox
-from tests.helpers import ADMIN, CLERK, CLERK_SLU, register, row_counts
+from tests.helpers import ADMIN, CLERK, CLERK_SLU, register, register_closed, row_counts
 
 
 def test_usual_next_stage_follows_the_catalogue_and_skips_detours(store):
@@ -110,9 +110,7 @@ def test_withdrawing_twice_steps_back_through_the_history(store):
 
 
 def test_only_an_admin_reopens_a_closed_case_with_a_reason(store):
-    filing = register()
-    storage.set_stage(filing.number, "decision_issued", clerk=CLERK)
-    storage.set_stage(filing.number, "closed", clerk=CLERK)
+    filing = register_closed()
     with pytest.raises(DomainError) as err:
         storage.set_stage(filing.number, "formal_check", clerk=CLERK)
     assert err.value.field == "stage"

@@ -10,8 +10,8 @@ from storage import clock, desk, portal
 from storage.admin import retention
 from storage.db import unit_of_work
 from storage.models import AuditEvent, Visit
-from tests.helpers import CLERK, ok, refused, run_cli
-from tests.storage.test_retention import POLICY, changed_tables, snapshot
+from tests.helpers import CLERK, every_row, ok, refused, run_cli
+from tests.storage.test_retention import POLICY, changed_tables
 from tests.storage.visit_helpers import NOW, TUESDAY, book, first_slot, hold
 
 NEXT_TUESDAY = TUESDAY + dt.timedelta(days=7)
@@ -38,15 +38,15 @@ def test_name_and_phone_go_a_week_after_the_visit_day_and_nothing_else(store):
 
     # The day before the week is over nothing of the visits goes (the counters of a day ago do).
     retention.purge(POLICY, now=dt.datetime(2027, 3, 29, 12, 0))
-    before = snapshot()
+    before = every_row()
     quiet = retention.purge(POLICY, now=dt.datetime(2027, 3, 29, 21, 59))  # 22:59 in Warsaw, still the 29th
     assert quiet.visit_contacts == 0
-    assert changed_tables(before, snapshot()) == {"AuditEvent"}
+    assert changed_tables(before, every_row()) == {"AuditEvent"}
 
-    before = snapshot()
+    before = every_row()
     now = dt.datetime(2027, 3, 29, 23, 0)  # 01:00 on the 30th in Warsaw: the 23rd is a week past
     counts = retention.purge(POLICY, now=now)
-    after = snapshot()
+    after = every_row()
     assert counts.visit_contacts == 3
     assert changed_tables(before, after) == {"Visit", "AuditEvent"}
     purged = {v.reference for v in (online, at_desk, abandoned)}
@@ -65,9 +65,9 @@ def test_name_and_phone_go_a_week_after_the_visit_day_and_nothing_else(store):
     assert json.loads(audit_row["detail_json"])["visit_contacts"] == 3
     assert "Petrenko" not in audit_row["detail_json"] and "502" not in audit_row["detail_json"]
 
-    again = snapshot()
+    again = every_row()
     assert retention.purge(POLICY, now=now + dt.timedelta(hours=1)).visit_contacts == 0
-    assert changed_tables(again, snapshot()) == {"AuditEvent"}
+    assert changed_tables(again, every_row()) == {"AuditEvent"}
     with clock.frozen(dt.datetime(2027, 3, 23, 9, 0)):
         shown = desk.visits_on("GDA", TUESDAY)
     assert {v.name for v in shown} == {None} and {v.phone for v in shown} == {""}

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bench.runs import queued_code
 from storage import portal
-from storage.db import unit_of_work
-from storage.models import SmsOutbox, Visit
 
 NOW = dt.datetime(2027, 3, 22, 10, 0)  # Monday, 11:00 in Warsaw
 TUESDAY = dt.date(2027, 3, 23)
@@ -20,15 +19,7 @@ def first_slot(group: str = "filing", office: str = "GDA", day: dt.date = TUESDA
 
 def code_of(reference: str) -> str | None:
     """The newest code text's code for a visit (kept in the outbox until sent), None if there is none."""
-    with unit_of_work():
-        row = (
-            SmsOutbox.select(SmsOutbox.code)
-            .join(Visit)
-            .where(Visit.reference == reference, SmsOutbox.code.is_null(False))
-            .order_by(SmsOutbox.id.desc())
-            .first()
-        )
-        return row.code if row else None
+    return queued_code(reference)
 
 
 def hold(phone: str = "+48 501 234 567", *, group: str = "filing", starts_at=None, client: str = CLIENT,

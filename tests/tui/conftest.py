@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from pypdf import PdfReader
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.screen import Screen
+from textual.widgets import Input, Select
 
 from counter_tui.app import OkienkoApp
+from counter_tui.screens.case_detail import CaseDetailScreen
 from counter_tui.settings import CounterSettings
 from tests.helpers import CLERK, CLERK_PASSWORD
+from tests.tui.terminal import Terminal, demo_desk
 
 SIZE = (130, 45)
+# A clerk-app test that runs on SQLite and again on PostgreSQL.
+BOTH = pytest.mark.parametrize(
+    "store", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
 
 
 class Printer:
@@ -105,6 +114,66 @@ async def log_in(pilot: Pilot, login: str = CLERK, password: str = CLERK_PASSWOR
     await settle(pilot)
 
 
+ScreenT = TypeVar("ScreenT", bound=Screen)
+
+
+def text_of(app: OkienkoApp, selector: str) -> str:
+    """What the widget `selector` on the top screen draws, as text."""
+    return str(app.screen.query_one(selector).render())
+
+
+async def press(pilot: Pilot, *keys: str) -> None:
+    """Press the keys one at a time, each one's work settled before the next (a clerk who looks
+    at the screen between keys; a test of keys typed ahead presses them with `pilot.press`)."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
+async def press_at_once(pilot: Pilot, *keys: str) -> None:
+    """Press the keys in one go, as a quick hand does, then let their work settle."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+async def choose(pilot: Pilot, selector: str, value: object) -> None:
+    """Set the list `selector` on the top screen to `value`, and let what that starts settle."""
+    pilot.app.screen.query_one(selector, Select).value = value
+    await settle(pilot)
+
+
+async def press_to(pilot: Pilot, key: str, shown: type[ScreenT]) -> ScreenT:
+    """Press one key (as `press`) and check that it leads to a `shown` screen; that screen."""
+    await press(pilot, key)
+    return on_screen(pilot, shown)
+
+
+def on_screen(pilot: Pilot, shown: type[ScreenT]) -> ScreenT:
+    """The screen on top, checked to be a `shown` one."""
+    screen = pilot.app.screen
+    assert isinstance(screen, shown), f"{type(screen).__name__} is on top, not {shown.__name__}"
+    return screen
+
+
+async def logged_in_to(pilot: Pilot, key: str, shown: type[ScreenT]) -> ScreenT:
+    """Log in as the clerk, then press the key that leads to a `shown` screen; that screen."""
+    await log_in(pilot)
+    return await press_to(pilot, key, shown)
+
+
+async def open_case(pilot: Pilot, number: str, login: str = CLERK) -> CaseDetailScreen:
+    """Log in and open a case by its number: the case screen."""
+    await log_in(pilot, login=login)
+    return await show_case(pilot, number)
+
+
+async def show_case(pilot: Pilot, number: str) -> CaseDetailScreen:
+    """Open a case by its number, as Enter on its worklist row does: the case screen."""
+    pilot.app.open_case(number)
+    await settle(pilot)
+    return on_screen(pilot, CaseDetailScreen)
+
+
 def screen_input(pilot: Pilot, selector: str) -> Input:
     return pilot.app.screen.query_one(selector, Input)
 
@@ -115,6 +184,13 @@ def store(request, tmp_path, monkeypatch):
     from tests.helpers import open_store
 
     yield from open_store(request.param, request, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def desk(tmp_path) -> Iterator[Terminal]:
+    """The clerk app in tmux at 120×35 on a fresh demo store, the store open in this test too."""
+    with demo_desk(tmp_path) as term:
+        yield term
 
 
 @pytest.fixture(autouse=True)

@@ -112,16 +112,32 @@ def desk_in_tmux(
 
 
 @contextlib.contextmanager
-def demo_desk(tmp_path: Path, cases: int = 4, size: tuple[int, int] = (120, 35)) -> Iterator[Terminal]:
-    """The clerk app in tmux on a fresh demo store of `cases` cases, the store open in this process too
-    (so a test can read what the clerk's keys wrote)."""
+def open_demo_store(tmp_path: Path, cases: int) -> Iterator[str]:
+    """A fresh demo store of `cases` cases, open in this process too (so a test can prepare it and
+    read what the clerk's keys wrote); its URL."""
     import storage
 
     need_tmux()
     db_url = demo_store(tmp_path, cases=cases)
-    with desk_in_tmux(tmp_path, db_url, size) as term:
-        storage.open_database(db_url)
-        try:
-            yield term
-        finally:
-            storage.db.close_database()
+    storage.open_database(db_url)
+    try:
+        yield db_url
+    finally:
+        storage.db.close_database()
+
+
+@contextlib.contextmanager
+def demo_desk(tmp_path: Path, cases: int = 4, size: tuple[int, int] = (120, 35)) -> Iterator[Terminal]:
+    """The clerk app in tmux on a fresh demo store of `cases` cases, the store open in this process too."""
+    with open_demo_store(tmp_path, cases) as db_url, desk_in_tmux(tmp_path, db_url, size) as term:
+        yield term
+
+
+def open_case_by_name(term: Terminal, name: str, display_number: str) -> str:
+    """Search by name, Enter on the one row found: the case screen (its text)."""
+    term.keys("/")
+    term.type(name)
+    term.keys("Enter")
+    term.wait_for("Znaleziono 1")
+    term.keys("Enter")
+    return term.wait_for(f"Sprawa {display_number}")

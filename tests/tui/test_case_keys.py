@@ -16,7 +16,7 @@ from counter_tui.screens.dialogs import CredentialsDialog
 from counter_tui.screens.register import RegisterScreen
 from counter_tui.screens.worklist import WorklistScreen
 from tests.helpers import CLERK, register, row_counts
-from tests.tui.conftest import SIZE, log_in, settle
+from tests.tui.conftest import SIZE, log_in, press, press_at_once, press_to, settle, show_case
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -54,27 +54,20 @@ def what_the_store_holds(number: str) -> tuple:
     )
 
 
-async def open_case(pilot, number: str) -> None:
-    pilot.app.open_case(number)
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, CaseDetailScreen)
-
-
 async def test_a_name_typed_on_a_case_searches_for_the_next_person_and_changes_nothing(app: OkienkoApp):
     filing = register(missing=["photos"])
     nextone = register(applicant_name="Priya Chatterjee")
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)  # (a sign-in is audited: the store is read after it)
         before = what_the_store_holds(filing.number)
-        await open_case(pilot, filing.number)
+        await show_case(pilot, filing.number)
         for char in "Chatterjee":
             await pilot.press(char)
             await settle(pilot)
             assert not isinstance(app.screen, ModalScreen), f"{char!r} opened {type(app.screen).__name__}"
         assert isinstance(app.screen, WorklistScreen)
         assert app.screen.search_box.value == "Chatterjee"
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         table = app.screen.query_one("#cases")
         assert [table.get_row_at(i) for i in range(table.row_count)] and table.row_count == 1
         assert str(table.coordinate_to_cell_key((0, 0)).row_key.value) == nextone.number
@@ -86,18 +79,17 @@ async def test_no_printable_key_on_a_case_opens_anything_or_changes_the_case(app
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)  # (a sign-in is audited: the store is read after it)
         before = what_the_store_holds(filing.number)
-        await open_case(pilot, filing.number)
+        await show_case(pilot, filing.number)
         # No binding of the case screen, wherever the focus stands, is a key a name is typed with.
         seen = set()
         while app.focused not in seen:
             seen.add(app.focused)
             assert printable_bindings(app.screen) == {}, f"focus on {app.focused!r}"
-            await pilot.press("tab")
-            await settle(pilot)
+            await press(pilot, "tab")
             assert isinstance(app.screen, CaseDetailScreen)
         assert len(seen) >= 2, "the case screen has more than one place to stand"
         for char in PRESSED:
-            await open_case(pilot, filing.number)
+            await show_case(pilot, filing.number)
             await pilot.press(char)
             await settle(pilot)
             assert isinstance(app.screen, WorklistScreen), f"{char!r} left {type(app.screen).__name__} on screen"
@@ -110,20 +102,16 @@ async def test_a_question_takes_no_letter_and_a_new_password_defaults_to_no(app:
     version = storage.case_detail(filing.number).credential_version
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
-        await open_case(pilot, filing.number)
-        await pilot.press("f9")
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
+        await show_case(pilot, filing.number)
+        await press_to(pilot, "f9", ConfirmDialog)
         for char in "tTyYnNzs ":
             await pilot.press({" ": "space"}.get(char, char))
             await settle(pilot)
             assert isinstance(app.screen, ConfirmDialog), f"{char!r} answered the question"
-        await pilot.press("enter")  # "no" has the focus: an Enter typed ahead issues nothing
-        await settle(pilot)
+        await press(pilot, "enter")  # "no" has the focus: an Enter typed ahead issues nothing
         assert isinstance(app.screen, CaseDetailScreen)
         assert storage.case_detail(filing.number).credential_version == version
-        await pilot.press("f9", "right", "enter")  # the explicit choice
-        await settle(pilot)
+        await press_at_once(pilot, "f9", "right", "enter")  # the explicit choice
         assert isinstance(app.screen, CredentialsDialog)
     assert storage.case_detail(filing.number).credential_version == version + 1
 
@@ -132,22 +120,17 @@ async def test_ctrl_n_on_a_case_starts_the_next_filing_and_filings_do_not_pile_u
     first = register()
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
-        await open_case(pilot, first.number)
+        await show_case(pilot, first.number)
         depth = len(app.screen_stack)
         for name in ("Jan Kowalski", "Maria Lopez", "Ali Hassan"):
-            await pilot.press("ctrl+n")
-            await settle(pilot)
-            assert isinstance(app.screen, RegisterScreen)
+            await press_to(pilot, "ctrl+n", RegisterScreen)
             filing = register(applicant_name=name, clerk=CLERK)
             app.filing_registered(filing)  # what the form does once the store accepted it
             await settle(pilot)
-            await pilot.press("enter")  # the credentials window closes on the new case
-            await settle(pilot)
+            await press(pilot, "enter")  # the credentials window closes on the new case
             assert isinstance(app.screen, CaseDetailScreen) and app.screen.number == filing.number
             assert len(app.screen_stack) == depth
-        await pilot.press("escape")
-        await settle(pilot)
-        assert isinstance(app.screen, WorklistScreen)
+        await press_to(pilot, "escape", WorklistScreen)
 
 
 async def test_f7_and_f8_move_between_the_case_tabs_round_the_end(app: OkienkoApp):
@@ -156,14 +139,12 @@ async def test_f7_and_f8_move_between_the_case_tabs_round_the_end(app: OkienkoAp
     filing = register()
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
-        await open_case(pilot, filing.number)
+        await show_case(pilot, filing.number)
         tabs = app.screen.query_one(TabbedContent)
         assert tabs.active == "tab-deficiencies"
-        await pilot.press("f8")
-        await settle(pilot)
+        await press(pilot, "f8")
         assert tabs.active == "tab-messages"
-        await pilot.press("f7", "f7")  # back past the first: the last tab, the audit
-        await settle(pilot)
+        await press_at_once(pilot, "f7", "f7")  # back past the first: the last tab, the audit
         assert tabs.active == "tab-audit"
         from counter_tui.screens.help import KEY_MAP
 

@@ -11,14 +11,11 @@ import datetime as dt
 
 import pytest
 
-from counter_tui.app import OkienkoApp
 from storage import add_deficiency, mark_read, set_stage, write_message
 from storage.clock import frozen
 from tests.helpers import CLERK, register
-from tests.tui.conftest import log_in, settle
+from tests.tui.pictures import FROZEN_AT, PICTURED_APPLICANT, keys, on_case, pictured
 
-MINIMUM = (120, 35)
-FROZEN_AT = dt.datetime(2026, 11, 20, 9, 30)
 LONG_NOTE = (
     "Oryginał albo kopia poświadczona za zgodność z oryginałem przez notariusza lub adwokata; dokument "
     "nie starszy niż trzy miesiące w dniu złożenia, w języku polskim albo z tłumaczeniem przysięgłym."
@@ -29,8 +26,7 @@ LONG_NOTE = (
 def case_number(store) -> str:
     with frozen(FROZEN_AT):
         filing = register(
-            applicant_name="Maria Santos Reyes",
-            phone="+380 67 123 4567",
+            **PICTURED_APPLICANT,
             filed_on=FROZEN_AT.date() - dt.timedelta(days=40),
             missing=["photos"],
             external_ref="MOS/2026/000123",
@@ -54,67 +50,23 @@ def case_number(store) -> str:
         return filing.number
 
 
-def still_app(settings) -> OkienkoApp:
-    app = OkienkoApp(settings)
-    app.animation_level = "none"
-    return app
-
-
-def _open(number: str):
-    async def run_before(pilot):
-        with frozen(FROZEN_AT):
-            await log_in(pilot)
-            pilot.app.open_case(number)
-            await settle(pilot)
-
-    return run_before
-
-
 def test_case_screen_at_120x35(snap_compare, case_number, settings):
-    with frozen(FROZEN_AT):
-        assert snap_compare(still_app(settings), terminal_size=MINIMUM, run_before=_open(case_number))
+    assert pictured(snap_compare, settings, on_case(case_number))
 
 
 def test_stage_confirmation_at_120x35(snap_compare, case_number, settings):
-    async def run_before(pilot):
-        await _open(case_number)(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        await pilot.press("up", "up", "up")  # from the proposed "closed" back to "decision issued"
-        await pilot.press("enter")
-        await settle(pilot)
-
-    with frozen(FROZEN_AT):
-        assert snap_compare(still_app(settings), terminal_size=MINIMUM, run_before=run_before)
+    # From the proposed "closed" back to "decision issued".
+    assert pictured(snap_compare, settings, on_case(case_number, keys("f2"), keys("up", "up", "up"), keys("enter")))
 
 
 def test_closing_confirmation_at_120x35(snap_compare, case_number, settings):
-    async def run_before(pilot):
-        await _open(case_number)(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        await pilot.press("enter")  # the proposed stage after "card ready" closes the case
-        await settle(pilot)
-
-    with frozen(FROZEN_AT):
-        assert snap_compare(still_app(settings), terminal_size=MINIMUM, run_before=run_before)
+    # The proposed stage after "card ready" closes the case.
+    assert pictured(snap_compare, settings, on_case(case_number, keys("f2"), keys("enter")))
 
 
-def test_messages_tab_at_120x35(snap_compare, case_number, settings):
-    async def run_before(pilot):
-        await _open(case_number)(pilot)
-        pilot.app.screen.query_one("#case-tabs").active = "tab-messages"
-        await settle(pilot)
+@pytest.mark.parametrize("tab", ["messages", "audit"])
+def test_case_tab_at_120x35(snap_compare, case_number, settings, tab):
+    async def on_tab(pilot) -> None:
+        pilot.app.screen.query_one("#case-tabs").active = f"tab-{tab}"
 
-    with frozen(FROZEN_AT):
-        assert snap_compare(still_app(settings), terminal_size=MINIMUM, run_before=run_before)
-
-
-def test_audit_tab_at_120x35(snap_compare, case_number, settings):
-    async def run_before(pilot):
-        await _open(case_number)(pilot)
-        pilot.app.screen.query_one("#case-tabs").active = "tab-audit"
-        await settle(pilot)
-
-    with frozen(FROZEN_AT):
-        assert snap_compare(still_app(settings), terminal_size=MINIMUM, run_before=run_before)
+    assert pictured(snap_compare, settings, on_case(case_number, on_tab))

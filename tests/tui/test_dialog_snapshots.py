@@ -18,28 +18,21 @@ import datetime as dt
 import pytest
 from textual.widgets import Select, TextArea
 
-from counter_tui.app import OkienkoApp
 from counter_tui.screens.dialogs import CredentialsDialog, DeficiencyForm, PrintFailedDialog, StagePicker
 from counter_tui.screens.message_form import OWN_WORDS, MessageForm
 from storage import add_deficiency
 from storage.clock import frozen
 from tests.helpers import CLERK, register
-from tests.tui.conftest import log_in, settle
+from tests.tui.conftest import choose
+from tests.tui.pictures import FROZEN_AT, PICTURED_APPLICANT, keys, on_case, pictured, showing
 
-MINIMUM = (120, 35)
-FROZEN_AT = dt.datetime(2026, 11, 20, 9, 30)
 SAMPLE_PASSWORD = "7KQM-XR4T-PW9C"
 
 
 @pytest.fixture
 def case_number(store) -> str:
     with frozen(FROZEN_AT):
-        filing = register(
-            applicant_name="Maria Santos Reyes",
-            phone="+380 67 123 4567",
-            filed_on=FROZEN_AT.date() - dt.timedelta(days=12),
-            missing=["photos"],
-        )
+        filing = register(**PICTURED_APPLICANT, filed_on=FROZEN_AT.date() - dt.timedelta(days=12), missing=["photos"])
         add_deficiency(filing.number, clerk=CLERK, kind="flat_title", note="Umowa najmu na cały okres pobytu.")
         return filing.number
 
@@ -47,43 +40,6 @@ def case_number(store) -> str:
 @pytest.fixture
 def broken_printer(settings):
     return dataclasses.replace(settings, print_command="false {file}")
-
-
-def still_app(settings) -> OkienkoApp:
-    app = OkienkoApp(settings)
-    app.animation_level = "none"
-    return app
-
-
-def on_case(number: str, *then):
-    """Log in, open the case, then run each step of `then` (an async callable of the pilot)."""
-
-    async def run_before(pilot):
-        with frozen(FROZEN_AT):
-            await log_in(pilot)
-            pilot.app.open_case(number)
-            await settle(pilot)
-            for step in then:
-                await step(pilot)
-                await settle(pilot)
-
-    return run_before
-
-
-def keys(*names: str):
-    async def press(pilot) -> None:
-        await pilot.press(*names)
-
-    return press
-
-
-def showing(dialog: type):
-    async def check(pilot) -> None:
-        # Toasts ("Wydrukowano: …") expire on a timer: they are not what these pictures show.
-        pilot.app.clear_notifications()
-        assert isinstance(pilot.app.screen, dialog)
-
-    return check
 
 
 def credentials(reissued: bool):
@@ -98,8 +54,7 @@ def credentials(reissued: bool):
 
 def test_stage_picker_at_120x35(snap_compare, case_number, settings):
     run_before = on_case(case_number, keys("f2"), showing(StagePicker))
-    with frozen(FROZEN_AT):
-        assert snap_compare(still_app(settings), terminal_size=MINIMUM, run_before=run_before)
+    assert pictured(snap_compare, settings, run_before)
 
 
 def test_deficiency_form_keeping_a_refused_save_at_120x35(snap_compare, case_number, settings):
@@ -110,17 +65,14 @@ def test_deficiency_form_keeping_a_refused_save_at_120x35(snap_compare, case_num
 
     run_before = on_case(case_number, keys("f3"), photos_again, keys(*"Jasne tlo."), keys("ctrl+s"),
                          showing(DeficiencyForm))  # fmt: skip
-    with frozen(FROZEN_AT):
-        assert snap_compare(still_app(settings), terminal_size=MINIMUM, run_before=run_before)
+    assert pictured(snap_compare, settings, run_before)
 
 
 def test_message_form_with_preview_at_120x35(snap_compare, case_number, settings):
     async def bring_document(pilot) -> None:
         # The widest row of blanks: a document in the clerk's own words beside the date.
-        pilot.app.screen.query_one("#msg-template", Select).value = "bring_document"
-        await settle(pilot)
-        pilot.app.screen.query_one("#msg-document", Select).value = OWN_WORDS
-        await settle(pilot)
+        await choose(pilot, "#msg-template", "bring_document")
+        await choose(pilot, "#msg-document", OWN_WORDS)
         pilot.app.screen.query_one("#msg-document-words").focus()
 
     async def the_date(pilot) -> None:
@@ -130,24 +82,20 @@ def test_message_form_with_preview_at_120x35(snap_compare, case_number, settings
 
     run_before = on_case(case_number, keys("ctrl+w"), bring_document, keys(*"umowa najmu"), the_date,
                          keys(*"2026-12-04"), showing(MessageForm))  # fmt: skip
-    with frozen(FROZEN_AT):
-        assert snap_compare(still_app(settings), terminal_size=MINIMUM, run_before=run_before)
+    assert pictured(snap_compare, settings, run_before)
 
 
 def test_credentials_window_after_printing_at_120x35(snap_compare, case_number, settings, printer):
     run_before = on_case(case_number, credentials(reissued=False), showing(CredentialsDialog))
-    with frozen(FROZEN_AT):
-        assert snap_compare(still_app(settings), terminal_size=MINIMUM, run_before=run_before)
+    assert pictured(snap_compare, settings, run_before)
     assert len(printer.jobs()) == 2
 
 
 def test_receipt_print_failure_at_120x35(snap_compare, case_number, broken_printer):
     run_before = on_case(case_number, keys("ctrl+r"), showing(PrintFailedDialog))
-    with frozen(FROZEN_AT):
-        assert snap_compare(still_app(broken_printer), terminal_size=MINIMUM, run_before=run_before)
+    assert pictured(snap_compare, broken_printer, run_before)
 
 
 def test_letter_print_failure_at_120x35(snap_compare, case_number, broken_printer):
     run_before = on_case(case_number, credentials(reissued=True), showing(PrintFailedDialog))
-    with frozen(FROZEN_AT):
-        assert snap_compare(still_app(broken_printer), terminal_size=MINIMUM, run_before=run_before)
+    assert pictured(snap_compare, broken_printer, run_before)

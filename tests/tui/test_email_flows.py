@@ -15,44 +15,43 @@ from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.screens.register import RegisterScreen
 from storage.delivery import mail_outbox
 from tests.helpers import CLERK, register
-from tests.tui.conftest import SIZE, log_in, said, settle, type_text
-
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-BOTH = pytest.mark.parametrize(
-    "store", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+from tests.tui.conftest import (
+    BOTH,
+    SIZE,
+    log_in,
+    logged_in_to,
+    open_case,
+    press,
+    press_to,
+    said,
+    settle,
+    show_case,
+    text_of,
+    type_text,
 )
 
-
-def text_of(app: OkienkoApp, selector: str) -> str:
-    return str(app.screen.query_one(selector).render())
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 @BOTH
 async def test_registration_checks_the_address_as_typed_and_saves_it(app: OkienkoApp):
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        assert isinstance(app.screen, RegisterScreen)
+        await logged_in_to(pilot, "ctrl+n", RegisterScreen)
         app.screen.query_one("#case-type", Select).value = "permanent"
         app.screen.query_one("#applicant-name", Input).value = "Zhang Wei"
         app.screen.query_one("#email", Input).focus()
         await type_text(pilot, "zhang.wei@gmail")
         await settle(pilot)
         assert "poprawny adres e-mail" in text_of(app, "#email-error")
-        await pilot.press("ctrl+s")  # refused before the summary, the address focused
-        await settle(pilot)
+        await press(pilot, "ctrl+s")  # refused before the summary, the address focused
         assert isinstance(app.screen, RegisterScreen) and app.screen.focused.id == "email"
         await type_text(pilot, ".com")
         await settle(pilot)
         assert text_of(app, "#email-error") == ""
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
+        await press_to(pilot, "ctrl+s", ConfirmDialog)
         summary = str(app.screen.query_one(Static).render())
         assert "e-mail: zhang.wei@gmail.com" in summary and "powiadomienia: tak" in summary
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
     (row,) = storage.worklist(None).rows
     assert storage.case_detail(row.number).email == "zhang.wei@gmail.com"
 
@@ -61,32 +60,23 @@ async def test_registration_checks_the_address_as_typed_and_saves_it(app: Okienk
 async def test_the_correction_dialog_corrects_and_removes_the_address(app: OkienkoApp):
     filing = register(email="olena@example.com")
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        app.open_case(filing.number)
-        await settle(pilot)
+        await open_case(pilot, filing.number)
         assert "e-mail: olena@example.com" in text_of(app, "#case-summary")
-        await pilot.press("ctrl+d")
-        await settle(pilot)
-        assert isinstance(app.screen, CaseEditForm)
+        await press_to(pilot, "ctrl+d", CaseEditForm)
         email = app.screen.query_one("#edit-email", Input)
         assert email.value == "olena@example.com"
         email.value = ""
         email.focus()
         await type_text(pilot, "olena@")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, CaseEditForm)  # refused; what was typed stays
         assert "e-mail" in text_of(app, "#form-error") and email.value == "olena@"
         email.value = "olena.kovalenko@gmail.com"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, CaseDetailScreen)
+        await press_to(pilot, "ctrl+s", CaseDetailScreen)
         assert "e-mail: olena.kovalenko@gmail.com" in text_of(app, "#case-summary")
-        await pilot.press("ctrl+d")
-        await settle(pilot)
+        await press(pilot, "ctrl+d")
         app.screen.query_one("#edit-email", Input).value = ""
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert "e-mail:" not in text_of(app, "#case-summary")
     detail = storage.case_detail(filing.number)
     assert detail.email is None
@@ -101,9 +91,7 @@ async def test_each_emails_outcome_is_shown_beside_the_sms(app: OkienkoApp):
     mail_outbox.record_failed(claimed.id, "mail-loop", "smtp:550", "550 5.1.1 <adres>: user unknown")
     storage.write_message(filing.number, clerk=CLERK, text="Prosimy o zdjęcie.")
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        app.open_case(filing.number)
-        await settle(pilot)
+        await open_case(pilot, filing.number)
         app.screen.query_one(TabbedContent).active = "tab-sms"
         await settle(pilot)
         mail = app.screen.query_one("#mail", DataTable)
@@ -125,14 +113,12 @@ async def test_the_stage_change_says_the_email_is_queued_beside_the_sms(app: Oki
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
         for filing in (with_address, without):
-            app.open_case(filing.number)
-            await settle(pilot)
+            await show_case(pilot, filing.number)
             for key in ("f2", "enter", "enter"):  # the usual next stage, confirmed
                 await pilot.press(key)
                 await settle(pilot)
             assert isinstance(app.screen, CaseDetailScreen)
-            await pilot.press("escape")
-            await settle(pilot)
+            await press(pilot, "escape")
         said_now = said(app)
     assert "Etap zmieniony (SMS w kolejce, e-mail w kolejce)" in said_now, said_now
     assert "Etap zmieniony (SMS w kolejce)" in said_now, said_now

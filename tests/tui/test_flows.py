@@ -17,7 +17,18 @@ from counter_tui.screens.login import LoginScreen
 from counter_tui.screens.register import RegisterScreen
 from counter_tui.screens.worklist import WorklistScreen
 from tests.helpers import CLERK, register
-from tests.tui.conftest import SIZE, log_in, screen_input, settle, type_text
+from tests.tui.conftest import (
+    SIZE,
+    log_in,
+    logged_in_to,
+    open_case,
+    press,
+    press_at_once,
+    press_to,
+    screen_input,
+    settle,
+    type_text,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -46,12 +57,9 @@ async def test_repeated_login_failures_are_slowed_down(app: OkienkoApp):
             app.screen.query_one("#login", Input).value = CLERK
             app.screen.query_one("#password", Input).value = "bad-password"
             app.screen.query_one("#password", Input).focus()
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
         app.screen.query_one("#password", Input).value = "correct-horse-1"
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, LoginScreen)
+        await press_to(pilot, "enter", LoginScreen)
         assert "spróbuj ponownie za" in str(app.screen.query_one("#login-error", Label).render())
 
 
@@ -59,10 +67,7 @@ async def test_repeated_login_failures_are_slowed_down(app: OkienkoApp):
 async def test_register_a_filing_from_the_keyboard(app: OkienkoApp, printer):
     before = _tmp_pdfs()
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        assert isinstance(app.screen, RegisterScreen)
+        await logged_in_to(pilot, "ctrl+n", RegisterScreen)
         assert app.focused is screen_input(pilot, "#applicant-name")  # the name first
         await type_text(pilot, "Łukasz Żółć")
         await pilot.press("tab")
@@ -75,28 +80,22 @@ async def test_register_a_filing_from_the_keyboard(app: OkienkoApp, printer):
         assert str(app.screen.query_one("#phone-error", Label).render()) == ""
         await pilot.press("tab", "enter")  # the case type next: its list opens
         await type_text(pilot, "Pobyt czasowy i")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert app.screen.query_one("#case-type", Select).value == "temp_work"
         await pilot.press("tab")  # the checklist: every document starts brought
         await pilot.press("4", "5", "6", "7", "8")  # form, photos, passport brought; the rest missing
         screen_input(pilot, "#external-ref").focus()  # further down, behind language, e-mail and channel
         await type_text(pilot, "MOS/2026/001234")
         assert app.screen.query_one("#language", Select).value == "uk"  # suggested by +380
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ConfirmDialog)  # the summary, read once more
         summary = str(app.screen.query_one(Static).render())
         assert "Łukasz Żółć" in summary and "ukraiński" in summary and "BRAKI (5)" in summary
         assert "Dowód wniesienia opłaty skarbowej" in summary and "Zdjęcia" not in summary
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, CredentialsDialog)
+        await press_to(pilot, "enter", CredentialsDialog)
         number = app.screen.query_one("#card-number", Static).render().plain.strip()
         password = app.screen.query_one("#card-password", Static).render().plain.strip()
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, CaseDetailScreen)
+        await press_to(pilot, "enter", CaseDetailScreen)
     detail = storage.case_detail(number)
     assert (detail.applicant_name, detail.phone, detail.external_ref) == ("Łukasz Żółć", "+380671234567",
                                                                           "MOS/2026/001234")  # fmt: skip
@@ -120,15 +119,11 @@ async def test_register_a_filing_from_the_keyboard(app: OkienkoApp, printer):
 async def test_register_refuses_bad_fields_by_name(app: OkienkoApp):
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+n", "ctrl+s")
         assert "Rodzaj sprawy" in str(app.screen.query_one("#form-error", Label).render())
         app.screen.query_one("#case-type", Select).value = "permanent"
         await pilot.pause()
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert "Imię i nazwisko: pole jest wymagane" in str(app.screen.query_one("#form-error", Label).render())
         assert app.focused is screen_input(pilot, "#applicant-name")
         assert storage.store_stats()["cases"] == 0
@@ -141,11 +136,9 @@ async def test_worklist_search_filters_and_paging(app: OkienkoApp):
         await log_in(pilot)
         table = app.screen.query_one("#cases", DataTable)
         assert table.row_count == 50
-        await pilot.press("f8")
-        await settle(pilot)
+        await press(pilot, "f8")
         assert table.row_count == 6
-        await pilot.press("f7")
-        await settle(pilot)
+        await press(pilot, "f7")
         assert table.row_count == 50
         await pilot.press("slash")
         typo = filings[3].number[:-1] + str((int(filings[3].number[-1]) + 1) % 10)
@@ -154,22 +147,17 @@ async def test_worklist_search_filters_and_paging(app: OkienkoApp):
         assert "cyfra kontrolna" in str(app.screen.query_one("#search-error", Label).render())
         screen_input(pilot, "#search").value = ""
         await type_text(pilot, storage.format_number(filings[3].number).replace("-", " "))
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert isinstance(app.screen, CaseDetailScreen) and app.screen.number == filings[3].number
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert table.row_count == 50  # back on the plain list, ready for the next number
         await pilot.press("slash")
         await type_text(pilot, "shar")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert table.row_count == 1 and table.get_row_at(0)[2].plain == "Rahul Sharma"  # cells are Text
-        await pilot.press("enter")  # open it
-        await settle(pilot)
+        await press(pilot, "enter")  # open it
         assert isinstance(app.screen, CaseDetailScreen)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         app.screen.query_one("#overdue-filter").value = True
         await settle(pilot)
         assert table.row_count == 0
@@ -178,56 +166,39 @@ async def test_worklist_search_filters_and_paging(app: OkienkoApp):
 async def test_case_detail_actions(app: OkienkoApp, printer):
     filing = register(missing=["photos", "fee_proof"])
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        app.open_case(filing.number)
-        await settle(pilot)
+        await open_case(pilot, filing.number)
         # stage picker
-        await pilot.press("f2")
-        await settle(pilot)
+        await press(pilot, "f2")
         options = app.screen.query_one(OptionList)
         options.highlighted = next(i for i, o in enumerate(options._options) if o.id == "formal_check")
-        await pilot.press("enter")  # asks once more: from → to
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")  # asks once more: from → to
+        await press(pilot, "enter")
         # deficiency in own words, with a note
-        await pilot.press("f3")
-        await settle(pilot)
+        await press(pilot, "f3")
         app.screen.query_one("#kind", Select).value = "__free_text__"
         await pilot.pause()
         await type_text(pilot, "Zaświadczenie z urzędu skarbowego")
         app.screen.query_one("#note").focus()
         await type_text(pilot, "Oryginał albo kopia poświadczona.")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         # edit the first deficiency's note, then resolve the second
         deficiencies = app.screen.query_one("#deficiencies", DataTable)
         deficiencies.focus()
         deficiencies.move_cursor(row=0)
-        await pilot.press("ctrl+e")
-        await settle(pilot)
+        await press(pilot, "ctrl+e")
         await type_text(pilot, "Jasne tło.")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         deficiencies.move_cursor(row=1)
-        await pilot.press("f4")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "f4", "enter")
         # SMS opt-out, then a new password (confirmations by keyboard)
-        await pilot.press("ctrl+t")
-        await settle(pilot)
-        await pilot.press("tab", "enter")
-        await settle(pilot)
-        await pilot.press("f9")
-        await settle(pilot)
-        await pilot.press("tab", "enter")
-        await settle(pilot)
+        await press(pilot, "ctrl+t")
+        await press_at_once(pilot, "tab", "enter")
+        await press(pilot, "f9")
+        await press_at_once(pilot, "tab", "enter")
         assert isinstance(app.screen, CredentialsDialog)
         new_password = app.screen.query_one("#card-password", Static).render().plain.strip()
         await pilot.press("enter")
-        await pilot.press("ctrl+r")  # reprint the receipt
-        await settle(pilot)
+        await press(pilot, "ctrl+r")  # reprint the receipt
         summary = str(app.screen.query_one("#case-summary", Static).render())
         assert "Sprawdzanie kompletności" in summary and "NIE (rezygnacja)" in summary
     detail = storage.case_detail(filing.number)
@@ -253,17 +224,11 @@ async def test_failed_print_offers_retry_and_save(store, settings, tmp_path):
     app = OkienkoApp(broken)
     filing = register()
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        app.open_case(filing.number)
-        await settle(pilot)
-        await pilot.press("ctrl+r")
-        await settle(pilot)
+        await open_case(pilot, filing.number)
+        await press_to(pilot, "ctrl+r", PrintFailedDialog)
+        await press(pilot, "enter")  # retry (it has the focus) fails again
         assert isinstance(app.screen, PrintFailedDialog)
-        await pilot.press("enter")  # retry (it has the focus) fails again
-        await settle(pilot)
-        assert isinstance(app.screen, PrintFailedDialog)
-        await pilot.press("right", "enter")
-        await settle(pilot)
+        await press_at_once(pilot, "right", "enter")
     saved = list((tmp_path / "saved").glob("receipt-*.pdf"))
     assert len(saved) == 1
 
@@ -274,19 +239,15 @@ async def test_failed_letter_print_cannot_be_saved(store, settings, tmp_path):
     filing = register()
     before = _tmp_pdfs()
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        app.open_case(filing.number)
-        await settle(pilot)
-        await pilot.press("f9", "tab", "enter")
-        await settle(pilot)
+        await open_case(pilot, filing.number)
+        await press_at_once(pilot, "f9", "tab", "enter")
         # the letter's print failure sits on top of the credentials dialog
         assert isinstance(app.screen, PrintFailedDialog)
         assert "nie jest zapisywany" in str(app.screen.query_one(".error", Static).render())
         await pilot.press("s")  # refused: stays open
         await pilot.pause()
         assert isinstance(app.screen, PrintFailedDialog)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
     assert not (tmp_path / "saved").exists()
     assert _tmp_pdfs() == before
 
@@ -295,23 +256,19 @@ async def test_database_failure_is_a_message_not_a_crash(app: OkienkoApp, store)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
         storage.open_database("postgresql://nobody@127.0.0.1:1/gone")
-        await pilot.press("f5")
-        await settle(pilot)
+        await press(pilot, "f5")
         status = str(app.screen.query_one("#status-line", Label).render())
         assert "niedostępna" in status
         assert app.is_running
         storage.open_database(store.url)
-        await pilot.press("f5")
-        await settle(pilot)
+        await press(pilot, "f5")
         assert "Strona 1" in str(app.screen.query_one("#status-line", Label).render())
 
 
 async def test_every_footer_action_is_in_the_command_palette(app: OkienkoApp):
     filing = register()
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        app.open_case(filing.number)
-        await settle(pilot)
+        await open_case(pilot, filing.number)
         titles = {c.title for c in app.get_system_commands(app.screen)}
         offered = [b for b in CaseDetailScreen.BINDINGS if app.screen.check_action(b.action, ())]
         # Withdraw needs a later stage, reopen a closed case and an administrator: not offered here.

@@ -20,12 +20,9 @@ from storage.db import unit_of_work
 from storage.models import AuditEvent
 from tests.helpers import register
 from tests.storage.visit_helpers import book
-from tests.tui.conftest import SIZE, log_in, settle, type_text
+from tests.tui.conftest import BOTH, SIZE, log_in, logged_in_to, press, press_at_once, press_to, settle, type_text
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-BOTH = pytest.mark.parametrize(
-    "store", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
-)
 VISIT_DAY_MORNING = dt.datetime(2027, 3, 23, 9, 30)  # Tuesday 10:30 in Warsaw, the visit at 11:00
 
 
@@ -44,8 +41,7 @@ async def test_a_name_typed_on_the_worklist_without_slash_searches_and_changes_n
             await settle(pilot)
             assert isinstance(app.screen, WorklistScreen)
             assert app.screen.query_one("#search", Input).value == "kovalenko"
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
             assert "Nic nie znaleziono" in str(app.screen.query_one("#status-line").render())
             assert desk.visit_by_reference(visit.reference).state == "booked"
             assert audit_actions() == before
@@ -56,11 +52,7 @@ async def test_no_printable_key_changes_a_visit_and_a_mistaken_mark_is_undone(ap
     visit = book()
     with clock.frozen(VISIT_DAY_MORNING):
         async with app.run_test(size=SIZE) as pilot:
-            await log_in(pilot)
-            await pilot.press("f2")
-            await settle(pilot)
-            screen = app.screen
-            assert isinstance(screen, VisitsScreen)
+            screen = await logged_in_to(pilot, "f2", VisitsScreen)
             before = audit_actions()
             for n, char in enumerate(string.ascii_letters + string.digits + string.punctuation.replace("/", "")):
                 await pilot.press(char)  # (a binding's screen would be up once the key is handled)
@@ -70,21 +62,17 @@ async def test_no_printable_key_changes_a_visit_and_a_mistaken_mark_is_undone(ap
             await settle(pilot)
             assert desk.visit_by_reference(visit.reference).state == "booked"
             assert audit_actions() == before
-            await pilot.press("escape")  # the typed search goes; the day's list is back
-            await settle(pilot)
+            await press(pilot, "escape")  # the typed search goes; the day's list is back
             assert screen.query_one("#search", Input).value == "" and len(screen.shown) == 1
 
-            await pilot.press("f4")  # a no-show by mistake (before the visit's time, so asked first)…
-            await settle(pilot)
-            await pilot.press("tab", "enter")
-            await settle(pilot)
+            await press(pilot, "f4")  # a no-show by mistake (before the visit's time, so asked first)…
+            await press_at_once(pilot, "tab", "enter")
             assert desk.visit_by_reference(visit.reference).state == "no_show"
             for _ in range(400):  # the answer's mark is saved in a worker started after the dialog closed
                 if screen.marking is None and "nie przyszedł" in str(screen.query_one("#visits").get_row_at(0)):
                     break
                 await pilot.pause(0.05)
-            await pilot.press("f6")  # …taken back: booked again, and the audit says so
-            await settle(pilot)
+            await press(pilot, "f6")  # …taken back: booked again, and the audit says so
             assert desk.visit_by_reference(visit.reference).state == "booked"
             assert audit_actions()[-2:] == ["visit_marked", "visit_unmarked"]
             assert "umówiona" in str(screen.query_one("#visits").get_row_at(0))
@@ -95,8 +83,7 @@ async def test_typing_on_wizyty_finds_a_visitor_by_any_word_without_diacritics(a
     with clock.frozen(VISIT_DAY_MORNING):
         async with app.run_test(size=SIZE) as pilot:
             await log_in(pilot)
-            await pilot.press("f2")
-            await settle(pilot)
+            await press(pilot, "f2")
             screen = app.screen
             await type_text(pilot, "kowal")
             await settle(pilot)
@@ -109,10 +96,7 @@ async def test_typing_on_wizyty_finds_a_visitor_by_any_word_without_diacritics(a
 
 async def test_f1_shows_the_key_map(app: OkienkoApp):
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await pilot.press("f1")
-        await settle(pilot)
-        assert isinstance(app.screen, HelpScreen)
+        await logged_in_to(pilot, "f1", HelpScreen)
         assert "F6 cofnij oznaczenie" in str(app.screen.query_one(".dialog-text").render())
 
 
@@ -123,17 +107,11 @@ async def test_slash_starts_a_fresh_search_after_coming_back_from_a_case(app: Ok
         await log_in(pilot)
         await pilot.press("slash")
         await type_text(pilot, "kovalenko")
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("enter")  # the one hit, opened
-        await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
-        assert isinstance(app.screen, WorklistScreen)
+        await press(pilot, "enter", "enter")  # the search, then the one hit opened
+        await press_to(pilot, "escape", WorklistScreen)
         await pilot.press("slash")
         await type_text(pilot, "zhang")  # was "kovalenkozhang": nobody found, a duplicate registered
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert app.screen.query_one("#search", Input).value == "zhang"
         assert "Znaleziono 1" in str(app.screen.query_one("#status-line").render())
 
@@ -145,8 +123,7 @@ async def test_arrived_to_served_asks_nothing_and_a_slow_mark_shows_it_and_ignor
         desk.mark_visit(visit.reference, "arrived", "anna")
         async with app.run_test(size=SIZE) as pilot:
             await log_in(pilot)
-            await pilot.press("f2")
-            await settle(pilot)
+            await press(pilot, "f2")
             screen = app.screen
             before = audit_actions()
             blocker = sqlite3.connect(path)

@@ -13,38 +13,30 @@ from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.screens.message_form import MessageForm
 from counter_tui.screens.register import RegisterScreen
 from tests.helpers import register
-from tests.tui.conftest import SIZE, log_in, settle, type_text
+from tests.tui.conftest import SIZE, choose, logged_in_to, open_case, press, press_to, settle, type_text
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 async def test_a_language_guessed_from_the_phone_is_marked_for_a_look_before_saving(app: OkienkoApp):
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        assert isinstance(app.screen, RegisterScreen)
+        await logged_in_to(pilot, "ctrl+n", RegisterScreen)
         await type_text(pilot, "Nguyen Van An")
         await pilot.press("tab")
         await type_text(pilot, "+84 912 345 678")
         await settle(pilot)
         assert app.screen.query_one("#language", Select).value == "en"
         assert "Przypuszczenie" in str(app.screen.query_one("#language-hint", Label).render())
-        app.screen.query_one("#case-type", Select).value = "temp_work"
-        await settle(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
+        await choose(pilot, "#case-type", "temp_work")
+        await press_to(pilot, "ctrl+s", ConfirmDialog)
         summary = str(app.screen.query_one(Static).render())
         assert "angielski – PRZYPUSZCZENIE z numeru +84, zapytaj wnioskodawcę" in summary
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         # Chosen by the clerk: no longer a guess.
         form = app.screen
         form.query_one("#language", Select).value = "ru"
         await settle(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         summary = str(app.screen.query_one(Static).render())
         assert "Język listów i SMS: rosyjski ·" in summary and "PRZYPUSZCZENIE" not in summary
 
@@ -52,13 +44,8 @@ async def test_a_language_guessed_from_the_phone_is_marked_for_a_look_before_sav
 async def test_the_message_preview_shows_the_polish_text_beside_the_applicants(app: OkienkoApp):
     filing = register()  # Ukrainian
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        app.open_case(filing.number)
-        await settle(pilot)
-        await pilot.press("ctrl+w")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, MessageForm)
+        await open_case(pilot, filing.number)
+        form = await press_to(pilot, "ctrl+w", MessageForm)
         form.query_one("#msg-template", Select).value = "bring_document"
         await settle(pilot)
         form.query_one("#msg-document", Select).value = "photos"

@@ -33,7 +33,6 @@ from textual.widgets._toast import Toast
 import storage
 from counter_tui.app import OkienkoApp
 from counter_tui.printing.fonts import find_fonts
-from counter_tui.screens.case_detail import CaseDetailScreen
 from counter_tui.screens.stats import StatsScreen
 from counter_tui.screens.visits import VisitsScreen
 from counter_tui.screens.worklist import WorklistScreen
@@ -48,7 +47,7 @@ from storage.text import clean_line
 from tests.helpers import CLERK_PASSWORD, prepare_store
 from tests.portal.conftest import SECRET, Portal
 from tests.portal.visit_helpers import code_path, confirm, first_time_link, request_code, sms_code
-from tests.tui.conftest import log_in, settle
+from tests.tui.conftest import log_in, press, press_to, settle, show_case
 from tests.tui.shown import as_shown, drawn, raw_controls
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -260,23 +259,17 @@ async def walk_the_app(world: World, login: str, clerk: str, people: list[Person
             if accepted(storage.search_cases, query):
                 await pilot.press("slash")
                 app.screen.query_one("#search", Input).value = query
-                await pilot.press("enter")
-                await settle(pilot)
+                await press(pilot, "enter")
                 table = app.screen.query_one("#cases", DataTable)
                 assert person.number in [key.value for key in table.rows], f"{query!r} did not find the case"
                 assert as_shown(name)[:20] in check_drawn(app.screen)
-                await pilot.press("escape")
-                await settle(pilot)
+                await press(pilot, "escape")
         for person in people:
-            app.open_case(person.number)
-            await settle(pilot)
-            assert isinstance(app.screen, CaseDetailScreen)
+            await show_case(pilot, person.number)
             texts = (person.name, person.deficiency, person.note, person.message)
             check_drawn(app.screen, CASE_TYPE_LABEL, KIND_LABEL, *(t for t in texts if t is not None))
-            await pilot.press("ctrl+r")  # reprint the receipt
-            await settle(pilot)
-            await pilot.press("escape")
-            await settle(pilot)
+            await press(pilot, "ctrl+r")  # reprint the receipt
+            await press(pilot, "escape")
             pages = pdf_texts(world.printed)
             assert len(pages) == 1
             for text in (person.name, clerk, CASE_TYPE_LABEL, KIND_LABEL):
@@ -284,21 +277,16 @@ async def walk_the_app(world: World, login: str, clerk: str, people: list[Person
                     assert on_paper(text, pages), f"{text!r} is not printed as typed"
         visiting = sorted({p.visit_day for p in people if p.visit_day is not None})
         if visiting:
-            await pilot.press("f2")
-            await settle(pilot)
-            assert isinstance(app.screen, VisitsScreen)
+            await press_to(pilot, "f2", VisitsScreen)
             for day in visiting:
                 for _ in range((day - app.screen.day).days):
                     await pilot.press("f8")
                 await settle(pilot)
                 assert app.screen.day == day
                 check_drawn(app.screen, *(p.name for p in people if p.visit_day == day))
-            await pilot.press("escape")
-            await settle(pilot)
+            await press(pilot, "escape")
         if statistics:  # catalogue labels only: once is enough
-            await pilot.press("f3")
-            await settle(pilot)
-            assert isinstance(app.screen, StatsScreen)
+            await press_to(pilot, "f3", StatsScreen)
             check_drawn(app.screen, CASE_TYPE_LABEL)
         assert app.is_running and app.return_code is None
 

@@ -15,19 +15,10 @@ from counter_tui.screens.case_detail import CaseDetailScreen
 from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.screens.message_form import OWN_TEXT, MessageForm
 from storage.clock import today_in_warsaw
-from tests.helpers import CLERK, register
-from tests.tui.conftest import SIZE, log_in, said, settle, type_text
+from tests.helpers import CLERK, register, register_closed
+from tests.tui.conftest import BOTH, SIZE, open_case, press, press_at_once, press_to, said, settle, type_text
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-BOTH = pytest.mark.parametrize(
-    "store", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
-)
-
-
-async def open_case(pilot, number: str) -> None:
-    await log_in(pilot)
-    pilot.app.open_case(number)
-    await settle(pilot)
 
 
 def messages_tab(app: OkienkoApp) -> list[str]:
@@ -41,10 +32,7 @@ def form_error(app: OkienkoApp) -> str:
 
 
 async def open_form(pilot) -> MessageForm:
-    await pilot.press("ctrl+w")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, MessageForm)
-    return pilot.app.screen
+    return await press_to(pilot, "ctrl+w", MessageForm)
 
 
 @BOTH
@@ -69,9 +57,7 @@ async def test_template_message_is_previewed_saved_and_listed_with_its_sms(app: 
         preview = str(form.query_one("#msg-preview", Static).render())
         assert kind.label["uk"] in preview and due in preview and "Просимо надати документ" in preview
         assert "ukraiński" in str(form.query_one("#msg-preview-title", Label).render())
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, CaseDetailScreen)
+        await press_to(pilot, "ctrl+s", CaseDetailScreen)
         assert app.screen.query_one(TabbedContent).active == "tab-messages"
         [row] = messages_tab(app)
         assert CLERK in row and "Prosimy o dostarczenie dokumentu" in row and "ukraiński" in row
@@ -95,9 +81,7 @@ async def test_own_words_in_english(app: OkienkoApp):
         form.query_one("#msg-language", Select).value = "en"
         form.query_one("#msg-text", TextArea).focus()
         await type_text(pilot, "Please bring your passport on Monday.")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, CaseDetailScreen)
+        await press_to(pilot, "ctrl+s", CaseDetailScreen)
         [row] = messages_tab(app)
         assert "własny tekst" in row and "angielski" in row and "Please bring your passport on Monday." in row
         assert "bez SMS: brak telefonu" in row
@@ -116,24 +100,18 @@ async def test_refused_save_keeps_the_input_and_names_the_field(app: OkienkoApp)
         await settle(pilot)
         form.query_one("#msg-date", Input).focus()
         await type_text(pilot, past)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert app.screen is form  # still open, with everything typed
         assert form_error(app) == "Data: data nie może być w przeszłości"
         assert form.query_one("#msg-date", Input).value == past and form.query_one("#msg-date", Input).has_focus
         assert form.query_one("#msg-template", Select).value == "fingerprints"
         assert form.query_one("#msg-office", Select).value == storage.case_detail(filing.number).office
         # Esc on a filled form asks first; "no" goes back to it.
-        await pilot.press("escape")
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_to(pilot, "escape", ConfirmDialog)
+        await press(pilot, "escape")
         assert app.screen is form and form.query_one("#msg-date", Input).value == past
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("tab", "enter")
-        await settle(pilot)
+        await press(pilot, "escape")
+        await press_at_once(pilot, "tab", "enter")
         assert isinstance(app.screen, CaseDetailScreen)
         assert messages_tab(app) == []
     assert storage.case_detail(filing.number).messages == []
@@ -141,14 +119,10 @@ async def test_refused_save_keeps_the_input_and_names_the_field(app: OkienkoApp)
 
 @BOTH
 async def test_closed_case_says_why_it_takes_no_message(app: OkienkoApp):
-    filing = register()
-    storage.set_stage(filing.number, "decision_issued", clerk=CLERK)
-    storage.set_stage(filing.number, "closed", clerk=CLERK)
+    filing = register_closed()
     async with app.run_test(size=SIZE) as pilot:
         await open_case(pilot, filing.number)
-        await pilot.press("ctrl+w")
-        await settle(pilot)
-        assert isinstance(app.screen, CaseDetailScreen)
+        await press_to(pilot, "ctrl+w", CaseDetailScreen)
         assert any("Sprawa jest zakończona" in text for text in said(app))
 
 
@@ -161,8 +135,7 @@ async def test_tab_shows_when_the_applicant_read_the_message(app: OkienkoApp):
         [row] = messages_tab(app)
         assert "nieprzeczytana" in row
         assert storage.mark_read(filing.number, storage.case_detail(filing.number).credential_version) == 1
-        await pilot.press("f5")
-        await settle(pilot)
+        await press(pilot, "f5")
         [row] = messages_tab(app)
         read_at = storage.case_detail(filing.number).messages[0].read_at
         assert f"przeczytana\n{storage.to_warsaw(read_at):%Y-%m-%d %H:%M}" in row

@@ -9,7 +9,7 @@ from counter_tui.widgets.delivery_status import DeliveryStatus
 from storage import db as storage_db
 from storage.clock import utcnow
 from storage.delivery import heartbeat
-from tests.tui.conftest import log_in, settle
+from tests.tui.conftest import log_in, press, settle
 
 SIZE = (130, 40)
 
@@ -66,5 +66,4 @@ async def test_header_says_unknown_when_the_store_cannot_be_read(app, store, mon
         await settle(pilot)
         assert header_text(pilot) == "Modem: ?"
         assert pilot.app.screen.query_one(DeliveryStatus).has_class("-warning")
-        await pilot.press("f5")  # the screen still answers keys
-        await settle(pilot)
+        await press(pilot, "f5")  # the screen still answers keys

@@ -8,8 +8,8 @@ import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
-from tests.tui.conftest import log_in, settle
-from tests.tui.test_snapshots import still_app
+from tests.tui.conftest import logged_in_to, settle
+from tests.tui.pictures import still_app
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 # Words Textual would show in English if a text were left untranslated.
@@ -18,11 +18,7 @@ ENGLISH = re.compile(r"\b(?i:keys?|search|commands?|escape|slash|quit|help|theme
 
 def test_command_palette_at_120x35(snap_compare, store, settings):
     async def run_before(pilot):
-        await log_in(pilot)
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        palette = pilot.app.screen
-        assert isinstance(palette, CommandPalette)
+        palette = await logged_in_to(pilot, "ctrl+p", CommandPalette)
         palette.query_one(Input).cursor_blink = False  # a steady cursor: the same picture each run
         await settle(pilot)
         commands = palette.query_one(CommandList)

@@ -13,7 +13,7 @@ from counter_tui.app import OkienkoApp
 from storage.admin.demo import DEMO_CLERK, DEMO_PASSWORD
 from storage.audit import describe
 from tests.helpers import register
-from tests.tui.conftest import SIZE, log_in, settle
+from tests.tui.conftest import SIZE, log_in, open_case, settle
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 ENGLISH_KEY = re.compile(r"\b(slash|escape|ctrl|enter|delete)\b|\^[a-z]")
@@ -32,9 +32,7 @@ async def test_palette_and_footer_name_keys_as_on_the_keyboard(app: OkienkoApp):
 async def test_case_header_names_the_language_and_the_office(app: OkienkoApp):
     filing = register()  # Ukrainian, Gdańsk
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        app.open_case(filing.number)
-        await settle(pilot)
+        await open_case(pilot, filing.number)
         header = str(app.screen.query_one("#case-summary").render())
         assert "język: ukraiński" in header and "oddział: Gdańsk" in header
         assert "język: uk" not in header.replace("ukraiński", "")

@@ -9,12 +9,11 @@ from textual.widgets import DataTable, Static
 
 import storage
 from counter_tui.app import OkienkoApp
-from counter_tui.screens.case_detail import CaseDetailScreen
 from storage.admin import retention
 from storage.clock import utcnow
 from storage.delivery import sms_outbox as outbox
 from tests.helpers import CLERK, register
-from tests.tui.conftest import SIZE, log_in, settle
+from tests.tui.conftest import SIZE, open_case, press, show_case
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -31,16 +30,11 @@ async def test_purged_case_shows_the_phone_as_removed(app: OkienkoApp):
     counts = retention.purge(retention.RetentionPolicy(30, 7), now=utcnow() + dt.timedelta(days=31))
     assert counts.case_contacts == 1 and counts.sms_rows == 1
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        app.open_case(purged.number)
-        await settle(pilot)
-        assert isinstance(app.screen, CaseDetailScreen)
+        await open_case(pilot, purged.number)
         summary = str(app.screen.query_one("#case-summary", Static).render())
         assert "tel. usunięty (retencja)" in summary and "Nino Beridze" in summary and "501" not in summary
         assert app.screen.query_one("#sms", DataTable).row_count == 1
-        await pilot.press("escape")
-        await settle(pilot)
-        app.open_case(never_had.number)
-        await settle(pilot)
+        await press(pilot, "escape")
+        await show_case(pilot, never_had.number)
         summary = str(app.screen.query_one("#case-summary", Static).render())
         assert "tel. – " in summary and "usunięty" not in summary

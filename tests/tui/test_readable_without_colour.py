@@ -4,13 +4,13 @@ document and a missing one differed only by colour, and the worklist named the o
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Select
 
 from counter_tui.app import OkienkoApp
+from counter_tui.screens.register import RegisterScreen
 from counter_tui.widgets.case_table import CaseTable
 from counter_tui.widgets.document_checklist import DocumentChecklist
 from tests.helpers import register
-from tests.tui.conftest import log_in, settle
+from tests.tui.conftest import choose, log_in, logged_in_to, press, press_at_once, settle
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 SMALL = (120, 35)
@@ -18,20 +18,15 @@ SMALL = (120, 35)
 
 async def test_a_missing_document_says_so_in_words(app: OkienkoApp):
     async with app.run_test(size=SMALL) as pilot:
-        await log_in(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        app.screen.query_one("#case-type", Select).value = "temp_work"
-        await settle(pilot)
+        await logged_in_to(pilot, "ctrl+n", RegisterScreen)
+        await choose(pilot, "#case-type", "temp_work")
         checklist = app.screen.query_one(DocumentChecklist)
         checklist.focus()
-        await pilot.press("4", "7")
-        await settle(pilot)
+        await press_at_once(pilot, "4", "7")
         prompts = [str(checklist.get_option_at_index(i).prompt) for i in range(checklist.option_count)]
         assert [n for n, p in enumerate(prompts, 1) if "BRAK" in p] == [4, 7], prompts
         assert all("jest" in p for n, p in enumerate(prompts, 1) if n not in (4, 7)), prompts
-        await pilot.press("4")  # brought after all
-        await settle(pilot)
+        await press(pilot, "4")  # brought after all
         assert "jest" in str(checklist.get_option_at_index(3).prompt)
 
 

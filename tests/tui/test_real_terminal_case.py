@@ -7,28 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 import storage
 from storage.clock import today_in_warsaw
 from storage.delivery import sms_outbox as outbox
-from tests.tui.terminal import Terminal, demo_desk, log_in
-
-
-@pytest.fixture
-def desk(tmp_path):
-    with demo_desk(tmp_path) as term:
-        yield term
-
-
-def open_case(term: Terminal, name: str, display_number: str) -> str:
-    """Search by name, Enter on the one row found: the case screen."""
-    term.keys("/")
-    term.type(name)
-    term.keys("Enter")
-    term.wait_for("Znaleziono 1")
-    term.keys("Enter")
-    return term.wait_for(f"Sprawa {display_number}")
+from tests.tui.terminal import log_in, open_case_by_name
 
 
 def test_withdraw_correct_phone_and_reopen_in_tmux(desk):
@@ -45,7 +27,7 @@ def test_withdraw_correct_phone_and_reopen_in_tmux(desk):
     log_in(term, "demo")
 
     # A stage set through the dialog (proposed next stage, asked once more), then withdrawn.
-    open_case(term, "Petrenko", withdrawn.display_number)
+    open_case_by_name(term, "Petrenko", withdrawn.display_number)
     term.keys("F2")
     term.wait_for("Sprawdzanie kompletności – zwykle następny")
     term.keys("Enter")  # the highlight starts on the proposed stage
@@ -71,7 +53,7 @@ def test_withdraw_correct_phone_and_reopen_in_tmux(desk):
     term.wait_for("Strona 1")
 
     # The phone corrected on the case screen; the text already queued goes to the new number.
-    open_case(term, "Hanna Koval", corrected.display_number)
+    open_case_by_name(term, "Hanna Koval", corrected.display_number)
     term.keys("C-d")
     term.wait_for("Popraw dane sprawy")
     term.keys("Tab")
@@ -88,7 +70,7 @@ def test_withdraw_correct_phone_and_reopen_in_tmux(desk):
     # Log out from the case screen; an administrator reopens the closed case with a reason.
     term.keys("C-l")
     log_in(term, "demo.admin")
-    open_case(term, "Tran", closed.display_number)
+    open_case_by_name(term, "Tran", closed.display_number)
     # The footer follows the loaded case a frame after the header: wait for it, not for the header only.
     screen = term.wait_for("Ctrl+Z Wznów sprawę")
     assert "ZAKOŃCZONA" in screen and "F1 Pomoc" in screen  # the whole footer fits at 120 columns
@@ -109,7 +91,7 @@ def test_template_message_in_tmux(desk):
                                      phone="+48 501 234 567", language="uk")  # fmt: skip
     due = (today_in_warsaw() + dt.timedelta(days=10)).isoformat()
     log_in(term, "demo")
-    open_case(term, "Melnyk", filing.display_number)
+    open_case_by_name(term, "Melnyk", filing.display_number)
     # The footer follows a frame after the header; the new key fits it at 120 columns, up to the last.
     screen = term.wait_for("Ctrl+W Wiadomość")
     assert "F1 Pomoc" in screen

@@ -4,25 +4,8 @@ issued a new password), and Esc with Ctrl+N in one write leaves the case and sta
 
 from __future__ import annotations
 
-import pytest
-
 import storage
-from tests.tui.terminal import Terminal, demo_desk, log_in
-
-
-@pytest.fixture
-def desk(tmp_path):
-    with demo_desk(tmp_path) as term:
-        yield term
-
-
-def open_case(term: Terminal, name: str, display_number: str) -> None:
-    term.keys("/")
-    term.type(name)
-    term.keys("Enter")
-    term.wait_for("Znaleziono 1")
-    term.keys("Enter")
-    term.wait_for(f"Sprawa {display_number}")
+from tests.tui.terminal import log_in, open_case_by_name
 
 
 def held(number: str) -> tuple:
@@ -36,7 +19,7 @@ def test_a_name_typed_on_a_case_finds_the_next_person_and_changes_nothing(desk):
                                    phone="+48 501 234 567", missing=["photos"])  # fmt: skip
     nextone = storage.register_filing(clerk="demo", case_type="temp_work", applicant_name="Priya Chatterjee")
     log_in(term, "demo")
-    open_case(term, "Petrenko", case.display_number)
+    open_case_by_name(term, "Petrenko", case.display_number)
     before = held(case.number)
     term.type("Chatterjee")  # as fast as a clerk types: one write
     screen = term.wait_for("Chatterjee")
@@ -57,7 +40,7 @@ def test_escape_and_ctrl_n_in_one_write_leave_the_case_and_start_a_filing(desk):
     term = desk
     case = storage.register_filing(clerk="demo", case_type="temp_work", applicant_name="Ivan Petrenko")
     log_in(term, "demo")
-    open_case(term, "Petrenko", case.display_number)
+    open_case_by_name(term, "Petrenko", case.display_number)
     term.burst("Escape", "C-n")
     term.wait_for("Imię i nazwisko wnioskodawcy")
     term.keys("Escape")  # the empty form closes at once: on the list, the Esc was not lost

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
 import storage
-from tests.tui.terminal import Terminal, demo_desk, log_in
+from tests.tui.terminal import Terminal, log_in
 
 KEY_TARGET = 20
 NAME = "Yuliia Savchuk-Hnatiuk"
@@ -42,12 +40,6 @@ class CountingClerk:
         screen = self.term.wait_for(text)
         self.waits.append((text, time.monotonic() - started))
         return screen
-
-
-@pytest.fixture
-def desk(tmp_path):
-    with demo_desk(tmp_path) as term:
-        yield term
 
 
 def test_a_standard_filing_takes_at_most_20_keys(desk):

@@ -13,7 +13,7 @@ import subprocess
 import pytest
 
 import storage
-from tests.tui.terminal import DEMO_PASSWORD, demo_store, desk_in_tmux, log_in, need_tmux
+from tests.tui.terminal import DEMO_PASSWORD, desk_in_tmux, log_in, open_demo_store
 
 # 100 loops are what the issue asks for; they take minutes on a busy 2-core machine, so a plain run
 # does fewer (OKIENKO_TYPE_AHEAD_LOOPS=100 for the full run).
@@ -22,10 +22,7 @@ LOOPS = int(os.environ.get("OKIENKO_TYPE_AHEAD_LOOPS", "6"))
 
 @pytest.fixture
 def terminal(tmp_path):
-    need_tmux()
-    db_url = demo_store(tmp_path, cases=4)
-    storage.open_database(db_url)
-    try:
+    with open_demo_store(tmp_path, cases=4) as db_url:
         rows = storage.worklist(None).rows
         surnames = [row.applicant_name.split()[-1] for row in rows]
         # Surnames found once: Enter, Enter opens that case (a second Enter on a longer list would too,
@@ -35,8 +32,6 @@ def terminal(tmp_path):
         assert len(cases) >= 2
         with desk_in_tmux(tmp_path, db_url, (120, 35)) as term:
             yield term, cases
-    finally:
-        storage.db.close_database()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from storage.catalog.visit_groups import group_at_office
 from storage.clock import today_in_warsaw, utcnow
 from storage.db import write_transaction
 from storage.visits.seats import take_seat
-from tests.tui.terminal import demo_store, desk_in_tmux, log_in, need_tmux
+from tests.tui.terminal import desk_in_tmux, log_in, open_demo_store
 
 NAME = "Amara Okonkwo"
 
@@ -32,16 +32,11 @@ def book_today(name: str, phone: str | None, language: str, wall: dt.time) -> st
 
 @pytest.fixture
 def desk_term(tmp_path):
-    need_tmux()
-    db_url = demo_store(tmp_path, cases=2)
-    storage.open_database(db_url)
-    try:
+    with open_demo_store(tmp_path, cases=2) as db_url:
         first = book_today(NAME, "+48501777888", "en", dt.time(7, 30))  # before any demo visit: the first row
         second = book_today("Bilal Haddad", None, "pl", dt.time(7, 45))
         with desk_in_tmux(tmp_path, db_url, (120, 35)) as term:
             yield term, first, second
-    finally:
-        storage.db.close_database()
 
 
 def test_a_visitor_arrives_and_is_registered_and_another_visit_is_cancelled_in_tmux(desk_term):

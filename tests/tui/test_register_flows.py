@@ -11,25 +11,17 @@ from counter_tui.app import OkienkoApp
 from counter_tui.screens.dialogs import ConfirmDialog
 from counter_tui.screens.register import RegisterScreen
 from counter_tui.screens.worklist import WorklistScreen
-from tests.tui.conftest import SIZE, log_in, settle, type_text
+from tests.tui.conftest import SIZE, logged_in_to, press, press_at_once, press_to, settle, type_text
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-async def _open_form(pilot) -> None:
-    await log_in(pilot)
-    await pilot.press("ctrl+n")
-    await settle(pilot)
-
-
 async def test_esc_on_a_filled_form_asks_and_esc_on_an_open_list_only_closes_it(app: OkienkoApp):
     async with app.run_test(size=SIZE) as pilot:
-        await _open_form(pilot)
-        await pilot.press("escape")  # empty form: nothing to lose
-        await settle(pilot)
+        await logged_in_to(pilot, "ctrl+n", RegisterScreen)
+        await press(pilot, "escape")  # empty form: nothing to lose
         assert isinstance(app.screen, WorklistScreen)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
+        await press(pilot, "ctrl+n")
         app.screen.query_one("#applicant-name", Input).focus()
         await type_text(pilot, "Hanna Koval")
         app.screen.query_one("#language", Select).focus()
@@ -46,25 +38,21 @@ async def test_esc_on_a_filled_form_asks_and_esc_on_an_open_list_only_closes_it(
         await pilot.pause()
         assert isinstance(app.screen, RegisterScreen)
         assert app.screen.query_one("#applicant-name", Input).value == "Hanna Koval"
-        await pilot.press("escape", "tab", "enter")
-        await settle(pilot)
+        await press_at_once(pilot, "escape", "tab", "enter")
         assert isinstance(app.screen, WorklistScreen)
     assert storage.store_stats()["cases"] == 0
 
 
 async def test_summary_can_send_the_clerk_back_to_the_form(app: OkienkoApp):
     async with app.run_test(size=SIZE) as pilot:
-        await _open_form(pilot)
+        await logged_in_to(pilot, "ctrl+n", RegisterScreen)
         app.screen.query_one("#case-type", Select).value = "permanent"
         app.screen.query_one("#applicant-name", Input).value = "Zhang Wei"
         await settle(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         summary = str(app.screen.query_one(Static).render())
         assert "Pobyt stały" in summary and "Telefon: brak" in summary and "Braki: żadne" in summary  # all ticked
-        await pilot.press("escape")
-        await settle(pilot)
-        assert isinstance(app.screen, RegisterScreen)
+        await press_to(pilot, "escape", RegisterScreen)
     assert storage.store_stats()["cases"] == 0
 
 
@@ -75,7 +63,7 @@ async def test_summary_can_send_the_clerk_back_to_the_form(app: OkienkoApp):
 )  # fmt: skip
 async def test_country_code_suggests_the_language_until_the_clerk_picks_one(app: OkienkoApp, phone, language):
     async with app.run_test(size=SIZE) as pilot:
-        await _open_form(pilot)
+        await logged_in_to(pilot, "ctrl+n", RegisterScreen)
         app.screen.query_one("#phone", Input).focus()
         await type_text(pilot, phone)
         await pilot.pause()

@@ -11,7 +11,7 @@ from textual.widgets._select import SelectOverlay
 from counter_tui.app import OkienkoApp
 from counter_tui.screens.register import RegisterScreen
 from counter_tui.widgets.document_checklist import DocumentChecklist
-from tests.tui.conftest import log_in, settle
+from tests.tui.conftest import choose, logged_in_to, press, press_at_once, settle
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 SMALL = (120, 35)
@@ -29,41 +29,30 @@ def on_screen_saying(app: OkienkoApp, text: str) -> list[Label]:
 
 async def test_saving_without_a_case_type_says_so_on_screen(app: OkienkoApp):
     async with app.run_test(size=SMALL) as pilot:
-        await log_in(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        assert isinstance(app.screen, RegisterScreen)
+        await logged_in_to(pilot, "ctrl+n", RegisterScreen)
         await pilot.press("tab", "tab", "tab", "tab", "tab")  # somewhere down the form
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert on_screen_saying(app, "Rodzaj sprawy: wybierz z listy"), "the reason is off screen"
         assert app.focused is app.screen.query_one("#case-type", Select)
 
 
 async def test_the_checklist_waits_for_the_case_type_and_keeps_what_was_ticked(app: OkienkoApp):
     async with app.run_test(size=SMALL) as pilot:
-        await log_in(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
+        await logged_in_to(pilot, "ctrl+n", RegisterScreen)
         checklist = app.screen.query_one(DocumentChecklist)
         assert checklist.disabled and not checklist.focusable  # no ticks that go nowhere
-        app.screen.query_one("#case-type", Select).value = "temp_work"
-        await settle(pilot)
+        await choose(pilot, "#case-type", "temp_work")
         assert not checklist.disabled and checklist.option_count
         first = checklist.get_option_at_index(0).value
         checklist.select(first)
-        app.screen.query_one("#case-type", Select).value = "temp_seasonal"  # the same first document
-        await settle(pilot)
+        await choose(pilot, "#case-type", "temp_seasonal")  # the same first document
         assert checklist.get_option_at_index(0).value == first and first in checklist.selected
 
 
 async def open_case_type_list(pilot) -> SelectOverlay:
-    await log_in(pilot)
-    await pilot.press("ctrl+n")
-    await settle(pilot)
+    await logged_in_to(pilot, "ctrl+n", RegisterScreen)
     await pilot.press("tab", "tab")  # name, phone, then the case type
-    await pilot.press("enter")  # its list opens
-    await settle(pilot)
+    await press(pilot, "enter")  # its list opens
     overlay = pilot.app.screen.query_one("#case-type").query_one(SelectOverlay)
     assert overlay.has_focus
     return overlay
@@ -75,11 +64,8 @@ def highlighted_label(overlay: SelectOverlay) -> str:
 
 async def test_a_letter_typed_on_the_closed_case_type_opens_its_list_searching(app: OkienkoApp):
     async with app.run_test(size=SMALL) as pilot:
-        await log_in(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        await pilot.press("tab", "tab", "p", "r", "a")
-        await settle(pilot)
+        await logged_in_to(pilot, "ctrl+n", RegisterScreen)
+        await press_at_once(pilot, "tab", "tab", "p", "r", "a")
         overlay = app.screen.query_one("#case-type").query_one(SelectOverlay)
         assert overlay.has_focus and "Szukaj: pra" in str(overlay.border_title)
         assert highlighted_label(overlay) == "Pobyt czasowy i praca (zezwolenie jednolite)"
@@ -87,11 +73,8 @@ async def test_a_letter_typed_on_the_closed_case_type_opens_its_list_searching(a
 
 async def test_the_checklist_starts_all_brought_and_a_digit_unticks_a_document(app: OkienkoApp):
     async with app.run_test(size=SMALL) as pilot:
-        await log_in(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        app.screen.query_one("#case-type", Select).value = "temp_work"
-        await settle(pilot)
+        await logged_in_to(pilot, "ctrl+n", RegisterScreen)
+        await choose(pilot, "#case-type", "temp_work")
         checklist = app.screen.query_one(DocumentChecklist)
         assert checklist.missing() == []
         checklist.focus()
@@ -118,8 +101,7 @@ async def test_the_case_type_list_shows_the_typed_text_and_finds_any_word_withou
         for key in ["p", "o", "l", "a", "c", "z"]:  # "połącz" typed without Polish letters
             await pilot.press(key)
         assert highlighted_label(overlay) == "Pobyt czasowy – połączenie z rodziną"
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert app.screen.query_one("#case-type", Select).value == "temp_family"
 
 
@@ -129,17 +111,14 @@ async def test_the_placeholder_never_matches(app: OkienkoApp):
         for key in "wybierz":
             await pilot.press(key)
         assert highlighted_label(overlay) != "wybierz…"
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert app.screen.query_one("#case-type", Select).value is Select.NULL
 
 
 @pytest.mark.parametrize(("typed", "language"), [("ukr", "uk"), ("uk", "uk"), ("ros", "ru"), ("ang", "en")])
 async def test_the_language_list_is_searched_by_typing(app: OkienkoApp, typed: str, language: str):
     async with app.run_test(size=SMALL) as pilot:
-        await log_in(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
+        await logged_in_to(pilot, "ctrl+n", RegisterScreen)
         app.screen.query_one("#language", Select).focus()
         await settle(pilot)
         for key in typed:
@@ -147,8 +126,7 @@ async def test_the_language_list_is_searched_by_typing(app: OkienkoApp, typed: s
         await settle(pilot)
         overlay = app.screen.query_one("#language").query_one(SelectOverlay)
         assert f"Szukaj: {typed}" in str(overlay.border_title)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert app.screen.query_one("#language", Select).value == language
 
 
@@ -176,9 +154,7 @@ def in_form_view(app: OkienkoApp, text: str) -> bool:
 
 async def test_the_name_and_email_labels_are_whole_on_screen_at_120x35(app: OkienkoApp):
     async with app.run_test(size=SMALL) as pilot:
-        await log_in(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
+        await logged_in_to(pilot, "ctrl+n", RegisterScreen)
         assert app.focused is app.screen.query_one("#applicant-name")
         assert in_form_view(app, "Imię i nazwisko wnioskodawcy"), "the name field has no label in view"
         [email] = [label for label in app.screen.query(Label) if str(label.render()).startswith("E-mail")]

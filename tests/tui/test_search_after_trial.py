@@ -13,7 +13,7 @@ from counter_tui.screens.visit_form import VisitBookingForm
 from counter_tui.screens.worklist import WorklistScreen, cases_pl
 from counter_tui.widgets.case_table import CaseTable
 from tests.helpers import register
-from tests.tui.conftest import SIZE, log_in, settle, type_text
+from tests.tui.conftest import SIZE, log_in, press, press_to, settle, type_text
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -31,8 +31,7 @@ async def test_slash_in_the_middle_of_a_typed_name_starts_a_fresh_search(app: Ok
         await type_text(pilot, "kovalenko")
         await settle(pilot)
         assert app.screen.query_one("#search", Input).value == "kovalenko"
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert "Znaleziono 1" in status(app)
 
 
@@ -41,8 +40,7 @@ async def test_a_new_name_being_typed_never_shows_the_last_searchs_rows(app: Oki
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
         await type_text(pilot, "kovalenko")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert "Znaleziono 1" in status(app)
         await type_text(pilot, "chatterjee")
         await settle(pilot)
@@ -55,14 +53,10 @@ async def test_a_new_name_being_typed_never_shows_the_last_searchs_rows(app: Oki
 async def test_the_booking_dialogs_matter_list_is_searched_by_typing(app: OkienkoApp):
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        await pilot.press("ctrl+b")
-        await settle(pilot)
-        assert isinstance(app.screen, VisitBookingForm)
+        await press(pilot, "f2")
+        await press_to(pilot, "ctrl+b", VisitBookingForm)
         await type_text(pilot, "odbi")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         chosen = app.screen.query_one("#visit-group").value
         assert chosen == "card_collection", chosen
 

@@ -17,8 +17,8 @@ from storage.errors import DomainError
 from storage.models import Visit
 from tests.helpers import CLERK, register
 from tests.storage.visit_helpers import book, first_slot
-from tests.tui.conftest import log_in, settle
-from tests.tui.test_snapshots import still_app
+from tests.tui.conftest import log_in, press, settle
+from tests.tui.pictures import still_app
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 SMALL = (120, 35)
@@ -60,8 +60,7 @@ async def test_every_visit_matter_shows_whole_in_wizyty(app: OkienkoApp):
     with clock.frozen(VISIT_DAY_MORNING):
         async with app.run_test(size=SMALL) as pilot:
             await log_in(pilot)
-            await pilot.press("f2")
-            await settle(pilot)
+            await press(pilot, "f2")
             table = app.screen.query_one("#visits", DataTable)
             assert table.row_count == len(booked)
             matters = column(table, "sprawa")
@@ -78,8 +77,7 @@ def test_wizyty_at_the_minimum_size(snap_compare, store, settings):
 
     async def run_before(pilot):
         await log_in(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
+        await press(pilot, "f2")
 
     with clock.frozen(VISIT_DAY_MORNING):
         assert snap_compare(still_app(settings), terminal_size=SMALL, run_before=run_before)

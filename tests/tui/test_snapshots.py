@@ -11,14 +11,14 @@ import datetime as dt
 import pytest
 from textual.widgets import Select
 
-from counter_tui.app import OkienkoApp
+from counter_tui.screens.register import RegisterScreen
 from storage import add_deficiency, set_stage
 from storage.clock import frozen
 from tests.helpers import CLERK, CLERK_SLU, register
-from tests.tui.conftest import log_in, settle
+from tests.tui.conftest import log_in, logged_in_to, open_case, settle
+from tests.tui.pictures import FROZEN_AT, still_app
 
 SNAPSHOT_SIZE = (130, 40)
-FROZEN_AT = dt.datetime(2026, 11, 20, 9, 30)
 
 
 @pytest.fixture
@@ -44,13 +44,6 @@ def frozen_store(store):
         yield filings
 
 
-def still_app(settings) -> OkienkoApp:
-    """No animations: a tab underline caught mid-slide would make the picture flaky."""
-    app = OkienkoApp(settings)
-    app.animation_level = "none"
-    return app
-
-
 def test_login_screen(snap_compare, frozen_store, settings):
     assert snap_compare(still_app(settings), terminal_size=SNAPSHOT_SIZE)
 
@@ -73,9 +66,7 @@ def test_worklist_at_the_minimum_size(snap_compare, frozen_store, settings):
 
 def test_register_screen(snap_compare, frozen_store, settings):
     async def run_before(pilot):
-        await log_in(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
+        await logged_in_to(pilot, "ctrl+n", RegisterScreen)
         pilot.app.screen.query_one("#case-type", Select).value = "temp_family"
         # The name field has the focus: a steady cursor, not one caught on or off in its blink.
         pilot.app.screen.query_one("#applicant-name").cursor_blink = False
@@ -86,8 +77,6 @@ def test_register_screen(snap_compare, frozen_store, settings):
 
 def test_case_detail_screen(snap_compare, frozen_store, settings):
     async def run_before(pilot):
-        await log_in(pilot)
-        pilot.app.open_case(frozen_store[0].number)
-        await settle(pilot)
+        await open_case(pilot, frozen_store[0].number)
 
     assert snap_compare(still_app(settings), terminal_size=SNAPSHOT_SIZE, run_before=run_before)

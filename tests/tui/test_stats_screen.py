@@ -11,7 +11,7 @@ from counter_tui.app import OkienkoApp
 from counter_tui.screens.stats import ALL_OFFICES, StatsScreen
 from counter_tui.screens.worklist import WorklistScreen
 from storage.clock import frozen
-from tests.tui.conftest import SIZE, log_in, settle
+from tests.tui.conftest import SIZE, log_in, press, press_to, settle
 from tests.tui.test_stats_snapshot import NOW, fill_weeks
 
 
@@ -28,10 +28,7 @@ async def test_statistics_from_the_worklist(store, settings):
         async with app.run_test(size=SIZE) as pilot:
             await log_in(pilot)
             assert isinstance(app.screen, WorklistScreen)
-            await pilot.press("f3")
-            await settle(pilot)
-            screen = app.screen
-            assert isinstance(screen, StatsScreen)
+            screen = await press_to(pilot, "f3", StatsScreen)
 
             gda = storage.head_of_unit_report(12, office="GDA")
             assert table_rows(screen, "#table-weekly") == [
@@ -53,9 +50,7 @@ async def test_statistics_from_the_worklist(store, settings):
             assert {row[1] for row in filings} == {"GDA", "SLU"}
             assert sum(int(row[3]) for row in filings) == sum(w.filings for w in both.weekly)
 
-            await pilot.press("escape")
-            await settle(pilot)
-            assert isinstance(app.screen, WorklistScreen)
+            await press_to(pilot, "escape", WorklistScreen)
 
 
 @pytest.mark.parametrize("store", ["sqlite"], indirect=True)
@@ -71,8 +66,7 @@ async def test_processing_times_tab_shows_the_portals_figures_per_office(store, 
     app = OkienkoApp(settings)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
-        await pilot.press("f3")
-        await settle(pilot)
+        await press(pilot, "f3")
         screen = app.screen
         rows = table_rows(screen, "#table-processing")
         work = next(row for row in rows if row[0].startswith("Pobyt czasowy i praca"))

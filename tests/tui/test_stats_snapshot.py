@@ -13,7 +13,7 @@ from counter_tui.app import OkienkoApp
 from storage import register_filing, set_stage
 from storage.clock import frozen
 from tests.helpers import CLERK, CLERK_SLU
-from tests.tui.conftest import log_in, settle
+from tests.tui.conftest import log_in, press
 
 SNAPSHOT_SIZE = (130, 45)
 NOW = dt.datetime(2026, 11, 20, 9, 30)  # a Friday; the screen's 12 weeks start on Monday 31 August
@@ -66,8 +66,7 @@ def test_statistics_screen(snap_compare, stats_store, settings):
 
     async def run_before(pilot):
         await log_in(pilot)
-        await pilot.press("f3")
-        await settle(pilot)
+        await press(pilot, "f3")
 
     with frozen(NOW):
         assert snap_compare(app, terminal_size=SNAPSHOT_SIZE, run_before=run_before)

@@ -22,14 +22,11 @@ from sms_modem.simulator import SimulatedModem
 from storage import clock, desk
 from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, need_chromium, serve_portal
 from tests.sms.conftest import fast_settings
-from tests.tui.conftest import SIZE, log_in, settle
+from tests.tui.conftest import BOTH, SIZE, choose, logged_in_to, press, press_to
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 NAME, PHONE = "Nguyễn Thị Hoa", "+48 512 345 678"
 CODE = re.compile(r"\b(\d{6})\b")
-BOTH = pytest.mark.parametrize(
-    "store", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
-)
 
 
 def book_in_browser(base: str, modem: SimulatedModem) -> str:
@@ -85,28 +82,18 @@ async def test_booked_online_confirmed_by_sms_then_served_at_the_counter(store, 
     morning = dt.datetime.combine(visit.visit_day, dt.time(7, 0))  # 08:00 or 09:00 in Warsaw
     with clock.frozen(morning):
         async with app.run_test(size=SIZE) as pilot:
-            await log_in(pilot)
-            await pilot.press("f2")
-            await settle(pilot)
-            assert isinstance(app.screen, VisitsScreen)
+            await logged_in_to(pilot, "f2", VisitsScreen)
             table = app.screen.query_one("#visits", DataTable)
             [row] = [" | ".join(map(str, table.get_row_at(i))) for i in range(table.row_count)]
             assert NAME in row and reference in row and "umówiona" in row
-            await pilot.press("f2")
-            await settle(pilot)
+            await press(pilot, "f2")
             assert desk.visit_by_reference(reference).state == "arrived"
-            await pilot.press("ctrl+n")
-            await settle(pilot)
-            assert isinstance(app.screen, RegisterScreen)
+            await press_to(pilot, "ctrl+n", RegisterScreen)
             assert app.screen.query_one("#applicant-name", Input).value == NAME
             assert app.screen.query_one("#language", Select).value == "en"
-            app.screen.query_one("#case-type", Select).value = "temp_work"
-            await settle(pilot)
-            await pilot.press("ctrl+s")
-            await settle(pilot)
-            assert isinstance(app.screen, ConfirmDialog)
-            await pilot.press("enter")
-            await settle(pilot)
+            await choose(pilot, "#case-type", "temp_work")
+            await press_to(pilot, "ctrl+s", ConfirmDialog)
+            await press(pilot, "enter")
     assert desk.visit_by_reference(reference).state == "served"
     [found] = storage.search_cases("Hoa")
     case = storage.case_detail(found.number)

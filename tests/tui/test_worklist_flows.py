@@ -15,7 +15,7 @@ from counter_tui.screens.case_detail import CaseDetailScreen
 from counter_tui.screens.worklist import WorklistScreen
 from storage.clock import frozen
 from tests.helpers import CLERK, register
-from tests.tui.conftest import SIZE, log_in, settle, type_text
+from tests.tui.conftest import SIZE, choose, log_in, press, press_at_once, press_to, settle, type_text
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -43,9 +43,7 @@ async def test_scanned_number_burst_opens_the_case_from_the_table(app: OkienkoAp
         await pilot.press(*storage.format_number(filings[1].number), "enter")
         await settle(pilot)
         assert isinstance(app.screen, CaseDetailScreen) and app.screen.number == filings[1].number
-        await pilot.press("escape")
-        await settle(pilot)
-        assert isinstance(app.screen, WorklistScreen)
+        await press_to(pilot, "escape", WorklistScreen)
         assert app.screen.query_one("#search", Input).value == ""  # ready for the next scan
         await pilot.press(*filings[2].number, "enter")
         await settle(pilot)
@@ -58,15 +56,13 @@ async def test_mistyped_number_clears_the_previous_result(app: OkienkoApp):
         await log_in(pilot)
         await pilot.press("slash")
         await type_text(pilot, "zhang")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert _numbers(app) == [filings[0].number]
         app.screen.query_one("#search", Input).value = ""
         number = filings[1].number
         typo = number[:-1] + str((int(number[-1]) + 1) % 10)
         await type_text(pilot, typo)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert _numbers(app) == []
         assert "cyfra kontrolna" in str(app.screen.query_one("#search-error", Label).render())
         assert "Nic nie pokazano" in str(app.screen.query_one("#status-line", Label).render())
@@ -81,8 +77,7 @@ async def test_any_word_search_from_the_box(app: OkienkoApp):
             await pilot.press("slash")
             app.screen.query_one("#search", Input).value = ""
             await type_text(pilot, typed)
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
             assert _numbers(app) == [made[name].number], typed
 
 
@@ -102,16 +97,13 @@ async def test_today_and_mine_filters_and_esc_clears_everything(app: OkienkoApp)
         await settle(pilot)
         assert _numbers(app) == [today_mine.number]
         app.screen.query_one("#today-filter", Checkbox).value = False
-        app.screen.query_one("#stage-filter", Select).value = "filed"
-        await settle(pilot)
+        await choose(pilot, "#stage-filter", "filed")
         assert _numbers(app) == [today_mine.number, old_mine.number]
         await pilot.press("slash")
         await type_text(pilot, "kovalenko")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert _numbers(app) == [old_mine.number]
-        await pilot.press("escape")  # search text and every filter go at once
-        await settle(pilot)
+        await press(pilot, "escape")  # search text and every filter go at once
         screen = app.screen
         assert screen.query_one("#search", Input).value == ""
         assert not any(box.value for box in screen.query(Checkbox))
@@ -132,8 +124,7 @@ async def test_overdue_flag_follows_the_statutory_clock(app: OkienkoApp):
         app.screen.query_one("#overdue-filter", Checkbox).value = True
         await settle(pilot)
         assert _numbers(app) == [running.number]
-        await pilot.press("escape", "f4")  # by deadline: only the cases whose clock runs
-        await settle(pilot)
+        await press_at_once(pilot, "escape", "f4")  # by deadline: only the cases whose clock runs
         assert _numbers(app) == [running.number]
         assert "termin biegnie" in str(app.screen.query_one("#status-line", Label).render())
 
