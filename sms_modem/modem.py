@@ -183,7 +183,9 @@ class ModemLink:
         try:
             modem.connect(pin=self.pin)
             modem.waitForNetworkCoverage(timeout=self.network_timeout)
-        except (serial.SerialException, OSError, GsmModemException, UnicodeDecodeError) as exc:
+        # The library parses its set-up answers without checking them: an answer that lacks the line
+        # it expects (a modem out of step after a lost link) ends in a TypeError inside connect().
+        except (*PORT_ERRORS, GsmModemException, UnicodeDecodeError) as exc:
             self._modem = modem
             self.close()
             raise LinkDown(f"cannot use the modem on {self.port}: {exc!r}") from exc

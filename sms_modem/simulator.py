@@ -67,6 +67,7 @@ class Faults:
     delivery_fails: bool = False
     separate_report_lines: bool = False  # send +CDS header and PDU in two writes
     report_gap_s: float = 0.05  # between the two writes; long enough that a busy reader sees them apart
+    bare_cfun_answers: int = 0  # answer this many AT+CFUN? with OK alone (out of step after a lost link)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -211,6 +212,9 @@ class SimulatedModem:
         if upper == "AT" or upper.startswith(SETTINGS_ACCEPTED):
             return ok()
         if upper == "AT+CFUN?":
+            if self.faults.bare_cfun_answers:
+                self.faults.bare_cfun_answers -= 1
+                return ok()
             return ok("+CFUN: 1")
         if upper == "AT+CPIN?":
             return ok("+CPIN: READY" if self._sim_unlocked else "+CPIN: SIM PIN")

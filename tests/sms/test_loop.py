@@ -173,6 +173,20 @@ def test_a_port_closed_under_a_write_is_a_lost_link_not_a_dead_loop(store, modem
     assert states() == {"delivered": 3}
 
 
+def test_a_setup_answer_out_of_step_is_a_lost_link_and_the_loop_connects_again(store, modem):
+    """A modem that answers the power-state query without its +CFUN line (seen in CI when the answer
+    of the half-closed port before arrived late) made the library's connect() fail with a TypeError,
+    which ended the loop; it is a link not yet up, tried again."""
+    queue_texts(2)
+    modem.faults.bare_cfun_answers = 1
+    link = ModemLink(modem.path, prompt_timeout=1, body_timeout=1, network_timeout=5)
+    with pytest.raises(LinkDown, match="cannot use the modem"):
+        link.open()
+    modem.faults.bare_cfun_answers = 1
+    assert SendLoop(fast_settings(modem.path), link=link).run(once=True) == 2
+    assert states() == {"delivered": 2}
+
+
 def test_modem_unplugged_mid_run_reconnects_and_loses_nothing(store, modem):
     queue_texts(6)
     modem.faults.late_answer_s = 0.2
