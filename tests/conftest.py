@@ -11,7 +11,9 @@ from pathlib import Path
 os.environ["OKIENKO_BCRYPT_COST"] = "4"
 # The password-check slots are shared by every portal process of a machine: each test process (and
 # the servers it starts) gets slots of its own, so parallel tests never answer each other "busy".
-os.environ["OKIENKO_CHECK_SLOTS_DIR"] = tempfile.mkdtemp(prefix="okienko-test-slots-")
+# (Removed when the test process ends.)
+_CHECK_SLOTS = tempfile.TemporaryDirectory(prefix="okienko-test-slots-")
+os.environ["OKIENKO_CHECK_SLOTS_DIR"] = _CHECK_SLOTS.name
 
 import pytest
 

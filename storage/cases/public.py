@@ -221,7 +221,11 @@ class CheckSlots:
     @functools.cached_property
     def directory(self) -> Path:
         given = self._directory() if callable(self._directory) else self._directory
-        folder = Path(given) if given else Path(tempfile.mkdtemp(prefix="okienko-check-slots-"))
+        if not given:
+            # Private slots go with this object: the folder is removed when it is (or at exit).
+            self._private = tempfile.TemporaryDirectory(prefix="okienko-check-slots-")
+            given = self._private.name
+        folder = Path(given)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         return folder
 

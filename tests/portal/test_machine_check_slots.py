@@ -70,3 +70,16 @@ def test_passwords_are_checked_on_threads_below_the_pages_priority():
     page_priority = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
     checking = public._CHECKERS.submit(lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id())).result()
     assert checking == min(19, page_priority + public.CHECK_NICENESS)
+
+
+def test_private_slots_leave_no_folder_behind():
+    """Slots without a shared folder (a test's own) keep their lock files in a folder that goes with them."""
+    import gc
+
+    slots = CheckSlots(1)
+    with slots.slot(clean=True):
+        folder = slots.directory
+        assert (folder / "check-0").exists()
+    del slots
+    gc.collect()
+    assert not folder.exists()
