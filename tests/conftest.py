@@ -11,9 +11,8 @@ from pathlib import Path
 os.environ["OKIENKO_BCRYPT_COST"] = "4"
 # The password-check slots are shared by every portal process of a machine: each test process (and
 # the servers it starts) gets slots of its own, so parallel tests never answer each other "busy".
-# (Removed when the test process ends.)
-_CHECK_SLOTS = tempfile.TemporaryDirectory(prefix="okienko-test-slots-")
-os.environ["OKIENKO_CHECK_SLOTS_DIR"] = _CHECK_SLOTS.name
+# (The folder is removed when the test process ends.)
+os.environ["OKIENKO_CHECK_SLOTS_DIR"] = (_CHECK_SLOTS := tempfile.TemporaryDirectory(prefix="okienko-test-slots-")).name
 
 import pytest
 

@@ -6,20 +6,14 @@ clerk, so nothing personal can leak through it, whatever a template does with it
 
 from __future__ import annotations
 
-import collections
 import concurrent.futures
 import contextlib
-import fcntl
-import functools
 import os
-import tempfile
 import threading
-import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
 from storage import case_numbers, config
 from storage.accounts import passwords, throttle
+from storage.accounts.check_guard import BusyMemory, CheckSlots, LoginBusy
 from storage.cases.messages import public_messages
 from storage.cases.processing_times import cached_processing_time
 from storage.catalog.cache import cached_labels
@@ -176,76 +170,6 @@ def check_applicant(number_text: str, password: str, lang: str = "pl") -> Public
         return _projection(case, _lang(lang))
 
 
-class LoginBusy(DomainError):
-    """Every password-check slot of this process is taken: try again in `retry_after` seconds.
-    Answered at once instead of queueing, so a flood of logins cannot starve the other pages."""
-
-    def __init__(self, retry_after: int = 2) -> None:
-        self.retry_after = retry_after
-        super().__init__("password", f"serwer sprawdza teraz inne hasła – spróbuj za {retry_after} s")
-
-
-class CheckSlots:
-    """Password checks that may run at once on this machine: `size` ordinary slots (about one per
-    core: bcrypt is a core's worth of work each) and `reserved` more that only clean addresses – no
-    recent failure, not answered "busy" lately – may take once the ordinary ones are full. So the
-    total is bounded by `size + reserved` however many portal processes run here: a slot is an
-    exclusive lock on a file in `directory`, which every process and thread of the machine tries in
-    turn (the kernel drops the lock of a process that dies, so a killed worker frees its slot).
-    `directory` may be a function giving it, asked at the first check (the setting is read once the
-    program has checked its settings). Without one the slots are private to this object (tests)."""
-
-    def __init__(self, size: int, reserved: int = 1, directory: Path | Callable[[], Path] | None = None) -> None:
-        self.size, self.reserved = size, reserved
-        self._directory = directory
-        self._lock = threading.Lock()
-        self.in_use = 0  # this process's share, for its own tests and figures
-        self.reserved_in_use = 0
-
-    @contextlib.contextmanager
-    def slot(self, clean: bool) -> Iterator[bool]:
-        """Take an ordinary slot, else (for a clean caller) a reserved one, else raise LoginBusy
-        at once. Yields True when the slot taken is a reserved one."""
-        held, reserved = self._take("check", self.size), False
-        if held is None and clean:
-            held, reserved = self._take("kept", self.reserved), True
-        if held is None:
-            raise LoginBusy()
-        self._count(+1, reserved)
-        try:
-            yield reserved
-        finally:
-            self._count(-1, reserved)
-            os.close(held)  # closing the descriptor releases its lock
-
-    @functools.cached_property
-    def directory(self) -> Path:
-        given = self._directory() if callable(self._directory) else self._directory
-        if not given:
-            # Private slots go with this object: the folder is removed when it is (or at exit).
-            self._private = tempfile.TemporaryDirectory(prefix="okienko-check-slots-")
-            given = self._private.name
-        folder = Path(given)
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        return folder
-
-    def _take(self, kind: str, count: int) -> int | None:
-        for number in range(count):
-            held = os.open(self.directory / f"{kind}-{number}", os.O_RDWR | os.O_CREAT, 0o600)
-            try:
-                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(held)
-                continue
-            return held
-        return None
-
-    def _count(self, step: int, reserved: bool) -> None:
-        with self._lock:
-            self.in_use += step
-            self.reserved_in_use += step if reserved else 0
-
-
 def _checking_thread_starts() -> None:
     """A check for an address that has been failing runs on a thread below the pages' priority:
     bcrypt takes a whole core (outside the GIL), and when a flood's checks hold every core the
@@ -254,37 +178,6 @@ def _checking_thread_starts() -> None:
     the flood makes busy. Linux lets a thread lower its own priority (never raise it)."""
     with contextlib.suppress(OSError, AttributeError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), CHECK_NICENESS)
-
-
-class BusyMemory:
-    """Addresses this process answered "busy" lately. Without it every fresh attacking address
-    would count as clean until its first check, and a flood of them would hold the reserved slot
-    as well; so an address answered "busy" loses the reserved slot until it has not been answered
-    "busy" for `window_s` (each further busy answer starts the wait again: an address that keeps
-    coming back is looping). A person who was unlucky once tries on the ordinary slots meanwhile.
-    In memory (the slots are per process too), so the busy answer stays a plain read; bounded,
-    least recently refused forgotten first."""
-
-    def __init__(self, allowed: int = 1, window_s: float = 60.0, capacity: int = 50_000) -> None:
-        self.allowed, self.window_s, self.capacity = allowed, window_s, capacity
-        self._seen: collections.OrderedDict[str, tuple[float, int]] = collections.OrderedDict()
-        self._lock = threading.Lock()
-
-    def note(self, address: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            self._seen[address] = (now, self._count(address, now) + 1)
-            self._seen.move_to_end(address)
-            while len(self._seen) > self.capacity:
-                self._seen.popitem(last=False)
-
-    def looping(self, address: str) -> bool:
-        with self._lock:
-            return self._count(address, time.monotonic()) >= self.allowed
-
-    def _count(self, address: str, now: float) -> int:
-        last, count = self._seen.get(address, (now, 0))
-        return 0 if now - last > self.window_s else count
 
 
 def _cores() -> int:
@@ -296,7 +189,7 @@ def _cores() -> int:
 
 CHECK_NICENESS = 10
 CHECK_SLOTS = CheckSlots(max(1, _cores()), directory=config.check_slots_dir)
-BUSY = BusyMemory()
+BUSY = BusyMemory(directory=config.check_slots_dir)
 # Threads that only check the passwords of failing addresses, one check each at a time: as many as
 # there are slots. A clean address's check runs on the request's own thread.
 _CHECKERS = concurrent.futures.ThreadPoolExecutor(

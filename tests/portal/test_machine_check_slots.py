@@ -14,7 +14,7 @@ import threading
 import pytest
 
 from storage.cases import public
-from storage.cases.public import CheckSlots, LoginBusy
+from storage.cases.public import BusyMemory, CheckSlots, LoginBusy
 
 HOLDER = textwrap.dedent(
     """
@@ -83,3 +83,29 @@ def test_private_slots_leave_no_folder_behind():
     del slots
     gc.collect()
     assert not folder.exists()
+
+
+NOTER = textwrap.dedent(
+    """
+    import sys
+    from storage.cases.public import BusyMemory
+    BusyMemory(directory=sys.argv[1]).note(sys.argv[2])
+    """
+)
+
+
+def test_an_address_answered_busy_by_one_process_is_looping_for_every_process_of_the_machine(tmp_path):
+    """Started twice behind nginx, the portal's busy memory was per process: an address one process
+    answered "busy" was clean to the other and could take its reserved slot."""
+    address = "203.0.113.77"
+    mine = BusyMemory(directory=tmp_path)
+    assert not mine.looping(address)
+    subprocess.run([sys.executable, "-c", NOTER, str(tmp_path), address], check=True, timeout=60)
+    assert mine.looping(address) and not mine.looping("203.0.113.78")
+    # Kept without writing the address down.
+    kept = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert kept and all(address not in p.name and address.encode() not in p.read_bytes() for p in kept)
+
+
+def test_the_portal_shares_its_busy_memory_where_it_shares_its_slots():
+    assert public.BUSY.directory.parent == public.CHECK_SLOTS.directory
