@@ -65,11 +65,17 @@ def build_parser() -> argparse.ArgumentParser:
     after.add_argument("--db", default=argparse.SUPPRESS, help=DB_HELP)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, handler: str, help_text: str, *, needs_schema: bool = True) -> argparse.ArgumentParser:
+    def add(
+        name: str, handler: str, help_text: str, *, needs_schema: bool = True, long: bool = False
+    ) -> argparse.ArgumentParser:
         """One subcommand, run by `handler` (a function of storage.admin.commands, or "module.function"
-        in storage.admin); `needs_schema=False` for those that work on a missing or older schema."""
+        in storage.admin); `needs_schema=False` for those that work on a missing or older schema;
+        `long` for those that show their progress on stderr (storage.admin.progress)."""
         p = sub.add_parser(name, help=help_text, description=help_text, parents=[after])
-        p.set_defaults(handler=handler, needs_schema=needs_schema)
+        # Parser-level defaults win over an argument's own, so `quiet` is set here only where no option sets it.
+        p.set_defaults(handler=handler, needs_schema=needs_schema, **({} if long else {"quiet": True}))
+        if long:
+            p.add_argument("-q", "--quiet", action="store_true", help="bez postępu, tylko wynik (dla skryptów)")
         return p
 
     add("init", "cmd_init", "utwórz schemat w pustej bazie i wczytaj katalogi z fixtures/", needs_schema=False)
@@ -78,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         "cmd_migrate",
         "doprowadź schemat do bieżącej wersji (bez utraty danych); nowa baza dostaje katalogi",
         needs_schema=False,
+        long=True,
     )
     p = add("load-fixtures", "cmd_load_fixtures", "wczytaj katalogi z fixtures/ (idempotentnie)")
     p.add_argument("--dir", type=__import__("pathlib").Path, help="katalog z plikami TOML")
@@ -190,14 +197,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     # Running the office. Any schema: a store is backed up before it is migrated.
-    p = add("backup", "cmd_backup", "kopia zapasowa bazy (sprawdzona, 0600, z rotacją)", needs_schema=False)
+    p = add("backup", "cmd_backup", "kopia zapasowa bazy (sprawdzona, 0600, z rotacją)", needs_schema=False, long=True)
     p.add_argument("--to", type=Path, required=True, metavar="DIR", help="katalog na kopie")
     p.add_argument("--keep", type=int, default=backup.DEFAULT_KEEP, metavar="N", help="zostaw N najnowszych kopii")
     p.add_argument("--keep-days", type=int, metavar="D", help="usuń kopie starsze niż D dni")
-    p = add("restore", "cmd_restore", "odtwórz kopię do pustej bazy (--force: zastąp)", needs_schema=False)
+    p = add("restore", "cmd_restore", "odtwórz kopię do pustej bazy (--force: zastąp)", needs_schema=False, long=True)
     p.add_argument("file", type=Path)
     p.add_argument("--force", action="store_true", help="zastąp bazę, która nie jest pusta")
-    p = add("purge", "cmd_purge", "usuń dane osobowe po okresie przechowywania (bezpieczne do powtarzania)")
+    p = add("purge", "cmd_purge", "usuń dane osobowe po okresie przechowywania (bezpieczne do powtarzania)", long=True)
     p.add_argument("--json", action="store_true")
 
     p = add("visits", "cmd_visits", "wizyty dnia (domyślnie dziś) według godziny")
@@ -230,7 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 storage.open_database(args.db)  # these create the store
             _handler(args.handler)(args)
-    except KeyboardInterrupt:
-        print("przerwano", file=sys.stderr)
+    except KeyboardInterrupt as stopped:
+        # Long work (storage.admin.progress.Interrupted) says what state it left and how to resume.
+        print(f"przerwano: {stopped.args[0]}" if stopped.args else "przerwano", file=sys.stderr)
         return 130
     return failed.code

@@ -343,13 +343,13 @@ def _url(args: argparse.Namespace) -> str:
 
 
 def cmd_backup(args: argparse.Namespace) -> None:
-    done = backup.backup(_url(args), args.to, keep=args.keep, keep_days=args.keep_days)
+    done = backup.backup(_url(args), args.to, keep=args.keep, keep_days=args.keep_days, quiet=args.quiet)
     print(f"kopia {done.path} ({done.size_bytes / 1e6:.1f} MB, {done.seconds:.1f} s) sprawdzona", end="")
     print(f"; usunięto starsze: {len(done.removed)}" if done.removed else "")
 
 
 def cmd_restore(args: argparse.Namespace) -> None:
-    done = backup.restore(_url(args), args.file, force=args.force)
+    done = backup.restore(_url(args), args.file, force=args.force, quiet=args.quiet)
     verb = "zastąpiono bazę kopią" if done.replaced else "odtworzono kopię"
     pending = schema.pending_migrations()
     hint = f"; program jest nowszy – uruchom: python -m storage migrate ({', '.join(pending)})" if pending else ""
