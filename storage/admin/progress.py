@@ -27,7 +27,7 @@ from storage.config import progress_every_s
 
 # Tests only: after this many updates the work waits (up to a minute) for a signal, so that a test
 # can interrupt it "in the middle" with a real SIGINT instead of racing it.
-HOLD_AFTER_ENV = "OKIENKO_TEST_PROGRESS_HOLD_AFTER"
+HOLD_AFTER_ENV = "OKIENKO_PROGRESS_HOLD_AFTER"
 HOLD_LIMIT_S = 60
 TENTHS = 10
 

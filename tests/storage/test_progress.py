@@ -47,9 +47,9 @@ def read_until(process: subprocess.Popen, pattern: re.Pattern[str], count: int) 
     return lines
 
 
-def interrupted(process: subprocess.Popen) -> tuple[str, str]:
-    """Send Ctrl+C's signal, wait for the end; (stdout, the rest of stderr)."""
-    process.send_signal(signal.SIGINT)
+def interrupted(process: subprocess.Popen, stop: signal.Signals = signal.SIGINT) -> tuple[str, str]:
+    """Send Ctrl+C's signal (or systemctl stop's), wait for the end; (stdout, the rest of stderr)."""
+    process.send_signal(stop)
     out, err = process.communicate(timeout=120)
     assert process.returncode == 130, (process.returncode, err)
     assert "Traceback" not in err, err
@@ -100,12 +100,13 @@ def test_backup_on_a_terminal_shows_a_bar(store, tmp_path):
     assert not any(PLAIN_LINE.match(line) for line in screen.splitlines()), screen
 
 
-def test_ctrl_c_during_a_backup_leaves_no_file_and_the_next_backup_works(store, tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "systemctl-stop"])
+def test_ctrl_c_during_a_backup_leaves_no_file_and_the_next_backup_works(store, tmp_path, stop):
     folder = tmp_path / "b"
-    backup = start_cli(cli_env(store.url, OKIENKO_TEST_PROGRESS_HOLD_AFTER="2"), "backup", "--to", str(folder))
+    backup = start_cli(cli_env(store.url, OKIENKO_PROGRESS_HOLD_AFTER="2"), "backup", "--to", str(folder))
     seen = read_until(backup, PLAIN_LINE, 2)
     assert len([line for line in seen if PLAIN_LINE.match(line)]) == 2, seen  # in the middle: steps done, more to go
-    out, rest = interrupted(backup)
+    out, rest = interrupted(backup, stop)
     said = [line for line in rest.splitlines() if line.strip()]
     assert said == [said[0]] and said[0].startswith("przerwano: kopii nie zrobiono"), rest
     assert "uruchom backup ponownie" in said[0]
@@ -136,7 +137,7 @@ def test_ctrl_c_during_a_purge_keeps_whole_batches_and_the_next_purge_finishes(s
         storage.set_stage(case.number, "closed", clerk=CLERK)
     still_open = register(applicant_name="Otwarta Sprawa")
     env = cli_env(store.url, OKIENKO_RETAIN_CLOSED_DAYS="0", OKIENKO_PURGE_BATCH=str(batch),
-                  OKIENKO_TEST_PROGRESS_HOLD_AFTER="2")  # fmt: skip
+                  OKIENKO_PROGRESS_HOLD_AFTER="2")  # fmt: skip
 
     purge = start_cli(env, "purge")
     seen = read_until(purge, PURGE_LINE, 2)
@@ -149,7 +150,7 @@ def test_ctrl_c_during_a_purge_keeps_whole_batches_and_the_next_purge_finishes(s
     assert purged_cases() == 2 * batch
     assert purge_audit_rows() == 2
 
-    env.pop("OKIENKO_TEST_PROGRESS_HOLD_AFTER")
+    env.pop("OKIENKO_PROGRESS_HOLD_AFTER")
     again = subprocess.run([sys.executable, "-m", "storage", "purge"], capture_output=True, text=True, env=env,
                            timeout=120)  # fmt: skip
     assert again.returncode == 0, again.stderr
