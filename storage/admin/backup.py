@@ -34,7 +34,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import psycopg2
 from playhouse.db_url import parse as parse_url
 
-from storage.admin.progress import Interrupted, Progress
+from storage.admin.progress import Interrupted, Progress, working
 from storage.clock import utcnow
 from storage.config import pg_bin_dir
 from storage.errors import DomainError, StoreUnavailable, mask_secrets
@@ -119,15 +119,26 @@ def _sqlite_connect(path: str | Path, *, must_exist: bool, read_only: bool = Fal
         raise StoreUnavailable(f"{path}: {exc}") from exc
 
 
-def _sqlite_check(path: Path) -> None:
+# SQLite calls back into Python this often (virtual machine steps) during a long check, which lets Ctrl+C
+# through; SQLite then stops the statement with "interrupted".
+SQLITE_SIGNAL_STEPS = 100_000
+
+
+def _sqlite_check(path: Path, quiet: bool = True) -> None:
     """The file is a sound SQLite database holding an Okienko store."""
     conn = _sqlite_connect(path, must_exist=True, read_only=True)
+    conn.set_progress_handler(lambda: 0, SQLITE_SIGNAL_STEPS)
     try:
-        result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        with working("sprawdzanie kopii (PRAGMA integrity_check)", quiet=quiet):
+            result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
         if result != ["ok"]:
             raise DomainError(FILE_FIELD, f"{path.name}: PRAGMA integrity_check: {'; '.join(result[:3])}")
         if not _sqlite_tables(conn) & {MARKER_TABLE}:
             raise DomainError(FILE_FIELD, f"{path.name}: to nie jest kopia bazy Okienka (brak tabeli {MARKER_TABLE})")
+    except sqlite3.OperationalError as exc:
+        if str(exc) == "interrupted":  # Ctrl+C in the progress handler
+            raise KeyboardInterrupt from None
+        raise DomainError(FILE_FIELD, f"{path.name}: uszkodzony plik SQLite ({exc})") from exc
     except sqlite3.DatabaseError as exc:
         raise DomainError(FILE_FIELD, f"{path.name}: uszkodzony plik SQLite ({exc})") from exc
     finally:
@@ -385,7 +396,7 @@ def backup(
         with _private_file(folder / f".{final.name}.partial") as partial:
             if target.backend == "sqlite":
                 _sqlite_backup(target, partial, quiet)
-                _sqlite_check(partial)
+                _sqlite_check(partial, quiet)
             else:
                 _pg_backup(target, partial, quiet)
                 _pg_check(partial)
@@ -398,14 +409,14 @@ def backup(
     return BackupResult(final, final.stat().st_size, time.perf_counter() - started, removed)
 
 
-def check_file(file: Path) -> str:
+def check_file(file: Path, quiet: bool = True) -> str:
     """Which backend `file` is a sound Okienko backup of ("sqlite" or "postgresql")."""
     if not file.is_file():
         raise DomainError(FILE_FIELD, f"nie ma pliku {file}")
     with file.open("rb") as fh:
         head = fh.read(len(SQLITE_MAGIC))
     if head.startswith(SQLITE_MAGIC):
-        _sqlite_check(file)
+        _sqlite_check(file, quiet)
         return "sqlite"
     if head.startswith(PG_MAGIC):
         _pg_check(file)
@@ -418,11 +429,11 @@ def restore(url: str, file: Path, *, force: bool = False, quiet: bool = True) ->
     target = _target(url)
     file = Path(file)
     started = time.perf_counter()
-    kind = check_file(file)
-    if kind != target.backend:
-        raise DomainError(FILE_FIELD, f"{file.name} to kopia bazy {kind}, a baza docelowa to {target.backend}")
-    restore_into = _sqlite_restore if target.backend == "sqlite" else _pg_restore
     try:
+        kind = check_file(file, quiet)
+        if kind != target.backend:
+            raise DomainError(FILE_FIELD, f"{file.name} to kopia bazy {kind}, a baza docelowa to {target.backend}")
+        restore_into = _sqlite_restore if target.backend == "sqlite" else _pg_restore
         replaced = restore_into(target, file, force, quiet)
     except KeyboardInterrupt:
         raise Interrupted(f"nic nie odtworzono (baza {target.name} bez zmian); uruchom restore ponownie") from None

@@ -12,14 +12,25 @@ and how to resume; the CLI prints it and exits 130.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
+from collections.abc import Iterator
 from types import TracebackType
 from typing import TextIO
 
 from rich.console import Console
-from rich.progress import BarColumn, ProgressColumn, Task, TaskProgressColumn, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.progress import Progress as RichProgress
 from rich.text import Text
 
@@ -159,3 +170,21 @@ class Progress:
         deadline = time.monotonic() + HOLD_LIMIT_S
         while time.monotonic() < deadline:
             time.sleep(0.05)  # a SIGINT arrives here as KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def working(what: str, *, quiet: bool = False, stream: TextIO | None = None) -> Iterator[None]:
+    """A step whose size nobody knows (a backup's check): a spinner with the time spent in a terminal,
+    one line when it begins in a log."""
+    stream = stream or sys.stderr
+    if quiet:
+        yield
+    elif stream.isatty():
+        with RichProgress(
+            SpinnerColumn(), TextColumn(f"{what}…"), TimeElapsedColumn(), console=Console(file=stream)
+        ) as bar:
+            bar.add_task(what, total=None)
+            yield
+    else:
+        print(f"{what}…", file=stream, flush=True)
+        yield
