@@ -1,8 +1,10 @@
 """Progress of long administrative work (backup, restore, purge, migrate, the demo builder).
 
 In a terminal (stderr is a TTY) a rich progress bar: what is done of how much, the rate and the time
-left. Anywhere else (a log, systemd's journal, a cron mail) plain lines, at most every
-OKIENKO_PROGRESS_EVERY_S seconds and at each tenth of the work, never a control character:
+left. Anywhere else (a log, systemd's journal, a cron mail) plain lines, never a control character:
+none while the work is younger than OKIENKO_PROGRESS_EVERY_S seconds (a nightly run of a small store
+logs only its result, and an error stays one line), then one every that many seconds and one at
+each tenth of the work:
 
     kopia: 1 200 000 z 5 000 000 stron (24 %), 41 000 stron/s, zostało ok. 1 min 33 s
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from types import TracebackType
@@ -162,6 +165,8 @@ class Progress:
     def _maybe_line(self) -> None:
         now = time.monotonic()
         tenth = TENTHS * self.completed // self.total if self.total else 0
+        if now - self._started < self._every_s:
+            return
         if now - self._last_line >= self._every_s or tenth > self._last_tenth:
             self._last_line, self._last_tenth = now, tenth
             print(self.line(), file=self._stream, flush=True)
@@ -174,8 +179,8 @@ class Progress:
 
 @contextlib.contextmanager
 def working(what: str, *, quiet: bool = False, stream: TextIO | None = None) -> Iterator[None]:
-    """A step whose size nobody knows (a backup's check): a spinner with the time spent in a terminal,
-    one line when it begins in a log."""
+    """A step whose size nobody knows (a backup's check): a spinner with the time spent in a terminal;
+    in a log one line, once the step has lasted OKIENKO_PROGRESS_EVERY_S seconds."""
     stream = stream or sys.stderr
     if quiet:
         yield
@@ -186,5 +191,13 @@ def working(what: str, *, quiet: bool = False, stream: TextIO | None = None) -> 
             bar.add_task(what, total=None)
             yield
     else:
-        print(f"{what}…", file=stream, flush=True)
-        yield
+        every_s = progress_every_s()
+        started = time.monotonic()
+        said = threading.Timer(every_s, lambda: print(f"{what}… ({duration(time.monotonic() - started)})",
+                                                      file=stream, flush=True))  # fmt: skip
+        said.daemon = True
+        said.start()
+        try:
+            yield
+        finally:
+            said.cancel()
