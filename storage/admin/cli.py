@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("login")
     p = add("clerks", "cmd_clerks", "lista kont urzędników")
     p.add_argument("--json", action="store_true")
-    p = add("demo", "cmd_demo", "zbuduj bazę demonstracyjną", needs_schema=False)
+    p = add("demo", "cmd_demo", "zbuduj bazę demonstracyjną", needs_schema=False, long=True)
     p.add_argument("--cases", type=_whole_number(1, MAX_DEMO_CASES), default=36)
     p.add_argument("--history", action="store_true", help="także rok rozstrzygniętych spraw (czasy załatwiania)")
     p = add(

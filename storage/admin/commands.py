@@ -131,7 +131,7 @@ def cmd_clerks(args: argparse.Namespace) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
-    summary = demo.build_demo(case_count=args.cases, history=args.history)
+    summary = demo.build_demo(case_count=args.cases, history=args.history, quiet=args.quiet)
     print(f"baza demonstracyjna gotowa: {summary.cases} nowych spraw")
     print(f"  urzędnik: login {summary.clerk_login!r}, hasło {summary.password!r}")
     print(f"  administrator: login {summary.admin_login!r}, hasło {summary.password!r}")

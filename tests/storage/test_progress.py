@@ -14,7 +14,7 @@ import sys
 import pytest
 
 import storage
-from storage.db import unit_of_work
+from storage.db import close_database, unit_of_work
 from storage.models import AuditEvent, Case
 from tests import pg
 from tests.helpers import CLERK, register
@@ -22,6 +22,7 @@ from tests.storage.test_previous_release_upgrade import _postgresql_store, _sqli
 
 PLAIN_LINE = re.compile(r"^kopia: \d+ z \d+ (stron|tabel) \(\d+ %\), \d[\d ]* (stron|tabel)/s")
 PURGE_LINE = re.compile(r"^purge: \d+ z \d+ wierszy \(\d+ %\)")
+DEMO_LINE = re.compile(r"^demo: \d+ z \d+ spraw \(\d+ %\)")
 
 
 def cli_env(url: str, **extra: str) -> dict[str, str]:
@@ -193,3 +194,32 @@ def test_migrate_shows_progress_by_migration(backend, tmp_path):
             pg.drop_database(name)
     assert done.returncode == 0, done.stderr
     assert re.search(r"^migracja: (\d+) z \1 migracji \(100 %\)", done.stderr, re.MULTILINE), done.stderr
+
+
+@pytest.mark.parametrize(
+    "empty_store_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+def test_demo_shows_cases_done_and_ctrl_c_keeps_whole_cases(empty_store_url):
+    _, url = empty_store_url
+    env = cli_env(url, OKIENKO_BCRYPT_COST="4", OKIENKO_PROGRESS_HOLD_AFTER="2")
+    demo = start_cli(env, "demo", "--cases", "6")
+    seen = read_until(demo, DEMO_LINE, 2)
+    shown = [line.split(" (")[0] for line in seen if DEMO_LINE.match(line)]
+    assert shown == ["demo: 1 z 6 spraw", "demo: 2 z 6 spraw"], seen
+    _, rest = interrupted(demo)
+    said = [line for line in rest.splitlines() if line.strip()]
+    assert len(said) == 1 and said[0].startswith("przerwano: dodano 2 z 6 spraw demonstracyjnych"), rest
+    storage.open_database(url)
+    with unit_of_work():
+        assert Case.select().count() == 2
+
+    env.pop("OKIENKO_PROGRESS_HOLD_AFTER")
+    again = subprocess.run([sys.executable, "-m", "storage", "demo", "--cases", "3"], capture_output=True, text=True,
+                           env=env, timeout=300)  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert "demo: 3 z 3 spraw (100 %)" in again.stderr
+    try:
+        with unit_of_work():
+            assert Case.select().count() == 5  # topped up
+    finally:
+        close_database()
