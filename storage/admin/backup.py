@@ -251,6 +251,14 @@ def _pg_check(path: Path) -> int:
     return len(re.findall(r"^\d+; \d+ \d+ TABLE DATA ", listed.stdout, re.MULTILINE))
 
 
+class _Stopped(KeyboardInterrupt):
+    """Ctrl+C while a PostgreSQL client program ran; `finished` when it had already ended well."""
+
+    def __init__(self, finished: bool) -> None:
+        super().__init__()
+        self.finished = finished
+
+
 def _run_counting_tables(command: list[str], env: dict[str, str], shown: Progress, step: re.Pattern[str],
                          stdout: IO[bytes] | None = None) -> tuple[int, str]:  # fmt: skip
     """Run a PostgreSQL client program with --verbose, counting the tables it names as it goes
@@ -269,6 +277,13 @@ def _run_counting_tables(command: list[str], env: dict[str, str], shown: Progres
                     shown.update(min(started, shown.total or started))
                 started += 1
         program.wait()
+    except KeyboardInterrupt:
+        # The program may have finished while the signal was on its way: then its work is whole.
+        finished = program.poll() == 0
+        if not finished:
+            program.kill()
+            program.wait()
+        raise _Stopped(finished) from None
     except BaseException:
         program.kill()
         program.wait()
@@ -435,6 +450,13 @@ def restore(url: str, file: Path, *, force: bool = False, quiet: bool = True) ->
             raise DomainError(FILE_FIELD, f"{file.name} to kopia bazy {kind}, a baza docelowa to {target.backend}")
         restore_into = _sqlite_restore if target.backend == "sqlite" else _pg_restore
         replaced = restore_into(target, file, force, quiet)
+    except _Stopped as stopped:
+        if stopped.finished:
+            raise Interrupted(
+                f"pg_restore skończył przed przerwaniem – kopia odtworzona w całości do bazy {target.name}; "
+                "sprawdź ją: python -m storage stats"
+            ) from None
+        raise Interrupted(f"nic nie odtworzono (baza {target.name} bez zmian); uruchom restore ponownie") from None
     except KeyboardInterrupt:
         raise Interrupted(f"nic nie odtworzono (baza {target.name} bez zmian); uruchom restore ponownie") from None
     return RestoreResult(target.backend, time.perf_counter() - started, replaced)

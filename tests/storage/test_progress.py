@@ -23,6 +23,7 @@ from tests.storage.test_previous_release_upgrade import _postgresql_store, _sqli
 PLAIN_LINE = re.compile(r"^kopia: \d+ z \d+ (stron|tabel) \(\d+ %\), \d[\d ]* (stron|tabel)/s")
 PURGE_LINE = re.compile(r"^purge: \d+ z \d+ wierszy \(\d+ %\)")
 DEMO_LINE = re.compile(r"^demo: \d+ z \d+ spraw \(\d+ %\)")
+RESTORE_LINE = re.compile(r"^odtwarzanie: \d+ z \d+ stron \(\d+ %\)")
 
 
 def cli_env(url: str, **extra: str) -> dict[str, str]:
@@ -223,3 +224,33 @@ def test_demo_shows_cases_done_and_ctrl_c_keeps_whole_cases(empty_store_url):
             assert Case.select().count() == 5  # topped up
     finally:
         close_database()
+
+
+def test_ctrl_c_during_a_sqlite_restore_leaves_the_store_empty_and_the_next_restore_works(tmp_path):
+    """SQLite copies a backup in steps inside one write transaction of the store: a stopped copy rolls back.
+    (PostgreSQL's restore is one transaction too; its client program cannot be held in the middle.)"""
+    source = tmp_path / "source.sqlite3"
+    prepared = subprocess.run([sys.executable, "-m", "storage", "demo", "--quiet", "--cases", "3"],
+                              capture_output=True, text=True, timeout=300,
+                              env=cli_env(f"sqlite:///{source}", OKIENKO_BCRYPT_COST="4"))  # fmt: skip
+    assert prepared.returncode == 0, prepared.stderr
+    made = subprocess.run([sys.executable, "-m", "storage", "backup", "--quiet", "--to", str(tmp_path / "b")],
+                          capture_output=True, text=True, env=cli_env(f"sqlite:///{source}"), timeout=120)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    (file,) = (tmp_path / "b").iterdir()
+    target = f"sqlite:///{tmp_path / 'target.sqlite3'}"
+
+    restore = start_cli(cli_env(target, OKIENKO_PROGRESS_HOLD_AFTER="2"), "restore", str(file))
+    seen = read_until(restore, RESTORE_LINE, 2)
+    assert len([line for line in seen if RESTORE_LINE.match(line)]) == 2, seen
+    _, rest = interrupted(restore)
+    said = [line for line in rest.splitlines() if line.strip()]
+    assert len(said) == 1 and said[0].startswith("przerwano: nic nie odtworzono"), rest
+    stats = subprocess.run([sys.executable, "-m", "storage", "stats"], capture_output=True, text=True,
+                           env=cli_env(target), timeout=120)  # fmt: skip
+    assert stats.returncode == 2 and "nie ma jeszcze schematu" in stats.stderr, stats.stderr  # still empty
+
+    again = subprocess.run([sys.executable, "-m", "storage", "restore", "--quiet", str(file)], capture_output=True,
+                           text=True, env=cli_env(target), timeout=120)  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert "odtworzono kopię" in again.stdout
