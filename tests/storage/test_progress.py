@@ -230,11 +230,11 @@ def test_ctrl_c_during_a_sqlite_restore_leaves_the_store_empty_and_the_next_rest
     """SQLite copies a backup in steps inside one write transaction of the store: a stopped copy rolls back.
     (PostgreSQL's restore is one transaction too; its client program cannot be held in the middle.)"""
     source = tmp_path / "source.sqlite3"
-    prepared = subprocess.run([sys.executable, "-m", "storage", "demo", "--quiet", "--cases", "3"],
+    prepared = subprocess.run([sys.executable, "-m", "storage", "demo", "--cases", "3"],
                               capture_output=True, text=True, timeout=300,
                               env=cli_env(f"sqlite:///{source}", OKIENKO_BCRYPT_COST="4"))  # fmt: skip
     assert prepared.returncode == 0, prepared.stderr
-    made = subprocess.run([sys.executable, "-m", "storage", "backup", "--quiet", "--to", str(tmp_path / "b")],
+    made = subprocess.run([sys.executable, "-m", "storage", "backup", "--to", str(tmp_path / "b")],
                           capture_output=True, text=True, env=cli_env(f"sqlite:///{source}"), timeout=120)  # fmt: skip
     assert made.returncode == 0, made.stderr
     (file,) = (tmp_path / "b").iterdir()
