@@ -29,6 +29,10 @@ DEFAULT_BCRYPT_COST = 12
 DEFAULT_RETAIN_CLOSED_DAYS = 30
 DEFAULT_RETAIN_SMS_DAYS = 7
 MAX_RETAIN_DAYS = 3650
+# Long admin work (backup, restore, purge, migrate) in a log: a plain progress line at most this often.
+DEFAULT_PROGRESS_EVERY_S = 30
+# A purge erases this many rows per committed transaction (desks wait for a batch, never for the whole backlog).
+DEFAULT_PURGE_BATCH = 10_000
 
 
 def _whole_number(low: int, high: int) -> Callable[[str], int]:
@@ -91,6 +95,10 @@ SETTINGS = {
                 _whole_number(0, MAX_RETAIN_DAYS), DEFAULT_RETAIN_CLOSED_DAYS),
         Setting("OKIENKO_RETAIN_SMS_DAYS", f"liczba dni od 0 do {MAX_RETAIN_DAYS}", _whole_number(0, MAX_RETAIN_DAYS),
                 DEFAULT_RETAIN_SMS_DAYS),
+        Setting("OKIENKO_PROGRESS_EVERY_S", "liczba sekund od 0 do 3600 (co ile linia postępu w dzienniku)",
+                _whole_number(0, 3600), DEFAULT_PROGRESS_EVERY_S),
+        Setting("OKIENKO_PURGE_BATCH", "liczba wierszy od 1 do 1000000 (partia jednej transakcji purge)",
+                _whole_number(1, 1_000_000), DEFAULT_PURGE_BATCH),
         Setting("OKIENKO_PG_BIN", "istniejący katalog z programami pg_dump i pg_restore", _directory),
         Setting("OKIENKO_FIXTURES", "istniejący katalog z plikami katalogów (TOML)", _directory),
         Setting("OKIENKO_PORTAL_URL", "adres http:// albo https:// portalu (bez spacji)", _web_url),
@@ -102,7 +110,7 @@ SETTINGS = {
 
 # What every program that opens the store checks: the store may read any of these on some path.
 STORE_SETTINGS = ("OKIENKO_DB", "OKIENKO_BCRYPT_COST", "OKIENKO_RETAIN_CLOSED_DAYS", "OKIENKO_RETAIN_SMS_DAYS",
-                  "OKIENKO_PG_BIN", "OKIENKO_FIXTURES")  # fmt: skip
+                  "OKIENKO_PG_BIN", "OKIENKO_FIXTURES", "OKIENKO_PROGRESS_EVERY_S", "OKIENKO_PURGE_BATCH")  # fmt: skip
 
 
 def setting(name: str, env: Mapping[str, str] | None = None) -> object:
@@ -148,6 +156,16 @@ def retain_closed_days() -> int:
 def retain_sms_days() -> int:
     """Days after a text reached a final state before its outbox row is erased."""
     return setting("OKIENKO_RETAIN_SMS_DAYS")  # type: ignore[return-value]
+
+
+def progress_every_s() -> int:
+    """Seconds between plain progress lines when stderr is not a terminal (0: every step)."""
+    return setting("OKIENKO_PROGRESS_EVERY_S")  # type: ignore[return-value]
+
+
+def purge_batch() -> int:
+    """Rows a purge erases per committed transaction."""
+    return setting("OKIENKO_PURGE_BATCH")  # type: ignore[return-value]
 
 
 def pg_bin_dir() -> str | None:

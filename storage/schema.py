@@ -10,6 +10,7 @@ never imports the models, which keep moving.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 
 import peewee
@@ -85,15 +86,30 @@ def init(migrations_dir: Path | None = None) -> bool:
         return True
 
 
-def migrate(migrations_dir: Path | None = None) -> list[str]:
+def migrate(
+    migrations_dir: Path | None = None,
+    *,
+    on_pending: Callable[[list[str]], None] | None = None,
+    on_applied: Callable[[str], None] | None = None,
+) -> list[str]:
     """Bring any older schema to the current one; on a current one do nothing.
 
-    Returns the names of the migrations applied (an empty store is created instead).
+    Returns the names of the migrations applied (an empty store is created instead). Each migration
+    commits with its history row, one by one, so a stopped run keeps those applied and the next run
+    goes on; `on_pending` hears the plan, `on_applied` each one done (the admin CLI's progress).
     """
     with unit_of_work():
         if init(migrations_dir):
             return ["(new store created)"]
-        return _runner(migrations_dir).up()
+        runner = _runner(migrations_dir)
+        plan = [m.name for m in runner.status() if not m.applied and m.path]
+        if on_pending:
+            on_pending(plan)
+        for name in plan:
+            runner.up(target=name)
+            if on_applied:
+                on_applied(name)
+        return plan
 
 
 def pending_migrations(migrations_dir: Path | None = None) -> list[str]:

@@ -7,6 +7,10 @@ mode 0600 from its first byte, checked (`PRAGMA integrity_check` / `pg_restore -
 then renamed to its final, time-stamped name, so a name in the backup folder always means a
 backup that passed its check.
 
+Both show their progress (storage.admin.progress): SQLite by pages, PostgreSQL by tables as
+`pg_dump --verbose` / `pg_restore --verbose` name them. Ctrl+C stops the work with nothing
+half-written: a backup leaves no file under a final name, a restore changes nothing.
+
 This module works from the database URL alone and never touches the process-wide peewee
 handle, so a backup of one store can run beside work on another.
 """
@@ -24,11 +28,13 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import psycopg2
 from playhouse.db_url import parse as parse_url
 
+from storage.admin.progress import Interrupted, Progress, working
 from storage.clock import utcnow
 from storage.config import pg_bin_dir
 from storage.errors import DomainError, StoreUnavailable, mask_secrets
@@ -48,6 +54,10 @@ SQLITE_BUSY_TIMEOUT_S = 30
 # pg_dump waits this long for a table lock (a running migration) before giving up with a message.
 PG_LOCK_WAIT = "60s"
 FILE_FIELD = "plik kopii"
+# A SQLite copy goes in about this many steps (each one a progress update).
+SQLITE_STEPS = 200
+PG_DUMPING = re.compile(r'dumping contents of table "(.+)"')
+PG_RESTORING = re.compile(r'processing data for table "(.+)"')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,15 +119,26 @@ def _sqlite_connect(path: str | Path, *, must_exist: bool, read_only: bool = Fal
         raise StoreUnavailable(f"{path}: {exc}") from exc
 
 
-def _sqlite_check(path: Path) -> None:
+# SQLite calls back into Python this often (virtual machine steps) during a long check, which lets Ctrl+C
+# through; SQLite then stops the statement with "interrupted".
+SQLITE_SIGNAL_STEPS = 100_000
+
+
+def _sqlite_check(path: Path, quiet: bool = True) -> None:
     """The file is a sound SQLite database holding an Okienko store."""
     conn = _sqlite_connect(path, must_exist=True, read_only=True)
+    conn.set_progress_handler(lambda: 0, SQLITE_SIGNAL_STEPS)
     try:
-        result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        with working("sprawdzanie kopii (PRAGMA integrity_check)", quiet=quiet):
+            result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
         if result != ["ok"]:
             raise DomainError(FILE_FIELD, f"{path.name}: PRAGMA integrity_check: {'; '.join(result[:3])}")
         if not _sqlite_tables(conn) & {MARKER_TABLE}:
             raise DomainError(FILE_FIELD, f"{path.name}: to nie jest kopia bazy Okienka (brak tabeli {MARKER_TABLE})")
+    except sqlite3.OperationalError as exc:
+        if str(exc) == "interrupted":  # Ctrl+C in the progress handler
+            raise KeyboardInterrupt from None
+        raise DomainError(FILE_FIELD, f"{path.name}: uszkodzony plik SQLite ({exc})") from exc
     except sqlite3.DatabaseError as exc:
         raise DomainError(FILE_FIELD, f"{path.name}: uszkodzony plik SQLite ({exc})") from exc
     finally:
@@ -128,14 +149,31 @@ def _sqlite_tables(conn: sqlite3.Connection) -> set[str]:
     return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-def _sqlite_backup(target: _Target, partial: Path) -> None:
+def _copy_pages(source: sqlite3.Connection, dest: sqlite3.Connection, what: str, quiet: bool) -> None:
+    """Copy `source` into `dest` in steps, showing the pages done. The source holds one read
+    transaction across all steps, so the copy is one snapshot while desks write (WAL lets them);
+    without it SQLite would restart the copy after every write by another connection."""
+    source.execute("BEGIN")
+    try:
+        total = source.execute("PRAGMA page_count").fetchone()[0]
+        with Progress(what, "stron", total, quiet=quiet) as shown:
+            source.backup(
+                dest,
+                pages=max(1, total // SQLITE_STEPS),
+                progress=lambda _status, remaining, count: shown.update(count - remaining),
+            )
+    finally:
+        source.execute("COMMIT")
+
+
+def _sqlite_backup(target: _Target, partial: Path, quiet: bool) -> None:
     if not Path(target.name).is_file():
         raise StoreUnavailable(f"nie ma pliku bazy {target.name}")
     source = _sqlite_connect(target.name, must_exist=True)
     # `partial` exists already (created 0600); SQLite writes into it and its journal inherits the mode.
     copy = _sqlite_connect(partial, must_exist=True)
     try:
-        source.backup(copy)  # all pages in one step: one consistent snapshot
+        _copy_pages(source, copy, "kopia", quiet)
         # A self-contained file: no -wal beside it to lose when it is moved or copied.
         copy.execute("PRAGMA journal_mode = DELETE")
     except sqlite3.OperationalError as exc:
@@ -145,7 +183,7 @@ def _sqlite_backup(target: _Target, partial: Path) -> None:
         source.close()
 
 
-def _sqlite_restore(target: _Target, file: Path, force: bool) -> bool:
+def _sqlite_restore(target: _Target, file: Path, force: bool, quiet: bool) -> bool:
     folder = Path(target.name).resolve().parent
     if not folder.is_dir():
         raise DomainError("database", f"nie ma katalogu {folder} na odtwarzaną bazę")
@@ -156,7 +194,8 @@ def _sqlite_restore(target: _Target, file: Path, force: bool) -> bool:
             raise DomainError("database", f"baza {target.name} nie jest pusta – odtwarzam tylko do pustej (--force)")
         source = _sqlite_connect(file, must_exist=True, read_only=True)
         try:
-            source.backup(dest)
+            # An unfinished copy rolls back the store's write transaction: Ctrl+C changes nothing.
+            _copy_pages(source, dest, "odtwarzanie", quiet)
         finally:
             source.close()
         dest.execute("PRAGMA journal_mode = WAL")  # as storage.db runs it
@@ -194,11 +233,14 @@ def _pg_environment(url: str) -> tuple[str, dict[str, str]]:
 
 def _pg_failure(program: str, stderr: str) -> str:
     lines = [line for line in stderr.strip().splitlines() if line.strip()]
+    # --verbose tells every step; the reason is the line that says error (or FATAL from the server).
+    lines = [line for line in lines if "error" in line.lower() or "fatal" in line.lower()] or lines
     first = lines[0] if lines else "zakończył się błędem"
     return mask_secrets(first if first.startswith(program) else f"{program}: {first}")
 
 
-def _pg_check(path: Path) -> None:
+def _pg_check(path: Path) -> int:
+    """The file is a sound pg_dump archive of an Okienko store; returns how many tables' data it holds."""
     listed = subprocess.run(
         [_pg_program("pg_restore"), "--list", str(path)], capture_output=True, text=True, check=False
     )
@@ -206,21 +248,59 @@ def _pg_check(path: Path) -> None:
         raise DomainError(FILE_FIELD, f"{path.name}: {_pg_failure('pg_restore --list', listed.stderr)}")
     if not re.search(rf"^\d+; \d+ \d+ TABLE DATA \S+ {MARKER_TABLE} ", listed.stdout, re.MULTILINE):
         raise DomainError(FILE_FIELD, f"{path.name}: to nie jest kopia bazy Okienka (brak danych {MARKER_TABLE})")
+    return len(re.findall(r"^\d+; \d+ \d+ TABLE DATA ", listed.stdout, re.MULTILINE))
 
 
-def _pg_backup(target: _Target, partial: Path) -> None:
+class _Stopped(KeyboardInterrupt):
+    """Ctrl+C while a PostgreSQL client program ran; `finished` when it had already ended well."""
+
+    def __init__(self, finished: bool) -> None:
+        super().__init__()
+        self.finished = finished
+
+
+def _run_counting_tables(command: list[str], env: dict[str, str], shown: Progress, step: re.Pattern[str],
+                         stdout: IO[bytes] | None = None) -> tuple[int, str]:  # fmt: skip
+    """Run a PostgreSQL client program with --verbose, counting the tables it names as it goes
+    (a table is done when the next one starts). Returns its exit code and what it said.
+    Ctrl+C stops the program before the exception goes on."""
+    program = subprocess.Popen([*command, "--verbose"], stdout=stdout if stdout is not None else subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
+    said: list[str] = []
+    started = 0
+    try:
+        assert program.stderr is not None
+        for line in program.stderr:
+            said.append(line)
+            if step.search(line):
+                if started:
+                    shown.update(min(started, shown.total or started))
+                started += 1
+        program.wait()
+    except KeyboardInterrupt:
+        # The program may have finished while the signal was on its way: then its work is whole.
+        finished = program.poll() == 0
+        if not finished:
+            program.kill()
+            program.wait()
+        raise _Stopped(finished) from None
+    except BaseException:
+        program.kill()
+        program.wait()
+        raise
+    if program.returncode == 0:
+        shown.update(max(shown.total or 0, started))
+    return program.returncode, "".join(said)
+
+
+def _pg_backup(target: _Target, partial: Path, quiet: bool) -> None:
     dsn, env = _pg_environment(target.url)
-    with partial.open("wb") as out:
-        done = subprocess.run(
-            [_pg_program("pg_dump"), "-Fc", "--no-password", f"--lock-wait-timeout={PG_LOCK_WAIT}", f"--dbname={dsn}"],
-            stdout=out,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-            check=False,
-        )
-    if done.returncode != 0:
-        raise StoreUnavailable(_pg_failure("pg_dump", done.stderr))
+    command = [_pg_program("pg_dump"), "-Fc", "--no-password", f"--lock-wait-timeout={PG_LOCK_WAIT}", f"--dbname={dsn}"]
+    tables = _pg_table_count(target.url)
+    with partial.open("wb") as out, Progress("kopia", "tabel", tables, quiet=quiet) as shown:
+        code, said = _run_counting_tables(command, env, shown, PG_DUMPING, stdout=out)
+    if code != 0:
+        raise StoreUnavailable(_pg_failure("pg_dump", said))
 
 
 def _pg_table_count(url: str) -> int:
@@ -236,7 +316,7 @@ def _pg_table_count(url: str) -> int:
         conn.close()
 
 
-def _pg_restore(target: _Target, file: Path, force: bool) -> bool:
+def _pg_restore(target: _Target, file: Path, force: bool, quiet: bool) -> bool:
     replaced = _pg_table_count(target.url) > 0
     if replaced and not force:
         raise DomainError("database", f"baza {target.name} nie jest pusta – odtwarzam tylko do pustej (--force)")
@@ -247,9 +327,10 @@ def _pg_restore(target: _Target, file: Path, force: bool) -> bool:
                "--no-password", f"--dbname={dsn}"]  # fmt: skip
     if replaced:
         command += ["--clean", "--if-exists"]
-    done = subprocess.run([*command, str(file)], capture_output=True, text=True, env=env, check=False)
-    if done.returncode != 0:
-        raise DomainError("odtwarzanie", _pg_failure("pg_restore", done.stderr) + " (nic nie zmieniono)")
+    with Progress("odtwarzanie", "tabel", _pg_check(file), quiet=quiet) as shown:
+        code, said = _run_counting_tables([*command, str(file)], env, shown, PG_RESTORING)
+    if code != 0:
+        raise DomainError("odtwarzanie", _pg_failure("pg_restore", said) + " (nic nie zmieniono)")
     return replaced
 
 
@@ -312,8 +393,11 @@ def rotate(folder: Path, target: _Target, keep: int | None, keep_days: int | Non
     return removed
 
 
-def backup(url: str, to_dir: Path, *, keep: int | None = DEFAULT_KEEP, keep_days: int | None = None) -> BackupResult:
-    """Back up the store at `url` into `to_dir`, check the copy, then rotate older copies."""
+def backup(
+    url: str, to_dir: Path, *, keep: int | None = DEFAULT_KEEP, keep_days: int | None = None, quiet: bool = True
+) -> BackupResult:
+    """Back up the store at `url` into `to_dir`, check the copy, then rotate older copies.
+    `quiet=False` shows the progress on stderr."""
     if keep is not None and not 1 <= keep <= MAX_KEEP:
         raise DomainError("--keep", f"zostaw od 1 do {MAX_KEEP} kopii")
     if keep_days is not None and not 1 <= keep_days <= MAX_KEEP_DAYS:
@@ -323,26 +407,31 @@ def backup(url: str, to_dir: Path, *, keep: int | None = DEFAULT_KEEP, keep_days
     _prepare_folder(folder)
     started, now = time.perf_counter(), utcnow()
     final = folder / _new_name(folder, target, now)
-    with _private_file(folder / f".{final.name}.partial") as partial:
-        if target.backend == "sqlite":
-            _sqlite_backup(target, partial)
-            _sqlite_check(partial)
-        else:
-            _pg_backup(target, partial)
-            _pg_check(partial)
-        os.replace(partial, final)
+    try:
+        with _private_file(folder / f".{final.name}.partial") as partial:
+            if target.backend == "sqlite":
+                _sqlite_backup(target, partial, quiet)
+                _sqlite_check(partial, quiet)
+            else:
+                _pg_backup(target, partial, quiet)
+                _pg_check(partial)
+            os.replace(partial, final)
+    except KeyboardInterrupt:
+        raise Interrupted(
+            f"kopii nie zrobiono (plik częściowy usunięty, w {folder} nic nowego); uruchom backup ponownie"
+        ) from None
     removed = rotate(folder, target, keep, keep_days, now)
     return BackupResult(final, final.stat().st_size, time.perf_counter() - started, removed)
 
 
-def check_file(file: Path) -> str:
+def check_file(file: Path, quiet: bool = True) -> str:
     """Which backend `file` is a sound Okienko backup of ("sqlite" or "postgresql")."""
     if not file.is_file():
         raise DomainError(FILE_FIELD, f"nie ma pliku {file}")
     with file.open("rb") as fh:
         head = fh.read(len(SQLITE_MAGIC))
     if head.startswith(SQLITE_MAGIC):
-        _sqlite_check(file)
+        _sqlite_check(file, quiet)
         return "sqlite"
     if head.startswith(PG_MAGIC):
         _pg_check(file)
@@ -350,14 +439,24 @@ def check_file(file: Path) -> str:
     raise DomainError(FILE_FIELD, f"{file.name} to nie kopia SQLite ani pg_dump -Fc")
 
 
-def restore(url: str, file: Path, *, force: bool = False) -> RestoreResult:
+def restore(url: str, file: Path, *, force: bool = False, quiet: bool = True) -> RestoreResult:
     """Restore `file` into the store at `url`, which must be empty unless `force`."""
     target = _target(url)
     file = Path(file)
     started = time.perf_counter()
-    kind = check_file(file)
-    if kind != target.backend:
-        raise DomainError(FILE_FIELD, f"{file.name} to kopia bazy {kind}, a baza docelowa to {target.backend}")
-    restore_into = _sqlite_restore if target.backend == "sqlite" else _pg_restore
-    replaced = restore_into(target, file, force)
+    try:
+        kind = check_file(file, quiet)
+        if kind != target.backend:
+            raise DomainError(FILE_FIELD, f"{file.name} to kopia bazy {kind}, a baza docelowa to {target.backend}")
+        restore_into = _sqlite_restore if target.backend == "sqlite" else _pg_restore
+        replaced = restore_into(target, file, force, quiet)
+    except _Stopped as stopped:
+        if stopped.finished:
+            raise Interrupted(
+                f"pg_restore skończył przed przerwaniem – kopia odtworzona w całości do bazy {target.name}; "
+                "sprawdź ją: python -m storage stats"
+            ) from None
+        raise Interrupted(f"nic nie odtworzono (baza {target.name} bez zmian); uruchom restore ponownie") from None
+    except KeyboardInterrupt:
+        raise Interrupted(f"nic nie odtworzono (baza {target.name} bez zmian); uruchom restore ponownie") from None
     return RestoreResult(target.backend, time.perf_counter() - started, replaced)

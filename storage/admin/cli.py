@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -65,11 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
     after.add_argument("--db", default=argparse.SUPPRESS, help=DB_HELP)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, handler: str, help_text: str, *, needs_schema: bool = True) -> argparse.ArgumentParser:
+    def add(
+        name: str, handler: str, help_text: str, *, needs_schema: bool = True, long: bool = False
+    ) -> argparse.ArgumentParser:
         """One subcommand, run by `handler` (a function of storage.admin.commands, or "module.function"
-        in storage.admin); `needs_schema=False` for those that work on a missing or older schema."""
+        in storage.admin); `needs_schema=False` for those that work on a missing or older schema;
+        `long` for those that show their progress on stderr (storage.admin.progress)."""
         p = sub.add_parser(name, help=help_text, description=help_text, parents=[after])
-        p.set_defaults(handler=handler, needs_schema=needs_schema)
+        # Parser-level defaults win over an argument's own, so `quiet` is set here only where no option sets it.
+        p.set_defaults(handler=handler, needs_schema=needs_schema, long=long, **({} if long else {"quiet": True}))
+        if long:
+            p.add_argument("-q", "--quiet", action="store_true", help="bez postępu, tylko wynik (dla skryptów)")
         return p
 
     add("init", "cmd_init", "utwórz schemat w pustej bazie i wczytaj katalogi z fixtures/", needs_schema=False)
@@ -78,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         "cmd_migrate",
         "doprowadź schemat do bieżącej wersji (bez utraty danych); nowa baza dostaje katalogi",
         needs_schema=False,
+        long=True,
     )
     p = add("load-fixtures", "cmd_load_fixtures", "wczytaj katalogi z fixtures/ (idempotentnie)")
     p.add_argument("--dir", type=__import__("pathlib").Path, help="katalog z plikami TOML")
@@ -91,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("login")
     p = add("clerks", "cmd_clerks", "lista kont urzędników")
     p.add_argument("--json", action="store_true")
-    p = add("demo", "cmd_demo", "zbuduj bazę demonstracyjną", needs_schema=False)
+    p = add("demo", "cmd_demo", "zbuduj bazę demonstracyjną", needs_schema=False, long=True)
     p.add_argument("--cases", type=_whole_number(1, MAX_DEMO_CASES), default=36)
     p.add_argument("--history", action="store_true", help="także rok rozstrzygniętych spraw (czasy załatwiania)")
     p = add(
@@ -190,14 +198,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     # Running the office. Any schema: a store is backed up before it is migrated.
-    p = add("backup", "cmd_backup", "kopia zapasowa bazy (sprawdzona, 0600, z rotacją)", needs_schema=False)
+    p = add("backup", "cmd_backup", "kopia zapasowa bazy (sprawdzona, 0600, z rotacją)", needs_schema=False, long=True)
     p.add_argument("--to", type=Path, required=True, metavar="DIR", help="katalog na kopie")
     p.add_argument("--keep", type=int, default=backup.DEFAULT_KEEP, metavar="N", help="zostaw N najnowszych kopii")
     p.add_argument("--keep-days", type=int, metavar="D", help="usuń kopie starsze niż D dni")
-    p = add("restore", "cmd_restore", "odtwórz kopię do pustej bazy (--force: zastąp)", needs_schema=False)
+    p = add("restore", "cmd_restore", "odtwórz kopię do pustej bazy (--force: zastąp)", needs_schema=False, long=True)
     p.add_argument("file", type=Path)
     p.add_argument("--force", action="store_true", help="zastąp bazę, która nie jest pusta")
-    p = add("purge", "cmd_purge", "usuń dane osobowe po okresie przechowywania (bezpieczne do powtarzania)")
+    p = add("purge", "cmd_purge", "usuń dane osobowe po okresie przechowywania (bezpieczne do powtarzania)", long=True)
     p.add_argument("--json", action="store_true")
 
     p = add("visits", "cmd_visits", "wizyty dnia (domyślnie dziś) według godziny")
@@ -222,6 +230,10 @@ def _handler(name: str) -> Callable[[argparse.Namespace], None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # `systemctl stop` (SIGTERM) ends long work as Ctrl+C does: cleaned up, with its one line, instead of
+    # dying on the spot with a backup's partial file left behind.
+    if args.long:
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         with exit_codes("błąd") as failed:
             config.check_settings(db_url=args.db)
@@ -230,7 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 storage.open_database(args.db)  # these create the store
             _handler(args.handler)(args)
-    except KeyboardInterrupt:
-        print("przerwano", file=sys.stderr)
+    except KeyboardInterrupt as stopped:
+        # Long work (storage.admin.progress.Interrupted) says what state it left and how to resume.
+        print(f"przerwano: {stopped.args[0]}" if stopped.args else "przerwano", file=sys.stderr)
         return 130
     return failed.code

@@ -4,6 +4,7 @@ its answer (or JSON for other office systems) and raises DomainError for bad inp
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import sys
@@ -14,6 +15,7 @@ import storage
 from storage import schema
 from storage.admin import backup, demo, retention, roles
 from storage.admin.plain_table import PlainTable
+from storage.admin.progress import Interrupted, Progress
 from storage.cases import processing_times
 from storage.catalog.visit_groups import visit_groups
 from storage.clock import to_warsaw
@@ -62,7 +64,7 @@ def cmd_init(args: argparse.Namespace) -> None:
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
-    applied = schema.migrate()
+    applied = _migrate_showing_progress(args.quiet)
     print("schemat jest aktualny" if not applied else "zastosowano: " + ", ".join(applied))
     if applied and storage.case_types(include_inactive=True):
         # A migration may add catalogue columns or tables (fee names, message templates) that
@@ -73,6 +75,29 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     drift = schema.schema_drift()
     if drift:
         raise DomainError("database", f"schemat różni się od modeli po migracji:\n{drift}")
+
+
+def _migrate_showing_progress(quiet: bool) -> list[str]:
+    """schema.migrate with a bar (or plain lines) by migrations; Ctrl+C keeps those already committed."""
+    with contextlib.ExitStack() as stack:
+        shown: list[Progress] = []
+        applied: list[str] = []
+
+        def start(plan: list[str]) -> None:
+            shown.append(stack.enter_context(Progress("migracja", "migracji", len(plan), quiet=quiet)))
+
+        def one_done(name: str) -> None:
+            applied.append(name)
+            shown[0].advance()
+
+        try:
+            return schema.migrate(on_pending=start, on_applied=one_done)
+        except KeyboardInterrupt:
+            total = shown[0].total if shown else "?"
+            raise Interrupted(
+                f"zastosowano {len(applied)} z {total} migracji, przerwana wycofana; uruchom migrate ponownie, "
+                "by dokończyć"
+            ) from None
 
 
 def cmd_load_fixtures(args: argparse.Namespace) -> None:
@@ -106,7 +131,7 @@ def cmd_clerks(args: argparse.Namespace) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
-    summary = demo.build_demo(case_count=args.cases, history=args.history)
+    summary = demo.build_demo(case_count=args.cases, history=args.history, quiet=args.quiet)
     print(f"baza demonstracyjna gotowa: {summary.cases} nowych spraw")
     print(f"  urzędnik: login {summary.clerk_login!r}, hasło {summary.password!r}")
     print(f"  administrator: login {summary.admin_login!r}, hasło {summary.password!r}")
@@ -343,13 +368,13 @@ def _url(args: argparse.Namespace) -> str:
 
 
 def cmd_backup(args: argparse.Namespace) -> None:
-    done = backup.backup(_url(args), args.to, keep=args.keep, keep_days=args.keep_days)
+    done = backup.backup(_url(args), args.to, keep=args.keep, keep_days=args.keep_days, quiet=args.quiet)
     print(f"kopia {done.path} ({done.size_bytes / 1e6:.1f} MB, {done.seconds:.1f} s) sprawdzona", end="")
     print(f"; usunięto starsze: {len(done.removed)}" if done.removed else "")
 
 
 def cmd_restore(args: argparse.Namespace) -> None:
-    done = backup.restore(_url(args), args.file, force=args.force)
+    done = backup.restore(_url(args), args.file, force=args.force, quiet=args.quiet)
     verb = "zastąpiono bazę kopią" if done.replaced else "odtworzono kopię"
     pending = schema.pending_migrations()
     hint = f"; program jest nowszy – uruchom: python -m storage migrate ({', '.join(pending)})" if pending else ""
@@ -360,7 +385,7 @@ def cmd_restore(args: argparse.Namespace) -> None:
 
 def cmd_purge(args: argparse.Namespace) -> None:
     policy = retention.RetentionPolicy.from_environment()
-    counts = retention.purge(policy)
+    counts = retention.purge(policy, quiet=args.quiet)
     if args.json:
         _print_json(counts)
         return

@@ -15,6 +15,7 @@ from storage import schema
 from storage.accounts import clerks
 from storage.admin.demo_history import add_decided_history
 from storage.admin.demo_visits import book_demo_visits
+from storage.admin.progress import Interrupted, Progress
 from storage.cases import queries
 from storage.cases import rules as cases
 from storage.cases.processing_times import refresh_processing_times
@@ -125,9 +126,11 @@ def _phone(rng: random.Random, lang: str) -> str | None:
     return f"{rng.choice(_PL_MOBILES)} {rng.randrange(1000):03d} {rng.randrange(1000):03d}"
 
 
-def build_demo(case_count: int = 36, seed: int = 2026, history: bool = False) -> DemoSummary:
+def build_demo(case_count: int = 36, seed: int = 2026, history: bool = False, *, quiet: bool = True) -> DemoSummary:
     """Create (or top up) the demo store in the current database; with `history`, also a year of
-    decided and closed cases (once), so that processing times have figures."""
+    decided and closed cases (once), so that processing times have figures. `quiet=False` shows
+    the cases done on stderr; Ctrl+C keeps the cases made so far (each one goes through the desks'
+    own committed steps), and a second run tops up."""
     rng = random.Random(seed)
     schema.migrate()
     catalog_files.load_fixtures()
@@ -144,38 +147,52 @@ def build_demo(case_count: int = 36, seed: int = 2026, history: bool = False) ->
     type_codes = list(types)
     today = today_in_warsaw()
     passwords: dict[str, tuple[str, str]] = {}
-    for i in range(case_count):
-        name, lang = _APPLICANTS[i % len(_APPLICANTS)]
-        ctype = types[rng.choice(type_codes)]
-        missing = [doc for doc in ctype.required_documents if rng.random() < 0.15]
-        channel = rng.choices(["in_person", "post", "electronic"], weights=[6, 2, 3])[0]
-        clerk = DEMO_SLUPSK if rng.random() < 0.3 else DEMO_CLERK
-        filed = today - dt.timedelta(days=rng.randrange(0, 150))
-        filing = cases.register_filing(
-            clerk=clerk,
-            case_type=ctype.code,
-            applicant_name=name,
-            phone=_phone(rng, lang),
-            language=lang,
-            channel=channel,
-            external_ref=f"MOS/{filed.year}/{rng.randrange(10**6):06d}" if channel == "electronic" else None,
-            filed_on=filed,
-            missing=missing,
-            sms_opt_out=rng.random() < 0.1,
-        )
-        _annotate_deficiencies(filing.number, clerk, rng)
-        path = rng.choice(_PATHS)
-        steps = rng.randrange(0, len(path) + 1)
-        for stage in path[:steps]:
-            cases.set_stage(filing.number, stage, clerk=clerk)
-        _spread_history(filing.number, filed, rng)
-        passwords[filing.number] = (filing.display_number, filing.password)
+    try:
+        with Progress("demo", "spraw", case_count, quiet=quiet) as shown:
+            for i in range(case_count):
+                _demo_case(i, rng, types, type_codes, today, passwords)
+                shown.advance()
+    except KeyboardInterrupt:
+        raise Interrupted(
+            f"dodano {len(passwords)} z {case_count} spraw demonstracyjnych (każda zapisana krokami jak przy "
+            "biurku); uruchom demo ponownie – dokłada sprawy"
+        ) from None
     book_demo_visits(DEMO_CLERK, rng)
     if history:
         add_decided_history(rng)
     refresh_processing_times()
     sample = _portal_sample(passwords)
     return DemoSummary(DEMO_CLERK, DEMO_ADMIN, DEMO_PASSWORD, case_count, *sample)
+
+
+def _demo_case(i: int, rng: random.Random, types: dict, type_codes: list[str], today: dt.date,
+               passwords: dict[str, tuple[str, str]]) -> None:  # fmt: skip
+    """The i-th demo case: registered, annotated and moved along a typical path, its history spread back."""
+    name, lang = _APPLICANTS[i % len(_APPLICANTS)]
+    ctype = types[rng.choice(type_codes)]
+    missing = [doc for doc in ctype.required_documents if rng.random() < 0.15]
+    channel = rng.choices(["in_person", "post", "electronic"], weights=[6, 2, 3])[0]
+    clerk = DEMO_SLUPSK if rng.random() < 0.3 else DEMO_CLERK
+    filed = today - dt.timedelta(days=rng.randrange(0, 150))
+    filing = cases.register_filing(
+        clerk=clerk,
+        case_type=ctype.code,
+        applicant_name=name,
+        phone=_phone(rng, lang),
+        language=lang,
+        channel=channel,
+        external_ref=f"MOS/{filed.year}/{rng.randrange(10**6):06d}" if channel == "electronic" else None,
+        filed_on=filed,
+        missing=missing,
+        sms_opt_out=rng.random() < 0.1,
+    )
+    _annotate_deficiencies(filing.number, clerk, rng)
+    path = rng.choice(_PATHS)
+    steps = rng.randrange(0, len(path) + 1)
+    for stage in path[:steps]:
+        cases.set_stage(filing.number, stage, clerk=clerk)
+    _spread_history(filing.number, filed, rng)
+    passwords[filing.number] = (filing.display_number, filing.password)
 
 
 def _portal_sample(passwords: dict[str, tuple[str, str]]) -> tuple[str, str]:

@@ -1,8 +1,11 @@
 """Retention: personal data are kept while their purpose lasts, then erased (`python -m storage purge`).
 
 Each step is a condition on age and state, so a run erases only what has expired since the
-last one and a repeated run erases nothing: safe for a nightly timer. The whole purge is one
-transaction with one audit row carrying counts only, never what was erased.
+last one and a repeated run erases nothing: safe for a nightly timer. The purge goes in batches of
+OKIENKO_PURGE_BATCH case and visit rows, each one transaction with one audit row carrying its counts
+only, never what was erased; the outboxes and counters go with the last batch. A nightly run is one
+batch; a backlog of millions does not hold the desks' rows for minutes, shows its progress, and,
+stopped by Ctrl+C, keeps the batches committed so far (the next run goes on from there).
 
 What stays: the case itself (number, type, dates, stages, deficiencies, the applicant's name
 in the file) is the office's record of an administrative proceeding, not contact data.
@@ -14,10 +17,13 @@ import dataclasses
 import datetime as dt
 import logging
 
+import peewee
+
 from storage import audit
 from storage.accounts import throttle
+from storage.admin.progress import Interrupted, Progress, number
 from storage.clock import utcnow, warsaw_date
-from storage.config import retain_closed_days, retain_sms_days
+from storage.config import purge_batch, retain_closed_days, retain_sms_days
 from storage.db import write_transaction
 from storage.delivery import mail_outbox
 from storage.delivery import sms_outbox as outbox
@@ -55,29 +61,44 @@ class PurgeCounts:
         return self.case_contacts + self.sms_rows + self.throttle_rows + self.visit_contacts + self.mail_rows
 
 
-def _purge_case_contacts(policy: RetentionPolicy, now: dt.datetime) -> int:
-    """The phone and e-mail address of a case closed longer ago than the period (a closed case
-    never reopens: storage.cases.rules.set_stage refuses). One typed in again later is erased again."""
+def _expired_cases(policy: RetentionPolicy, now: dt.datetime) -> peewee.Expression:
+    """Cases closed longer ago than the period (a closed case never reopens: storage.cases.rules.set_stage
+    refuses) that still hold a phone or an e-mail address, or were never marked. One typed in again later
+    is erased again."""
     # Inclusive: times are stored to the second, and a period of 0 days means "at once".
     cutoff = now - dt.timedelta(days=policy.closed_case_days)
     expired = Case.closed & (Case.stage_changed_at <= cutoff)
+    return expired & (Case.phone.is_null(False) | Case.email.is_null(False) | Case.personal_data_purged_at.is_null())
+
+
+def _expired_visits(now: dt.datetime) -> peewee.Expression:
+    """Visits whose day is at least a week past (booked, cancelled or a hold that was never confirmed
+    alike) and not yet erased."""
+    last_day = warsaw_date(now) - BOOKING_RETENTION
+    return (Visit.visit_day <= last_day) & Visit.personal_data_purged_at.is_null()
+
+
+def _purge_case_contacts(policy: RetentionPolicy, now: dt.datetime, limit: int) -> int:
+    """The phone and e-mail address of up to `limit` expired cases, the oldest ids first."""
+    if limit <= 0:
+        return 0
+    batch = Case.select(Case.id).where(_expired_cases(policy, now)).order_by(Case.id).limit(limit)
     return (
         Case.update(phone=None, email=None, personal_data_purged_at=now, updated_at=now)
-        .where(
-            expired & (Case.phone.is_null(False) | Case.email.is_null(False) | Case.personal_data_purged_at.is_null())
-        )
+        .where(Case.id.in_(batch))
         .execute()
     )
 
 
-def _purge_visit_contacts(now: dt.datetime) -> int:
-    """Name and phone of every visit whose day is at least a week past (booked, cancelled or a hold
-    that was never confirmed alike), with any code left on it."""
-    last_day = warsaw_date(now) - BOOKING_RETENTION
+def _purge_visit_contacts(now: dt.datetime, limit: int) -> int:
+    """Name, phone and any code left on up to `limit` expired visits."""
+    if limit <= 0:
+        return 0
+    batch = Visit.select(Visit.id).where(_expired_visits(now)).order_by(Visit.id).limit(limit)
     return (
         Visit.update(name=None, phone=None, phone_key=None, phone_day_key=None, code_hash=None, code_purpose=None,
                      client_prefix=None, client_key=None, personal_data_purged_at=now, updated_at=now)
-        .where((Visit.visit_day <= last_day) & Visit.personal_data_purged_at.is_null())
+        .where(Visit.id.in_(batch))
         .execute()
     )  # fmt: skip
 
@@ -86,17 +107,19 @@ def _purge_sms(policy: RetentionPolicy, now: dt.datetime) -> int:
     return outbox.delete_finished(now, dt.timedelta(days=policy.sms_days))
 
 
-def purge(policy: RetentionPolicy | None = None, now: dt.datetime | None = None) -> PurgeCounts:
-    """Erase everything whose retention period has ended; returns how much of each."""
-    policy = policy or RetentionPolicy.from_environment()
-    now = now or utcnow()
+def _batch(policy: RetentionPolicy, now: dt.datetime, size: int) -> tuple[PurgeCounts, bool]:
+    """One committed batch: up to `size` case and visit rows, and with the last batch (fewer rows were
+    due than fit) the outboxes and counters. Returns its counts and whether it was the last."""
     with write_transaction():
+        cases = _purge_case_contacts(policy, now, size)
+        visits = _purge_visit_contacts(now, size - cases)
+        last = cases + visits < size
         counts = PurgeCounts(
-            case_contacts=_purge_case_contacts(policy, now),
-            sms_rows=_purge_sms(policy, now),
-            throttle_rows=throttle.forget_stale(now),
-            visit_contacts=_purge_visit_contacts(now),
-            mail_rows=mail_outbox.delete_finished(now, dt.timedelta(days=policy.sms_days)),
+            case_contacts=cases,
+            visit_contacts=visits,
+            sms_rows=_purge_sms(policy, now) if last else 0,
+            throttle_rows=throttle.forget_stale(now) if last else 0,
+            mail_rows=mail_outbox.delete_finished(now, dt.timedelta(days=policy.sms_days)) if last else 0,
         )
         audit.record(
             "retention_purge",
@@ -106,5 +129,43 @@ def purge(policy: RetentionPolicy | None = None, now: dt.datetime | None = None)
             sms_days=policy.sms_days,
             **dataclasses.asdict(counts),
         )
-    log.info("retention purge: %s", dataclasses.asdict(counts))
-    return counts
+    return counts, last
+
+
+def _add(a: PurgeCounts, b: PurgeCounts) -> PurgeCounts:
+    return PurgeCounts(**{f.name: getattr(a, f.name) + getattr(b, f.name) for f in dataclasses.fields(PurgeCounts)})
+
+
+def purge(
+    policy: RetentionPolicy | None = None,
+    now: dt.datetime | None = None,
+    *,
+    batch_size: int | None = None,
+    quiet: bool = True,
+) -> PurgeCounts:
+    """Erase everything whose retention period has ended, in committed batches; returns how much of
+    each. `quiet=False` shows the progress (case and visit rows) on stderr."""
+    policy = policy or RetentionPolicy.from_environment()
+    now = now or utcnow()
+    size = batch_size or purge_batch()
+    with write_transaction():
+        due = (
+            Case.select().where(_expired_cases(policy, now)).count()
+            + Visit.select().where(_expired_visits(now)).count()
+        )
+    batches = due // size + 1  # the last one has room to spare (and takes the outboxes)
+    total, done = PurgeCounts(0, 0, 0), 0
+    try:
+        with Progress("purge", "wierszy", due, quiet=quiet) as shown:
+            last = False
+            while not last:
+                counts, last = _batch(policy, now, size)
+                total, done = _add(total, counts), done + 1
+                shown.update(min(due, total.case_contacts + total.visit_contacts))
+    except KeyboardInterrupt:
+        raise Interrupted(
+            f"usunięto {done} z {max(batches, done + 1)} partii ({number(total.total)} wierszy), "
+            "przerwana partia wycofana; uruchom purge ponownie, by dokończyć"
+        ) from None
+    log.info("retention purge: %s", dataclasses.asdict(total))
+    return total
