@@ -22,42 +22,27 @@ import dataclasses
 import datetime as dt
 import os
 import re
-import shutil
 import sqlite3
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
-from urllib.parse import unquote, urlsplit, urlunsplit
 
-import psycopg2
-from playhouse.db_url import parse as parse_url
-
+from storage.admin.backup_pg import PgStopped, pg_backup, pg_check, pg_restore
+from storage.admin.backup_target import FILE_FIELD, MARKER_TABLE, Target, target_of
 from storage.admin.progress import Interrupted, Progress, working
 from storage.clock import utcnow
-from storage.config import pg_bin_dir
-from storage.errors import DomainError, StoreUnavailable, mask_secrets
+from storage.errors import DomainError, StoreUnavailable
 
 DEFAULT_KEEP = 14
 # Bounds that no rotation needs to pass; a number past them is a typing slip, not a policy.
 MAX_KEEP = 10_000
 MAX_KEEP_DAYS = 36_500
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
-SQLITE_SUFFIX = "sqlite3"
-PG_SUFFIX = "pgdump"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"
-# Every Okienko store has this table; a file without it is not an Okienko backup.
-MARKER_TABLE = "case_file"
 SQLITE_BUSY_TIMEOUT_S = 30
-# pg_dump waits this long for a table lock (a running migration) before giving up with a message.
-PG_LOCK_WAIT = "60s"
-FILE_FIELD = "plik kopii"
 # A SQLite copy goes in about this many steps (each one a progress update).
 SQLITE_STEPS = 200
-PG_DUMPING = re.compile(r'dumping contents of table "(.+)"')
-PG_RESTORING = re.compile(r'processing data for table "(.+)"')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,38 +58,6 @@ class RestoreResult:
     backend: str
     seconds: float
     replaced: bool
-
-
-# ------------------------------------------------------------------ the store named by a URL
-
-
-@dataclasses.dataclass(frozen=True)
-class _Target:
-    backend: str  # "sqlite" | "postgresql"
-    url: str
-    name: str  # file path (SQLite) or database name (PostgreSQL)
-
-    @property
-    def label(self) -> str:
-        stem = Path(self.name).stem if self.backend == "sqlite" else self.name
-        return re.sub(r"[^A-Za-z0-9_.-]", "_", stem) or "okienko"
-
-    @property
-    def suffix(self) -> str:
-        return SQLITE_SUFFIX if self.backend == "sqlite" else PG_SUFFIX
-
-
-def _target(url: str) -> _Target:
-    scheme = url.split(":", 1)[0]
-    try:
-        name = parse_url(url).get("database")
-    except (ValueError, RuntimeError):
-        name = None
-    if scheme == "sqlite" and name and name != ":memory:":
-        return _Target("sqlite", url, name)
-    if scheme in ("postgres", "postgresql") and name:
-        return _Target("postgresql", url, name)
-    raise DomainError("database", f"adres {mask_secrets(url)!r} to nie sqlite:///PLIK ani postgresql://…/BAZA")
 
 
 # ------------------------------------------------------------------ SQLite
@@ -166,7 +119,7 @@ def _copy_pages(source: sqlite3.Connection, dest: sqlite3.Connection, what: str,
         source.execute("COMMIT")
 
 
-def _sqlite_backup(target: _Target, partial: Path, quiet: bool) -> None:
+def _sqlite_backup(target: Target, partial: Path, quiet: bool) -> None:
     if not Path(target.name).is_file():
         raise StoreUnavailable(f"nie ma pliku bazy {target.name}")
     source = _sqlite_connect(target.name, must_exist=True)
@@ -183,7 +136,7 @@ def _sqlite_backup(target: _Target, partial: Path, quiet: bool) -> None:
         source.close()
 
 
-def _sqlite_restore(target: _Target, file: Path, force: bool, quiet: bool) -> bool:
+def _sqlite_restore(target: Target, file: Path, force: bool, quiet: bool) -> bool:
     folder = Path(target.name).resolve().parent
     if not folder.is_dir():
         raise DomainError("database", f"nie ma katalogu {folder} na odtwarzaną bazę")
@@ -206,138 +159,10 @@ def _sqlite_restore(target: _Target, file: Path, force: bool, quiet: bool) -> bo
     return replaced
 
 
-# ------------------------------------------------------------------ PostgreSQL
-
-
-def _pg_program(name: str) -> str:
-    folder = pg_bin_dir()
-    found = shutil.which(name, path=folder) if folder else shutil.which(name)
-    if not found:
-        where = f"w OKIENKO_PG_BIN={folder}" if folder else "w PATH"
-        raise DomainError(name, f"nie znaleziono programu {name} {where} (apt-get install postgresql-client-15)")
-    return found
-
-
-def _pg_environment(url: str) -> tuple[str, dict[str, str]]:
-    """The URL without its password (program arguments are visible to every user in `ps`)
-    and an environment carrying the password instead."""
-    parts = urlsplit(url)
-    env = {**os.environ, "PGCONNECT_TIMEOUT": "10"}
-    if parts.password is not None:
-        env["PGPASSWORD"] = unquote(parts.password)
-        host = parts.netloc.rsplit("@", 1)[1]
-        user = parts.username or ""
-        parts = parts._replace(netloc=f"{user}@{host}" if user else host)
-    return urlunsplit(parts._replace(scheme="postgresql")), env
-
-
-def _pg_failure(program: str, stderr: str) -> str:
-    lines = [line for line in stderr.strip().splitlines() if line.strip()]
-    # --verbose tells every step; the reason is the line that says error (or FATAL from the server).
-    lines = [line for line in lines if "error" in line.lower() or "fatal" in line.lower()] or lines
-    first = lines[0] if lines else "zakończył się błędem"
-    return mask_secrets(first if first.startswith(program) else f"{program}: {first}")
-
-
-def _pg_check(path: Path) -> int:
-    """The file is a sound pg_dump archive of an Okienko store; returns how many tables' data it holds."""
-    listed = subprocess.run(
-        [_pg_program("pg_restore"), "--list", str(path)], capture_output=True, text=True, check=False
-    )
-    if listed.returncode != 0:
-        raise DomainError(FILE_FIELD, f"{path.name}: {_pg_failure('pg_restore --list', listed.stderr)}")
-    if not re.search(rf"^\d+; \d+ \d+ TABLE DATA \S+ {MARKER_TABLE} ", listed.stdout, re.MULTILINE):
-        raise DomainError(FILE_FIELD, f"{path.name}: to nie jest kopia bazy Okienka (brak danych {MARKER_TABLE})")
-    return len(re.findall(r"^\d+; \d+ \d+ TABLE DATA ", listed.stdout, re.MULTILINE))
-
-
-class _Stopped(KeyboardInterrupt):
-    """Ctrl+C while a PostgreSQL client program ran; `finished` when it had already ended well."""
-
-    def __init__(self, finished: bool) -> None:
-        super().__init__()
-        self.finished = finished
-
-
-def _run_counting_tables(command: list[str], env: dict[str, str], shown: Progress, step: re.Pattern[str],
-                         stdout: IO[bytes] | None = None) -> tuple[int, str]:  # fmt: skip
-    """Run a PostgreSQL client program with --verbose, counting the tables it names as it goes
-    (a table is done when the next one starts). Returns its exit code and what it said.
-    Ctrl+C stops the program before the exception goes on."""
-    program = subprocess.Popen([*command, "--verbose"], stdout=stdout if stdout is not None else subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
-    said: list[str] = []
-    started = 0
-    try:
-        assert program.stderr is not None
-        for line in program.stderr:
-            said.append(line)
-            if step.search(line):
-                if started:
-                    shown.update(min(started, shown.total or started))
-                started += 1
-        program.wait()
-    except KeyboardInterrupt:
-        # The program may have finished while the signal was on its way: then its work is whole.
-        finished = program.poll() == 0
-        if not finished:
-            program.kill()
-            program.wait()
-        raise _Stopped(finished) from None
-    except BaseException:
-        program.kill()
-        program.wait()
-        raise
-    if program.returncode == 0:
-        shown.update(max(shown.total or 0, started))
-    return program.returncode, "".join(said)
-
-
-def _pg_backup(target: _Target, partial: Path, quiet: bool) -> None:
-    dsn, env = _pg_environment(target.url)
-    command = [_pg_program("pg_dump"), "-Fc", "--no-password", f"--lock-wait-timeout={PG_LOCK_WAIT}", f"--dbname={dsn}"]
-    tables = _pg_table_count(target.url)
-    with partial.open("wb") as out, Progress("kopia", "tabel", tables, quiet=quiet) as shown:
-        code, said = _run_counting_tables(command, env, shown, PG_DUMPING, stdout=out)
-    if code != 0:
-        raise StoreUnavailable(_pg_failure("pg_dump", said))
-
-
-def _pg_table_count(url: str) -> int:
-    try:
-        conn = psycopg2.connect(url, connect_timeout=10)
-    except psycopg2.Error as exc:
-        raise StoreUnavailable(mask_secrets(str(exc).strip().splitlines()[0])) from exc
-    try:
-        with conn.cursor() as cur:
-            cur.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()")
-            return cur.fetchone()[0]
-    finally:
-        conn.close()
-
-
-def _pg_restore(target: _Target, file: Path, force: bool, quiet: bool) -> bool:
-    replaced = _pg_table_count(target.url) > 0
-    if replaced and not force:
-        raise DomainError("database", f"baza {target.name} nie jest pusta – odtwarzam tylko do pustej (--force)")
-    dsn, env = _pg_environment(target.url)
-    # Owners and grants name roles that a fresh server may not have; the restoring role owns
-    # everything and the portal's role is granted again (docs/operations.md, backup and restore).
-    command = [_pg_program("pg_restore"), "--no-owner", "--no-acl", "--single-transaction", "--exit-on-error",
-               "--no-password", f"--dbname={dsn}"]  # fmt: skip
-    if replaced:
-        command += ["--clean", "--if-exists"]
-    with Progress("odtwarzanie", "tabel", _pg_check(file), quiet=quiet) as shown:
-        code, said = _run_counting_tables([*command, str(file)], env, shown, PG_RESTORING)
-    if code != 0:
-        raise DomainError("odtwarzanie", _pg_failure("pg_restore", said) + " (nic nie zmieniono)")
-    return replaced
-
-
 # ------------------------------------------------------------------ files
 
 
-def _stamp_of(name: str, target: _Target) -> tuple[dt.datetime, int] | None:
+def _stamp_of(name: str, target: Target) -> tuple[dt.datetime, int] | None:
     pattern = rf"{re.escape(target.label)}-(\d{{8}}T\d{{6}}Z)(?:-(\d+))?\.{target.suffix}"
     match = re.fullmatch(pattern, name)
     if not match:
@@ -345,7 +170,7 @@ def _stamp_of(name: str, target: _Target) -> tuple[dt.datetime, int] | None:
     return dt.datetime.strptime(match[1], STAMP_FORMAT), int(match[2] or 0)
 
 
-def _new_name(folder: Path, target: _Target, now: dt.datetime) -> str:
+def _new_name(folder: Path, target: Target, now: dt.datetime) -> str:
     stem = f"{target.label}-{now.strftime(STAMP_FORMAT)}"
     name, n = f"{stem}.{target.suffix}", 1
     while (folder / name).exists() or (folder / f".{name}.partial").exists():
@@ -374,7 +199,7 @@ def _prepare_folder(folder: Path) -> None:
         raise DomainError("--to", f"brak prawa zapisu w katalogu {folder}")
 
 
-def rotate(folder: Path, target: _Target, keep: int | None, keep_days: int | None, now: dt.datetime) -> list[Path]:
+def rotate(folder: Path, target: Target, keep: int | None, keep_days: int | None, now: dt.datetime) -> list[Path]:
     """Remove this store's backups beyond the newest `keep` or older than `keep_days`; the
     newest one always stays."""
     found = []
@@ -402,7 +227,7 @@ def backup(
         raise DomainError("--keep", f"zostaw od 1 do {MAX_KEEP} kopii")
     if keep_days is not None and not 1 <= keep_days <= MAX_KEEP_DAYS:
         raise DomainError("--keep-days", f"od 1 do {MAX_KEEP_DAYS} dni")
-    target = _target(url)
+    target = target_of(url)
     folder = Path(to_dir).resolve()
     _prepare_folder(folder)
     started, now = time.perf_counter(), utcnow()
@@ -413,8 +238,8 @@ def backup(
                 _sqlite_backup(target, partial, quiet)
                 _sqlite_check(partial, quiet)
             else:
-                _pg_backup(target, partial, quiet)
-                _pg_check(partial)
+                pg_backup(target, partial, quiet)
+                pg_check(partial)
             os.replace(partial, final)
     except KeyboardInterrupt:
         raise Interrupted(
@@ -434,23 +259,23 @@ def check_file(file: Path, quiet: bool = True) -> str:
         _sqlite_check(file, quiet)
         return "sqlite"
     if head.startswith(PG_MAGIC):
-        _pg_check(file)
+        pg_check(file)
         return "postgresql"
     raise DomainError(FILE_FIELD, f"{file.name} to nie kopia SQLite ani pg_dump -Fc")
 
 
 def restore(url: str, file: Path, *, force: bool = False, quiet: bool = True) -> RestoreResult:
     """Restore `file` into the store at `url`, which must be empty unless `force`."""
-    target = _target(url)
+    target = target_of(url)
     file = Path(file)
     started = time.perf_counter()
     try:
         kind = check_file(file, quiet)
         if kind != target.backend:
             raise DomainError(FILE_FIELD, f"{file.name} to kopia bazy {kind}, a baza docelowa to {target.backend}")
-        restore_into = _sqlite_restore if target.backend == "sqlite" else _pg_restore
+        restore_into = _sqlite_restore if target.backend == "sqlite" else pg_restore
         replaced = restore_into(target, file, force, quiet)
-    except _Stopped as stopped:
+    except PgStopped as stopped:
         if stopped.finished:
             raise Interrupted(
                 f"pg_restore skończył przed przerwaniem – kopia odtworzona w całości do bazy {target.name}; "

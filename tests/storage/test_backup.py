@@ -118,7 +118,7 @@ def test_backup_during_registrations_restores_to_an_equal_snapshot(store, fresh_
 def test_rotation_keeps_the_newest_by_count_and_age(store, tmp_path):
     folder = tmp_path / "kopie"
     first = backup.backup(store.url, folder)
-    target = backup._target(store.url)
+    target = backup.target_of(store.url)
 
     def name(stamp: str) -> str:
         return f"{target.label}-{stamp}.{target.suffix}"
