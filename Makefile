@@ -3,7 +3,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DEMO_DB ?= demo.sqlite3
 DEMO_URL := sqlite:///$(abspath $(DEMO_DB))
-PYTEST_WORKERS ?= 2
+# One more test process than the 2 cores CI has: many tests wait on a modem, a server or a browser
+# (docs/measured.md, "The test suite").
+PYTEST_WORKERS ?= 3
 
 .PHONY: install demo demo-sms demo-visit demo-reset test lint format bench bench-flood clean
 
