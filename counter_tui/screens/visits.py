@@ -12,6 +12,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Callable
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -194,19 +195,30 @@ class VisitsScreen(TypeToSearch, StoreScreen):
         row = table.cursor_row
         typed = self.search_box.value
         self.shown = [v for v in self.visits if matches(v, typed)] if typed.strip() else list(self.visits)
-        # Columns anew for each day: a very long name booked on one day widened the name column for
-        # every other day too (DataTable keeps a column's widest width across clear()).
+        rows = [
+            (
+                visit.local_time,
+                visit.reference,
+                visit.name or "–",
+                shortened(self.app.catalog.visit_group_short(visit.group, visit.group_label), GROUP_WIDTH),
+                visit.phone or "–",
+                LANGUAGE_SHORT_PL.get(visit.language, visit.language),
+                STATE_NAMES.get(visit.state, visit.state),
+            )
+            for visit in self.shown
+        ]
+        # Widths measured here, not left to DataTable: its auto widths are measured on an idle
+        # pass that, on a busy machine, sometimes never came after a reload, leaving every column
+        # as narrow as its header ("obsł" for "obsłużona"). Columns anew for each day also keep
+        # one day's very long name from widening the column for every other day.
         table.clear(columns=True)
-        table.add_columns(*COLUMNS)
-        for visit in self.shown:
+        for index, title in enumerate(COLUMNS):
+            table.add_column(title, width=max([cell_len(title), *(cell_len(row[index]) for row in rows)]))
+        for visit, cells in zip(self.shown, rows, strict=True):
+            *plain, state = cells
             table.add_row(
-                literal(visit.local_time),
-                literal(visit.reference),
-                literal(visit.name or "–"),
-                literal(shortened(self.app.catalog.visit_group_short(visit.group, visit.group_label), GROUP_WIDTH)),
-                literal(visit.phone or "–"),
-                literal(LANGUAGE_SHORT_PL.get(visit.language, visit.language)),
-                literal(STATE_NAMES.get(visit.state, visit.state), style=STATE_STYLES.get(visit.state, "")),
+                *(literal(cell) for cell in plain),
+                literal(state, style=STATE_STYLES.get(visit.state, "")),
                 key=visit.reference,
             )
         if keep is not None:

@@ -20,6 +20,6 @@ def test_a_small_booking_rush_books_every_client_and_no_seat_twice(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     result = json.loads(figures.read_text())
-    assert result["booked"] == 12 and result["outcome"] == {"booked": 12}
+    assert result["booked"] == 12 and result["outcome"] == {"booked": 12}, result["outcome"]
     assert result["seat_twice"] == 0 and result["overfull_slots"] == 0 and result["held_left"] == 0
     assert result["front"] == "nginx" and result["steps"]["confirm"]["codes"] == {"200": 12}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -12,6 +14,7 @@ from pypdf import PdfReader
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Select
+from textual.worker import WorkerCancelled
 
 from counter_tui.app import OkienkoApp
 from counter_tui.screens.case_detail import CaseDetailScreen
@@ -94,10 +97,24 @@ def said(app: OkienkoApp) -> list[str]:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Let every worker finish and the messages they posted be handled."""
+    """Let every worker finish and the messages they posted be handled. A worker cancelled by a
+    newer one of its exclusive group (a timer's refresh overtaking the last) is the app's normal
+    flow, not a failure; a worker that raised still fails the test."""
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        for worker in list(pilot.app.workers):
+            with contextlib.suppress(WorkerCancelled):
+                await worker.wait()
         await pilot.pause()
+
+
+async def until(pilot: Pilot, condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
+    """Wait for a state the app reaches on its own (a timer's refresh), never for a fixed time."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not reached in {timeout} s: {what}")
+        await pilot.pause(0.05)
+        await settle(pilot)
 
 
 async def type_text(pilot: Pilot, text: str) -> None:

@@ -21,7 +21,7 @@ from storage.delivery import heartbeat
 from tests.sms.smtp_server import Relay
 from tests.sms.test_mail import SENDER, settings
 from tests.sms.test_mail_heartbeat import queue_mail, wait_for_mail_beat
-from tests.tui.conftest import log_in, settle
+from tests.tui.conftest import log_in, until
 
 SIZE = (130, 40)
 pytestmark = pytest.mark.parametrize(
@@ -33,15 +33,10 @@ def header(pilot) -> DeliveryStatus:
     return pilot.app.screen.query_one(DeliveryStatus)
 
 
-async def header_says(pilot, text: str, attempts: int = 200) -> DeliveryStatus:
+async def header_says(pilot, text: str) -> DeliveryStatus:
     """Wait until the header's timer has read the store and says `text` (a state, not a time)."""
-    for _ in range(attempts):
-        await settle(pilot)
-        shown = str(header(pilot).render())
-        if shown == text:
-            return header(pilot)
-        await pilot.pause(0.1)
-    raise AssertionError(f"the header says {shown!r}, not {text!r}")
+    await until(pilot, lambda: str(header(pilot).render()) == text, f"the header says {text!r}")
+    return header(pilot)
 
 
 async def test_header_shows_e_mail_working_then_the_relay_gone(app, tmp_path, monkeypatch):

@@ -9,13 +9,15 @@ from counter_tui.widgets.delivery_status import DeliveryStatus
 from storage import db as storage_db
 from storage.clock import utcnow
 from storage.delivery import heartbeat
-from tests.tui.conftest import log_in, press, settle
+from tests.tui.conftest import log_in, press, settle, until
 
 SIZE = (130, 40)
 
 
 def header_text(pilot) -> str:
-    return str(pilot.app.screen.query_one(DeliveryStatus).render())
+    """What the header says, or "" while a new screen's header is still being put together."""
+    shown = pilot.app.screen.query(DeliveryStatus)
+    return str(shown.first().render()) if shown else ""
 
 
 def _beat(**kw) -> heartbeat.Beat:
@@ -33,22 +35,14 @@ async def test_header_shows_the_state_and_follows_the_heartbeat(app, monkeypatch
         await log_in(pilot)
         assert header_text(pilot) == "Modem: nie działa"  # no heartbeat yet
         heartbeat.record(_beat())
-        await pilot.pause(0.6)
-        await settle(pilot)
-        assert header_text(pilot) == "Modem: OK"
+        await until(pilot, lambda: header_text(pilot) == "Modem: OK", "Modem: OK")
         heartbeat.record(_beat(registration="searching"))
-        await pilot.pause(0.6)
-        await settle(pilot)
-        assert header_text(pilot) == "Modem: brak sygnału"
+        await until(pilot, lambda: header_text(pilot) == "Modem: brak sygnału", "Modem: brak sygnału")
         pilot.app.open_register()
-        await settle(pilot)
-        await pilot.pause(0.3)
-        assert header_text(pilot) == "Modem: brak sygnału"  # the new screen's header too
+        await until(pilot, lambda: header_text(pilot) == "Modem: brak sygnału", "the new screen's header too")
         heartbeat.record(dataclasses.replace(_beat(), started_at=utcnow()), now=utcnow().replace(year=2020))
         heartbeat.record(_beat(sender="desk:/dev/ttyUSB1", running=False))
-        await pilot.pause(0.6)
-        await settle(pilot)
-        assert header_text(pilot) == "Modem: nie działa"
+        await until(pilot, lambda: header_text(pilot) == "Modem: nie działa", "Modem: nie działa")
         assert pilot.app.screen.query_one(DeliveryStatus).has_class("-error")
 
 
@@ -62,8 +56,6 @@ async def test_header_says_unknown_when_the_store_cannot_be_read(app, store, mon
         for suffix in ("-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         path.write_bytes(b"not a database " * 300)
-        await pilot.pause(0.6)
-        await settle(pilot)
-        assert header_text(pilot) == "Modem: ?"
+        await until(pilot, lambda: header_text(pilot) == "Modem: ?", "Modem: ?")
         assert pilot.app.screen.query_one(DeliveryStatus).has_class("-warning")
         await press(pilot, "f5")  # the screen still answers keys
