@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.routing import RequestRedirect
 
+from public_status.busy_logins import AnswerLoopingLoginsBusy
 from public_status.i18n import select_locale
 from public_status.page_cache import PageCache, ServeCachedStatus
 from public_status.security import CachedSerializerSessions, SecurityHeaders
@@ -49,7 +50,7 @@ def create_app(settings: PortalSettings | None = None, **overrides: object) -> F
     app.config.update(overrides)
     app.session_interface = CachedSerializerSessions()
     app.extensions["okienko_pages"] = PageCache()
-    app.wsgi_app = SecurityHeaders(ServeCachedStatus(app, app.wsgi_app))
+    app.wsgi_app = SecurityHeaders(AnswerLoopingLoginsBusy(app, ServeCachedStatus(app, app.wsgi_app)))
     # The client address and scheme behind a proxy come from waitress's own proxy trust
     # (settings.server_options), which also removes those headers from anyone else.
     csrf.init_app(app)

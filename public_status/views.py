@@ -68,10 +68,7 @@ def login():
         response.headers["Retry-After"] = str(exc.retry_after)
         return _no_store(response)
     except store.LoginBusy as exc:
-        message = _("The portal is busy checking other logins. Please try again in a moment.")
-        response = make_response(render_template("error.html", message=message, retry=True), 503)
-        response.headers["Retry-After"] = str(exc.retry_after)
-        return _no_store(response)
+        return busy_login_page(exc.retry_after)
     except store.ApplicantLoginFailed:
         form.form_errors.append(_("The case number or the password is not correct."))
         return _no_store(make_response(render_template("portal/home.html", form=form), 401))
@@ -81,6 +78,14 @@ def login():
         return _no_store(make_response(render_template("portal/home.html", form=form), 400))
     start_session(view.number, view.credential_version)
     return redirect(url_for("portal.status"), 303)
+
+
+def busy_login_page(retry_after: int):
+    """503 "busy checking other logins", from the view and from the front door (busy_logins.py)."""
+    message = _("The portal is busy checking other logins. Please try again in a moment.")
+    response = make_response(render_template("error.html", message=message, retry=True), 503)
+    response.headers["Retry-After"] = str(retry_after)
+    return _no_store(response)
 
 
 @portal.get("/status")

@@ -13,7 +13,14 @@ from storage.case_numbers import format_number
 from storage.cases.checks import check_applicant_name
 from storage.cases.messages import mark_read
 from storage.cases.processing_times import ProcessingGroup, last_refreshed, processing_table
-from storage.cases.public import ApplicantLoginFailed, LoginBusy, LoginThrottled, applicant_login, public_view
+from storage.cases.public import (
+    ApplicantLoginFailed,
+    LoginBusy,
+    LoginThrottled,
+    applicant_login,
+    busy_before_asking,
+    public_view,
+)
 from storage.catalog.info import (
     BUILDING_FACTS,
     AccessibilityStatement,
@@ -75,6 +82,7 @@ __all__ = [
     "accessibility_statement",
     "applicant_login",
     "booked_visit",
+    "busy_before_asking",
     "case_type_guide",
     "case_type_guides",
     "check_applicant_name",

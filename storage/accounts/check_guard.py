@@ -79,6 +79,14 @@ class CheckSlots:
             self._count(-1, reserved)
             os.close(held)  # closing the descriptor releases its lock
 
+    def all_taken(self) -> bool:
+        """Every ordinary slot is held right now (a moment's answer: one may free just after)."""
+        held = self._take("check", self.size)
+        if held is None:
+            return True
+        os.close(held)
+        return False
+
     @functools.cached_property
     def directory(self) -> Path:
         # Without a folder the slots are private to this object (tests): it goes with the object.

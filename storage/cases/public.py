@@ -235,6 +235,20 @@ def applicant_login(number_text: str, password: str, client_address: str, lang: 
     return view
 
 
+def busy_before_asking(client_address: str) -> LoginBusy | None:
+    """The answer a login from this address would get, decided before the request is read: "busy"
+    (the LoginBusy to answer with) when the address was answered "busy" lately and every ordinary
+    check slot of the machine is taken now – such an address may not use the reserved slot, so the
+    full login could only end the same way. Two small file reads and no database, so a front end can
+    answer a looping flood at a fraction of a request's cost and keep its threads for pages. None: ask
+    the full login (a clean address, or a slot is free). The answer counts as a "busy" answer."""
+    address_key = throttle.address_key(client_address)
+    if not (BUSY.looping(address_key) and CHECK_SLOTS.all_taken()):
+        return None
+    BUSY.note(address_key)
+    return LoginBusy()
+
+
 def public_view(number: str, credential_version: int, lang: str = "pl") -> PublicCaseView | None:
     """The projection for an open web session; None when the credentials changed since login."""
     canonical = case_numbers.parse(number)
