@@ -1,0 +1,95 @@
+"""The bench's store builder (bench.tui_scale, which status_load and scale call too) shows its progress
+as the storage CLI's long work does, and a real Ctrl+C (SIGINT) or systemctl stop (SIGTERM) keeps its
+committed batches whole, says in one line where it stopped, exits 130, and the same command run again
+completes the store with no row twice."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from peewee import fn
+
+import storage
+from storage.db import close_database, unit_of_work
+from storage.models import Case, CaseNameToken, CaseNumberCounter, StageHistory
+from tests.storage.test_progress import interrupted, read_until
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES, BATCH = 3000, 500
+CASES_LINE = re.compile(r"^sprawy: [\d ]+ z 3 000 spraw \(\d+ %\), [\d ]+ spraw/s")
+HISTORY_LINE = re.compile(r"^historia etapów: [\d ]+ z [\d ]+ spraw \(\d+ %\)")
+
+
+def builder_env(**extra: str) -> dict[str, str]:
+    env = {**os.environ, "OKIENKO_PROGRESS_EVERY_S": "0", **extra}  # a line for every batch
+    env.pop("OKIENKO_BENCH_PG", None)  # SQLite only: the builder would fill that database too
+    return env
+
+
+def build_args(store: Path) -> list[str]:
+    return [sys.executable, "-m", "bench.tui_scale", "--cases", str(CASES), "--batch", str(BATCH),
+            "--sqlite", str(store), "--build-only"]  # fmt: skip
+
+
+def counted(store: Path) -> dict[str, int]:
+    storage.open_database(f"sqlite:///{store}")
+    try:
+        with unit_of_work():
+            return {
+                "cases": Case.select().count(),
+                "numbers": Case.select(fn.COUNT(Case.number.distinct())).scalar(),
+                "named": CaseNameToken.select(fn.COUNT(CaseNameToken.case.distinct())).scalar(),
+                "with_history": StageHistory.select(fn.COUNT(StageHistory.case.distinct())).scalar(),
+                "filings": StageHistory.select().where(StageHistory.stage == "filed").count(),
+                "last_serial": CaseNumberCounter.select(fn.MAX(CaseNumberCounter.last_serial)).scalar() or 0,
+            }
+    finally:
+        close_database()
+
+
+def test_building_in_a_log_prints_plain_progress_lines(tmp_path):
+    done = subprocess.run(build_args(tmp_path / "bench.sqlite3"), cwd=ROOT, capture_output=True, text=True,
+                          env=builder_env(), timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    cases_lines = [line for line in done.stderr.splitlines() if CASES_LINE.match(line)]
+    assert len(cases_lines) == CASES // BATCH, done.stderr  # one per committed batch
+    assert cases_lines[-1].startswith("sprawy: 3 000 z 3 000 spraw (100 %)"), cases_lines
+    assert "zostało ok." in cases_lines[0]
+    history_lines = [line for line in done.stderr.splitlines() if HISTORY_LINE.match(line)]
+    assert history_lines and history_lines[-1].startswith("historia etapów: 3 000 z 3 000 spraw (100 %)")
+    assert "\x1b" not in done.stderr and "\r" not in done.stderr  # no bar's control characters in a log
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "systemctl-stop"])
+def test_a_stopped_build_keeps_whole_batches_and_the_same_command_completes_it(tmp_path, stop):
+    store = tmp_path / "bench.sqlite3"
+    build = subprocess.Popen(build_args(store), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=builder_env(OKIENKO_PROGRESS_HOLD_AFTER="2"))  # fmt: skip
+    seen = read_until(build, CASES_LINE, 2)
+    shown = [line.split(" (")[0] for line in seen if CASES_LINE.match(line)]
+    assert shown == ["sprawy: 500 z 3 000 spraw", "sprawy: 1 000 z 3 000 spraw"], seen  # held after two batches
+    _, rest = interrupted(build, stop)
+    said = [line for line in rest.splitlines() if line.strip()]
+    assert len(said) == 1, rest
+    assert said[0].startswith("przerwano: w bazie 1 000 z 3 000 spraw"), said
+    assert "uruchom to samo polecenie ponownie" in said[0]
+    kept = counted(store)
+    # Two whole batches: every case with its name words and its number counted; no history yet.
+    assert kept == {"cases": 1000, "numbers": 1000, "named": 1000, "with_history": 0, "filings": 0,
+                    "last_serial": kept["last_serial"]}  # fmt: skip
+    assert kept["last_serial"] > 500_000
+
+    again = subprocess.run(build_args(store), cwd=ROOT, capture_output=True, text=True, env=builder_env(),
+                           timeout=120)  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert "1,000 cases already there, adding 2,000" in again.stdout
+    assert any(line.startswith("sprawy: 2 000 z 2 000 spraw (100 %)") for line in again.stderr.splitlines())
+    complete = counted(store)
+    assert complete["cases"] == complete["numbers"] == complete["named"] == CASES
+    assert complete["with_history"] == complete["filings"] == CASES  # each case's filing once, none twice
