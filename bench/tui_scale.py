@@ -142,8 +142,8 @@ def _add_cases(have: int, count: int, rng: random.Random, batch: int) -> None:
                 shown.update(stored - have)
     except KeyboardInterrupt:
         raise Interrupted(
-            f"w bazie {number(stored)} z {number(count)} spraw (każda partia zapisana w całości, przerwana "
-            "wycofana); uruchom to samo polecenie ponownie – dołoży brakujące"
+            f"w bazie {number(stored)} z {number(count)} spraw, przerwana partia wycofana; "
+            "uruchom to samo polecenie ponownie, by dokończyć"
         ) from None
 
 
@@ -164,7 +164,7 @@ def _add_history(rng: random.Random, batch: int) -> None:
     todo = Case.select().where(Case.id > done).count()
     if not todo:
         return
-    covered = 0
+    cases_in_store, covered = Case.select().count(), 0
     try:
         with Progress("historia etapów", "spraw", todo) as shown:
             while True:
@@ -201,8 +201,8 @@ def _add_history(rng: random.Random, batch: int) -> None:
                 shown.update(covered)
     except KeyboardInterrupt:
         raise Interrupted(
-            f"historia etapów dopisana dla {number(covered)} z {number(todo)} spraw (każda partia w całości, "
-            "przerwana wycofana); uruchom to samo polecenie ponownie – dopisze resztę"
+            f"w bazie {number(cases_in_store)} spraw, historia etapów dla {number(covered)} z "
+            f"{number(todo)} bez niej, przerwana partia wycofana; uruchom to samo polecenie ponownie, by dokończyć"
         ) from None
 
 
