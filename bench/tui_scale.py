@@ -79,10 +79,19 @@ def build(url: str, count: int, rng: random.Random, *, batch: int = BATCH) -> No
 
 
 def _last_serials() -> dict[int, int]:
-    """Each year's last serial so far: bulk cases start at 500,001, above what desks number by hand,
-    and a resumed build goes on from the counters its committed batches left."""
-    kept = {year: serial for year, serial in CaseNumberCounter.select().tuples()}
-    return collections.defaultdict(lambda: BULK_SERIALS_FROM, {y: max(s, BULK_SERIALS_FROM) for y, s in kept.items()})
+    """Each year's last serial so far. Bulk cases start at 500,001, above what desks number by hand;
+    a resumed build goes on from its committed batches' counters, or, in a store whose build stopped
+    before the counters were kept with each batch, from the highest number its cases carry."""
+    last = collections.defaultdict(lambda: BULK_SERIALS_FROM)
+    for year, serial in CaseNumberCounter.select().tuples():
+        last[year] = max(last[year], serial)
+    # The canonical number is two digits of the year, the serial, a check digit.
+    year_digits = fn.SUBSTR(Case.number, 1, 2)
+    serial = pw.Cast(fn.SUBSTR(Case.number, 3, fn.LENGTH(Case.number) - 3), "INTEGER")
+    for yy, highest in Case.select(year_digits, fn.MAX(serial)).group_by(year_digits).tuples():
+        year = 2000 + int(yy)
+        last[year] = max(last[year], highest)
+    return last
 
 
 def _add_cases(have: int, count: int, rng: random.Random, batch: int) -> None:

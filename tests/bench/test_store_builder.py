@@ -93,3 +93,24 @@ def test_a_stopped_build_keeps_whole_batches_and_the_same_command_completes_it(t
     complete = counted(store)
     assert complete["cases"] == complete["numbers"] == complete["named"] == CASES
     assert complete["with_history"] == complete["filings"] == CASES  # each case's filing once, none twice
+
+
+def test_a_store_without_number_counters_is_topped_up_above_its_highest_number(tmp_path):
+    """Builders before the counters were kept with each batch wrote them only at the end: a build
+    stopped then left cases whose numbers no counter covers. Topping it up numbers above them."""
+    store = tmp_path / "bench.sqlite3"
+    first = subprocess.run([*build_args(store)[:4], "1000", *build_args(store)[5:]], cwd=ROOT, capture_output=True,
+                           text=True, env=builder_env(), timeout=120)  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    storage.open_database(f"sqlite:///{store}")
+    try:
+        with unit_of_work():
+            assert CaseNumberCounter.delete().execute() > 0
+    finally:
+        close_database()
+
+    again = subprocess.run(build_args(store), cwd=ROOT, capture_output=True, text=True, env=builder_env(),
+                           timeout=120)  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    complete = counted(store)
+    assert complete["cases"] == complete["numbers"] == complete["with_history"] == CASES
