@@ -6,6 +6,7 @@ completes the store with no row twice."""
 from __future__ import annotations
 
 import os
+import pty
 import re
 import signal
 import subprocess
@@ -23,6 +24,7 @@ from tests.storage.test_progress import interrupted, read_until
 ROOT = Path(__file__).resolve().parents[2]
 CASES, BATCH = 3000, 500
 CASES_LINE = re.compile(r"^sprawy: [\d ]+ z 3 000 spraw \(\d+ %\), [\d ]+ spraw/s")
+CASES_LINE_ANY = re.compile(r"^sprawy: [\d ]+ z [\d ]+ spraw \(\d+ %\)")
 HISTORY_LINE = re.compile(r"^historia etapów: [\d ]+ z [\d ]+ spraw \(\d+ %\)")
 
 
@@ -32,8 +34,8 @@ def builder_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def build_args(store: Path) -> list[str]:
-    return [sys.executable, "-m", "bench.tui_scale", "--cases", str(CASES), "--batch", str(BATCH),
+def build_args(store: Path, cases: int = CASES, batch: int = BATCH) -> list[str]:
+    return [sys.executable, "-m", "bench.tui_scale", "--cases", str(cases), "--batch", str(batch),
             "--sqlite", str(store), "--build-only"]  # fmt: skip
 
 
@@ -99,7 +101,7 @@ def test_a_store_without_number_counters_is_topped_up_above_its_highest_number(t
     """Builders before the counters were kept with each batch wrote them only at the end: a build
     stopped then left cases whose numbers no counter covers. Topping it up numbers above them."""
     store = tmp_path / "bench.sqlite3"
-    first = subprocess.run([*build_args(store)[:4], "1000", *build_args(store)[5:]], cwd=ROOT, capture_output=True,
+    first = subprocess.run(build_args(store, cases=1000), cwd=ROOT, capture_output=True,
                            text=True, env=builder_env(), timeout=120)  # fmt: skip
     assert first.returncode == 0, first.stderr
     storage.open_database(f"sqlite:///{store}")
@@ -114,3 +116,61 @@ def test_a_store_without_number_counters_is_topped_up_above_its_highest_number(t
     assert again.returncode == 0, again.stderr
     complete = counted(store)
     assert complete["cases"] == complete["numbers"] == complete["with_history"] == CASES
+
+
+def stopped_after(store: Path, steps: int, pattern: re.Pattern[str], *, cases: int, batch: int) -> str:
+    """Build until the `steps`-th committed batch, then Ctrl+C; the one line the builder said."""
+    build = subprocess.Popen(build_args(store, cases, batch), cwd=ROOT, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True,
+                             env=builder_env(OKIENKO_PROGRESS_HOLD_AFTER=str(steps)))  # fmt: skip
+    seen = read_until(build, pattern, steps)
+    assert len([line for line in seen if pattern.match(line)]) == steps, seen
+    _, rest = interrupted(build)
+    said = [line for line in rest.splitlines() if line.strip()]
+    assert len(said) == 1, rest
+    return said[0]
+
+
+def test_a_build_stopped_in_its_stage_history_keeps_whole_batches_and_completes_it(tmp_path):
+    store = tmp_path / "bench.sqlite3"
+    # Stopped right after its one batch of cases: 1000 cases, no history yet.
+    stopped_after(store, 1, CASES_LINE_ANY, cases=1000, batch=1000)
+    assert counted(store)["with_history"] == 0
+    # Cases complete, so the rerun goes to the history: 500 cases' worth per batch, stopped after the first.
+    said = stopped_after(store, 1, HISTORY_LINE, cases=1000, batch=125)
+    assert said.startswith("przerwano: w bazie 1 000 spraw, historia etapów dla 500 z 1 000 bez niej"), said
+    assert "uruchom to samo polecenie ponownie" in said
+    kept = counted(store)
+    assert kept["with_history"] == kept["filings"] == 500
+
+    again = subprocess.run(build_args(store, cases=1000), cwd=ROOT, capture_output=True, text=True,
+                           env=builder_env(), timeout=120)  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert any(line.startswith("historia etapów: 500 z 500 spraw (100 %)") for line in again.stderr.splitlines())
+    complete = counted(store)
+    assert complete["cases"] == complete["with_history"] == complete["filings"] == 1000  # no case's history twice
+
+
+def test_building_on_a_terminal_shows_a_bar(tmp_path):
+    leader, follower = pty.openpty()
+    env = {**builder_env(), "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+    env.pop("NO_COLOR", None)
+    build = subprocess.Popen(build_args(tmp_path / "bench.sqlite3"), cwd=ROOT, stdin=follower, stdout=follower,
+                             stderr=follower, env=env, close_fds=True)  # fmt: skip
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # EIO: the builder closed the terminal's last handle
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(leader)
+    screen = b"".join(chunks).decode("utf-8", "replace")
+    assert build.wait(timeout=120) == 0, screen
+    assert "━" in screen and "100%" in screen, screen  # rich's bar, finished
+    assert re.search(r"sprawy: .*3 000 z 3 000 spraw", screen) and "historia etapów:" in screen, screen
+    assert "\x1b[" in screen  # drawn in place
+    assert not any(CASES_LINE.match(line) for line in screen.splitlines()), screen
