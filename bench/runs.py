@@ -1,18 +1,32 @@
 """What the load benchmarks share: the store a run works on (a fresh SQLite file, or the
-PostgreSQL database named by --pg, emptied), percentiles, and a tally of the answers many client
-threads get."""
+PostgreSQL database named by --pg, emptied), percentiles, a tally of the answers many client
+threads get, and how a bench stops on Ctrl+C."""
 
 from __future__ import annotations
 
 import argparse
 import collections
 import contextlib
+import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from bench.postgres import empty_postgres
+
+
+def stops_cleanly(main: Callable[[], None]) -> None:
+    """Run a bench's main so that Ctrl+C, or SIGTERM, ends it as the storage CLI's long work ends:
+    the one line its builder raised (storage.admin.progress.Interrupted: what is kept, how to go on),
+    exit code 130, no traceback."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        main()
+    except KeyboardInterrupt as stopped:
+        print(f"przerwano: {stopped.args[0]}" if stopped.args else "przerwano", file=sys.stderr, flush=True)
+        raise SystemExit(130) from None
 
 
 def add_store_argument(parser: argparse.ArgumentParser) -> None:

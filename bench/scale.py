@@ -27,6 +27,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.nginx_front import nginx_front, stopping, wait_listening
+from bench.runs import stops_cleanly
 from bench.status_load import CLIENTS, Client, free_port, prepare_store, wrk
 
 THREADS = 8
@@ -90,4 +91,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    stops_cleanly(main)

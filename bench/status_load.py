@@ -32,6 +32,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.nginx_front import free_port, wait_listening
+from bench.runs import stops_cleanly
 
 CLIENTS = 32
 THREADS = int(os.environ.get("OKIENKO_BENCH_THREADS", "8"))
@@ -255,4 +256,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    stops_cleanly(main)
