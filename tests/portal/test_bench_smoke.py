@@ -1,5 +1,6 @@
 """The booking rush benchmark still runs end to end (through nginx, on a fresh store): a small rush
-whose every client books. Its figures are not judged here (benchmarks report, tests assert)."""
+whose every client books, and a small mixed rush of people and scripts reported apart. Their
+figures are not judged here (benchmarks report, tests assert); what every run must show is."""
 
 from __future__ import annotations
 
@@ -23,3 +24,55 @@ def test_a_small_booking_rush_books_every_client_and_no_seat_twice(tmp_path):
     assert result["booked"] == 12 and result["outcome"] == {"booked": 12}, result["outcome"]
     assert result["seat_twice"] == 0 and result["overfull_slots"] == 0 and result["held_left"] == 0
     assert result["front"] == "nginx" and result["steps"]["confirm"]["codes"] == {"200": 12}
+
+
+def test_a_mixed_rush_reports_people_and_scripts_apart_and_gives_no_seat_twice(tmp_path):
+    """4 people (short pauses) and 16 scripts on 2 networks released together. The run ends when
+    every client has ended (the scripts' deadline only bounds a refused one); nothing waits here for
+    a time."""
+    figures = tmp_path / "mixed.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.booking_rush", "--people", "4", "--scripts", "16", "--script-networks", "2",
+         "--seconds", "60", "--pause-scale", "0.05", "--processes", "2", "--json", str(figures)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    result = json.loads(figures.read_text())
+    people, scripts = result["people"], result["scripts"]
+    assert result["front"] == "nginx"
+
+    # Each kind is counted as itself: 4 people on 4 networks of their own, 16 scripts sharing 2.
+    assert (people["clients"], people["think"], people["networks"]) == (4, "human", 4)
+    assert (scripts["clients"], scripts["think"], scripts["networks"]) == (16, "none", 2)
+    # A person asks for the calendar once; a script at least once (again after each refusal).
+    assert people["steps"]["calendar"]["n"] == 4
+    assert scripts["steps"]["calendar"]["n"] >= 16
+    # People are never refused by a limit: no 429 or 503 at any step of theirs.
+    refused = {step: row["codes"] for step, row in people["steps"].items() if {"429", "503"} & set(row["codes"])}
+    assert not refused, refused
+
+    # Every person ends booked or told there is no free time; every script ends in one of its ways.
+    assert sum(people["outcome"].values()) == 4
+    assert set(people["outcome"]) <= {"booked", "no free time left"}, people["outcome"]
+    assert sum(scripts["outcome"].values()) == 16
+    assert set(scripts["outcome"]) <= {"booked", "no free time left", "refused until the deadline"}, scripts["outcome"]
+    # The two reports add up to what the store holds, and each booking confirmed once.
+    assert people["outcome"].get("booked", 0) + scripts["outcome"].get("booked", 0) == result["booked"]
+    for group in (people, scripts):
+        assert group["steps"]["confirm"]["codes"].get("200", 0) == group["outcome"].get("booked", 0)
+    assert scripts["outcome"].get("booked", 0) >= 1
+
+    assert result["seat_twice"] == 0 and result["overfull_slots"] == 0 and result["held_left"] == 0
+    assert result["target"]["double_bookings"] == 0
+    assert "target people's p99 < 1000 ms at every step and 0 double bookings:" in done.stdout
+
+
+def test_a_mixed_rush_refuses_scripts_crowded_into_too_few_networks_in_one_line(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.booking_rush", "--people", "1", "--scripts", "600", "--script-networks", "2"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines() == [
+        "booking_rush: --scripts: at most 253 per network, so 600 scripts need --script-networks 3 or more"
+    ]
