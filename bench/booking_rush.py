@@ -653,15 +653,19 @@ def report_mixed(figures: dict) -> None:
                   f"{status['p99_ms']:.0f}", _answers(status["codes"]))  # fmt: skip
     console = Console()
     console.print(table)
-    summary = Table(title="Seats and outcomes")
+    seats = Table(title="Seats")
     for column in ("seats on the day", "bookings made", "holds left", "a seat twice", "slots over their desks"):
-        summary.add_column(column, justify="right")
-    summary.add_column("people's outcomes")
-    summary.add_column("scripts' outcomes")
-    summary.add_row(str(figures["seats"]), str(figures["booked"]), str(figures["held_left"]),
-                    str(figures["seat_twice"]), str(figures["overfull_slots"]),
-                    _answers(people["outcome"]), _answers(scripts["outcome"]))  # fmt: skip
-    console.print(summary)
+        seats.add_column(column, justify="right")
+    seats.add_row(str(figures["seats"]), str(figures["booked"]), str(figures["held_left"]),
+                  str(figures["seat_twice"]), str(figures["overfull_slots"]))  # fmt: skip
+    console.print(seats)
+    outcomes = Table(title="Outcomes")
+    for column in ("who", "clients", "networks (/24)", "booked", "outcomes"):
+        outcomes.add_column(column, justify="right" if column in ("clients", "networks (/24)", "booked") else "left")
+    for who, group in (("people", people), ("scripts", scripts)):
+        outcomes.add_row(who, str(group["clients"]), str(group["networks"]), str(group["outcome"].get("booked", 0)),
+                         _answers(group["outcome"]))  # fmt: skip
+    console.print(outcomes)
     target = figures["target"]
     worst = target["people_worst_p99_ms"]
     print(f"target people's p99 < 1000 ms at every step and 0 double bookings: {'met' if target['met'] else 'MISSED'} "
