@@ -87,6 +87,7 @@ RETRY_CAP_S = 5
 HELD_PERSIST_S = 120
 REFUSED = (429, 503)
 HOSTS_PER_NETWORK = 253  # .2 – .254 of a /24
+MOST_PEOPLE = (100 - 3) * 250  # people's /24s, 127.3.0 – 127.99.249, below the scripts' 127.100.0 upwards
 
 
 def client_address(i: int, front: str = "direct") -> str:
@@ -492,6 +493,8 @@ def check_arguments(args: argparse.Namespace) -> str | None:
     for option, value in counts.items():
         if value < 0:
             return f"{option}: must be 0 or more, not {value}"
+    if args.mixed and args.people > MOST_PEOPLE:
+        return f"--people: at most {MOST_PEOPLE} (their addresses end where the scripts' begin)"
     if sum(counts.values()) < 1:
         return f"{'/'.join(counts)}: at least one client is needed"
     if args.processes < 1:
