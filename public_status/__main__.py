@@ -50,8 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     from waitress import create_server
 
     from public_status.app import create_app
+    from public_status.warm_up import warm_up
 
     app = create_app(settings)
+    warm_up(app)
     try:
         if workers == 1:
             server = create_server(
