@@ -410,6 +410,7 @@ def read_status(port: int, readers: list[tuple[str, str]], stop: threading.Event
         client = ForwardedClient(port, f"127.0.4.{i + 1}" if front == "nginx" else f"10.200.0.{i + 1}")
         if client.login(number, password, headers=client.forwarded).status != 303:
             raise SystemExit("a status reader could not log in")
+        client.request("GET", "/status", headers=client.forwarded)  # the login's redirect, as a browser follows it
         clients.append(client)
 
     def loop(client: ForwardedClient) -> None:

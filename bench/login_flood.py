@@ -154,6 +154,7 @@ def log_in_applicants(port: int, applicants: list[tuple[str, str]]) -> list[Clie
         client = Client(port, f"127.0.3.{i + 1}")
         if client.login(number, password).status != 303:
             raise SystemExit(f"applicant {i} could not log in before the runs")
+        client.request("GET", "/status")  # the login's redirect, followed as a browser does
         clients.append(client)
     return clients
 
