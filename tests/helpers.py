@@ -4,12 +4,14 @@ counting rows (to prove a failed rule wrote nothing)."""
 from __future__ import annotations
 
 import os
+import pty
 import shutil
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -149,3 +151,25 @@ def at_once(count: int, attempt) -> list:
     for t in threads:
         t.join(timeout=120)
     return results
+
+
+def run_on_terminal(command: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[int, str]:
+    """A program with a pseudo-terminal as its stdin, stdout and stderr, as an administrator runs it
+    in a terminal: its exit code and everything it drew."""
+    leader, follower = pty.openpty()
+    env = {**env, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+    env.pop("NO_COLOR", None)
+    process = subprocess.Popen(command, cwd=cwd, stdin=follower, stdout=follower, stderr=follower, env=env,
+                               close_fds=True)  # fmt: skip
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # EIO: the program closed the terminal's last handle
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(leader)
+    return process.wait(timeout=120), b"".join(chunks).decode("utf-8", "replace")

@@ -6,7 +6,6 @@ completes the store with no row twice."""
 from __future__ import annotations
 
 import os
-import pty
 import re
 import signal
 import subprocess
@@ -19,6 +18,7 @@ from peewee import fn
 import storage
 from storage.db import close_database, unit_of_work
 from storage.models import Case, CaseNameToken, CaseNumberCounter, StageHistory
+from tests.helpers import run_on_terminal as on_terminal
 from tests.storage.test_progress import interrupted, read_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,24 +152,8 @@ def test_a_build_stopped_in_its_stage_history_keeps_whole_batches_and_completes_
 
 
 def test_building_on_a_terminal_shows_a_bar(tmp_path):
-    leader, follower = pty.openpty()
-    env = {**builder_env(), "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
-    env.pop("NO_COLOR", None)
-    build = subprocess.Popen(build_args(tmp_path / "bench.sqlite3"), cwd=ROOT, stdin=follower, stdout=follower,
-                             stderr=follower, env=env, close_fds=True)  # fmt: skip
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:  # EIO: the builder closed the terminal's last handle
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(leader)
-    screen = b"".join(chunks).decode("utf-8", "replace")
-    assert build.wait(timeout=120) == 0, screen
+    code, screen = on_terminal(build_args(tmp_path / "bench.sqlite3"), builder_env(), cwd=ROOT)
+    assert code == 0, screen
     assert "━" in screen and "100%" in screen, screen  # rich's bar, finished
     assert re.search(r"sprawy: .*3 000 z 3 000 spraw", screen) and "historia etapów:" in screen, screen
     assert "\x1b[" in screen  # drawn in place

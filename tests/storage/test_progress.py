@@ -5,7 +5,6 @@ run finishes the work."""
 from __future__ import annotations
 
 import os
-import pty
 import re
 import signal
 import subprocess
@@ -18,6 +17,7 @@ from storage.db import close_database, unit_of_work
 from storage.models import AuditEvent, Case
 from tests import pg
 from tests.helpers import CLERK, register
+from tests.helpers import run_on_terminal as on_terminal
 from tests.storage.test_previous_release_upgrade import _postgresql_store, _sqlite_store
 
 PLAIN_LINE = re.compile(r"^kopia: \d+ z \d+ (stron|tabel) \(\d+ %\), \d[\d ]* (stron|tabel)/s")
@@ -59,24 +59,8 @@ def interrupted(process: subprocess.Popen, stop: signal.Signals = signal.SIGINT)
 
 
 def run_on_terminal(env: dict[str, str], *args: str) -> tuple[int, str]:
-    """The CLI with a pseudo-terminal as its stdin, stdout and stderr, as an administrator runs it."""
-    leader, follower = pty.openpty()
-    env = {**env, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
-    env.pop("NO_COLOR", None)
-    process = subprocess.Popen([sys.executable, "-m", "storage", *args], stdin=follower, stdout=follower,
-                               stderr=follower, env=env, close_fds=True)  # fmt: skip
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:  # EIO: the program closed the terminal's last handle
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(leader)
-    return process.wait(timeout=120), b"".join(chunks).decode("utf-8", "replace")
+    """The CLI on a pseudo-terminal, as an administrator runs it."""
+    return on_terminal([sys.executable, "-m", "storage", *args], env)
 
 
 def test_backup_in_a_log_prints_plain_progress_lines(store, tmp_path):
