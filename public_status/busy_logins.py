@@ -18,6 +18,7 @@ from flask import Flask
 from werkzeug.http import parse_cookie
 
 from public_status.i18n import COOKIE, choose
+from public_status.views import busy_login_page
 from storage import portal as store
 
 
@@ -52,8 +53,6 @@ class AnswerLoopingLoginsBusy:
         return page
 
     def _render(self, lang: str, script_name: str, retry_after: int) -> tuple[bytes, list[tuple[str, str]]]:
-        from public_status.views import busy_login_page  # the views import the app's blueprints
-
         cookie = {"Cookie": f"{COOKIE}={lang}"}
         with self.app.test_request_context(
             "/login", method="POST", headers=cookie, environ_overrides={"SCRIPT_NAME": script_name}
