@@ -83,7 +83,11 @@ def _mail_settings(args: argparse.Namespace) -> MailSettings:
         relay=RelayConfig.parse(os.environ.get("OKIENKO_SMTP", "")),
         sender=parse_sender(args.sender or os.environ.get("OKIENKO_MAIL_FROM", "")),
         portal_url=args.portal_url,
-        **({"max_attempts": args.max_attempts, "retry_base_s": args.retry_seconds} if args.command == "mail" else {}),
+        **(
+            {"max_attempts": args.max_attempts, "retry_base_s": args.retry_seconds, "min_lease_s": args.lease_seconds}
+            if args.command == "mail"
+            else {}
+        ),
     )
 
 
@@ -302,6 +306,9 @@ def build_parser() -> argparse.ArgumentParser:
     mail.add_argument("--max-attempts", type=int, default=8, help="temporary refusals (4xx) before giving up")
     mail.add_argument("--retry-seconds", type=_rate, default=60.0,
                       help="wait after the first temporary refusal; doubles each time, at most an hour")  # fmt: skip
+    mail.add_argument("--lease-seconds", type=float, default=60.0,
+                      help="how long a claimed e-mail stays with this loop at least (5 × the relay's timeout if "
+                      "longer); a loop killed mid-send leaves it due again after that")  # fmt: skip
     mail.set_defaults(handler=cmd_mail, needs_db=True)
 
     mail_test = sub.add_parser("mail-test", help="send one sample e-mail through the relay (no database)")

@@ -16,15 +16,14 @@ import logging
 import os
 import queue
 import socket
-import threading
 import time
 
-from sms_modem.delivery import Attempt, Pulse, Records, RetryPolicy, attempt, backoff, last_try_fields
+from sms_modem.channel_loop import ChannelLoop
+from sms_modem.delivery import Attempt, Records, RetryPolicy, backoff, last_try_fields
 from sms_modem.modem import LinkDown, ModemLink, ModemStatus
-from sms_modem.persist import persist
 from sms_modem.texts import check_all, text_for
 from storage import sms as store
-from storage.sms import QuietHours, StoreUnavailable, utcnow
+from storage.sms import QuietHours, StoreUnavailable
 
 __all__ = ["LoopSettings", "QuietHours", "SendLoop"]
 
@@ -70,74 +69,63 @@ def _event(**fields) -> None:
     log.info(json.dumps({"event": "sms_attempt", **fields}, ensure_ascii=False, sort_keys=True))
 
 
-class SendLoop:
+class SendLoop(ChannelLoop):
+    name = "sms"
+    once_rides_out_outages = True
+    stop_cuts_recording = False
+
     def __init__(self, settings: LoopSettings, link: ModemLink | None = None) -> None:
         check_all(settings.portal_url)
         self.settings = settings
         self.link = link or ModemLink(settings.port, settings.baud, settings.pin, settings.prompt_timeout_s,
                                       settings.body_timeout_s, settings.network_timeout_s)  # fmt: skip
-        self.stop = threading.Event()
-        self._policy = RetryPolicy(settings.max_attempts, settings.retry_base_s, settings.retry_cap_s)
         # The SMS outbox's release takes no error: a modem that was down says nothing about the text.
-        self._records = Records(
+        records = Records(
             sent=lambda row, owner, reference: store.record_sent(row, owner, reference, settings.sender),
             retry=store.record_retry, failed=store.record_failed, unknown=store.record_unknown,
             release=lambda row, owner, error: store.release(row, owner),
         )  # fmt: skip
+        super().__init__(
+            owner=settings.owner, lease_s=settings.lease_s, idle_poll_s=settings.idle_poll_s,
+            heartbeat_s=settings.heartbeat_s, down_cap_s=settings.reconnect_cap_s, records=records, log=log,
+            policy=RetryPolicy(settings.max_attempts, settings.retry_base_s, settings.retry_cap_s),
+        )  # fmt: skip
         self._reports_owed = 0  # texts sent in this run whose delivery report has not come yet
         self._reconnects = 0
         self._last_send = 0.0
-        # What the heartbeat reports. Written by the loop's thread, read by the heartbeat's.
-        self._started_at = utcnow()
         self._reading: ModemStatus | None = None  # None until the modem answered a status query
         self._reading_at = 0.0
-        self._last_sent_at: dt.datetime | None = None
-        self._last_error: str | None = None
-        self._last_error_at: dt.datetime | None = None
-        self._looked_at: dt.datetime | None = None
-        self._last_try: tuple[Attempt, dt.datetime] | None = None  # the last try and when
-        self._pulse = Pulse(self._beat, settings.heartbeat_s, name="sms-heartbeat", log=log)
+        self._quiet_now = False
 
-    # ------------------------------------------------------------------ running
+    # ------------------------------------------------------------------ the channel's part
 
-    def run(self, once: bool = False) -> int:
-        """Loop until stopped (or, with once=True, until nothing is due). Returns texts sent."""
-        sent = 0
-        self._pulse.start()
+    def _ready(self) -> bool:
+        """The modem connected, its delivery reports recorded and its signal read."""
+        quiet = self.settings.quiet
+        self._quiet_now = bool(quiet and quiet.contains(dt.datetime.now(dt.UTC)))
+        if not self._ensure_link():
+            return False
+        self._record_reports()
+        return self._refresh_status()
+
+    def _claim(self) -> list[store.ClaimedSms]:
+        # In quiet hours only code texts go out: someone is waiting for them at the screen.
+        return store.claim_due(self.owner, self.lease_s, limit=1, urgent_only=self._quiet_now)
+
+    def _nothing_due(self) -> None:
+        if self._quiet_now:
+            log.info("quiet hours: due texts wait for the morning")
+
+    def _transport_down(self) -> None:
+        """`_ready` reconnects, waiting longer each time the modem is not there."""
+
+    def _finish(self, once: bool) -> None:
         try:
-            while not self.stop.is_set():
-                quiet = bool(self.settings.quiet and self.settings.quiet.contains(dt.datetime.now(dt.UTC)))
-                if not self._ensure_link():
-                    continue
-                self._record_reports()
-                if not self._refresh_status():
-                    continue
-                try:
-                    # In quiet hours only code texts go out: someone is waiting for them at the screen.
-                    claimed = store.claim_due(self.settings.owner, self.settings.lease_s, limit=1, urgent_only=quiet)
-                    self._looked_at = utcnow()
-                except StoreUnavailable as exc:
-                    log.error("database unavailable, waiting: %s", exc.detail)
-                    self._note_error(f"database unavailable: {exc.detail}")
-                    self.stop.wait(5)
-                    continue
-                if not claimed:
-                    if once:
-                        if quiet:
-                            log.info("quiet hours: due texts wait for the morning")
-                        break
-                    self.stop.wait(self.settings.idle_poll_s)
-                    continue
-                for item in claimed:
-                    self._pace()
-                    sent += self._send(item)
             if once:
                 self._await_reports()
         finally:
             self.link.close()
             self._reading = None
-            self._pulse.stop()
-        return sent
 
     def _ensure_link(self) -> bool:
         if self.link.healthy():
@@ -181,15 +169,12 @@ class SendLoop:
             self._pulse.soon()
         return True
 
-    def _note_error(self, error: str) -> None:
-        self._last_error, self._last_error_at = error, utcnow()
-
     def _beat(self, running: bool = True) -> None:
         reading = self._reading
         connected = reading is not None and self.link.healthy()
         quiet = self.settings.quiet
         beat = store.Beat(
-            sender=self.settings.sender, owner=self.settings.owner, started_at=self._started_at, running=running,
+            sender=self.settings.sender, owner=self.owner, started_at=self._started_at, running=running,
             connected=connected, signal=reading.signal if connected else None,
             network=reading.network if connected else None, registration=reading.registration if connected else None,
             quiet_hours=str(quiet) if quiet else None, last_sent_at=self._last_sent_at, last_error=self._last_error,
@@ -210,33 +195,25 @@ class SendLoop:
 
     # ------------------------------------------------------------------ one text
 
-    def _send(self, item: store.ClaimedSms) -> int:
+    def _send(self, item: store.ClaimedSms) -> Attempt:
+        self._pace()
         text = text_for(item.kind, item.language, self.settings.portal_url, item.code, item.office,
                         reference=item.reference, day=item.day, time=item.time)  # fmt: skip
         started = time.perf_counter()
-        done = attempt(
-            item.id, item.attempts, lambda: self.link.send(item.phone, text), owner=self.settings.owner,
-            records=self._records, policy=self._policy, now=utcnow, persist=self._persist, log=log,
-        )  # fmt: skip
+        done = self._attempt(item.id, item.attempts, lambda: self.link.send(item.phone, text))
         base = {"outbox": item.id, "attempt": item.attempts}
-        self._last_try = (done, utcnow())
         if done.result == "sent":
-            self._last_sent_at = utcnow()
             self._reports_owed += 1
             _event(**base, result="sent", ref=done.reference, ms=round((time.perf_counter() - started) * 1000, 1))
-            return 1
+            return done
         told = {"code": done.code, "error": done.error, "retry_in_s": done.retry_in_s}
         _event(**base, result="link_down" if done.result == "down" else done.result,
                **{k: v for k, v in told.items() if v is not None})  # fmt: skip
-        self._note_error(f"{done.result}: {done.code or done.error} (outbox {item.id})")
         if done.result in ("down", "unknown"):
             # Nothing reached a modem that is gone, and one that stopped answering may be stuck:
             # either way it is reconnected before the next text.
             self.link.close()
-        return 0
-
-    def _persist(self, record, *args) -> None:
-        persist(record, *args, wait=time.sleep, log=log, unavailable=StoreUnavailable)
+        return done
 
     def _await_reports(self, limit_s: float = 10.0) -> None:
         """Before a --once run exits, give the network a moment to report on what was sent."""

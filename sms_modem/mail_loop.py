@@ -19,15 +19,14 @@ import json
 import logging
 import os
 import socket
-import threading
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, getaddresses
 
-from sms_modem.delivery import Attempt, Pulse, Records, RetryPolicy, attempt, backoff, last_try_fields
+from sms_modem.channel_loop import ChannelLoop
+from sms_modem.delivery import Attempt, Records, RetryPolicy, last_try_fields
 from sms_modem.mail_texts import mail_text
-from sms_modem.persist import persist
 from sms_modem.smtp_relay import Relay, RelayConfig, SettingsError, scrub
 from storage import mail as store
 from storage.mail import StoreUnavailable, utcnow
@@ -61,6 +60,7 @@ class MailSettings:
     retry_cap_s: float = 3600.0
     relay_down_cap_s: float = 300.0
     idle_poll_s: float = 5.0
+    min_lease_s: float = 60.0
     heartbeat_s: float = 30.0  # the desks call a loop silent for 3 minutes "not running"
     owner: str = dataclasses.field(default_factory=lambda: f"{socket.gethostname()[:60]}:mail:{os.getpid()}"[:80])
 
@@ -72,7 +72,7 @@ class MailSettings:
     @property
     def lease_s(self) -> int:
         # A send has four round trips, each within the relay's timeout: a live loop never loses its row.
-        return int(max(60.0, 5 * self.relay.timeout_s))
+        return int(max(self.min_lease_s, 5 * self.relay.timeout_s))
 
 
 def build_message(item: store.ClaimedMail, settings: MailSettings) -> EmailMessage:
@@ -95,67 +95,36 @@ def _event(**fields) -> None:
     log.info(json.dumps({"event": "mail_attempt", **fields}, ensure_ascii=False, sort_keys=True))
 
 
-class MailLoop:
+class MailLoop(ChannelLoop):
+    name = "mail"
+    once_rides_out_outages = False
+    stop_cuts_recording = True
+
     def __init__(self, settings: MailSettings, relay: Relay | None = None) -> None:
         self.settings = settings
         self.relay = relay or Relay(settings.relay)
-        self.stop = threading.Event()
-        self._policy = RetryPolicy(settings.max_attempts, settings.retry_base_s, settings.retry_cap_s)
-        self._records = Records(
+        records = Records(
             sent=store.record_sent, retry=store.record_retry, failed=store.record_failed,
             unknown=store.record_unknown, release=store.release,
         )  # fmt: skip
-        self._relay_down = 0  # tries in a row that found the relay down
-        # What the heartbeat reports. Written by the loop's thread, read by the heartbeat's.
-        self._started_at = utcnow()
-        self._looked_at: dt.datetime | None = None
-        self._last_try: tuple[Attempt, dt.datetime] | None = None
-        self._last_sent_at: dt.datetime | None = None
-        self._last_error: str | None = None
-        self._last_error_at: dt.datetime | None = None
-        self._pulse = Pulse(self._beat, settings.heartbeat_s, name="mail-heartbeat", log=log)
+        super().__init__(
+            owner=settings.owner, lease_s=settings.lease_s, idle_poll_s=settings.idle_poll_s,
+            heartbeat_s=settings.heartbeat_s, down_cap_s=settings.relay_down_cap_s, records=records, log=log,
+            policy=RetryPolicy(settings.max_attempts, settings.retry_base_s, settings.retry_cap_s), clean=scrub,
+        )  # fmt: skip
 
     def run(self, once: bool = False) -> int:
         """Loop until stopped (or, with once=True, until nothing is due or the relay is down).
         Returns the number of e-mails sent."""
-        sent = 0
         log.info("mail loop started: relay %s, from %s", self.settings.relay.shown, self.settings.sender.addr_spec)
-        self._pulse.start()
-        try:
-            while not self.stop.is_set():
-                try:
-                    claimed = store.claim_due(self.settings.owner, self.settings.lease_s, limit=1)
-                    if self._looked_at is None:
-                        self._pulse.soon()  # the first look: the desks learn the loop works without waiting a beat
-                    self._looked_at = utcnow()
-                except StoreUnavailable as exc:
-                    log.error("database unavailable, waiting: %s", exc.detail)
-                    self._note_error(f"database unavailable: {exc.detail}")
-                    if once:
-                        break
-                    self.stop.wait(5)
-                    continue
-                if not claimed:
-                    if once:
-                        break
-                    self.stop.wait(self.settings.idle_poll_s)
-                    continue
-                result = self._send(claimed[0])
-                sent += result == "sent"
-                if result == "relay_down":
-                    if once:
-                        break
-                    self.stop.wait(backoff(self._relay_down, 1.0, self.settings.relay_down_cap_s))
-        finally:
-            self._pulse.stop()
-        return sent
+        return super().run(once)
 
-    def _note_error(self, error: str) -> None:
-        self._last_error, self._last_error_at = error, utcnow()
+    def _claim(self) -> list[store.ClaimedMail]:
+        return store.claim_due(self.owner, self.lease_s, limit=1)
 
     def _beat(self, running: bool = True) -> None:
         beat = store.Beat(
-            sender=self.settings.heartbeat_sender, owner=self.settings.owner, started_at=self._started_at,
+            sender=self.settings.heartbeat_sender, owner=self.owner, started_at=self._started_at,
             running=running, channel=store.MAIL, looked_at=self._looked_at, last_sent_at=self._last_sent_at,
             last_error=self._last_error, last_error_at=self._last_error_at, **last_try_fields(self._last_try),
         )  # fmt: skip
@@ -164,31 +133,16 @@ class MailLoop:
         except StoreUnavailable as exc:
             log.error("database unavailable, heartbeat not written: %s", exc.detail)
 
-    def _send(self, item: store.ClaimedMail) -> str:
+    def _send(self, item: store.ClaimedMail) -> Attempt:
         message = build_message(item, self.settings)
 
         def hand_over() -> str:
             self.relay.send(message, self.settings.sender.addr_spec, item.address)
             return message["Message-ID"]
 
-        done = attempt(
-            item.id, item.attempts, hand_over, owner=self.settings.owner, records=self._records,
-            policy=self._policy, now=utcnow, persist=self._persist, log=log, clean=scrub,
-        )  # fmt: skip
-        self._relay_down = self._relay_down + 1 if done.result == "down" else 0
-        changed = self._last_try is None or self._last_try[0].answer != done.answer
-        self._last_try = (done, utcnow())
-        if done.result == "sent":
-            self._last_sent_at = self._last_try[1]
-        else:
-            self._note_error(f"{done.result}: {done.code or done.error} (outbox {item.id})")
-        if changed:
-            self._pulse.soon()  # the desks hear at once that the relay stopped (or started) answering
+        done = self._attempt(item.id, item.attempts, hand_over)
         told = {"code": done.code, "error": done.error, "retry_in_s": done.retry_in_s}
         _event(outbox=item.id, attempt=item.attempts, kind=item.kind,
                result="relay_down" if done.result == "down" else done.result,
                **{k: v for k, v in told.items() if v is not None})  # fmt: skip
-        return "relay_down" if done.result == "down" else done.result
-
-    def _persist(self, record, *args) -> None:
-        persist(record, *args, wait=self.stop.wait, log=log, unavailable=StoreUnavailable)
+        return done

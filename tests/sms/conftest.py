@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import random
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+
 import pytest
 
 from sms_modem.loop import LoopSettings, SendLoop
@@ -27,3 +33,18 @@ def fast_settings(port: str, **overrides) -> LoopSettings:
 
 def run_once(port: str, **overrides) -> int:
     return SendLoop(fast_settings(port, **overrides)).run(once=True)
+
+
+def kill_at_random(start: Callable[[], subprocess.Popen], kills: int, seed: int, done: Callable[[], bool]) -> int:
+    """Start a loop process and kill -9 it 1.0–2.2 s later (start-up and connecting take about a
+    second, so kills land before, during and after sends), `kills` times or until `done()`.
+    Returns how many kills there were."""
+    rng = random.Random(seed)
+    for kill in range(1, kills + 1):
+        proc = start()
+        time.sleep(rng.uniform(1.0, 2.2))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        if done():
+            return kill
+    return kills

@@ -4,6 +4,7 @@ and DATA stand in for a relay that says "later" (4xx) or "never" (5xx)."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import ipaddress
@@ -79,6 +80,7 @@ class Recorder:
         self.rcpt_replies: list[str] = []
         self.data_replies: list[str] = []
         self.drop_after_data = False
+        self.answer_delay_s = 0.0  # between keeping a message and saying "250": a slow relay
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.rcpt_replies:
@@ -100,6 +102,8 @@ class Recorder:
         )
         if self.drop_after_data:  # took the message, then the line went dead before "250"
             server.transport.abort()
+        if self.answer_delay_s:
+            await asyncio.sleep(self.answer_delay_s)
         return "250 2.0.0 accepted"
 
 

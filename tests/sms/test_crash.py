@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import collections
 import os
-import random
-import signal
 import subprocess
 import sys
 import time
@@ -16,6 +14,7 @@ import pytest
 import storage
 from storage.delivery import sms_outbox as outbox
 from tests.helpers import CLERK, register
+from tests.sms.conftest import kill_at_random
 
 ROWS = 30
 KILLS = 8
@@ -38,16 +37,10 @@ def test_kill_dash_nine_loses_nothing(store, modem):
         filing = register(phone=f"+48 502 000 {i:03d}")
         storage.set_stage(filing.number, "formal_check", clerk=CLERK)
     modem.faults.late_answer_s = 0.08  # slow enough that kills land mid-send too
-    rng = random.Random(20261121)
-    kills = 0
-    for _ in range(KILLS):
-        proc = _loop_process(store.url, modem.path, once=False)
-        time.sleep(rng.uniform(1.0, 2.2))  # start-up and connecting take about a second
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
-        kills += 1
-        if not outbox.counts()["queued"] and not outbox.counts()["sending"]:
-            break
+    kills = kill_at_random(
+        lambda: _loop_process(store.url, modem.path, once=False), KILLS, seed=20261121,
+        done=lambda: not outbox.counts()["queued"] and not outbox.counts()["sending"],
+    )  # fmt: skip
     time.sleep(LEASE_S + 1.5)  # let the last killed loop's lease run out
     modem.faults.late_answer_s = 0
     final = _loop_process(store.url, modem.path, once=True)
