@@ -1,5 +1,10 @@
 """The password-check slot kept for clean addresses: real threads holding real bcrypt checks, on
-both databases. "Clean" is an address with no recent failure that was not answered "busy" lately."""
+both databases. "Clean" is an address with no recent failure that was not answered "busy" lately.
+
+A check against the "held" case finishes its real bcrypt work and then keeps its slot until the test
+lets it go: the test looks at what else gets in while the slots are taken, on a quiet machine or a
+busy one, without burning seconds of a core per check (a high bcrypt cost did that before, and
+slowed every test running beside it)."""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from storage.accounts import passwords, throttle
 from tests.helpers import register
 
 WRONG = "AAAA-BBBB-CCCC"
+HOLD_LIMIT_S = 120  # a held check gives up waiting for the test after this long, so a failed test ends
 
 
 @pytest.fixture(autouse=True)
@@ -25,8 +31,9 @@ def fresh_busy_memory(monkeypatch):
 
 @pytest.fixture
 def checks(monkeypatch):
-    """Every real bcrypt check, with how many ran at once and how many slots were taken when it began."""
-    seen: dict = {"calls": [], "running": 0, "peak": 0}
+    """Every real bcrypt check, with how many ran at once and how many slots were taken when it began.
+    A check against a hash in `held` keeps running (its slot taken) until `release` is set."""
+    seen: dict = {"calls": [], "running": 0, "peak": 0, "held": set(), "release": threading.Event()}
     lock = threading.Lock()
     original = passwords.check_password
 
@@ -36,22 +43,25 @@ def checks(monkeypatch):
             seen["peak"] = max(seen["peak"], seen["running"])
             seen["calls"].append((hashed, storage.cases.public.CHECK_SLOTS.in_use))
         try:
-            return original(plain, hashed)
+            matched = original(plain, hashed)
+            if hashed in seen["held"]:
+                seen["release"].wait(HOLD_LIMIT_S)
+            return matched
         finally:
             with lock:
                 seen["running"] -= 1
 
     monkeypatch.setattr(passwords, "check_password", observed)
-    return seen
+    yield seen
+    seen["release"].set()  # a test that failed half-way leaves no check waiting
 
 
 @pytest.fixture
-def slow_case(monkeypatch):
-    """A case whose hash costs about two seconds of a core (bcrypt cost 15): a check that is still
-    running while the test looks at what else gets in."""
-    monkeypatch.setenv("OKIENKO_BCRYPT_COST", "15")
+def slow_case(checks):
+    """A case whose password checks stay in their slot until the test sets `checks["release"]`."""
     filing = register(phone=None)
-    monkeypatch.setenv("OKIENKO_BCRYPT_COST", "4")
+    with storage.unit_of_work():
+        checks["held"].add(storage.models.Case.get(storage.models.Case.number == filing.number).password_hash)
     return filing
 
 
@@ -112,11 +122,12 @@ def _hold_slot(slots, clean: bool, release: threading.Event) -> threading.Thread
     return thread
 
 
-def _still_checking_then_failed(held) -> None:
+def _still_checking_then_failed(held, checks: dict) -> None:
     still = [thread.is_alive() for thread, _ in held]
+    checks["release"].set()
     for thread, _ in held:
         thread.join(timeout=120)
-    assert all(still), "a held check ended before the test was done: the machine is too slow for cost 15"
+    assert all(still), "a held check ended before the test let it go"
     assert all(isinstance(outcome[0], storage.ApplicantLoginFailed) for _, outcome in held), held
 
 
@@ -137,7 +148,7 @@ def test_a_clean_address_is_checked_while_failing_addresses_hold_every_ordinary_
     assert len(checks["calls"]) == 3
     (slow_hash, _), _, (applicant_hash, slots_taken) = checks["calls"]
     assert applicant_hash != slow_hash and slots_taken == 3
-    _still_checking_then_failed(held)
+    _still_checking_then_failed(held, checks)
     assert storage.cases.public.CHECK_SLOTS.in_use == 0
     assert _failures("203.0.113.121") == 0  # its reservation was given back
 
@@ -166,7 +177,7 @@ def test_a_failing_address_never_gets_the_reserved_slot(store, slow_case, checks
     case_key, address_key = throttle.case_key(applicant.number), throttle.address_key("198.51.100.33")
     verdict = throttle.reserve_attempt(case_key, address_key, only_if_clean=True)
     assert verdict == throttle.Verdict(wait=0, clean=False) and _failures("198.51.100.33") == 1
-    _still_checking_then_failed(held)
+    _still_checking_then_failed(held, checks)
 
 
 def test_checks_at_once_stay_bounded_by_the_cores_plus_the_reserved_slot(store, slow_case, checks, monkeypatch):
@@ -181,6 +192,11 @@ def test_checks_at_once_stay_bounded_by_the_cores_plus_the_reserved_slot(store, 
         return storage.applicant_login(slow_case.number, WRONG, f"203.0.113.{140 + i}")
 
     started = [_in_thread(lambda i=i: attempt(i)) for i in range(8)]
+    deadline = time.monotonic() + 60  # the five without a slot are answered at once; three are hashing
+    while (sum(bool(outcome) for _, outcome in started) < 5 or checks["running"] < 3) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert checks["running"] == 3 and sum(bool(outcome) for _, outcome in started) == 5, checks
+    checks["release"].set()
     for thread, _ in started:
         thread.join(timeout=120)
     outcomes = [outcome[0] for _, outcome in started]
