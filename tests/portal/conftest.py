@@ -92,8 +92,8 @@ class FleetPortal(Portal):
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The fleet pass runs the portal tests that use the `portal` client on PostgreSQL, and skips
-    (saying why) those marked `in_process_portal`; the other tests ran in the ordinary pass. In the
-    ordinary pass the `fleet` tests are left to the fleet pass."""
+    (saying why) those marked `in_process_portal`; the other tests ran in the ordinary pass (which
+    `make test` runs with `-m "not fleet"`, leaving test_fleet.py to this one)."""
     if not FLEET_MODE:
         return
     kept, dropped = [], []

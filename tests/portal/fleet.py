@@ -62,9 +62,14 @@ class StoreSnapshot:
 
     def restore(self) -> None:
         with contextlib.closing(psycopg2.connect(self.url)) as conn, conn.cursor() as cur:
-            # A portal connection left inside a transaction would hold TRUNCATE forever: fail instead.
+            # A portal connection left inside a transaction would hold the rows forever: fail instead.
             cur.execute("SET lock_timeout = '20s'")
-            cur.execute("TRUNCATE " + ", ".join(f'"{table}"' for table in self.tables) + " CASCADE")
+            # Putting rows back, not changing the store: no triggers (the audit trail refuses
+            # deletes; the rows put back satisfy every foreign key). DELETE, not TRUNCATE: on
+            # tables this small it costs a few ms, TRUNCATE (new files for every table) far more.
+            cur.execute("SET session_replication_role = replica")
+            for table in reversed(self.tables):
+                cur.execute(f'DELETE FROM "{table}"')
             for table in self.tables:
                 cur.copy_expert(f'COPY "{table}" FROM STDIN', io.BytesIO(self.rows[table]))
             for schema, sequence, last_value in self.sequences:
