@@ -1,6 +1,7 @@
 """Portal fixtures: the Flask app on the test store, and a client that speaks HTTPS.
 
-With OKIENKO_TEST_PORTAL_FLEET=1 (the fleet pass of `make test`), the tests that use the `portal`
+With OKIENKO_TEST_PORTAL_FLEET=1 (the fleet pass of `make test`; by hand:
+`OKIENKO_TEST_PORTAL_FLEET=1 .venv/bin/pytest tests/portal/test_sessions.py`), the tests that use the `portal`
 client on PostgreSQL run against two portal processes behind nginx instead (tests/portal/fleet.py):
 `portal_app` is then the fleet, and `Portal(portal_app, address)` a browser speaking HTTP to it.
 Only those tests run in that pass; the ones that need the app in this process are marked
