@@ -49,7 +49,11 @@ def test_one_clients_consecutive_requests_go_to_both_processes_and_keep_its_sess
     filing = register()
     applicant = Portal(fleet, "203.0.113.20")
     assert isinstance(applicant, FleetPortal)
-    assert applicant.login(filing.number, filing.password).status_code == 303
+    logged_in = applicant.login(filing.number, filing.password)
+    assert logged_in.status_code == 303
+    # Production settings: the cookie is Secure, kept and sent back as a browser on the TLS front would.
+    cookie = logged_in.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie, cookie
     pages = [applicant.get("/status") for _ in range(6)]
     assert [page.status_code for page in pages] == [200] * 6
     assert all(filing.display_number in page.get_data(as_text=True) for page in pages)
