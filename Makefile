@@ -74,9 +74,18 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
+# The fleet pass: the portal tests of sessions, throttles, visit holds and revocation (and the pages
+# that differ for a logged-in applicant) once more, on PostgreSQL against two portal processes behind
+# one nginx (tests/portal/fleet.py; docs/portal.md, "Several processes and machines"). One fleet for
+# the whole pass, in one test process.
+FLEET_TESTS := tests/portal/test_fleet.py tests/portal/test_sessions.py tests/portal/test_login_security.py \
+	tests/portal/test_info.py tests/portal/test_visits.py tests/portal/test_visit_code_prg.py tests/portal/test_visit_cancel_spacing.py \
+	tests/portal/test_visit_wrong_number.py tests/portal/test_visit_phone_privacy.py
+
 test: lint
 	@rm -f test-artifacts/timings.txt
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not fleet"
+	OKIENKO_TEST_PORTAL_FLEET=1 $(VENV)/bin/pytest -p no:cacheprovider $(FLEET_TESTS)
 	@if [ -f test-artifacts/timings.txt ]; then echo "--- measured:"; cat test-artifacts/timings.txt; fi
 
 format: install

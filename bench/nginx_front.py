@@ -1,7 +1,7 @@
 """The portal as an office deploys it, on loopback: waitress trusting one proxy, Debian's nginx in
 front with the repository's own config (.ci/nginx-portal.conf), and browser-like clients that
 connect from chosen 127.x source addresses so each one is a different client to the portal.
-Used by tests/portal/test_nginx.py and bench/login_flood.py."""
+Used by tests/portal/test_nginx.py, tests/portal/fleet.py and the benches."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,14 +50,28 @@ def nginx_binary() -> str:
     return found
 
 
-# Login attempts per client address and minute that nginx lets through (the production value in docs/security.md).
+# Login attempts and visit booking pages per client address and minute that nginx lets through
+# (the production values in docs/security.md).
 LOGIN_RATE = "12r/m"
+VISIT_RATE = "60r/m"
 
 
-def render_nginx_conf(prefix: Path, listen_port: int, upstream_port: int, login_rate: str = LOGIN_RATE) -> Path:
+def render_nginx_conf(
+    prefix: Path,
+    listen_port: int,
+    upstream_port: int | Sequence[int],
+    login_rate: str = LOGIN_RATE,
+    visit_rate: str = VISIT_RATE,
+) -> Path:
+    """The shipped config with its placeholders filled in; `upstream_port` is one portal's port or
+    the ports of several, which nginx then takes in turn (round-robin)."""
+    ports = [upstream_port] if isinstance(upstream_port, int) else list(upstream_port)
+    if not ports:
+        raise ValueError("nginx needs at least one upstream port")
+    servers = "\n".join(f"        server 127.0.0.1:{port};" for port in ports)
     text = NGINX_CONF.read_text(encoding="utf-8").replace("@LOGIN_RATE@", login_rate)
+    text = text.replace("@VISIT_RATE@", visit_rate).replace("@UPSTREAM_SERVERS@", servers)
     text = text.replace("@PREFIX@", str(prefix)).replace("@LISTEN@", f"127.0.0.1:{listen_port}")
-    text = text.replace("@UPSTREAM@", f"127.0.0.1:{upstream_port}")
     conf = prefix / "nginx.conf"
     conf.write_text(text, encoding="utf-8")
     return conf
@@ -95,11 +109,16 @@ def portal_server(
 
 @contextlib.contextmanager
 def nginx_front(
-    prefix: Path, listen_port: int, upstream_port: int, login_rate: str = LOGIN_RATE
+    prefix: Path,
+    listen_port: int,
+    upstream_port: int | Sequence[int],
+    login_rate: str = LOGIN_RATE,
+    visit_rate: str = VISIT_RATE,
 ) -> Iterator[subprocess.Popen]:
-    """nginx in the foreground with its own prefix; stopped (SIGTERM: fast shutdown) on exit."""
+    """nginx in the foreground with its own prefix, in front of one portal port or several;
+    stopped (SIGTERM: fast shutdown) on exit."""
     prefix.mkdir(parents=True, exist_ok=True)
-    conf = render_nginx_conf(prefix, listen_port, upstream_port, login_rate)
+    conf = render_nginx_conf(prefix, listen_port, upstream_port, login_rate, visit_rate)
     args = [nginx_binary(), "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(conf)]
     check = subprocess.run([*args, "-t"], capture_output=True, text=True)
     if check.returncode:

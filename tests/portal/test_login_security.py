@@ -40,6 +40,7 @@ def _message(response) -> str:
     return response.get_data(as_text=True)
 
 
+@pytest.mark.in_process_portal("counts the password checks made in this process")
 def test_wrong_password_and_unknown_number_look_the_same_and_both_cost_bcrypt(portal, store, bcrypt_calls):
     filing = register()
     unknown = case_numbers.format_number(case_numbers.compose(2026, 999_999))
@@ -50,6 +51,7 @@ def test_wrong_password_and_unknown_number_look_the_same_and_both_cost_bcrypt(po
     assert len(bcrypt_calls) == 2  # the unknown number was checked against the dummy hash
 
 
+@pytest.mark.in_process_portal("takes the database away from the app in this process and counts its password checks")
 def test_mistyped_number_is_answered_without_the_database(portal, store, bcrypt_calls):
     filing = register()
     typo = filing.number[:-1] + str((int(filing.number[-1]) + 1) % 10)
@@ -79,6 +81,9 @@ def test_login_and_logout_need_the_csrf_token(portal, store):
     assert portal.get("/status").status_code == 302
 
 
+@pytest.mark.in_process_portal(
+    "counts the password checks made in this process (the block shared by processes: tests/portal/test_fleet.py)"
+)
 def test_case_number_throttle_is_checked_before_bcrypt_and_shared_by_processes(portal, store, bcrypt_calls):
     filing = register()
     for _ in range(storage.accounts.throttle.CASE_POLICY.free_failures):
@@ -126,6 +131,7 @@ def test_success_clears_the_case_count(portal, store):
     assert portal.login(filing.number, filing.password).status_code == 303
 
 
+@pytest.mark.in_process_portal("plants a value in the signed session cookie with the app (session_transaction)")
 def test_login_starts_a_new_session_with_safe_cookie_flags(portal, store):
     filing = register()
     portal.get("/")
@@ -225,6 +231,7 @@ def test_an_empty_password_costs_the_same_for_known_and_unknown_numbers(store, b
     assert bcrypt_calls == []  # refused before any lookup or hash
 
 
+@pytest.mark.in_process_portal("narrows the check slots and watches them in this process")
 def test_excess_logins_are_answered_busy_at_once_and_status_pages_do_not_wait(portal_app, store, monkeypatch):
     monkeypatch.setattr(storage.cases.public, "CHECK_SLOTS", storage.cases.public.CheckSlots(1))
     applicant = register()

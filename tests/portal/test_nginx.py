@@ -102,6 +102,22 @@ def test_security_headers_on_every_answer_nginx_passes(front):
             assert response.getheader("Cache-Control") == "no-store", name
 
 
+def test_nginx_leaves_the_portals_public_pages_to_the_browsers_cache(front):
+    """Found by running the portal tests against two portals behind nginx (tests/portal/fleet.py):
+    the portal leaves its public pages cacheable (Vary: Cookie) and marks forms and the applicant's
+    own pages no-store, but nginx added no-store to every answer without a Cache-Control, so the
+    information pages were fetched again on every back button. nginx's no-store is for error
+    answers, as the portal's own are."""
+    client = front.client("127.0.0.17")
+    for path in ("/info", "/stages", "/contact", "/deklaracja-dostepnosci"):
+        page = client.request("GET", path)
+        assert (page.status, page.getheader("Cache-Control")) == (200, None), path
+        assert "Cookie" in page.getheader("Vary", ""), path
+    assert client.request("GET", "/").getheader("Cache-Control") == "no-store"  # the login form
+    assert client.request("GET", "/visit").getheader("Cache-Control") == "no-store"
+    assert client.request("GET", "/no-such-page").getheader("Cache-Control") == "no-store"
+
+
 def test_security_headers_on_nginx_answers_made_before_a_server_is_chosen(front):
     """A request line too long (414) or an empty Host (400) is answered by nginx's default server,
     before any server block of the portal's own is chosen: those answers carry the headers too."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 import storage
 from storage.clock import frozen, utcnow
 from tests.helpers import CLERK, register
@@ -31,6 +33,7 @@ def test_logout_ends_the_session_for_every_copy_of_the_cookie(portal, store):
     assert stolen.status_code == 302 and filing.display_number not in stolen.get_data(as_text=True)
 
 
+@pytest.mark.in_process_portal("opens the signed session cookie with the app (session_transaction)")
 def test_the_cookie_holds_only_a_random_token(portal, store):
     filing = register()
     portal.login(filing.number, filing.password)
@@ -51,6 +54,7 @@ def test_reissued_password_ends_copies_of_the_cookie_too(portal, store):
     assert portal.get("/status").status_code == 302
 
 
+@pytest.mark.in_process_portal("moves the store's clock (storage.clock.frozen) in this process only")
 def test_idle_limit_ends_the_session_on_the_server(portal, store):
     filing = register()
     portal.login(filing.number, filing.password)
@@ -66,6 +70,7 @@ def test_idle_limit_ends_the_session_on_the_server(portal, store):
         assert portal.get("/status").status_code == 302  # the server forgot it, not just one browser
 
 
+@pytest.mark.in_process_portal("moves the store's clock (storage.clock.frozen) in this process only")
 def test_absolute_limit_ends_even_a_busy_session(portal, store):
     filing = register()
     portal.login(filing.number, filing.password)
@@ -77,6 +82,7 @@ def test_absolute_limit_ends_even_a_busy_session(portal, store):
         assert portal.get("/status").status_code == 302
 
 
+@pytest.mark.in_process_portal("moves the store's clock (storage.clock.frozen) in this process only")
 def test_a_page_view_writes_last_seen_at_most_once_a_minute(portal, store):
     filing = register()
     portal.login(filing.number, filing.password)

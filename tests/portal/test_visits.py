@@ -244,6 +244,7 @@ def test_an_unknown_reference_cannot_be_cancelled(portal):
     assert "Booking reference: The reference looks like GDA-7K3M9Q" in answer.get_data(as_text=True)
 
 
+@pytest.mark.in_process_portal("counts the entries of the app's status page cache")
 def test_booking_pages_are_never_served_from_the_status_page_cache(portal):
     filing = register()
     portal.login(filing.display_number, filing.password, lang="en")
@@ -418,6 +419,9 @@ def test_the_calendar_counts_a_booking_within_a_second(portal):
     assert free_on_day() == before - 1
 
 
+@pytest.mark.in_process_portal(
+    "counts the app's shared calendar entries and sends HEAD and raw query bytes through the test client"
+)
 def test_the_shared_calendar_cannot_be_planted_or_grown_by_odd_requests(portal, portal_app):
     """Found by an outside trial: a HEAD planted language links without the query for everyone, and
     every distinct query string made a new shared entry (memory without bound, the cache flushed)."""
