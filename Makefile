@@ -82,9 +82,11 @@ FLEET_TESTS := tests/portal/test_fleet.py tests/portal/test_sessions.py tests/po
 	tests/portal/test_info.py tests/portal/test_visits.py tests/portal/test_visit_code_prg.py tests/portal/test_visit_cancel_spacing.py \
 	tests/portal/test_visit_wrong_number.py tests/portal/test_visit_phone_privacy.py
 
+# worksteal: a test process that runs out of tests takes some of another's queue, so the run does not end
+# waiting on one process's last long tests.
 test: lint
 	@rm -f test-artifacts/timings.txt
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not fleet"
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist worksteal -p no:cacheprovider -m "not fleet"
 	OKIENKO_TEST_PORTAL_FLEET=1 $(VENV)/bin/pytest -p no:cacheprovider $(FLEET_TESTS)
 	@if [ -f test-artifacts/timings.txt ]; then echo "--- measured:"; cat test-artifacts/timings.txt; fi
 

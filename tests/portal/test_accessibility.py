@@ -316,32 +316,32 @@ def text_went_out_a_minute_ago(reference: str) -> None:
         SmsOutbox.update(state="sent", sent_at=a_minute_ago).where(SmsOutbox.visit == visit).execute()
 
 
-def _audit_all(site: Site, width: int) -> None:
+def _audit(site: Site, lang: str, width: int) -> None:
     # Another module's store may have been opened in between (xdist): this module's store is used again.
     storage.open_database(site.url)
-    # Each width is a new crowd of applicants from the same address: the limits start afresh.
+    # Each walk is a new applicant from the same address: the limits start afresh.
     with unit_of_work():
         LoginThrottle.delete().execute()
     ARTIFACTS.mkdir(exist_ok=True)
-    problems = []
+    audit = Audit(lang, width)
     try:
-        for lang in LANGS:
-            audit = Audit(lang, width)
-            walk(site, lang, width, audit, shots=width == 360 and lang in ("pl", "uk"))
-            problems += audit.problems
+        walk(site, lang, width, audit, shots=width == 360 and lang in ("pl", "uk"))
     finally:
         storage_db.close_database()
-    assert not problems, "\n".join(problems)
+    assert not audit.problems, "\n".join(audit.problems)
 
 
-def test_every_page_state_passes_at_phone_width(site):
-    _audit_all(site, 360)
+# One test per language and width, so that test processes share the walks out.
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_state_passes_at_phone_width(site, lang):
+    _audit(site, lang, 360)
 
 
 @pytest.mark.slow
-def test_every_page_state_passes_at_desktop_width(site):
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_state_passes_at_desktop_width(site, lang):
     assert 1280 in AUDIT["widths"]
-    _audit_all(site, 1280)
+    _audit(site, lang, 1280)
 
 
 @contextlib.contextmanager
