@@ -5,6 +5,7 @@ the one nginx forwards (X-Forwarded-For: the client's own), never one the client
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import pytest
@@ -97,3 +98,35 @@ def test_an_address_throttled_on_one_process_is_throttled_on_the_other(store, fl
     elsewhere = Portal(fleet, "203.0.113.51")
     assert login_on(fleet, elsewhere, second, filing.number, filing.password).status_code == 303
     assert login_on(fleet, guesser, first, filing.number, filing.password).status_code == 429
+
+
+def _age_sessions(**minutes: int) -> None:
+    """Move every session's `created_at` / `last_seen_at` back by so many minutes, in the store
+    itself: the fleet's processes keep their own clocks, so a session grows old the way it does
+    in production, by time passing for the row they both read."""
+    from storage.models import PortalSession
+
+    with storage.unit_of_work():
+        for row in PortalSession.select():
+            for field, back in minutes.items():
+                setattr(row, field, getattr(row, field) - dt.timedelta(minutes=back))
+            row.save()
+
+
+def test_the_idle_and_the_absolute_limit_end_a_session_on_both_processes(store, fleet):
+    filing = register()
+    applicant = Portal(fleet, "203.0.113.60")
+    assert applicant.login(filing.number, filing.password).status_code == 303
+    _age_sessions(last_seen_at=14)  # 14 idle minutes: still in on either process, and the idle clock restarts
+    assert [applicant.get("/status").status_code for _ in range(2)] == [200, 200]
+    _age_sessions(last_seen_at=16)
+    answers = [applicant.get("/status") for _ in range(2)]
+    assert [answer.status_code for answer in answers] == [302, 302]  # the store forgot it: no process lets it in
+    assert {a.upstream for a in fleet.answers(applicant.source, applicant.client.sent)[-2:]} == set(fleet.upstreams)
+
+    busy = Portal(fleet, "203.0.113.61")
+    assert busy.login(filing.number, filing.password).status_code == 303
+    _age_sessions(created_at=119)  # busy all along (last seen now), nearly two hours old
+    assert busy.get("/status").status_code == 200
+    _age_sessions(created_at=2)
+    assert [busy.get("/status").status_code for _ in range(2)] == [302, 302]
