@@ -80,7 +80,8 @@ lint: install
 # the whole pass, in one test process.
 FLEET_TESTS := tests/portal/test_fleet.py tests/portal/test_sessions.py tests/portal/test_login_security.py \
 	tests/portal/test_info.py tests/portal/test_visits.py tests/portal/test_visit_code_prg.py tests/portal/test_visit_cancel_spacing.py \
-	tests/portal/test_visit_wrong_number.py tests/portal/test_visit_phone_privacy.py
+	tests/portal/test_visit_wrong_number.py tests/portal/test_visit_phone_privacy.py tests/portal/test_messages.py \
+	tests/portal/test_pages.py tests/portal/test_store_rules.py
 
 # worksteal: a test process that runs out of tests takes some of another's queue, so the run does not end
 # waiting on one process's last long tests.

@@ -133,6 +133,7 @@ def test_opening_the_status_page_marks_the_messages_read(portal, store):
     assert _read_times(filing.number) == [first_read]
 
 
+@pytest.mark.in_process_portal("reads the app's page cache")
 def test_a_message_written_while_the_page_was_cached_is_marked_read_when_seen(portal_app, store):
     portal = Portal(portal_app)
     filing = register()

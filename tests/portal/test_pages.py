@@ -97,6 +97,7 @@ def test_stages_and_contact_pages(portal, lang):
     assert monday in contact
 
 
+@pytest.mark.in_process_portal("takes the database away from the app in this process")
 def test_unknown_page_and_a_database_outage_are_plain_messages(portal, store):
     assert "Nie ma takiej strony" in portal.get("/nope").get_data(as_text=True)
     storage.open_database("postgresql://nobody@127.0.0.1:1/gone")
@@ -174,6 +175,7 @@ def test_status_page_shows_every_change_at_once(portal, store):
         "/status?next=//evil.example",
     ],
 )
+@pytest.mark.in_process_portal("sends its raw query strings through the Flask test client itself")
 def test_language_switch_goes_only_to_the_portals_own_pages(portal, raw_next):
     response = portal.client.get(
         f"/lang/en?next={raw_next}", base_url="https://portal.test", environ_base={"REMOTE_ADDR": "203.0.113.7"}
@@ -196,6 +198,7 @@ def _assert_error_headers(response) -> None:
         assert name in response.headers, name
 
 
+@pytest.mark.in_process_portal("nginx refuses an oversized form itself (its body limit) before the portal sees it")
 def test_csrf_refusal_and_oversized_form_are_not_cached_and_carry_the_headers(portal, store):
     refused = portal.post("/login", data={"case_number": "x", "password": "y"})
     assert refused.status_code == 400
@@ -206,6 +209,7 @@ def test_csrf_refusal_and_oversized_form_are_not_cached_and_carry_the_headers(po
     assert "zbyt duży" in huge.get_data(as_text=True)
 
 
+@pytest.mark.in_process_portal("takes the database away from the app in this process")
 def test_database_outage_says_when_to_come_back(portal, store):
     storage.open_database("postgresql://nobody@127.0.0.1:1/gone")
     try:
