@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from flask import current_app
+
 TTL_S = 1.0
 MAX_ENTRIES = 512
 
@@ -63,3 +65,8 @@ class ShortCache:
             return compute()
         except Exception as error:  # kept for the others waiting now; raised to each of them
             return _Failed(error)
+
+
+def shared() -> ShortCache:
+    """The app's own (each app, as each test's, reads its own store)."""
+    return current_app.extensions.setdefault("okienko_short_cache", ShortCache())

@@ -24,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 from public_status.forms import LoginForm, LogoutForm
 from public_status.i18n import COOKIE, LANGUAGES, own_path, select_locale
 from public_status.security import current_case, end_session, start_session
+from public_status.short_cache import shared
 from public_status.visit_pages import show_again_after_language_switch
 from storage import portal as store
 
@@ -145,7 +146,7 @@ def stages():
     if logged is not None:
         view = store.public_view(logged.number, logged.credential_version, _lang())
         current = view.stage if view else None
-    response = make_response(render_template("portal/stages.html", stages=store.stages(), current=current))
+    response = make_response(render_template("portal/stages.html", stages=_catalogue("stages"), current=current))
     # A logged-in applicant's copy marks the case's stage: it is theirs alone.
     response.vary.add("Cookie")
     return _no_store(response) if logged is not None else response
@@ -153,26 +154,28 @@ def stages():
 
 @portal.get("/contact")
 def contact():
-    return render_template("portal/contact.html", offices=store.offices(), day_names=_day_names())
+    return render_template("portal/contact.html", offices=_catalogue("offices"), day_names=_day_names())
 
 
 @portal.get("/info")
 def info():
-    return render_template("portal/info.html", guides=store.case_type_guides())
+    return render_template("portal/info.html", guides=_catalogue("case_type_guides"))
 
 
 @portal.get("/info/processing-times")
 def processing_times():
-    return render_template("portal/processing_times.html", groups=_every_case_type(), refreshed=store.last_refreshed())
+    return render_template(
+        "portal/processing_times.html", groups=_every_case_type(), refreshed=_catalogue("last_refreshed")
+    )
 
 
 def _every_case_type() -> list:
     """Every kind of case the panel describes, each with its row per office: a kind without a
     decided case has "too few cases for a figure" everywhere rather than being left out."""
-    figures = {group.case_type: group for group in store.processing_table()}
-    cities = [office.city for office in store.offices()]
+    figures = {group.case_type: group for group in _catalogue("processing_table")}
+    cities = [office.city for office in _catalogue("offices")]
     listed = []
-    for guide in store.case_type_guides():
+    for guide in _catalogue("case_type_guides"):
         kind = guide.case_type
         listed.append(
             figures.pop(kind.code, None) or store.ProcessingGroup(kind.code, kind.label, [(c, None) for c in cities])
@@ -182,17 +185,23 @@ def _every_case_type() -> list:
 
 @portal.get("/info/<code>")
 def info_case_type(code: str):
-    guide = store.case_type_guide(code)
+    guide = shared().get(("case_type_guide", code), lambda: store.case_type_guide(code))
     if guide is None:
         abort(404)
     return render_template(
         "portal/info_case_type.html",
         guide=guide,
-        texts=store.info_texts(),
-        offices=store.offices(),
-        stages=store.stages(),
+        texts=_catalogue("info_texts"),
+        offices=_catalogue("offices"),
+        stages=_catalogue("stages"),
         day_names=_day_names(),
     )
+
+
+def _catalogue(name: str):
+    """A catalogue every visitor shares, read from the store at most once a second per process (the
+    information pages read four of them per request: most of a page's CPU, and a flood's easy target)."""
+    return shared().get(name, getattr(store, name))
 
 
 def _day_names():

@@ -8,11 +8,11 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
-from flask import abort, current_app, make_response, render_template, request, session, url_for
+from flask import abort, make_response, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from public_status.short_cache import ShortCache
+from public_status.short_cache import shared
 from storage import portal as store
 
 # The visit group of a card's collection: booked by a logged-in applicant whose card is ready.
@@ -39,21 +39,16 @@ def show_again_after_language_switch() -> None:
             session[pending] = session.pop(shown)
 
 
-def _shared() -> ShortCache:
-    """The app's own (each app, as each test's, reads its own store)."""
-    return current_app.extensions.setdefault("okienko_short_cache", ShortCache())
-
-
 def _groups() -> list:
-    return _shared().get("groups", store.visit_groups)
+    return shared().get("groups", store.visit_groups)
 
 
 def _offices() -> list:
-    return _shared().get("offices", store.offices)
+    return shared().get("offices", store.offices)
 
 
 def _window() -> tuple[dt.date, dt.date]:
-    return _shared().get("window", store.visit_window)
+    return shared().get("window", store.visit_window)
 
 
 def _lang() -> str:

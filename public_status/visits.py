@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from public_status.i18n import own_path
 from public_status.security import current_case
+from public_status.short_cache import shared
 from public_status.store_rules import message_for, store_refusal
 from public_status.visit_forms import (
     BookingForm,
@@ -50,7 +51,6 @@ from public_status.visit_pages import (
     _offices,
     _page,
     _problem,
-    _shared,
     _slot_taken,
     _start_page,
     _throttled,
@@ -83,7 +83,7 @@ def days():
     if request.method != "GET" or "_flashes" in session or own_path() != canonical:
         return _page("visits/days.html", **_month_context(group, office, month))
     key = ("days page", canonical, _lang(), "sid" in session)
-    html = _shared().get(key, lambda: render_template("visits/days.html", **_month_context(group, office, month)))
+    html = shared().get(key, lambda: render_template("visits/days.html", **_month_context(group, office, month)))
     return _html_page(html)
 
 
@@ -121,7 +121,7 @@ def details():
     day = _warsaw_day(starts_at)
     # The day's times as counted within the last second: enough to turn away a hand-made or stale
     # link; the seat hold on POST is what decides.
-    day_times = _shared().get(
+    day_times = shared().get(
         ("times", office.code, group.code, day), lambda: store.visit_times(office.code, group.code, day)
     )
     if request.method == "GET" and not any(slot.starts_at == starts_at and slot.free > 0 for slot in day_times):
@@ -365,7 +365,7 @@ def wrong_number(reference: str):
 def _booked_page(booked, template: str = "visits/booked.html"):
     offices = {office.code: office for office in _offices()}
     names = _day_names()  # babel's: 0 = Monday
-    closed = ", ".join(names[day - 1] for day in _shared().get("closed_days", store.visit_closed_weekdays))
+    closed = ", ".join(names[day - 1] for day in shared().get("closed_days", store.visit_closed_weekdays))
     return _page(
         template, visit=booked, office=offices.get(booked.office), group=_group(booked.group),
         day_names=names, closed_days=closed,

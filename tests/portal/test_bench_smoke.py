@@ -76,3 +76,16 @@ def test_a_mixed_rush_refuses_scripts_crowded_into_too_few_networks_in_one_line(
     assert done.stderr.strip().splitlines() == [
         "booking_rush: --scripts: at most 253 per network, so 600 scripts need --script-networks 3 or more"
     ]
+
+
+def test_the_request_cost_bench_prices_every_page_against_bare_flask():
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.request_cost", "--requests", "20", "--top", "2"],
+        capture_output=True, text=True, timeout=300, cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith("│ ") and "│" in line[2:]]
+    named = {row.split("│")[1].strip() for row in rows} - {""}
+    assert named == {"bare Flask hello", "status (cached page)", "status (rendered)", "calendar", "times",
+                     "details form", "information page"}, done.stdout  # fmt: skip
+    assert "check_session" in done.stdout  # the cached status page's own work is named

@@ -216,3 +216,24 @@ def test_the_portal_role_reads_the_panel_and_the_cases_office_but_no_name(store,
             database.execute_sql("SELECT applicant_name FROM case_file")
         (who,) = database.execute_sql("SELECT current_user").fetchone()
     assert who == role
+
+
+@pytest.mark.in_process_portal("counts the store calls of the app in this process")
+def test_the_information_pages_read_each_catalogue_once_for_many_visitors(portal, monkeypatch):
+    """Every visitor shares the catalogues: read from the store once per short while, not per request
+    (they were most of an information page's CPU). A short cache that never expires makes this exact."""
+    from public_status.short_cache import ShortCache
+
+    portal.app.extensions["okienko_short_cache"] = ShortCache(ttl_s=3600)
+    calls: dict[str, int] = {}
+    for name in ("case_type_guide", "case_type_guides", "info_texts", "offices", "stages"):
+        original = getattr(facade, name)
+
+        def counted(*args, _original=original, _name=name, **kwargs):
+            calls[_name] = calls.get(_name, 0) + 1
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(facade, name, counted)
+    for path in ("/info/temp_work", "/info", "/stages", "/contact") * 5:
+        assert portal.get(path).status_code == 200, path
+    assert calls == {"case_type_guide": 1, "case_type_guides": 1, "info_texts": 1, "offices": 1, "stages": 1}
