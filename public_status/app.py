@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.routing import RequestRedirect
 
 from public_status.busy_logins import AnswerLoopingLoginsBusy
-from public_status.i18n import select_locale
+from public_status.i18n import select_locale, time_of_day
 from public_status.page_cache import PageCache, ServeCachedStatus
 from public_status.security import CachedSerializerSessions, SecurityHeaders
 from public_status.settings import PortalSettings, load_settings
@@ -55,6 +55,7 @@ def create_app(settings: PortalSettings | None = None, **overrides: object) -> F
     # (settings.server_options), which also removes those headers from anyone else.
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["timeformat"] = time_of_day
     app.register_blueprint(portal)
     from public_status.health import health  # /health and /ready (kept in one edit of this file)
 

@@ -3,7 +3,11 @@ browser's Accept-Language, then Polish."""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+
 from flask import request
+from flask_babel import format_time, get_locale, get_timezone
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -35,3 +39,14 @@ def own_path() -> str:
         return request.full_path.rstrip("?")
     except UnicodeDecodeError:
         return request.path
+
+
+def time_of_day(value: dt.datetime | dt.time, format: str = "short") -> str:
+    """Flask-Babel's `timeformat` filter, remembered per time, format, language and time zone: a
+    times page shows a day's slots, and formatting each with Babel was a tenth of the page's CPU."""
+    return _time_text(value, format, str(get_locale()), str(get_timezone()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _time_text(value: dt.datetime | dt.time, format: str, locale: str, zone: str) -> str:
+    return format_time(value, format)  # in the request's language and zone, the two named in the key

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -41,3 +42,16 @@ def test_every_text_is_translated_into_every_language(tmp_path):
             strings = found.string if isinstance(found.string, tuple) else (found.string,)
             assert all(strings), (lang, message.id)
             assert not found.fuzzy, (lang, message.id)
+
+
+def test_a_time_of_day_is_written_in_each_languages_own_way_and_in_warsaw(portal_app):
+    """The remembered `timeformat` keeps each language's own answer (English on a 12-hour clock) and
+    shows Warsaw's time for a time stored in UTC."""
+    from public_status.i18n import time_of_day
+
+    winter, summer = dt.datetime(2026, 12, 7, 14, 30), dt.datetime(2026, 7, 7, 14, 30)  # UTC
+    for lang, expected in (("en", "3:30 PM"), ("pl", "15:30"), ("en", "3:30 PM"), ("uk", "15:30"), ("ru", "15:30")):
+        with portal_app.test_request_context("/", headers={"Cookie": f"lang={lang}"}):
+            assert time_of_day(winter).replace("\u202f", " ") == expected, lang
+    with portal_app.test_request_context("/", headers={"Cookie": "lang=pl"}):
+        assert time_of_day(summer) == "16:30"
