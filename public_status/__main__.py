@@ -40,12 +40,19 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(demo=args.demo)
         store.open_current(args.db)
         postgres = store.is_postgres()
+        room = store.connection_room()
     if failed.code:
         return failed.code
     workers = args.workers or default_workers(postgres)
     if workers > 1 and not postgres:
         print(f"error: --workers {workers}: a SQLite store serves one portal process; use PostgreSQL for more",
               file=sys.stderr)  # fmt: skip
+        return 2
+    if room is not None and store.connections_needed(workers, args.threads) > room.free:
+        print(f"error: --workers {workers} × --threads {args.threads}: up to "
+              f"{store.connections_needed(workers, args.threads)} database connections, but the PostgreSQL server "
+              f"lets this user open {room.free} more now (max_connections {room.max_connections}, {room.in_use} in "
+              "use); start fewer, or put PgBouncer in between (docs/portal.md)", file=sys.stderr)  # fmt: skip
         return 2
     from waitress import create_server
 

@@ -32,6 +32,7 @@ from storage.catalog.info import (
 from storage.catalog.lists import offices, stages
 from storage.catalog.visit_groups import VisitGroupInfo, visit_groups
 from storage.config import SettingsError, check_settings
+from storage.connections import connection_room, connections_needed
 from storage.db import POOL_SIZE, close_database, is_postgres
 from storage.errors import DomainError, StoreUnavailable, exit_codes
 from storage.health import database_ready
@@ -93,6 +94,8 @@ __all__ = [
     "code_resend",
     "confirm_cancellation",
     "confirm_visit",
+    "connection_room",
+    "connections_needed",
     "database_ready",
     "end_session",
     "exit_codes",

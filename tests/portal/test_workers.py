@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from storage import db as storage_db
 from storage.accounts import throttle
 from tests.helpers import register
 from tests.portal.browser import free_port, serve_portal
@@ -121,3 +122,32 @@ def _children(parent: int, expected: int, without: int | None = None) -> list[in
             return found
         time.sleep(0.1)
     raise AssertionError(f"{parent} has children {found}, expected {expected}")
+
+
+@ON_POSTGRES
+def test_more_processes_and_threads_than_the_server_allows_are_refused_with_one_line(store):
+    from storage import portal as facade
+
+    facade.open_current(store.url)
+    room = facade.connection_room()
+    with storage_db.unit_of_work():
+        assert room.max_connections == int(storage_db.database.execute_sql("SHOW max_connections").fetchone()[0])
+    assert 0 < room.free <= room.max_connections - room.reserved
+    done = subprocess.run(
+        [sys.executable, "-m", "public_status", "serve", "--demo", "--workers", "64", "--threads", "256",
+         "--db", store.url],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("error: --workers 64 × --threads 256: up to 2048 database connections"), line
+    assert f"max_connections {room.max_connections}" in line and "PgBouncer" in line
+
+
+def test_the_connection_room_counts_the_servers_limit_the_reserve_and_the_users_own():
+    from storage.connections import ConnectionRoom, connections_needed
+
+    assert ConnectionRoom(100, 3, 40, None, 10).free == 57
+    assert ConnectionRoom(100, 3, 40, 20, 10).free == 10  # the user's CONNECTION LIMIT binds first
+    assert ConnectionRoom(100, 3, 99, None, 0).free == 0
+    assert connections_needed(2, 8) == 16 and connections_needed(2, 256) == 64  # the pool holds 32 per process
