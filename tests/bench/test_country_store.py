@@ -1,9 +1,12 @@
 """The country-sized store builder (bench.country_store) at a tiny size, on a real PostgreSQL server:
-the counts it promises, valid and unique case numbers, the schema's indexes all back after the load,
-a second run that tops the store up without a row twice, and an audit trail still append-only."""
+Ctrl+C keeps whole chunks and says so in one line, the same command completes the store without a row
+twice, the counts it promises, valid and unique case numbers, the schema's indexes all back after the
+load, and an audit trail still append-only."""
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +16,7 @@ import pytest
 
 from storage import case_numbers
 from tests import pg
+from tests.storage.test_progress import interrupted, read_until
 
 pytestmark = pytest.mark.postgres
 
@@ -20,12 +24,30 @@ ROOT = Path(__file__).resolve().parents[2]
 INDEXED_TABLES = ("case_file", "case_name_token", "stage_history", "audit_event", "visit")
 
 
+CHUNK_LINE = re.compile(r"^sprawy \(z historią, audytem i wizytami\): [\d ]+ z [\d ]+ spraw \(\d+ %\)")
+
+
+def build_args(url: str, cases: int) -> list[str]:
+    return [sys.executable, "-m", "bench.country_store", "--url", url, "--cases", str(cases), "--chunk", "700",
+            "--build-only"]  # fmt: skip
+
+
 def build(url: str, cases: int) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "bench.country_store", "--url", url, "--cases", str(cases), "--chunk", "700",
-         "--build-only"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    env = {**os.environ, "OKIENKO_PROGRESS_EVERY_S": "0"}
+    return subprocess.run(build_args(url, cases), cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+
+
+def stopped_after_one_chunk(url: str, cases: int) -> str:
+    """Build until the first chunk is committed, then Ctrl+C; the one line the builder said."""
+    env = {**os.environ, "OKIENKO_PROGRESS_EVERY_S": "0", "OKIENKO_PROGRESS_HOLD_AFTER": "1"}
+    process = subprocess.Popen(build_args(url, cases), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=env)  # fmt: skip
+    seen = read_until(process, CHUNK_LINE, 1)
+    assert any(CHUNK_LINE.match(line) for line in seen), seen
+    _, rest = interrupted(process)
+    said = [line for line in rest.splitlines() if line.strip()]
+    assert len(said) == 1, rest
+    return said[0]
 
 
 def rows(url: str, sql: str, params: tuple = ()) -> list[tuple]:
@@ -56,11 +78,15 @@ def country_url(pg_template):
 
 
 def test_a_tiny_country_has_its_counts_valid_numbers_and_every_index(country_url, pg_template):
-    first = build(country_url, 1400)
-    assert first.returncode == 0, first.stderr
+    said = stopped_after_one_chunk(country_url, 1400)
+    assert said.startswith("przerwano: w bazie 700 z 1 400 spraw, przerwana partia wycofana"), said
+    assert "uruchom to samo polecenie ponownie" in said
+    assert rows(country_url, "SELECT COUNT(*), COUNT(DISTINCT h.case_id) FROM case_file c"
+                             " LEFT JOIN stage_history h ON h.case_id = c.id")[0][1] == 700  # fmt: skip
+    assert rows(country_url, "SELECT COUNT(*) FROM bench_pending_index")[0][0] > 0  # indexes still to build
     topped_up = build(country_url, 2000)  # a rerun goes on from the highest case id
     assert topped_up.returncode == 0, topped_up.stderr
-    assert "1,400 cases already there, adding 600" in topped_up.stdout
+    assert "700 cases already there, adding 1,300" in topped_up.stdout
 
     count = {
         table: rows(country_url, f"SELECT COUNT(*) FROM {table}")[0][0]
