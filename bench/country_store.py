@@ -151,6 +151,8 @@ def _name_parts() -> tuple[list[str], list[str], list[str], list[str]]:
 
 
 def _damm_table() -> str:
+    """The Damm quasigroup of storage.case_numbers as a PostgreSQL array literal (row by row), so the
+    server computes the same check digit the desks do."""
     from storage.case_numbers import _DAMM
 
     return "{" + ",".join(str(v) for row in _DAMM for v in row) + "}"
@@ -247,12 +249,21 @@ def build(url: str, count: int, *, chunk: int = CHUNK) -> dict[str, float]:
     t0 = time.perf_counter()
     pending = _pending_indexes(cur)
     if pending:
-        with Progress("indeksy", "indeksów", len(pending)) as shown:
-            for done, (name, definition) in enumerate(pending, start=1):
-                cur.execute(definition)
-                cur.execute("DELETE FROM bench_pending_index WHERE name = %s", (name,))
-                conn.commit()  # each index with its removal from the list: a stopped rebuild goes on
-                shown.update(done)
+        built = 0
+        try:
+            with Progress("indeksy", "indeksów", len(pending)) as shown:
+                for name, definition in pending:
+                    cur.execute(definition)
+                    cur.execute("DELETE FROM bench_pending_index WHERE name = %s", (name,))
+                    conn.commit()  # each index with its removal from the list: a stopped rebuild goes on
+                    built += 1
+                    shown.update(built)
+        except KeyboardInterrupt:
+            conn.close()
+            raise Interrupted(
+                f"w bazie {number(count)} spraw, zbudowane indeksy: {number(built)} z {number(len(pending))}, "
+                "przerwany indeks wycofany; uruchom to samo polecenie ponownie, by dokończyć"
+            ) from None
         timings[f"{len(pending)} indexes built"] = time.perf_counter() - t0
     cur.execute("DROP TABLE IF EXISTS bench_pending_index")
     for table in ("case_file", "stage_history", "audit_event", "visit"):
