@@ -114,9 +114,13 @@ def _prepare_catalogue(url: str) -> None:
                     position=position,
                 )
             for served in VisitGroupOffice.select().where(VisitGroupOffice.office == "GDA"):
+                # Active again if a catalogue load (tui_scale's builder runs one) retired it as not in the files.
                 VisitGroupOffice.insert(
                     group=served.group_id, office=code, desks=served.desks, hours_json=served.hours_json, active=True
-                ).on_conflict_ignore().execute()
+                ).on_conflict(
+                    conflict_target=[VisitGroupOffice.group, VisitGroupOffice.office],
+                    update={VisitGroupOffice.active: True},
+                ).execute()
     for office in office_codes():
         for n in range(CLERKS_PER_OFFICE):
             login = "bench" if (office, n) == ("GDA", 0) else f"{office.lower()}{n}"
