@@ -51,6 +51,9 @@ def _backend_specific_sql() -> list[str]:
             'CREATE INDEX IF NOT EXISTS case_file_surname_key_c ON case_file ((surname_key COLLATE "C"), id)',
             # Any-word name search: prefix ranges compared byte-wise (migration 0006).
             'CREATE INDEX IF NOT EXISTS case_name_token_c ON case_name_token ((token COLLATE "C"), case_id)',
+            # Closed cases stand at the closing stage: the planner's estimates need to know (migration 0024).
+            "CREATE STATISTICS IF NOT EXISTS case_file_closed_stage (dependencies, mcv) ON closed, stage_id"
+            " FROM case_file",
             """CREATE OR REPLACE FUNCTION okienko_audit_is_append_only() RETURNS trigger
                LANGUAGE plpgsql AS $$
                BEGIN RAISE EXCEPTION 'audit trail is append-only'; END $$""",
