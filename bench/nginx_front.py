@@ -54,6 +54,7 @@ def nginx_binary() -> str:
 # (the production values in docs/security.md).
 LOGIN_RATE = "12r/m"
 VISIT_RATE = "60r/m"
+VISIT_NETWORK_RATE = "120r/m"
 
 
 def render_nginx_conf(
@@ -64,13 +65,16 @@ def render_nginx_conf(
     visit_rate: str = VISIT_RATE,
 ) -> Path:
     """The shipped config with its placeholders filled in; `upstream_port` is one portal's port or
-    the ports of several, which nginx then takes in turn (round-robin)."""
+    the ports of several, which nginx then takes in turn (round-robin). A `visit_rate` raised above
+    the production one (tests that reach the portal's own limits) raises the per-network rate with it."""
+    network_rate = VISIT_NETWORK_RATE if visit_rate == VISIT_RATE else visit_rate
     ports = [upstream_port] if isinstance(upstream_port, int) else list(upstream_port)
     if not ports:
         raise ValueError("nginx needs at least one upstream port")
     servers = "\n".join(f"        server 127.0.0.1:{port};" for port in ports)
     text = NGINX_CONF.read_text(encoding="utf-8").replace("@LOGIN_RATE@", login_rate)
-    text = text.replace("@VISIT_RATE@", visit_rate).replace("@UPSTREAM_SERVERS@", servers)
+    text = text.replace("@VISIT_RATE@", visit_rate).replace("@VISIT_NETWORK_RATE@", network_rate)
+    text = text.replace("@UPSTREAM_SERVERS@", servers)
     text = text.replace("@PREFIX@", str(prefix)).replace("@LISTEN@", f"127.0.0.1:{listen_port}")
     conf = prefix / "nginx.conf"
     conf.write_text(text, encoding="utf-8")

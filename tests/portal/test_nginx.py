@@ -225,7 +225,24 @@ def test_booking_through_nginx_counts_each_address_and_holds_a_page_walking_scri
     assert refused.status == 429 and refused.getheader("Retry-After") == "5"
     for header in SECURITY_HEADERS:
         assert len(refused.msg.get_all(header) or []) == 1, header
-    assert front.client("127.0.0.14").request("GET", calendar).status == 200  # another address is not held
+    assert front.client("127.0.1.14").request("GET", calendar).status == 200  # another address is not held
+
+
+def test_a_network_spread_over_many_addresses_is_held_as_a_whole_on_the_booking_pages(front):
+    """Scripts spread over one network's addresses (each address under its own limit) meet nginx's
+    per-network limit on /visit: 120 pages a minute per /24 with a burst of 40; another network is not held."""
+    from tests.portal.visit_helpers import GROUP, OFFICE
+
+    calendar = f"/visit/days?office={OFFICE}&group={GROUP}"
+    started, statuses = time.monotonic(), []
+    for n in range(1, 200):
+        statuses.append(front.client(f"127.0.5.{n}").request("GET", calendar).status)
+        if statuses[-1] == 429:
+            break
+    elapsed = time.monotonic() - started
+    assert statuses[-1] == 429, statuses  # every address its first page, yet the network is held
+    assert statuses[:40] == [200] * 40 and len(statuses) - 1 <= 40 + 2 * elapsed + 1, (len(statuses), elapsed)
+    assert front.client("127.0.6.1").request("GET", calendar).status == 200
 
 
 def raw_request(port: int, request: bytes) -> bytes:
