@@ -25,7 +25,7 @@ Reported: p50/p99 of each page and of the confirm step, answers by HTTP code, bo
 seats, and double bookings (two active visits on one seat, or more visits in a slot than desks),
 counted in the store afterwards.
 
-    python -m bench.booking_rush [--clients 500] [--think human|none] [--front nginx|direct] [--pg URL]
+    python -m bench.booking_rush [--clients 500] [--think human|none] [--front nginx|direct] [--pg URL] [--workers K]
 
 Targets (issue 11): p99 under 1 s for every step, zero double bookings.
 
@@ -438,6 +438,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, help="clients of one kind (--think), 500 unless mixed")
     parser.add_argument("--processes", type=int, default=4, help="client processes (threads share them)")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument("--workers", type=int, default=1, help="portal processes (more than 1 needs --pg)")
     parser.add_argument("--think", choices=("human", "none"),
                         help="human: a person's pauses between pages (default); none: a script's")  # fmt: skip
     parser.add_argument("--people", type=int, help="mixed rush: people, each on a network of its own")
@@ -462,14 +463,14 @@ def main() -> None:
         port, upstream = free_port(), free_port()
         with contextlib.ExitStack() as servers:
             if args.front == "nginx":
-                servers.enter_context(portal_server(url, upstream, tmp / "portal.log", threads=args.threads))
+                servers.enter_context(portal_server(url, upstream, tmp / "portal.log", args.threads, args.workers))
                 servers.enter_context(nginx_front(tmp / "nginx", port, upstream))
             else:
-                servers.enter_context(portal_server(url, port, tmp / "portal.log", threads=args.threads))
+                servers.enter_context(portal_server(url, port, tmp / "portal.log", args.threads, args.workers))
             figures = run(port, url, prepared, args)
         figures.update(count_in_store(url, prepared["day"]))
     figures["backend"] = "PostgreSQL" if args.pg else "SQLite"
-    figures["think"], figures["front"] = args.think, args.front
+    figures["think"], figures["front"], figures["workers"] = args.think, args.front, args.workers
     if args.mixed:
         figures["target"] = mixed_target(figures)
     report(figures, args)
@@ -481,6 +482,8 @@ def check_arguments(args: argparse.Namespace) -> str | None:
     """Why the arguments cannot make a run (one line naming the option and the rule), or None.
     Settles args.mixed, and the classic defaults when the run is not mixed."""
     args.mixed = args.people is not None or args.scripts is not None
+    if args.workers < 1 or (args.workers > 1 and not args.pg):
+        return f"--workers {args.workers}: 1, or more on PostgreSQL (--pg); a SQLite store serves one portal process"
     if args.mixed:
         if args.clients is not None or args.think is not None:
             return "--clients/--think make a rush of one kind; a mixed one takes --people and --scripts instead"
@@ -640,7 +643,8 @@ def report_mixed(figures: dict) -> None:
     people, scripts = figures["people"], figures["scripts"]
     table = Table(
         title=f"Mixed booking rush – {people['clients']} people ({people['networks']} networks) and "
-        f"{scripts['clients']} scripts ({scripts['networks']} networks), waitress {figures['threads']} threads"
+        f"{scripts['clients']} scripts ({scripts['networks']} networks), {figures.get('workers', 1)} process(es) × "
+        f"{figures['threads']} threads"
         f"{' behind nginx' if figures['front'] == 'nginx' else ''}, {figures['backend']}, day {figures['day']} "
         f"({figures['elapsed_s']:.1f} s)"
     )

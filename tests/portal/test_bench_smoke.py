@@ -77,6 +77,15 @@ def test_a_mixed_rush_refuses_scripts_crowded_into_too_few_networks_in_one_line(
         "booking_rush: --scripts: at most 253 per network, so 600 scripts need --script-networks 3 or more"
     ]
 
+    on_sqlite = subprocess.run(
+        [sys.executable, "-m", "bench.booking_rush", "--people", "1", "--scripts", "1", "--workers", "2"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert on_sqlite.returncode != 0
+    assert on_sqlite.stderr.strip().splitlines() == [
+        "booking_rush: --workers 2: 1, or more on PostgreSQL (--pg); a SQLite store serves one portal process"
+    ]
+
 
 def test_the_request_cost_bench_prices_every_page_against_bare_flask():
     done = subprocess.run(
