@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pty
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -153,6 +154,14 @@ def at_once(count: int, attempt) -> list:
     return results
 
 
+def ctrl_c_restored() -> None:
+    """`preexec_fn` for a program a test interrupts with SIGINT: the signal back to its default in the
+    child. An ignored SIGINT survives exec, and Python then never raises KeyboardInterrupt; a test
+    process can be started with it ignored (the final CI of 2026-12-03 had ten Ctrl+C tests exit 0
+    in one test process; reproduced by starting pytest with SIGINT ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run_on_terminal(command: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[int, str]:
     """A program with a pseudo-terminal as its stdin, stdout and stderr, as an administrator runs it
     in a terminal: its exit code and everything it drew."""
@@ -160,7 +169,7 @@ def run_on_terminal(command: list[str], env: dict[str, str], cwd: Path | None = 
     env = {**env, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
     env.pop("NO_COLOR", None)
     process = subprocess.Popen(command, cwd=cwd, stdin=follower, stdout=follower, stderr=follower, env=env,
-                               close_fds=True)  # fmt: skip
+                               close_fds=True, preexec_fn=ctrl_c_restored)  # fmt: skip
     os.close(follower)
     chunks = []
     while True:

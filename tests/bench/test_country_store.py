@@ -16,6 +16,7 @@ import pytest
 
 from storage import case_numbers
 from tests import pg
+from tests.helpers import ctrl_c_restored
 from tests.storage.test_progress import interrupted, read_until
 
 pytestmark = pytest.mark.postgres
@@ -41,7 +42,9 @@ def stopped_after_one_chunk(url: str, cases: int) -> str:
     """Build until the first chunk is committed, then Ctrl+C; the one line the builder said."""
     env = {**os.environ, "OKIENKO_PROGRESS_EVERY_S": "0", "OKIENKO_PROGRESS_HOLD_AFTER": "1"}
     process = subprocess.Popen(build_args(url, cases), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env=env)  # fmt: skip
+                               text=True, env=env,
+        preexec_fn=ctrl_c_restored,
+    )  # fmt: skip
     seen = read_until(process, CHUNK_LINE, 1)
     assert any(CHUNK_LINE.match(line) for line in seen), seen
     _, rest = interrupted(process)

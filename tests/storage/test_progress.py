@@ -16,7 +16,7 @@ import storage
 from storage.db import close_database, unit_of_work
 from storage.models import AuditEvent, Case
 from tests import pg
-from tests.helpers import CLERK, register
+from tests.helpers import CLERK, ctrl_c_restored, register
 from tests.helpers import run_on_terminal as on_terminal
 from tests.storage.test_previous_release_upgrade import _postgresql_store, _sqlite_store
 
@@ -33,7 +33,9 @@ def cli_env(url: str, **extra: str) -> dict[str, str]:
 
 def start_cli(env: dict[str, str], *args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "storage", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
+                            stderr=subprocess.PIPE, text=True, env=env,
+        preexec_fn=ctrl_c_restored,
+    )  # fmt: skip
 
 
 def read_until(process: subprocess.Popen, pattern: re.Pattern[str], count: int) -> list[str]:
