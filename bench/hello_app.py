@@ -1,11 +1,12 @@
-"""The baseline for bench/status_load.py: a bare Flask app behind the same waitress settings."""
+"""The baseline for bench/status_load.py: a bare Flask app behind the portal's waitress server."""
 
 from __future__ import annotations
 
 import sys
 
 from flask import Flask
-from waitress import serve
+
+from public_status.waitress_server import portal_server
 
 app = Flask(__name__)
 
@@ -16,4 +17,4 @@ def hello() -> str:
 
 
 if __name__ == "__main__":
-    serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=int(sys.argv[2]), ident="okienko")
+    portal_server(app, host="127.0.0.1", port=int(sys.argv[1]), threads=int(sys.argv[2]), ident="okienko").run()

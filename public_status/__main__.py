@@ -54,16 +54,15 @@ def main(argv: list[str] | None = None) -> int:
               f"lets this user open {room.free} more now (max_connections {room.max_connections}, {room.in_use} in "
               "use); start fewer, or put PgBouncer in between (docs/portal.md)", file=sys.stderr)  # fmt: skip
         return 2
-    from waitress import create_server
-
     from public_status.app import create_app
+    from public_status.waitress_server import portal_server
     from public_status.warm_up import warm_up
 
     app = create_app(settings)
     warm_up(app)
     try:
         if workers == 1:
-            server = create_server(
+            server = portal_server(
                 app, host=args.host, port=args.port, threads=args.threads, **server_options(settings)
             )
         else:
@@ -87,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def run_worker(listener) -> None:
         store.open_current(args.db)
-        create_server(app, sockets=[listener], threads=args.threads, **server_options(settings)).run()
+        portal_server(app, sockets=[listener], threads=args.threads, **server_options(settings)).run()
 
     return serve_forked(listener, workers, run_worker)
 
