@@ -41,10 +41,15 @@ def build(url: str, cases: int) -> subprocess.CompletedProcess:
 def stopped_after_one_chunk(url: str, cases: int) -> str:
     """Build until the first chunk is committed, then Ctrl+C; the one line the builder said."""
     env = {**os.environ, "OKIENKO_PROGRESS_EVERY_S": "0", "OKIENKO_PROGRESS_HOLD_AFTER": "1"}
-    process = subprocess.Popen(build_args(url, cases), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env=env,
+    process = subprocess.Popen(
+        build_args(url, cases),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
         preexec_fn=ctrl_c_restored,
-    )  # fmt: skip
+    )
     seen = read_until(process, CHUNK_LINE, 1)
     assert any(CHUNK_LINE.match(line) for line in seen), seen
     _, rest = interrupted(process)

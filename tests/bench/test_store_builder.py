@@ -72,10 +72,15 @@ def test_building_in_a_log_prints_plain_progress_lines(tmp_path):
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "systemctl-stop"])
 def test_a_stopped_build_keeps_whole_batches_and_the_same_command_completes_it(tmp_path, stop):
     store = tmp_path / "bench.sqlite3"
-    build = subprocess.Popen(build_args(store), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env=builder_env(OKIENKO_PROGRESS_HOLD_AFTER="2"),
+    build = subprocess.Popen(
+        build_args(store),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=builder_env(OKIENKO_PROGRESS_HOLD_AFTER="2"),
         preexec_fn=ctrl_c_restored,
-    )  # fmt: skip
+    )
     seen = read_until(build, CASES_LINE, 2)
     shown = [line.split(" (")[0] for line in seen if CASES_LINE.match(line)]
     assert shown == ["sprawy: 500 z 3 000 spraw", "sprawy: 1 000 z 3 000 spraw"], seen  # held after two batches
@@ -123,11 +128,15 @@ def test_a_store_without_number_counters_is_topped_up_above_its_highest_number(t
 
 def stopped_after(store: Path, steps: int, pattern: re.Pattern[str], *, cases: int, batch: int) -> str:
     """Build until the `steps`-th committed batch, then Ctrl+C; the one line the builder said."""
-    build = subprocess.Popen(build_args(store, cases, batch), cwd=ROOT, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True,
-                             env=builder_env(OKIENKO_PROGRESS_HOLD_AFTER=str(steps)),
+    build = subprocess.Popen(
+        build_args(store, cases, batch),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=builder_env(OKIENKO_PROGRESS_HOLD_AFTER=str(steps)),
         preexec_fn=ctrl_c_restored,
-    )  # fmt: skip
+    )
     seen = read_until(build, pattern, steps)
     assert len([line for line in seen if pattern.match(line)]) == steps, seen
     _, rest = interrupted(build)

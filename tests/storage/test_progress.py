@@ -32,10 +32,14 @@ def cli_env(url: str, **extra: str) -> dict[str, str]:
 
 
 def start_cli(env: dict[str, str], *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "storage", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env,
+    return subprocess.Popen(
+        [sys.executable, "-m", "storage", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
         preexec_fn=ctrl_c_restored,
-    )  # fmt: skip
+    )
 
 
 def read_until(process: subprocess.Popen, pattern: re.Pattern[str], count: int) -> list[str]:
