@@ -10,17 +10,22 @@ only ratios within one run compare).
 
     python -m bench.scale --pg postgresql://postgres@127.0.0.1:54329/okienko_scale [--cases 20000] [--seconds 10]
 
+Beside each figure: the cores the portal's processes used and the cores the whole machine was busy
+(the rest went to PostgreSQL, nginx and wrk on the same cores), read from /proc over the measurement.
+
 Needs wrk and nginx (apt-get install wrk nginx).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from rich.console import Console
@@ -28,9 +33,51 @@ from rich.table import Table
 
 from bench.nginx_front import nginx_front, stopping, wait_listening
 from bench.runs import stops_cleanly
-from bench.status_load import CLIENTS, WARM_UP_S, Client, free_port, prepare_store, wrk
+from bench.status_load import CLIENTS, WARM_UP_S, Client, cpu_seconds, free_port, prepare_store, wrk
 
 THREADS = 8
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def child_pids(parent: int) -> list[int]:
+    """The portal's worker processes (none with --workers 1: the supervisor serves itself)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):  # a process that ended while the list was read
+            continue
+    return found
+
+
+def portal_cpu_seconds(parent: int) -> float:
+    total = 0.0
+    for pid in (parent, *child_pids(parent)):
+        try:
+            total += cpu_seconds(pid)
+        except OSError:
+            continue
+    return total
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores spent on anything but idling (the first line of /proc/stat)."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (
+        int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    return (user + nice + system + irq + softirq + steal) / TICKS
+
+
+def measured_with_cpu(portal_pid: int, url: str, seconds: int, cookies: list[str] | None) -> dict[str, float]:
+    """wrk's figures and where the cores went meanwhile: the portal's processes and the whole machine
+    (the rest is PostgreSQL, nginx and wrk itself, all on the same cores)."""
+    portal0, machine0, started = portal_cpu_seconds(portal_pid), machine_busy_seconds(), time.monotonic()
+    figures = wrk(url, seconds, cookies)
+    elapsed = time.monotonic() - started
+    figures["portal_cores"] = (portal_cpu_seconds(portal_pid) - portal0) / elapsed
+    figures["busy_cores"] = (machine_busy_seconds() - machine0) / elapsed
+    return figures
 
 
 def measure(url: str, workers: int, logins: list[tuple[str, str]], seconds: int, calendar: str) -> dict[str, dict]:
@@ -53,11 +100,11 @@ def measure(url: str, workers: int, logins: list[tuple[str, str]], seconds: int,
             # Each measured run follows 2 s not counted: connections opening and every worker's first
             # pages and database connections (bench/status_load.py reports those seconds apart).
             wrk(status, WARM_UP_S, cookies)
-            measured = {"status": wrk(status, seconds, cookies)}
+            measured = {"status": measured_with_cpu(portal.pid, status, seconds, cookies)}
             # Straight at the portal's port: nginx lets one address read /visit 60 times a minute,
             # and wrk sends from one address.
             wrk(calendar_url, WARM_UP_S, None)
-            measured["calendar"] = wrk(calendar_url, seconds, None)
+            measured["calendar"] = measured_with_cpu(portal.pid, calendar_url, seconds, None)
             return measured
 
 
@@ -67,6 +114,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=20_000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", default="1,2,4", help="worker counts to compare (default 1,2,4)")
+    parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     for tool in ("wrk", "nginx"):
         if shutil.which(tool) is None and not Path(f"/usr/sbin/{tool}").exists():
@@ -83,15 +131,20 @@ def main() -> None:
 
     table = Table(title=f"Portal behind nginx on PostgreSQL, {THREADS} threads per process, {CLIENTS} connections, "
                   f"{args.cases:,} cases, {os.cpu_count()} cores")  # fmt: skip
-    for column in ("page", "processes", "requests/s", "× one process", "p50 ms", "p99 ms", "non-2xx"):
+    columns = ("page", "processes", "requests/s", "× one process", "p50 ms", "p99 ms", "non-2xx", "portal CPU (cores)",
+               f"machine busy (of {os.cpu_count()} cores)")  # fmt: skip
+    for column in columns:
         table.add_column(column, justify="left" if column == "page" else "right")
     for page in ("status", "calendar"):
         one = figures[counts[0]][page]["rps"]
         for workers in counts:
             got = figures[workers][page]
             table.add_row(page, str(workers), f"{got['rps']:.0f}", f"{got['rps'] / one:.2f}", f"{got['p50']:.1f}",
-                          f"{got['p99']:.1f}", str(got["errors"]))  # fmt: skip
+                          f"{got['p99']:.1f}", str(got["errors"]), f"{got['portal_cores']:.2f}",
+                          f"{got['busy_cores']:.2f}")  # fmt: skip
     Console().print(table)
+    if args.json:
+        Path(args.json).write_text(json.dumps({str(k): v for k, v in figures.items()}, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

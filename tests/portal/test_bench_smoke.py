@@ -1,5 +1,6 @@
 """The booking rush benchmark still runs end to end (through nginx, on a fresh store): a small rush
-whose every client books, and a small mixed rush of people and scripts reported apart. Their
+whose every client books, and a small mixed rush of people and scripts reported apart; and the
+scale bench compares one and two portal processes. Their
 figures are not judged here (benchmarks report, tests assert); what every run must show is."""
 
 from __future__ import annotations
@@ -8,6 +9,10 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from tests import pg
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -98,3 +103,27 @@ def test_the_request_cost_bench_prices_every_page_against_bare_flask():
     assert named == {"bare Flask hello", "status (cached page)", "status (rendered)", "calendar", "times",
                      "details form", "information page"}, done.stdout  # fmt: skip
     assert "check_session" in done.stdout  # the cached status page's own work is named
+
+
+@pytest.mark.postgres
+def test_the_scale_bench_compares_one_and_two_portal_processes_on_postgresql(tmp_path):
+    """`bench/scale.py` on a small store, one second per measurement: every page answered for each
+    worker count, with the cores used beside it."""
+    name, url = pg.create_database()
+    figures = tmp_path / "scale.json"
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.scale", "--pg", url, "--cases", "200", "--seconds", "1", "--workers", "1,2",
+             "--json", str(figures)],
+            cwd=ROOT, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+    finally:
+        pg.drop_database(name)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    result = json.loads(figures.read_text())
+    assert set(result) == {"1", "2"}
+    for workers, pages in result.items():
+        for page in ("status", "calendar"):
+            got = pages[page]
+            assert got["rps"] > 0 and got["errors"] == 0, (workers, page, got)
+            assert got["portal_cores"] > 0 and got["busy_cores"] > 0, (workers, page, got)
