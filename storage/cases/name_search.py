@@ -75,9 +75,14 @@ def _count_capped(word: str) -> int:
     return pw.Select([inner.alias("t")], [pw.fn.COUNT(pw.SQL("*"))]).bind(Case._meta.database).scalar()
 
 
-def _has_word(word: str) -> pw.Expression:
-    probe = CaseNameToken.select(pw.SQL("1")).where((CaseNameToken.case == Case.id) & _prefix(word))
-    return pw.fn.EXISTS(probe)
+def _has_word(word: str, floor: int, before_id: int | None) -> pw.Expression:
+    # The window is repeated inside the probe: PostgreSQL may answer the probe as one hash join over
+    # every case carrying the word (295,000 for a common surname on 5 million cases, 136 ms), and
+    # then only the walked window's rows go into the hash.
+    inside = (CaseNameToken.case == Case.id) & (CaseNameToken.case > floor) & _prefix(word)
+    if before_id is not None:
+        inside &= CaseNameToken.case < before_id
+    return pw.fn.EXISTS(CaseNameToken.select(pw.SQL("1")).where(inside))
 
 
 def matching_case_ids(words: list[str], office: str | None, limit: int, before_id: int | None = None) -> list[int]:
@@ -123,5 +128,5 @@ def matching_case_ids(words: list[str], office: str | None, limit: int, before_i
     if office:
         query = query.where(Case.office == office)
     for _, word in counts:
-        query = query.where(_has_word(word))
+        query = query.where(_has_word(word, floor, before_id))
     return [cid for (cid,) in query.order_by(Case.id.desc()).limit(limit).tuples()]
