@@ -17,4 +17,5 @@ def hello() -> str:
 
 
 if __name__ == "__main__":
-    portal_server(app, host="127.0.0.1", port=int(sys.argv[1]), threads=int(sys.argv[2]), ident="okienko").run()
+    options = {"ident": "okienko", "asyncore_use_poll": True}  # as the portal serves (public_status/settings.py)
+    portal_server(app, host="127.0.0.1", port=int(sys.argv[1]), threads=int(sys.argv[2]), **options).run()

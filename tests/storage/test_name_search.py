@@ -9,6 +9,7 @@ from storage import schema
 from storage.cases import name_search
 from storage.cases.corrections import update_case
 from storage.db import database, unit_of_work
+from storage.models import Case
 from tests.helpers import CLERK, CLERK_SLU, register
 
 NAMES = [
@@ -78,8 +79,16 @@ def test_common_and_rare_words_give_the_same_answer(people, monkeypatch, cap):
     assert _names("hanna", office="SLU") == []
 
 
-def test_office_filter_and_paging_by_id(people):
+@pytest.mark.parametrize("walk", [False, True], ids=["rarest-word-first", "newest-first-walk"])
+def test_office_filter_and_paging_by_id(people, monkeypatch, walk):
     slu = register(clerk=CLERK_SLU, applicant_name="Hanna Kovalchuk")
+    if walk:
+        # Every word common, and a walk window that starts just below Hanna Kovalenko's case: the first
+        # page walks from a floor above 0, the second page below its start.
+        with unit_of_work():
+            first, last = (Case.get(Case.number == f.number).id for f in (people["Hanna Kovalenko"], slu))
+        monkeypatch.setattr(name_search, "SELECTIVE_CAP", 1)
+        monkeypatch.setattr(name_search, "WALK_CAP", last - first + 2)
     assert _names("hanna koval", office="SLU") == ["Hanna Kovalchuk"]
     newest = storage.search_by_name("hanna", limit=2)
     older = storage.search_by_name("hanna", limit=2, before_id=newest[-1].id)
