@@ -6,6 +6,7 @@ figures are not judged here (benchmarks report, tests assert); what every run mu
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -102,7 +103,15 @@ def test_the_request_cost_bench_prices_every_page_against_bare_flask():
     named = {row.split("│")[1].strip() for row in rows} - {""}
     assert named == {"bare Flask hello", "status (cached page)", "status (rendered)", "calendar", "times",
                      "details form", "information page"}, done.stdout  # fmt: skip
-    assert "check_session" in done.stdout  # the cached status page's own work is named
+    # Each page's time is traced to the portal's or the store's own functions. Which ones come first is a
+    # measurement (under load the cached status page once put another above check_session), not asserted.
+    traced, page = {}, None
+    for row in rows:
+        cells = [cell.strip() for cell in row.split("│")[1:-1]]
+        page = cells[0] or page
+        if re.fullmatch(r"\d+% \w+ \((public_status|storage)/[\w/.]+:\d+\)", cells[-1]):
+            traced[page] = traced.get(page, 0) + 1
+    assert set(traced) == named - {"bare Flask hello"}, done.stdout
 
 
 @pytest.mark.postgres
