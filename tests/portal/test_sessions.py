@@ -10,7 +10,7 @@ import pytest
 import storage
 from storage.clock import frozen, utcnow
 from tests.helpers import CLERK, register
-from tests.portal.conftest import Portal
+from tests.portal.conftest import Portal, with_signature_changed
 
 COOKIE = "okienko_session"
 
@@ -115,14 +115,6 @@ def test_a_cached_page_is_served_with_the_same_answer_as_a_rendered_one(portal, 
                  "Strict-Transport-Security", "X-Content-Type-Options"):  # fmt: skip
         assert cached.headers[name] == rendered.headers[name], name
     assert "Set-Cookie" not in cached.headers
-
-
-def with_signature_changed(value: str) -> str:
-    """The cookie with one character of its signature replaced. Not the last characters: the last
-    base64 character of a 20-byte HMAC carries two padding bits, so "...xx" decoded to the very
-    same signature about once in a thousand runs (a fleet pass failed that way)."""
-    at = len(value) - 6
-    return value[:at] + ("A" if value[at] != "A" else "B") + value[at + 1 :]
 
 
 def test_a_forged_or_foreign_cookie_never_gets_a_cached_page(portal, store):

@@ -10,6 +10,7 @@ import pytest
 
 from public_status import page_cache
 from public_status.page_cache import VerifiedCookies
+from tests.portal.conftest import with_signature_changed
 
 
 @pytest.fixture
@@ -26,8 +27,7 @@ def test_a_cookie_is_read_once_and_a_changed_one_is_refused(serializer, monkeypa
     assert cookies.read(raw, serializer, max_age=60) == ("token-1", False)
     assert checks == []
     monkeypatch.undo()
-    forged = raw[:-1] + ("A" if raw[-1] != "A" else "B")
-    assert cookies.read(forged, serializer, max_age=60) is None
+    assert cookies.read(with_signature_changed(raw), serializer, max_age=60) is None
     assert cookies.read(serializer.dumps({"sid": "token-2", "_flashes": [("m", "x")]}), serializer, 60) == (
         "token-2",
         True,

@@ -55,6 +55,20 @@ class Terminal:
     def screen(self) -> str:
         return self.tmux("capture-pane", "-t", "desk", "-p")
 
+    def output_after_exit(self, timeout: float = 30) -> list[str]:
+        """Once the program has ended: the non-empty lines it left, wrapped lines joined, tmux's
+        own "Pane is dead" line left out. Waits for the pane to die first: as it dies, tmux scrolls
+        the screen up one line to write that notice, so a capture taken before could not be
+        compared with one taken after (a line of the program's went into the history between two
+        captures on CI). `-S -` takes the history too."""
+        deadline = time.monotonic() + timeout
+        while self.tmux("display-message", "-p", "-t", "desk", "#{pane_dead}").strip() != "1":
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the program did not end:\n{self.screen()}")
+            time.sleep(0.2)
+        joined = self.tmux("capture-pane", "-t", "desk", "-p", "-J", "-S", "-")
+        return [line for line in joined.splitlines() if line.strip() and not line.startswith("Pane is dead")]
+
     def wait_for(self, text: str | re.Pattern, timeout: float = 30) -> str:
         deadline = time.monotonic() + timeout
         while True:
