@@ -3,9 +3,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DEMO_DB ?= demo.sqlite3
 DEMO_URL := sqlite:///$(abspath $(DEMO_DB))
-# One more test process than the 2 cores CI has: many tests wait on a modem, a server or a browser
-# (docs/measured.md, "The test suite").
-PYTEST_WORKERS ?= 3
+# Two test processes per core (4 on CI's 2): the clerk app's Pilot tests wait about 40 ms after every
+# key for the app to go idle, and others wait on a modem, a server or a browser; a fourth process
+# fills those waits (docs/measured.md, "The test suite").
+PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) * 2 )))
 
 .PHONY: install demo demo-sms demo-visit demo-reset test lint format bench bench-flood clean
 

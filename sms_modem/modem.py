@@ -102,8 +102,14 @@ class _Modem(GsmModem):
     taken as one wherever it lands, and the headers are only framing.
     """
 
+    # The library's reader thread blocks in a serial read of 1 s (SerialComms.timeout) and looks
+    # at `alive` only between reads, so every close (each `run --once`, `check`, reconnect) waited
+    # about a second for it. A short read changes nothing else: a read that times out is skipped.
+    READ_TIMEOUT_S = 0.1
+
     def __init__(self, *args, report_sink: Callable[[str], None], **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.timeout = self.READ_TIMEOUT_S
         self._report_sink = report_sink
 
     def _handleModemNotification(self, lines):
@@ -124,11 +130,13 @@ class _Modem(GsmModem):
         while deadline is None or time.monotonic() < deadline:
             if check_creg:
                 creg = lineMatching(r"^\+CREG:\s*(\d),(\d)(,[^,]*,[^,]*)?$", self.write("AT+CREG?", parseError=False))
-                if creg is None:
-                    check_creg = False  # the modem does not answer +CREG: signal strength alone decides
-                elif int(creg.group(2)) in (1, 5):  # registered: home network or roaming
+                if creg is None or int(creg.group(2)) in (1, 5):
+                    # Registered (home network or roaming), or no +CREG answer at all (then signal
+                    # strength alone decides): the signal is asked at once. The library slept a second
+                    # here, on every connect.
                     check_creg = False
-                elif int(creg.group(2)) == 3:
+                    continue
+                if int(creg.group(2)) == 3:
                     raise InvalidStateException("Network registration denied")
                 elif int(creg.group(2)) == 0:
                     raise InvalidStateException("Device not searching for network operator")
