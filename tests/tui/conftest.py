@@ -66,10 +66,13 @@ def settings(printer, tmp_path) -> CounterSettings:
 @pytest.fixture(autouse=True)
 def steady_cursor(monkeypatch) -> None:
     """A text cursor that does not blink: a blinking one is drawn or not depending on how long a
-    loaded machine took between the last key and the picture, and a snapshot then differs by it."""
-    from textual.widgets import Input
+    loaded machine took between the last key and the picture, and a snapshot then differs by it.
+    Both kinds of text field: a TextArea's blink also switches its cursor line's highlight (a CI
+    picture of the note field differed by that alone)."""
+    from textual.widgets import Input, TextArea
 
     monkeypatch.setattr(Input.cursor_blink, "_default", False)
+    monkeypatch.setattr(TextArea.cursor_blink, "_default", False)
 
 
 @pytest.fixture
