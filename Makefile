@@ -86,10 +86,16 @@ FLEET_TESTS := tests/portal/test_fleet.py tests/portal/test_sessions.py tests/po
 
 # worksteal: a test process that runs out of tests takes some of another's queue, so the run does not end
 # waiting on one process's last long tests.
+# The fleet pass runs beside the main one (it mostly waits on its servers); its report follows the main one's.
 test: lint
-	@rm -f test-artifacts/timings.txt
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist worksteal -p no:cacheprovider -m "not fleet"
-	OKIENKO_TEST_PORTAL_FLEET=1 $(VENV)/bin/pytest -p no:cacheprovider $(FLEET_TESTS)
+	@rm -f test-artifacts/timings.txt; mkdir -p test-artifacts
+	@OKIENKO_TEST_PORTAL_FLEET=1 $(VENV)/bin/pytest -p no:cacheprovider $(FLEET_TESTS) > test-artifacts/fleet-pass.log 2>&1 & \
+	fleet=$$!; \
+	echo '$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist worksteal -p no:cacheprovider -m "not fleet"'; \
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist worksteal -p no:cacheprovider -m "not fleet"; main=$$?; \
+	wait $$fleet; fleet=$$?; \
+	echo "--- the fleet pass: OKIENKO_TEST_PORTAL_FLEET=1 pytest $(FLEET_TESTS)"; cat test-artifacts/fleet-pass.log; \
+	test $$main -eq 0 && test $$fleet -eq 0
 	@if [ -f test-artifacts/timings.txt ]; then echo "--- measured:"; cat test-artifacts/timings.txt; fi
 
 format: install

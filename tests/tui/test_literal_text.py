@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fontTools.ttLib import TTFont
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 from textual.widgets import DataTable, Input
@@ -291,13 +291,22 @@ async def walk_the_app(world: World, login: str, clerk: str, people: list[Person
         assert app.is_running and app.return_code is None
 
 
+# The known dangerous texts, four per run of the app, as tests of their own: the test processes share
+# them (as the property test's examples they made it the suite's longest test).
+@pytest.mark.parametrize("texts", [DANGEROUS[:4], DANGEROUS[4:8], DANGEROUS[8:]], ids=["known-1", "known-2", "known-3"])
+def test_known_dangerous_texts_show_as_typed_on_every_screen_and_on_paper(world, texts):
+    shown_as_typed(world, texts)
+
+
 # A few texts per run of the app: starting it and logging in cost more than one more case.
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(person_text, min_size=1, max_size=3))
-@example(texts=DANGEROUS[:4])
-@example(texts=DANGEROUS[4:8])
-@example(texts=DANGEROUS[8:])
 def test_a_persons_text_shows_as_typed_on_every_screen_and_on_paper(world, texts):
+    shown_as_typed(world, texts)
+
+
+def shown_as_typed(world, texts: list[str]) -> None:
+    """Register people with these texts as a new clerk named by the first, and walk every screen and paper."""
     n = next(_serial)
     # The first text is also the name of the clerk who registers them all (the header, the receipt).
     clerk = " ".join(texts[0].split())[:200] or f"Urzędnik {n}"
