@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -61,23 +61,31 @@ class Terminal:
         the screen up one line to write that notice, so a capture taken before could not be
         compared with one taken after (a line of the program's went into the history between two
         captures on CI). `-S -` takes the history too."""
-        deadline = time.monotonic() + timeout
-        while self.tmux("display-message", "-p", "-t", "desk", "#{pane_dead}").strip() != "1":
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the program did not end:\n{self.screen()}")
-            time.sleep(0.2)
+
+        def dead() -> bool:
+            return self.tmux("display-message", "-p", "-t", "desk", "#{pane_dead}").strip() == "1"
+
+        self._until(dead, timeout, lambda: f"the program did not end:\n{self.screen()}")
         joined = self.tmux("capture-pane", "-t", "desk", "-p", "-J", "-S", "-")
         return [line for line in joined.splitlines() if line.strip() and not line.startswith("Pane is dead")]
 
     def wait_for(self, text: str | re.Pattern, timeout: float = 30) -> str:
+        shown = [""]
+
+        def found() -> bool:
+            shown[0] = self.screen()
+            return bool(text.search(shown[0]) if isinstance(text, re.Pattern) else text in shown[0])
+
+        self._until(found, timeout, lambda: f"{text!r} did not appear on screen:\n{shown[0]}")
+        return shown[0]
+
+    @staticmethod
+    def _until(condition: Callable[[], bool], timeout: float, failure: Callable[[], str]) -> None:
+        """Poll the terminal until `condition` holds (a state, never a fixed time), else fail saying `failure()`."""
         deadline = time.monotonic() + timeout
-        while True:
-            screen = self.screen()
-            found = text.search(screen) if isinstance(text, re.Pattern) else text in screen
-            if found:
-                return screen
+        while not condition():
             if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} did not appear on screen:\n{screen}")
+                raise AssertionError(failure())
             time.sleep(0.2)
 
 
