@@ -80,9 +80,8 @@ def serve_portal(db_url: str, **env: str) -> Iterator[int]:
 
 
 @contextlib.contextmanager
-def phone_browser(**page_options: object) -> Iterator[object]:
-    """A Playwright page in Debian's chromium the size of a 360-px phone, JavaScript off (the
-    portal needs none)."""
+def chromium() -> Iterator[object]:
+    """Debian's chromium, driven by Playwright until the block ends."""
     need_chromium()
     from playwright.sync_api import sync_playwright
 
@@ -90,9 +89,27 @@ def phone_browser(**page_options: object) -> Iterator[object]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            yield browser.new_page(viewport={"width": 360, "height": 780}, java_script_enabled=False, **page_options)
+            yield browser
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def phone_page(browser, **page_options: object) -> Iterator[object]:
+    """A page the size of a 360-px phone, JavaScript off (the portal needs none), in a context of its own:
+    no cookie, cache or history of another test's page."""
+    context = browser.new_context(viewport={"width": 360, "height": 780}, java_script_enabled=False, **page_options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@contextlib.contextmanager
+def phone_browser(**page_options: object) -> Iterator[object]:
+    """A phone's page in a chromium of its own."""
+    with chromium() as browser, phone_page(browser, **page_options) as page:
+        yield page
 
 
 def log_in_as_applicant(page, server: str, number: str, password: str, lang: str) -> None:

@@ -22,7 +22,7 @@ from public_status.settings import PortalSettings
 from storage import db as storage_db
 from tests import pg
 from tests.helpers import Store, open_store
-from tests.portal.browser import phone_browser, serve_portal
+from tests.portal.browser import chromium, phone_page, serve_portal
 from tests.portal.fleet import Fleet, FleetBrowser, fleet_request, running_fleet
 
 SECRET = "test-secret-key-" + "x" * 40
@@ -165,10 +165,19 @@ def portal(portal_app) -> Portal:
     return Portal(portal_app)
 
 
+@pytest.fixture(scope="module")
+def module_chromium():
+    """One chromium for a module's browser tests (each start cost about a second of CPU), each test in a
+    context of its own. Module-scoped, not per process: Playwright's sync API marks its event loop as
+    running between calls, which would stop the clerk app's Pilot tests that a test process runs later."""
+    with chromium() as browser:
+        yield browser
+
+
 @pytest.fixture
-def browser_page(server):
+def browser_page(server, module_chromium):
     """A 360-px phone's page in chromium, JavaScript off."""
-    with phone_browser() as page:
+    with phone_page(module_chromium) as page:
         yield page
 
 
