@@ -8,8 +8,6 @@ to speak SMTPUTF8; an internationalised domain is fine (it is sent in its ASCII 
 
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
-
 from storage.errors import DomainError
 
 EMAIL_MAX = 254  # RFC 5321's limit for a path, which every relay enforces
@@ -17,6 +15,10 @@ _EXAMPLE = "np. olena.kovalenko@gmail.com"
 
 
 def _validated(text: str):
+    # Imported here: the library compiles its grammar at import (about 40 ms), which every start of the
+    # portal, the admin command line and the modem loop paid, most of them never checking an address.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         return validate_email(text, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:

@@ -15,8 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-
-import holidays
+from typing import TYPE_CHECKING
 
 from storage.clock import WARSAW
 
@@ -47,8 +46,16 @@ class OpeningHours:
         return cls({day: tuple(sorted(p)) for day, p in periods.items()})
 
 
+if TYPE_CHECKING:
+    import holidays
+
+
 @functools.cache
 def _polish_holidays(year: int) -> holidays.HolidayBase:
+    # Imported at first use: the package loads every country's calendars (about 50 ms), which each
+    # start of the admin command line paid, most of its commands never looking at a holiday.
+    import holidays
+
     return holidays.country_holidays("PL", years=year)
 
 
