@@ -90,8 +90,12 @@ FLEET_TESTS := tests/portal/test_fleet.py tests/portal/test_sessions.py tests/po
 # worksteal: a test process that runs out of tests takes some of another's queue, so the run does not end
 # waiting on one process's last long tests.
 # The fleet pass runs beside the main one (it mostly waits on its servers); its report follows the main one's.
+# The tests start the programs hundreds of times (the admin command line, the portal, the modem loop, the
+# clerk app in tmux). Where PYTHONDONTWRITEBYTECODE is set, as on this workplace's machines, no start
+# leaves its compiled modules behind, so each compiled the project anew: compiled once here instead.
 test: lint
 	@rm -f test-artifacts/timings.txt; mkdir -p test-artifacts
+	@$(PY) -m compileall -q -j 0 storage public_status sms_modem counter_tui bench > /dev/null
 	@OKIENKO_TEST_PORTAL_FLEET=1 $(VENV)/bin/pytest -p no:cacheprovider $(FLEET_TESTS) > test-artifacts/fleet-pass.log 2>&1 & \
 	fleet=$$!; \
 	echo '$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist worksteal -p no:cacheprovider -m "not fleet"'; \
