@@ -33,7 +33,7 @@ from storage.cases.processing_times import refresh_processing_times
 from storage.db import unit_of_work
 from storage.models import LoginThrottle
 from tests.helpers import CLERK, prepare_store, register
-from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PAGE_TEXTS, need_chromium, serve_portal
+from tests.portal.browser import ARTIFACTS, PAGE_TEXTS, chromium, need_chromium, serve_portal
 from tests.portal.visit_helpers import sms_code
 
 RECORD = tomllib.loads((Path(__file__).resolve().parents[2] / "fixtures" / "accessibility.toml").read_text("utf-8"))
@@ -118,19 +118,13 @@ class Site:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[Site]:
     need_chromium()
-    from playwright.sync_api import sync_playwright
-
     url = f"sqlite:///{tmp_path_factory.mktemp('a11y') / 'okienko.sqlite3'}"
     prepare_store(url)
     # A year of decided cases: the status page and the information panel then show processing times.
     add_decided_history(random.Random(7))
     refresh_processing_times()
-    with serve_portal(url) as port, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield Site(f"http://127.0.0.1:{port}", browser, url)
-        finally:
-            browser.close()
+    with serve_portal(url) as port, chromium() as browser:
+        yield Site(f"http://127.0.0.1:{port}", browser, url)
 
 
 def test_the_audit_record_is_what_this_check_runs():

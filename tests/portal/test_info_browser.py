@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import storage
 from tests.helpers import CLERK_SLU, register
-from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, need_chromium
+from tests.portal.browser import ARTIFACTS, phone_browser
 
 
 def _fits(page) -> None:
@@ -13,16 +13,11 @@ def _fits(page) -> None:
 
 
 def test_case_type_page_and_status_page_at_360_px(server, store):
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
     filing = register(clerk=CLERK_SLU, case_type="temp_work", missing=["fee_proof", "photos"], language="uk")
     storage.set_stage(filing.number, "missing_documents", clerk=CLERK_SLU)
     storage.add_deficiency(filing.number, clerk=CLERK_SLU, kind="flat_title", note="Umowa najmu na cały okres pobytu.")
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 360, "height": 780}, locale="uk-UA", java_script_enabled=False)
+    with phone_browser(locale="uk-UA") as page:
         page.goto(server + "/")
         page.get_by_role("link", name="Інформація").click()
         page.wait_for_url("**/info")
@@ -60,4 +55,3 @@ def test_case_type_page_and_status_page_at_360_px(server, store):
         assert current.count() == 1 and "Очікуємо відсутні документи" in current.inner_text()
         _fits(page)
         page.screenshot(path=str(ARTIFACTS / "portal-stages-current-uk.png"), full_page=True)
-        browser.close()
