@@ -6,7 +6,23 @@
 set -euo pipefail
 
 PG_PORT="${OKIENKO_PG_PORT:-54329}"
-PG_ROOT="${OKIENKO_PG_ROOT:-/tmp/okienko-pg-$PG_PORT}"
+# The cluster lives in memory (/dev/shm) when there is room: it is thrown away anyway, and the tests
+# clone a database from a template for each test. On this project's machines /tmp is ext4, where a
+# file open costs about 70 µs, and a clone opens its template's files about 2,000 times: 200 ms of
+# kernel time per database (strace -c), against 15 ms on tmpfs; about 100 s of CPU per suite run.
+default_root() {
+  local root free_kb
+  for root in "/dev/shm/okienko-pg-$PG_PORT" "/tmp/okienko-pg-$PG_PORT"; do
+    if [ -f "$root/data/postmaster.pid" ]; then echo "$root"; return; fi  # a cluster already running
+  done
+  free_kb=$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 {print $4}')
+  if [ -w /dev/shm ] && [ "${free_kb:-0}" -ge $((4 * 1024 * 1024)) ]; then
+    echo "/dev/shm/okienko-pg-$PG_PORT"
+  else
+    echo "/tmp/okienko-pg-$PG_PORT"
+  fi
+}
+PG_ROOT="${OKIENKO_PG_ROOT:-$(default_root)}"
 PG_BIN="${OKIENKO_PG_BIN:-/usr/lib/postgresql/15/bin}"
 
 as_pg() {

@@ -14,7 +14,7 @@ import pytest
 
 from storage import case_numbers
 from tests.helpers import register
-from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, need_chromium, serve_portal
+from tests.portal.browser import ARTIFACTS, phone_page, serve_portal
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -27,10 +27,6 @@ def slow_server(store):
         yield port
 
 
-def _context(browser):
-    return browser.new_context(viewport={"width": 360, "height": 780}, locale="pl-PL", java_script_enabled=False)
-
-
 def _log_in(page, server: str, number: str, password: str):
     page.goto(server + "/")
     page.get_by_label("Numer sprawy").fill(number)
@@ -40,25 +36,16 @@ def _log_in(page, server: str, number: str, password: str):
     return answer.value
 
 
-def test_a_cookie_copied_before_logout_opens_nothing_after_it(slow_server, store):
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
+def test_a_cookie_copied_before_logout_opens_nothing_after_it(slow_server, store, module_chromium):
     server = f"http://127.0.0.1:{slow_server}"
     filing = register(missing=["photos"])
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        owner = _context(browser)
-        page = owner.new_page()
+    with phone_page(module_chromium, locale="pl-PL") as page, phone_page(module_chromium, locale="pl-PL") as stolen:
         assert _log_in(page, server, filing.display_number, filing.password).status == 303
         page.wait_for_url("**/status")
         assert filing.display_number in page.content()
-        copied = [c for c in owner.cookies() if c["name"] == "okienko_session"]
+        copied = [c for c in page.context.cookies() if c["name"] == "okienko_session"]
         assert copied
-        thief = _context(browser)
-        thief.add_cookies(copied)
-        stolen = thief.new_page()
+        stolen.context.add_cookies(copied)
         stolen.goto(server + "/status")
         assert stolen.url == server + "/status" and filing.display_number in stolen.content()
         page.get_by_role("button", name="Wyloguj").click()
@@ -66,7 +53,6 @@ def test_a_cookie_copied_before_logout_opens_nothing_after_it(slow_server, store
         stolen.goto(server + "/status")
         assert stolen.url == server + "/" and filing.display_number not in stolen.content()
         stolen.screenshot(path=str(ARTIFACTS / "portal-copied-cookie-after-logout.png"), full_page=True)
-        browser.close()
 
 
 def _hold_check_slots(port: int, stop: threading.Event, holders: int) -> list[threading.Thread]:
@@ -97,19 +83,13 @@ def _hold_check_slots(port: int, stop: threading.Event, holders: int) -> list[th
     return threads
 
 
-def test_a_login_that_finds_every_check_slot_taken_gets_the_busy_page(slow_server, store):
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
+def test_a_login_that_finds_every_check_slot_taken_gets_the_busy_page(slow_server, store, module_chromium):
     server = f"http://127.0.0.1:{slow_server}"
     filing = register()
     stop = threading.Event()
     holders = _hold_check_slots(slow_server, stop, holders=2 * len(os.sched_getaffinity(0)) + 2)
-    ARTIFACTS.mkdir(exist_ok=True)
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            page = _context(browser).new_page()
+        with phone_page(module_chromium, locale="pl-PL") as page:
             busy = None
             deadline = time.monotonic() + 120
             while busy is None and time.monotonic() < deadline:
@@ -128,6 +108,5 @@ def test_a_login_that_finds_every_check_slot_taken_gets_the_busy_page(slow_serve
             for t in holders:
                 t.join(timeout=120)
             assert _log_in(page, server, filing.display_number, filing.password).status == 303
-            browser.close()
     finally:
         stop.set()

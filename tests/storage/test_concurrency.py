@@ -1,6 +1,5 @@
 """Many desks registering at once: 4 processes × 200 filings → 800 distinct, valid numbers."""
 
-import multiprocessing
 import time
 from pathlib import Path
 
@@ -8,19 +7,22 @@ import pytest
 
 import storage
 from storage import case_numbers
+from tests.desk_processes import run_together
 from tests.helpers import CLERK
 
 PROCESSES = 4
 PER_PROCESS = 200
 
 
-def _register_many(url: str, count: int, queue) -> None:
+def _register_many(url: str, count: int, ready, start, queue) -> None:
     import os
 
     os.environ["OKIENKO_BCRYPT_COST"] = "4"
     import storage as st
 
     st.open_database(url)
+    ready.put(True)
+    start.wait(300)
     numbers, errors = [], []
     for i in range(count):
         try:
@@ -34,16 +36,9 @@ def _register_many(url: str, count: int, queue) -> None:
 
 
 def test_concurrent_registrations_get_distinct_valid_numbers(store, record_property):
-    """Spawned processes, each with its own connection, as separate desks would be."""
-    ctx = multiprocessing.get_context("spawn")
-    queue = ctx.Queue()
+    """Separate processes, each with its own connection, as separate desks would be."""
     started = time.perf_counter()
-    workers = [ctx.Process(target=_register_many, args=(store.url, PER_PROCESS, queue)) for _ in range(PROCESSES)]
-    for w in workers:
-        w.start()
-    results = [queue.get(timeout=600) for _ in workers]
-    for w in workers:
-        w.join(timeout=60)
+    results = run_together(_register_many, [(store.url, PER_PROCESS)] * PROCESSES, timeout=600)
     elapsed = time.perf_counter() - started
     numbers = [n for got, _ in results for n in got]
     errors = [e for _, errs in results for e in errs]

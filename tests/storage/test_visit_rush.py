@@ -6,7 +6,6 @@ exactly as many bookings as seats, every other attempt a clear SlotTaken, on bot
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import time
 
 import peewee as pw
@@ -15,20 +14,23 @@ import pytest
 from storage import portal
 from storage.db import unit_of_work
 from storage.models import Visit
+from tests.desk_processes import run_together
 from tests.storage.visit_helpers import NOW, TUESDAY
 
 PROCESSES = 8
 SLOTS = 5  # × 4 desks of the filing group in Gdańsk = 20 seats
 
 
-def _attempts(url: str, jobs: list[tuple], start, queue) -> None:
-    """One process: wait for the start signal, then request and confirm each job in turn."""
+def _attempts(url: str, jobs: list[tuple], ready, start, queue) -> None:
+    """One process: open the store, say so, wait for the start signal, then request and confirm
+    each job in turn."""
     import storage as st
     from tests.storage.visit_helpers import code_of
 
     st.open_database(url)
     outcomes = []
-    start.wait(60)
+    ready.put(True)
+    start.wait(300)
     for group, starts_at, phone, client, now, confirm in jobs:
         try:
             held = portal.request_visit("GDA", group, starts_at, "Rush Applicant", phone, "en", client, now=now)
@@ -45,19 +47,9 @@ def _attempts(url: str, jobs: list[tuple], start, queue) -> None:
 
 
 def rush(url: str, jobs: list[tuple]) -> tuple[dict[str, int], float]:
-    ctx = multiprocessing.get_context("spawn")
-    queue, start = ctx.Queue(), ctx.Event()
-    share = [jobs[i::PROCESSES] for i in range(PROCESSES)]
-    workers = [ctx.Process(target=_attempts, args=(url, part, start, queue)) for part in share]
-    for w in workers:
-        w.start()
-    time.sleep(0.5)
     began = time.perf_counter()
-    start.set()
-    results = [queue.get(timeout=300) for _ in workers]
+    results = run_together(_attempts, [(url, jobs[i::PROCESSES]) for i in range(PROCESSES)])
     elapsed = time.perf_counter() - began
-    for w in workers:
-        w.join(timeout=60)
     counts: dict[str, int] = {}
     for outcome in (o for part in results for o in part):
         counts[outcome] = counts.get(outcome, 0) + 1

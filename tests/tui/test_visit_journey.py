@@ -20,7 +20,7 @@ from counter_tui.screens.visits import VisitsScreen
 from sms_modem.loop import SendLoop
 from sms_modem.simulator import SimulatedModem
 from storage import clock, desk
-from tests.portal.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, need_chromium, serve_portal
+from tests.portal.browser import ARTIFACTS, need_chromium, phone_browser, serve_portal
 from tests.sms.conftest import fast_settings
 from tests.tui.conftest import BOTH, SIZE, choose, logged_in_to, press, press_to
 
@@ -31,11 +31,7 @@ CODE = re.compile(r"\b(\d{6})\b")
 
 def book_in_browser(base: str, modem: SimulatedModem) -> str:
     """The applicant's side, in English: returns the booking reference."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 360, "height": 780}, java_script_enabled=False)
+    with phone_browser() as page:
         page.goto(base + "/lang/en?next=/visit")
         page.get_by_label("Gdańsk").check()
         page.get_by_label("Filing an application").check()
@@ -58,9 +54,7 @@ def book_in_browser(base: str, modem: SimulatedModem) -> str:
         page.wait_for_selector("#reference")
         assert "Visit booked" in page.content() and NAME not in page.content()
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
-        ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "visit-journey-booked.png"), full_page=True)
-        browser.close()
     return reference
 
 
