@@ -17,6 +17,7 @@ from public_status.i18n import select_locale, time_of_day
 from public_status.page_cache import PageCache, ServeCachedStatus
 from public_status.security import CachedSerializerSessions, SecurityHeaders
 from public_status.settings import PortalSettings, load_settings
+from public_status.template_cache import template_cache
 from public_status.views import portal
 from storage import portal as store
 
@@ -28,6 +29,7 @@ babel = Babel()
 def create_app(settings: PortalSettings | None = None, **overrides: object) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__)
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": template_cache()}  # before jinja_env exists
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_SECURE=settings.secure_cookies,
