@@ -8,6 +8,8 @@ the modules it imported."""
 from __future__ import annotations
 
 import multiprocessing
+import queue
+import time
 from collections.abc import Callable, Sequence
 from multiprocessing.context import BaseContext
 
@@ -29,12 +31,26 @@ def run_together(target: Callable, parts: Sequence[tuple], timeout: float = 300)
     for w in workers:
         w.start()
     try:
+        deadline = time.monotonic() + timeout
         for _ in workers:
-            ready.get(timeout=timeout)  # raises queue.Empty, failing the test, if one never got ready
+            _wait_for(ready, workers, deadline, "said it was ready")
         start.set()
-        return [results.get(timeout=timeout) for _ in workers]
-    finally:
+        answers = [_wait_for(results, workers, deadline, "reported") for _ in workers]
+    except BaseException:
         for w in workers:
-            w.join(timeout=60)
-            if w.is_alive():
-                w.kill()
+            w.kill()  # the others would wait for a start that never comes
+        raise
+    for w in workers:
+        w.join(timeout=60)
+    return answers
+
+
+def _wait_for(answers, workers: list, deadline: float, what: str) -> object:
+    """The next answer; a desk that died before giving its own fails the test at once, not at the deadline."""
+    while True:
+        try:
+            return answers.get(timeout=0.2)
+        except queue.Empty:
+            dead = [w.exitcode for w in workers if w.exitcode not in (None, 0)]
+            if dead or time.monotonic() > deadline:
+                raise AssertionError(f"not every desk {what}: exit codes of dead desks {dead}") from None
