@@ -52,8 +52,14 @@ pg_start() {
 }
 
 pg_stop() {
-  as_pg "$PG_BIN/pg_ctl" -D "$PG_ROOT/data" -m fast stop >/dev/null 2>&1 || true
-  rm -rf "$PG_ROOT"
+  local root roots=("$PG_ROOT")
+  # Unless told where, both places this script may have used for the port (the free space under /dev/shm
+  # may have changed since the start).
+  [ -z "${OKIENKO_PG_ROOT:-}" ] && roots=("/dev/shm/okienko-pg-$PG_PORT" "/tmp/okienko-pg-$PG_PORT")
+  for root in "${roots[@]}"; do
+    if [ -d "$root/data" ]; then as_pg "$PG_BIN/pg_ctl" -D "$root/data" -m fast stop >/dev/null 2>&1 || true; fi
+    rm -rf "$root"
+  done
 }
 
 case "${1:-}" in

@@ -56,19 +56,28 @@ def test_a_second_process_loads_what_the_first_compiled(store, cache_dir, compil
     assert answer.status_code == 200 and 'name="case_number"' in answer.get_data(as_text=True)
 
 
+def _render(folder, cache, text: str, **settings) -> str:
+    """`text` as the template page.html in `folder`, rendered by a new environment on `cache`."""
+    (folder / "t").mkdir(exist_ok=True)
+    (folder / "t" / "page.html").write_text(text, encoding="utf-8")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder / "t")), bytecode_cache=cache, **settings)
+    return env.get_template("page.html").render(who="<b>Olena</b>")
+
+
 def test_an_edited_template_is_compiled_again(tmp_path):
-    (tmp_path / "t").mkdir()
-    page = tmp_path / "t" / "page.html"
     cache = QuietBytecodeCache(str(tmp_path))
+    assert _render(tmp_path, cache, "Stan sprawy") == "Stan sprawy"
+    assert _render(tmp_path, cache, "Стан справи") == "Стан справи"
 
-    def render() -> str:
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path / "t")), bytecode_cache=cache)
-        return env.get_template("page.html").render()
 
-    page.write_text("Stan sprawy", encoding="utf-8")
-    assert render() == "Stan sprawy"
-    page.write_text("Стан справи", encoding="utf-8")
-    assert render() == "Стан справи"
+def test_code_compiled_with_other_settings_is_not_shared(tmp_path):
+    """Jinja checks only the template's text: the key has to tell environments apart, or an
+    autoescaping one would serve what a plain one compiled, the person's text unescaped."""
+    cache = QuietBytecodeCache(str(tmp_path))
+    assert _render(tmp_path, cache, "{{ who }}", autoescape=False) == "<b>Olena</b>"
+    assert _render(tmp_path, cache, "{{ who }}", autoescape=True) == "&lt;b&gt;Olena&lt;/b&gt;"
+    assert _render(tmp_path, cache, "{{ who }}", autoescape=False) == "<b>Olena</b>"
+    assert len(list(tmp_path.glob("*.cache"))) == 2  # one compiled file per kind of environment
 
 
 @pytest.mark.parametrize("keep", [lambda n: 20, lambda n: n // 2], ids=["digest cut", "code cut"])

@@ -6,7 +6,6 @@ exactly as many bookings as seats, every other attempt a clear SlotTaken, on bot
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import peewee as pw
 import pytest
@@ -21,16 +20,12 @@ PROCESSES = 8
 SLOTS = 5  # × 4 desks of the filing group in Gdańsk = 20 seats
 
 
-def _attempts(url: str, jobs: list[tuple], ready, start, queue) -> None:
-    """One process: open the store, say so, wait for the start signal, then request and confirm
-    each job in turn."""
+def _attempts(jobs: list[tuple]) -> list[str]:
+    """One desk: request and confirm each job in turn."""
     import storage as st
     from tests.storage.visit_helpers import code_of
 
-    st.open_database(url)
     outcomes = []
-    ready.put(True)
-    start.wait(300)
     for group, starts_at, phone, client, now, confirm in jobs:
         try:
             held = portal.request_visit("GDA", group, starts_at, "Rush Applicant", phone, "en", client, now=now)
@@ -43,17 +38,15 @@ def _attempts(url: str, jobs: list[tuple], ready, start, queue) -> None:
             outcomes.append(f"{exc.field}: {exc.rule}")
         except Exception as exc:  # reported to the parent, which fails the test
             outcomes.append(repr(exc))
-    queue.put(outcomes)
+    return outcomes
 
 
 def rush(url: str, jobs: list[tuple]) -> tuple[dict[str, int], float]:
-    began = time.perf_counter()
-    results = run_together(_attempts, [(url, jobs[i::PROCESSES]) for i in range(PROCESSES)])
-    elapsed = time.perf_counter() - began
+    results, seconds = run_together(_attempts, url, [(jobs[i::PROCESSES],) for i in range(PROCESSES)])
     counts: dict[str, int] = {}
     for outcome in (o for part in results for o in part):
         counts[outcome] = counts.get(outcome, 0) + 1
-    return counts, elapsed
+    return counts, seconds
 
 
 def seats() -> list[dt.datetime]:
