@@ -16,7 +16,6 @@ def test_case_type_page_and_status_page_at_360_px(server, store):
     filing = register(clerk=CLERK_SLU, case_type="temp_work", missing=["fee_proof", "photos"], language="uk")
     storage.set_stage(filing.number, "missing_documents", clerk=CLERK_SLU)
     storage.add_deficiency(filing.number, clerk=CLERK_SLU, kind="flat_title", note="Umowa najmu na cały okres pobytu.")
-    ARTIFACTS.mkdir(exist_ok=True)
     with phone_browser(locale="uk-UA") as page:
         page.goto(server + "/")
         page.get_by_role("link", name="Інформація").click()
