@@ -21,6 +21,8 @@ from psycopg2.extensions import make_dsn
 from storage.errors import DomainError, StoreUnavailable, mask_secrets
 
 database = peewee.DatabaseProxy()
+# Moves whenever the store is opened or closed, so whatever keeps its own connection to it knows to let go.
+_generation = 0
 
 DEFAULT_DB_URL = "sqlite:///okienko.sqlite3"
 
@@ -81,9 +83,26 @@ def open_database(url: str | None = None) -> peewee.Database:
     """Create the database object for `url` (default: OKIENKO_DB) and bind the models to it.
 
     A URL that cannot name a store raises DomainError (its password masked), before any connection."""
+    global _generation
     db = check_url(url or database_url())
     database.initialize(db)
+    _generation += 1
     return db
+
+
+def generation() -> int:
+    """How many times the store has been opened or closed in this process."""
+    return _generation
+
+
+def sqlite_path() -> str | None:
+    """The open store's file when it is a plain SQLite file, else None."""
+    db = database.obj
+    if not isinstance(db, peewee.SqliteDatabase) or not isinstance(db.database, str):
+        return None
+    if db.database in ("", ":memory:") or db.database.startswith("file:"):
+        return None
+    return db.database
 
 
 def check_url(url: str) -> peewee.Database:
@@ -164,6 +183,8 @@ def locked(query: peewee.ModelSelect) -> peewee.ModelSelect:
 
 def close_database() -> None:
     """Give back this thread's connection and close the pooled ones (safe before anything was opened)."""
+    global _generation
+    _generation += 1
     if database.obj is None:
         return
     if not database.is_closed():

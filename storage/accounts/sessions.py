@@ -16,12 +16,18 @@ import hashlib
 import secrets
 
 from storage import case_numbers
+from storage.accounts.session_peek import SessionPeek
 from storage.clock import utcnow
-from storage.db import database, unit_of_work, write_transaction
+from storage.db import database, generation, sqlite_path, unit_of_work, write_transaction
 from storage.models import Case, PortalSession
 
 # last_seen_at is written at most this often, so a page view is a read, not a write.
 TOUCH_EVERY = dt.timedelta(seconds=60)
+
+# The lookup's columns: case number, session's credential version, created, last seen, case's
+# credential version (None when the case is gone), public version.
+_LOOKUP_COLUMNS = (str, int, str, str, int, int)
+_PEEK = SessionPeek()
 
 ENDED_UNKNOWN = "unknown"  # logged out, swept, or never existed
 ENDED_EXPIRED = "expired"  # idle or absolute limit
@@ -64,6 +70,9 @@ def check_session(token: str, *, idle_seconds: int, absolute_seconds: int) -> Se
     """Is this token's session still open? Ends it (deletes the row) when it is not."""
     if not token:
         return SessionCheck(ended=ENDED_UNKNOWN)
+    quick = _peek(token, idle_seconds, absolute_seconds)
+    if quick is not None:
+        return quick
     key = _key(token)
     now = utcnow()
     with unit_of_work():
@@ -71,22 +80,45 @@ def check_session(token: str, *, idle_seconds: int, absolute_seconds: int) -> Se
         row = database.execute_sql(_lookup_sql(database.param), (key,)).fetchone()
         if row is None:
             return SessionCheck(ended=ENDED_UNKNOWN)
-        number, session_cv, created_at, last_seen_at, case_cv, public_version = row
-        created_at, last_seen_at = _as_datetime(created_at), _as_datetime(last_seen_at)
-        too_idle = now - last_seen_at > dt.timedelta(seconds=idle_seconds)
-        too_old = now - created_at > dt.timedelta(seconds=absolute_seconds)
-        ended = None
-        if case_cv is None or case_cv != session_cv:
-            ended = ENDED_REPLACED
-        elif too_idle or too_old:
-            ended = ENDED_EXPIRED
-        if ended:
+        check, touch = _verdict(row, now, idle_seconds, absolute_seconds)
+        if check.ended:
             _delete(key)
-            return SessionCheck(ended=ended)
-        if now - last_seen_at >= TOUCH_EVERY:
+        elif touch:
             with write_transaction():
                 PortalSession.update(last_seen_at=now).where(PortalSession.id == key).execute()
-        return SessionCheck(number, session_cv, public_version)
+        return check
+
+
+def _peek(token: str, idle_seconds: int, absolute_seconds: int) -> SessionCheck | None:
+    """The answer when it needs no write, read without waiting (SQLite only, see session_peek);
+    None when only the lookup through peewee can answer: a session to end or to touch, the store
+    on PostgreSQL, a transaction open in this thread (whose own changes a second connection
+    would not see), or the quick read unable to answer."""
+    path = sqlite_path()
+    if path is None or database.transaction_depth():
+        return None
+    key = _key(token)
+    try:
+        row = _PEEK.lookup(path, _lookup_sql("?"), key, _LOOKUP_COLUMNS, generation())
+    except OSError:
+        return None
+    if row is None:
+        return SessionCheck(ended=ENDED_UNKNOWN)
+    check, touch = _verdict(row, utcnow(), idle_seconds, absolute_seconds)
+    return None if check.ended or touch else check
+
+
+def _verdict(row: tuple, now: dt.datetime, idle_seconds: int, absolute_seconds: int) -> tuple[SessionCheck, bool]:
+    """The lookup's row judged by the rules: the check, and whether last_seen_at is due to be written."""
+    number, session_cv, created_at, last_seen_at, case_cv, public_version = row
+    created_at, last_seen_at = _as_datetime(created_at), _as_datetime(last_seen_at)
+    if case_cv is None or case_cv != session_cv:
+        return SessionCheck(ended=ENDED_REPLACED), False
+    too_idle = now - last_seen_at > dt.timedelta(seconds=idle_seconds)
+    too_old = now - created_at > dt.timedelta(seconds=absolute_seconds)
+    if too_idle or too_old:
+        return SessionCheck(ended=ENDED_EXPIRED), False
+    return SessionCheck(number, session_cv, public_version), now - last_seen_at >= TOUCH_EVERY
 
 
 def end_session(token: str) -> None:
