@@ -20,6 +20,7 @@ from storage.accounts.session_peek import SessionPeek
 from storage.clock import utcnow
 from storage.db import database, generation, sqlite_path, unit_of_work, write_transaction
 from storage.models import Case, PortalSession
+from storage.prepared import PreparedLookup
 
 # last_seen_at is written at most this often, so a page view is a read, not a write.
 TOUCH_EVERY = dt.timedelta(seconds=60)
@@ -76,8 +77,9 @@ def check_session(token: str, *, idle_seconds: int, absolute_seconds: int) -> Se
     key = _key(token)
     now = utcnow()
     with unit_of_work():
-        # Runs on every status page: a fixed SQL string (composing the peewee query cost more than running it).
-        row = database.execute_sql(_lookup_sql(database.param), (key,)).fetchone()
+        # Runs on every page of a logged-in applicant: a fixed SQL string (composing the peewee query cost more
+        # than running it), prepared once per connection on PostgreSQL (storage.prepared).
+        row = _LOOKUP.fetchone(key)
         if row is None:
             return SessionCheck(ended=ENDED_UNKNOWN)
         check, touch = _verdict(row, now, idle_seconds, absolute_seconds)
@@ -150,3 +152,6 @@ def _lookup_sql(param: str) -> str:
         f"FROM {s} s LEFT JOIN {c} c ON c.{Case.number.column_name} = s.{PortalSession.case_number.column_name} "
         f"WHERE s.{PortalSession.id.column_name} = {param}"
     )
+
+
+_LOOKUP = PreparedLookup("okienko_session_lookup", _lookup_sql, "text")

@@ -17,6 +17,7 @@ from storage import db as storage_db
 from storage.accounts import sessions
 from storage.clock import frozen, utcnow
 from storage.models import PortalSession
+from storage.prepared import PreparedLookup
 from tests.helpers import CLERK, open_store, register
 
 IDLE, ABSOLUTE = 15 * 60, 2 * 60 * 60
@@ -139,3 +140,32 @@ def test_on_postgresql_every_check_goes_through_the_store(request, tmp_path, mon
         _, token = _logged_in()
         assert sessions._peek(token, IDLE, ABSOLUTE) is None
         assert sessions.check_session(token, **LIMITS).ended is None
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_lookup_is_prepared_once_per_connection_and_survives_losing_it(
+    request, tmp_path, monkeypatch
+):
+    for _ in open_store("postgresql", request, tmp_path, monkeypatch):
+        _, token = _logged_in()
+        with storage_db.unit_of_work():
+            assert sessions.check_session(token, **LIMITS).ended is None
+            prepared = "SELECT count(*) FROM pg_prepared_statements WHERE name = 'okienko_session_lookup'"
+            assert storage_db.database.execute_sql(prepared).fetchone() == (1,)
+            storage_db.database.execute_sql("DEALLOCATE ALL")  # as a pooler's reset would
+            assert sessions.check_session(token, **LIMITS).ended is None  # prepared again, same answer
+            assert storage_db.database.execute_sql(prepared).fetchone() == (1,)
+        assert not sessions._LOOKUP.given_up
+
+
+@pytest.mark.postgres
+def test_where_prepared_statements_never_stay_the_plain_query_answers(request, tmp_path, monkeypatch):
+    # A pooler in transaction mode hands each statement to any server connection: PREPARE is lost.
+    lookup = PreparedLookup("okienko_lost_lookup", sessions._lookup_sql, "text")
+    monkeypatch.setattr(lookup, "_prepare", lambda connection: None)
+    for _ in open_store("postgresql", request, tmp_path, monkeypatch):
+        _, token = _logged_in()
+        with storage_db.unit_of_work():
+            row = lookup.fetchone(sessions._key(token))
+            assert lookup.given_up and row is not None and row[4] == 1  # the case's credential version
+            assert lookup.fetchone("no-such-key") is None
