@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import peewee
 import psycopg2
@@ -23,6 +23,8 @@ from storage.errors import DomainError, StoreUnavailable, mask_secrets
 database = peewee.DatabaseProxy()
 # Moves whenever the store is opened or closed, so whatever keeps its own connection to it knows to let go.
 _generation = 0
+# Called by close_database: what keeps connections of its own closes them too (before a fork, say).
+_closers: list[Callable[[], None]] = []
 
 DEFAULT_DB_URL = "sqlite:///okienko.sqlite3"
 
@@ -88,6 +90,11 @@ def open_database(url: str | None = None) -> peewee.Database:
     database.initialize(db)
     _generation += 1
     return db
+
+
+def on_close(closer: Callable[[], None]) -> None:
+    """Have close_database call `closer` too."""
+    _closers.append(closer)
 
 
 def generation() -> int:
@@ -185,6 +192,8 @@ def close_database() -> None:
     """Give back this thread's connection and close the pooled ones (safe before anything was opened)."""
     global _generation
     _generation += 1
+    for closer in _closers:
+        closer()
     if database.obj is None:
         return
     if not database.is_closed():

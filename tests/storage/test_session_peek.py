@@ -8,13 +8,14 @@ import ctypes
 import datetime as dt
 import os
 import sqlite3
+import weakref
 from pathlib import Path
 
 import pytest
 
 import storage
 from storage import db as storage_db
-from storage.accounts import sessions
+from storage.accounts import session_peek, sessions
 from storage.clock import frozen, utcnow
 from storage.models import PortalSession
 from storage.prepared import PreparedLookup
@@ -84,9 +85,9 @@ def test_a_session_due_its_last_seen_write_is_left_to_the_store(sqlite_store):
 def test_a_store_locked_by_another_connection_sends_the_check_the_long_way_at_once(sqlite_store):
     _, token = _logged_in()
     assert sessions._peek(token, IDLE, ABSOLUTE) is not None
-    # An exclusive hold on a WAL store needs every other connection gone: the pool's and this thread's reader.
+    # An exclusive hold on a WAL store needs every other connection gone: close_database closes the pool's
+    # and every thread's reader.
     storage_db.close_database()
-    del sessions._PEEK._mine.reader
     holder = sqlite3.connect(storage_db.sqlite_path(), isolation_level=None)
     try:
         holder.execute("PRAGMA locking_mode = EXCLUSIVE")
@@ -99,7 +100,7 @@ def test_a_store_locked_by_another_connection_sends_the_check_the_long_way_at_on
     assert sessions._peek(token, IDLE, ABSOLUTE) is not None
 
 
-def test_the_quick_read_keeps_the_interpreter_lock_and_uses_the_loaded_libsqlite3(sqlite_store):
+def test_the_quick_read_keeps_the_interpreter_lock_and_uses_the_sqlite3_modules_own_sqlite(sqlite_store):
     _, token = _logged_in()
     assert sessions._peek(token, IDLE, ABSOLUTE) is not None
     library = sessions._PEEK._lib
@@ -108,7 +109,21 @@ def test_the_quick_read_keeps_the_interpreter_lock_and_uses_the_loaded_libsqlite
     maps = Path("/proc/self/maps").read_text().splitlines()
     copies = {line.split()[-1] for line in maps if Path(line.split()[-1]).name.startswith("libsqlite3.so")}
     assert len(copies) == 1, copies  # one copy of SQLite in the process, so one table of its file locks
-    assert library.sqlite3_libversion().decode() == sqlite3.sqlite_version
+    mapped = ctypes.CDLL(copies.pop())
+    for function in ("sqlite3_step", "sqlite3_open_v2", "sqlite3_close_v2"):
+        ours = ctypes.cast(getattr(library, function), ctypes.c_void_p).value
+        assert ours == ctypes.cast(getattr(mapped, function), ctypes.c_void_p).value, function
+
+
+def test_a_slow_read_sends_the_process_the_long_way_for_a_while(sqlite_store, monkeypatch):
+    _, token = _logged_in()
+    monkeypatch.setattr(sessions._PEEK, "_paused_until", 0.0)  # given back after the test
+    monkeypatch.setattr(sessions._PEEK, "_pause_s", session_peek.PAUSE_S)
+    monkeypatch.setattr(session_peek, "SLOW_READ_S", -1.0)  # every read now counts as one that stalled
+    assert sessions._peek(token, IDLE, ABSOLUTE) is not None  # this one answers, then the pause begins
+    assert sessions._peek(token, IDLE, ABSOLUTE) is None
+    assert sessions.check_session(token, **LIMITS).ended is None  # the ordinary way still answers
+    assert sessions._PEEK._pause_s == 2 * session_peek.PAUSE_S  # the next slow read pauses twice as long
 
 
 def test_the_quick_read_follows_the_store_when_another_is_opened(sqlite_store, tmp_path):
@@ -121,17 +136,31 @@ def test_the_quick_read_follows_the_store_when_another_is_opened(sqlite_store, t
     assert sessions._peek(token, IDLE, ABSOLUTE).ended == sessions.ENDED_UNKNOWN
 
 
-def test_a_forked_child_reads_on_its_own_connection_and_leaves_the_parents_alone(sqlite_store):
-    _, token = _logged_in()
-    assert sessions._peek(token, IDLE, ABSOLUTE) is not None  # the parent's reader is open
+def _in_a_child(check) -> int:
     pid = os.fork()
-    if pid == 0:  # the child: its own read, then the inherited reader dropped unclosed at exit
-        answer = sessions._peek(token, IDLE, ABSOLUTE)
-        os._exit(0 if answer is not None and answer.ended is None else 1)
+    if pid == 0:
+        os._exit(0 if check() else 1)
     _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
+    return os.waitstatus_to_exitcode(status)
+
+
+def test_a_child_forked_after_close_database_reads_on_its_own_connection(sqlite_store):
+    _, token = _logged_in()
     assert sessions._peek(token, IDLE, ABSOLUTE) is not None
+    storage_db.close_database()  # as the portal does before it forks its workers: every reader closed
+    storage.open_database(sqlite_store.url)
+    assert _in_a_child(lambda: (answer := sessions._peek(token, IDLE, ABSOLUTE)) and answer.ended is None) == 0
+    assert sessions._peek(token, IDLE, ABSOLUTE) is not None  # the parent's own reader, opened again
     assert sessions.check_session(token, **LIMITS).ended is None
+
+
+def test_a_child_that_inherits_an_open_reader_never_reads_the_quick_way(sqlite_store):
+    # SQLite's table of the parent's file locks came along: a reader opened in the child would rely on
+    # locks it does not hold.
+    _, token = _logged_in()
+    assert sessions._peek(token, IDLE, ABSOLUTE) is not None  # open at the fork
+    assert _in_a_child(lambda: sessions._peek(token, IDLE, ABSOLUTE) is None) == 0
+    assert sessions._peek(token, IDLE, ABSOLUTE) is not None  # the parent's reader is untouched
 
 
 @pytest.mark.postgres
@@ -142,6 +171,11 @@ def test_on_postgresql_every_check_goes_through_the_store(request, tmp_path, mon
         assert sessions.check_session(token, **LIMITS).ended is None
 
 
+def _prepared() -> tuple:
+    sql = "SELECT count(*) FROM pg_prepared_statements WHERE name = %s"
+    return storage_db.database.execute_sql(sql, (sessions._LOOKUP.name,)).fetchone()
+
+
 @pytest.mark.postgres
 def test_on_postgresql_the_lookup_is_prepared_once_per_connection_and_survives_losing_it(
     request, tmp_path, monkeypatch
@@ -150,11 +184,23 @@ def test_on_postgresql_the_lookup_is_prepared_once_per_connection_and_survives_l
         _, token = _logged_in()
         with storage_db.unit_of_work():
             assert sessions.check_session(token, **LIMITS).ended is None
-            prepared = "SELECT count(*) FROM pg_prepared_statements WHERE name = 'okienko_session_lookup'"
-            assert storage_db.database.execute_sql(prepared).fetchone() == (1,)
+            assert _prepared() == (1,)
             storage_db.database.execute_sql("DEALLOCATE ALL")  # as a pooler's reset would
             assert sessions.check_session(token, **LIMITS).ended is None  # prepared again, same answer
-            assert storage_db.database.execute_sql(prepared).fetchone() == (1,)
+            assert _prepared() == (1,)
+            monkeypatch.setattr(sessions._LOOKUP, "_ready", weakref.WeakSet())  # the mark lost, the statement not
+            assert sessions.check_session(token, **LIMITS).ended is None
+        assert not sessions._LOOKUP.given_up
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_column_changing_type_under_the_plan_is_prepared_again(request, tmp_path, monkeypatch):
+    for _ in open_store("postgresql", request, tmp_path, monkeypatch):
+        _, token = _logged_in()
+        with storage_db.unit_of_work():
+            assert sessions.check_session(token, **LIMITS).ended is None
+            storage_db.database.execute_sql("ALTER TABLE portal_session ALTER COLUMN credential_version TYPE bigint")
+            assert sessions.check_session(token, **LIMITS).ended is None  # "cached plan must not change result type"
         assert not sessions._LOOKUP.given_up
 
 
@@ -162,7 +208,7 @@ def test_on_postgresql_the_lookup_is_prepared_once_per_connection_and_survives_l
 def test_where_prepared_statements_never_stay_the_plain_query_answers(request, tmp_path, monkeypatch):
     # A pooler in transaction mode hands each statement to any server connection: PREPARE is lost.
     lookup = PreparedLookup("okienko_lost_lookup", sessions._lookup_sql, "text")
-    monkeypatch.setattr(lookup, "_prepare", lambda connection: None)
+    monkeypatch.setattr(lookup, "_prepare_on", lambda connection: None)
     for _ in open_store("postgresql", request, tmp_path, monkeypatch):
         _, token = _logged_in()
         with storage_db.unit_of_work():
