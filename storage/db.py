@@ -21,8 +21,6 @@ from psycopg2.extensions import make_dsn
 from storage.errors import DomainError, StoreUnavailable, mask_secrets
 
 database = peewee.DatabaseProxy()
-# Moves whenever the store is opened or closed, so whatever keeps its own connection to it knows to let go.
-_generation = 0
 # Called by close_database: what keeps connections of its own closes them too (before a fork, say).
 _closers: list[Callable[[], None]] = []
 
@@ -85,21 +83,14 @@ def open_database(url: str | None = None) -> peewee.Database:
     """Create the database object for `url` (default: OKIENKO_DB) and bind the models to it.
 
     A URL that cannot name a store raises DomainError (its password masked), before any connection."""
-    global _generation
     db = check_url(url or database_url())
     database.initialize(db)
-    _generation += 1
     return db
 
 
 def on_close(closer: Callable[[], None]) -> None:
     """Have close_database call `closer` too."""
     _closers.append(closer)
-
-
-def generation() -> int:
-    """How many times the store has been opened or closed in this process."""
-    return _generation
 
 
 def sqlite_path() -> str | None:
@@ -190,8 +181,6 @@ def locked(query: peewee.ModelSelect) -> peewee.ModelSelect:
 
 def close_database() -> None:
     """Give back this thread's connection and close the pooled ones (safe before anything was opened)."""
-    global _generation
-    _generation += 1
     for closer in _closers:
         closer()
     if database.obj is None:

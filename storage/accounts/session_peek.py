@@ -82,8 +82,8 @@ def _sqlite_library() -> ctypes.PyDLL | None:
 class _Reader:
     """One thread's read-only connection and its prepared lookup."""
 
-    def __init__(self, lib: ctypes.PyDLL, path: str, sql: str, generation: int) -> None:
-        self.lib, self.path, self.generation = lib, path, generation
+    def __init__(self, lib: ctypes.PyDLL, path: str, sql: str) -> None:
+        self.lib, self.path = lib, path
         self.pid, self.opened_at = os.getpid(), time.monotonic()
         self.lock = threading.Lock()  # close_database may close it from another thread
         self.db, self.stmt = ctypes.c_void_p(), ctypes.c_void_p()
@@ -142,7 +142,7 @@ class _Reader:
 
 
 class SessionPeek:
-    """`lookup(path, sql, key, columns, generation)`: the row, None for no row, or OSError when
+    """`lookup(path, sql, key, columns)`: the row, None for no row, or OSError when
     this way cannot answer (the caller then asks through peewee)."""
 
     def __init__(self) -> None:
@@ -163,20 +163,19 @@ class SessionPeek:
                     self._lib, self._lib_known = _sqlite_library(), True
         return self._lib is not None
 
-    def lookup(self, path: str, sql: str, key: str, columns: tuple[type, ...], generation: int) -> tuple | None:
+    def lookup(self, path: str, sql: str, key: str, columns: tuple[type, ...]) -> tuple | None:
         now = time.monotonic()
         if now < self._paused_until or not self.available():
             raise OSError("the quick read is not in use")
         reader: _Reader | None = getattr(self._mine, "reader", None)
         if reader is not None and (
-            not reader.is_open or reader.path != path or reader.generation != generation
-            or now - reader.opened_at > READER_MAX_AGE_S
-        ):  # fmt: skip
+            not reader.is_open or reader.path != path or now - reader.opened_at > READER_MAX_AGE_S
+        ):
             reader.close()
             reader = self._mine.reader = None
         if reader is None:
             assert self._lib is not None
-            reader = _Reader(self._lib, path, sql, generation)
+            reader = _Reader(self._lib, path, sql)
             with self._lock:
                 self._readers.add(reader)
             self._mine.reader = reader

@@ -18,7 +18,7 @@ import secrets
 from storage import case_numbers
 from storage.accounts.session_peek import SessionPeek
 from storage.clock import utcnow
-from storage.db import database, generation, sqlite_path, unit_of_work, write_transaction
+from storage.db import database, sqlite_path, unit_of_work, write_transaction
 from storage.models import Case, PortalSession
 from storage.prepared import PreparedLookup
 
@@ -101,7 +101,7 @@ def _peek(token: str, idle_seconds: int, absolute_seconds: int) -> SessionCheck 
         return None
     key = _key(token)
     try:
-        row = _PEEK.lookup(path, _lookup_sql("?"), key, _LOOKUP_COLUMNS, generation())
+        row = _PEEK.lookup(path, _lookup_sql("?"), key, _LOOKUP_COLUMNS)
     except OSError:
         return None
     if row is None:
