@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterator
 import peewee
 import psycopg2
 from playhouse.db_url import parse as parse_url
-from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
+from playhouse.pool import PooledSqliteDatabase
 from psycopg2.extensions import make_dsn
 
 from storage.errors import DomainError, StoreUnavailable, mask_secrets
+from storage.pool import PooledPostgres
 
 database = peewee.DatabaseProxy()
 # Called by close_database: what keeps connections of its own closes them too (before a fork, say).
@@ -119,7 +120,7 @@ def check_url(url: str) -> peewee.Database:
             # A pooled connection may serve another thread later; the pool never shares one at a time.
             db = PooledSqliteDatabase(name, pragmas=SQLITE_PRAGMAS, check_same_thread=False, **pool)
         elif scheme in ("postgres", "postgresql"):
-            db = PooledPostgresqlDatabase(name, **pool, **_postgres_options(params))
+            db = PooledPostgres(name, **pool, **_postgres_options(params))
         else:
             raise ValueError(f"nieobsługiwany rodzaj {scheme!r}")
     except (ValueError, RuntimeError, TypeError) as exc:
