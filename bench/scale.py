@@ -4,11 +4,13 @@ For each worker count the portal is started as production runs it (`python -m pu
 --workers K` behind Debian's nginx with .ci/nginx-portal.conf). 32 logged-in applicants read /status
 through nginx, and 32 connections read the booking calendar (the page everyone asks for when a day's
 slots open) straight at the portal's port, since nginx lets one address read /visit only 60 times a
-minute. wrk drives each for a fixed time. The table gives requests/s, p50 and p99 for each count, and
-each count's throughput as a multiple of one process's in the same run (the machines are shared:
-only ratios within one run compare).
+minute. wrk drives each for a fixed time. The counts take turns over several rounds (3 by default);
+the table gives the median requests/s, p50 and p99 of each count, its median throughput as a multiple
+of one process's, and that multiple in each round (the machines are shared: only figures of one run
+compare, and one 10-second figure swings by a fifth).
 
     python -m bench.scale --pg postgresql://postgres@127.0.0.1:54329/okienko_scale [--cases 20000] [--seconds 10]
+        [--workers 1,2,4] [--rounds 3]
 
 Beside each figure: the cores the portal's processes used and the cores the whole machine was busy
 (the rest went to PostgreSQL, nginx and wrk on the same cores), read from /proc over the measurement.
@@ -22,6 +24,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -114,8 +117,11 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=20_000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", default="1,2,4", help="worker counts to compare (default 1,2,4)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over every count; medians are reported")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
+    if args.rounds < 1:
+        raise SystemExit("--rounds must be at least 1")
     for tool in ("wrk", "nginx"):
         if shutil.which(tool) is None and not Path(f"/usr/sbin/{tool}").exists():
             raise SystemExit(f"{tool} is needed (apt-get install {tool})")
@@ -124,27 +130,37 @@ def main() -> None:
     print(f"preparing a store of {args.cases:,} cases…", flush=True)
     logins = prepare_store(args.pg, args.cases)
     calendar = "/visit/days?office=GDA&group=filing"
-    figures = {}
-    for workers in counts:
-        print(f"{workers} worker process(es): /status and the calendar, {args.seconds} s each…", flush=True)
-        figures[workers] = measure(args.pg, workers, logins, args.seconds, calendar)
+    # The counts take turns, round after round: one process's figure swings by a fifth between
+    # 10-second runs on a shared machine, and a ratio against one lucky or unlucky run says little.
+    rounds: dict[int, list[dict[str, dict]]] = {workers: [] for workers in counts}
+    for round_no in range(1, args.rounds + 1):
+        for workers in counts:
+            print(f"round {round_no}/{args.rounds}, {workers} worker process(es): /status and the calendar, "
+                  f"{args.seconds} s each…", flush=True)  # fmt: skip
+            rounds[workers].append(measure(args.pg, workers, logins, args.seconds, calendar))
+    print_table(rounds, counts, args.cases)
+    if args.json:
+        Path(args.json).write_text(json.dumps({str(k): v for k, v in rounds.items()}, indent=1), encoding="utf-8")
 
+
+def print_table(rounds: dict[int, list[dict[str, dict]]], counts: list[int], cases: int) -> None:
+    runs = len(rounds[counts[0]])
     table = Table(title=f"Portal behind nginx on PostgreSQL, {THREADS} threads per process, {CLIENTS} connections, "
-                  f"{args.cases:,} cases, {os.cpu_count()} cores")  # fmt: skip
-    columns = ("page", "processes", "requests/s", "× one process", "p50 ms", "p99 ms", "non-2xx", "portal CPU (cores)",
-               f"machine busy (of {os.cpu_count()} cores)")  # fmt: skip
+                  f"{cases:,} cases, {os.cpu_count()} cores; medians of {runs} rounds")  # fmt: skip
+    columns = ("page", "processes", "requests/s", "× one process", "× in each round", "p50 ms", "p99 ms", "non-2xx",
+               "portal CPU (cores)", f"machine busy (of {os.cpu_count()} cores)")  # fmt: skip
     for column in columns:
         table.add_column(column, justify="left" if column == "page" else "right")
     for page in ("status", "calendar"):
-        one = figures[counts[0]][page]["rps"]
+        one = [run[page]["rps"] for run in rounds[counts[0]]]
         for workers in counts:
-            got = figures[workers][page]
-            table.add_row(page, str(workers), f"{got['rps']:.0f}", f"{got['rps'] / one:.2f}", f"{got['p50']:.1f}",
-                          f"{got['p99']:.1f}", str(got["errors"]), f"{got['portal_cores']:.2f}",
-                          f"{got['busy_cores']:.2f}")  # fmt: skip
-    Console().print(table)
-    if args.json:
-        Path(args.json).write_text(json.dumps({str(k): v for k, v in figures.items()}, indent=1), encoding="utf-8")
+            got = [run[page] for run in rounds[workers]]
+            each = " / ".join(f"{run['rps'] / base:.2f}" for run, base in zip(got, one, strict=True))
+            median = {key: statistics.median(run[key] for run in got) for key in got[0]}
+            table.add_row(page, str(workers), f"{median['rps']:.0f}", f"{median['rps'] / statistics.median(one):.2f}",
+                          each, f"{median['p50']:.1f}", f"{median['p99']:.1f}", str(sum(run["errors"] for run in got)),
+                          f"{median['portal_cores']:.2f}", f"{median['busy_cores']:.2f}")  # fmt: skip
+    Console(width=160).print(table)
 
 
 if __name__ == "__main__":

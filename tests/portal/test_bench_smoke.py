@@ -116,14 +116,14 @@ def test_the_request_cost_bench_prices_every_page_against_bare_flask():
 
 @pytest.mark.postgres
 def test_the_scale_bench_compares_one_and_two_portal_processes_on_postgresql(tmp_path):
-    """`bench/scale.py` on a small store, one second per measurement: every page answered for each
-    worker count, with the cores used beside it."""
+    """`bench/scale.py` on a small store, one second per measurement, two rounds: every page answered
+    for each worker count in each round, with the cores used beside it, and each round's multiple shown."""
     name, url = pg.create_database()
     figures = tmp_path / "scale.json"
     try:
         done = subprocess.run(
             [sys.executable, "-m", "bench.scale", "--pg", url, "--cases", "200", "--seconds", "1", "--workers", "1,2",
-             "--json", str(figures)],
+             "--rounds", "2", "--json", str(figures)],
             cwd=ROOT, capture_output=True, text=True, timeout=300,
         )  # fmt: skip
     finally:
@@ -131,8 +131,12 @@ def test_the_scale_bench_compares_one_and_two_portal_processes_on_postgresql(tmp
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     result = json.loads(figures.read_text())
     assert set(result) == {"1", "2"}
-    for workers, pages in result.items():
-        for page in ("status", "calendar"):
-            got = pages[page]
-            assert got["rps"] > 0 and got["errors"] == 0, (workers, page, got)
-            assert got["portal_cores"] > 0 and got["busy_cores"] > 0, (workers, page, got)
+    for workers, rounds in result.items():
+        assert len(rounds) == 2, workers
+        for pages in rounds:
+            for page in ("status", "calendar"):
+                got = pages[page]
+                assert got["rps"] > 0 and got["errors"] == 0, (workers, page, got)
+                assert got["portal_cores"] > 0 and got["busy_cores"] > 0, (workers, page, got)
+    each_round = re.compile(r"│ status\s+│\s+2 │.*│\s+\d+\.\d\d / \d+\.\d\d │")  # the multiple in both rounds
+    assert each_round.search(done.stdout), done.stdout
