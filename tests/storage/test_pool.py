@@ -1,5 +1,6 @@
-"""The PostgreSQL pool lends a connection it got back moments ago without a round trip to the server,
-and checks one that lay idle longer, as peewee's pool always did (storage/pool.py)."""
+"""The PostgreSQL pool lends a connection it got back moments ago without a round trip to the server
+unless the server has written to it since, and checks one that lay idle longer, as peewee's pool
+always did (storage/pool.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import psycopg2
 import pytest
 
 from storage import db as storage_db
+from storage import pool as pool_module
 from storage.errors import StoreUnavailable
 from tests import pg
 from tests.helpers import open_store
@@ -40,25 +42,64 @@ def _end_backend(pid: int) -> None:
         conn.close()
 
 
-def test_a_connection_back_in_the_pool_moments_ago_is_lent_without_asking_the_server(request, tmp_path, monkeypatch):
+def _last_statement_of(pid: int) -> str:
+    """What the backend ran last, as the server saw it (read from another connection)."""
+    conn = psycopg2.connect(pg.require_admin_url())
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", (pid,))
+            return cur.fetchone()[0]
+    finally:
+        conn.close()
+
+
+MARKER = "SELECT pg_backend_pid() /* the unit of work's own statement */"
+
+
+@pytest.mark.parametrize(("recent_s", "sent_before_the_work"), [(3600, MARKER), (0, "SELECT 1")])
+def test_a_connection_back_moments_ago_is_lent_without_asking_the_server_and_one_idle_longer_is_asked(
+    request, tmp_path, monkeypatch, recent_s, sent_before_the_work
+):
+    for _ in open_store("postgresql", request, tmp_path, monkeypatch):
+        monkeypatch.setattr(storage_db.database.obj, "recent_s", recent_s)
+        with storage_db.unit_of_work():
+            pid = storage_db.database.execute_sql(MARKER).fetchone()[0]
+        with storage_db.unit_of_work():
+            assert storage_db.database.connection().info.backend_pid == pid  # the same connection, lent again
+            assert _last_statement_of(pid) == sent_before_the_work
+
+
+def test_a_connection_ended_while_in_the_pool_is_replaced_unseen(request, tmp_path, monkeypatch):
     for _ in open_store("postgresql", request, tmp_path, monkeypatch):
         monkeypatch.setattr(storage_db.database.obj, "recent_s", 3600)  # "moments ago" for the whole test
         pid = _backend_pid()
-        _end_backend(pid)
-        # Not pinged on the way out, so the unit of work that gets it meets the dead link itself: the
-        # store's readable "unavailable", nothing written (the proof that no ping was sent) ...
-        with pytest.raises(StoreUnavailable):
-            _backend_pid()
-        # ... and the broken connection is never lent again.
+        _end_backend(pid)  # the server's last words wait on the socket: the pool asks, finds it dead
         assert _backend_pid() != pid
 
 
-def test_a_connection_idle_longer_is_checked_and_a_dead_one_replaced_unseen(request, tmp_path, monkeypatch):
+def test_a_connection_ended_while_a_unit_of_work_holds_it_is_replaced_unseen(request, tmp_path, monkeypatch):
     for _ in open_store("postgresql", request, tmp_path, monkeypatch):
-        monkeypatch.setattr(storage_db.database.obj, "recent_s", 0)  # every connection lent counts as idle long
+        monkeypatch.setattr(storage_db.database.obj, "recent_s", 3600)
+        with storage_db.unit_of_work():
+            pid = storage_db.database.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+            _end_backend(pid)
+        # Given back after its end, so "moments ago" by the clock; the socket says otherwise.
+        assert _backend_pid() != pid
+
+
+def test_an_end_not_yet_visible_fails_one_unit_of_work_readably_and_the_connection_is_dropped(
+    request, tmp_path, monkeypatch
+):
+    # As when the server's last bytes are still on their way across a network: nothing to read yet.
+    monkeypatch.setattr(pool_module, "_has_something_to_read", lambda conn: False)
+    for _ in open_store("postgresql", request, tmp_path, monkeypatch):
+        monkeypatch.setattr(storage_db.database.obj, "recent_s", 3600)
         pid = _backend_pid()
         _end_backend(pid)
-        assert _backend_pid() != pid  # the ping found it dead; a new connection answered, no error
+        with pytest.raises(StoreUnavailable):
+            _backend_pid()
+        assert _backend_pid() != pid  # never lent again
 
 
 def test_a_connection_with_a_transaction_left_open_is_rolled_back_before_it_is_lent(request, tmp_path, monkeypatch):
