@@ -214,8 +214,9 @@ def run_parser(module: str, args: list[str]) -> tuple[str | None, argparse.Argum
             contextlib.redirect_stdout(io.StringIO()),
             warnings.catch_warnings(),
         ):
-            # One bench imports another (nginx_front); runpy then notes that it runs a module already imported.
-            warnings.filterwarnings("ignore", "'bench\\.", RuntimeWarning)
+            # A module this process imported before (one bench imports another; another test imported a
+            # package's __main__): runpy notes that it runs it again, which is what this parse-only run wants.
+            warnings.filterwarnings("ignore", ".* found in sys.modules after import of package", RuntimeWarning)
             runpy.run_module(module, run_name="__main__", alter_sys=True)
     except _Parsed as parsed:
         return None, parsed.parser
